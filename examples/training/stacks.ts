@@ -1,0 +1,99 @@
+/**
+ * One training platform on three targets, declared with one accelerator vocabulary:
+ *  - `training-eks`:    EKS with H100 (Capacity Block, EFA), L4 spot and Trainium pools
+ *  - `training-gke`:    GKE with H100 and L4 GPU pools and TPU v5e / v5p slices
+ *  - `training-onprem`: an existing cluster's A100 nodes, carved into team GPU quotas
+ * Synthesizes offline: `npx cdktf synth` (no cloud credentials are read at synth time).
+ */
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import {
+  Accelerator, Capacity, DataClassification, EksTrainingCluster, GkeTrainingCluster, KubernetesTarget,
+  KubernetesTrainingCluster, PlatformLabels, PoolPurpose, TpuVersion,
+} from '../../lib';
+
+const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
+
+export class EksTraining extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    PlatformLabels.apply(this, labels);
+    new EksTrainingCluster(this, 'training', {
+      clusterName: 'ml-training',
+      kubernetesVersion: '1.33',
+      subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003'],
+      adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'],
+      pools: [
+        { name: 'h100', accelerator: Accelerator.NVIDIA_H100, acceleratorsPerNode: 8, maxNodes: 4, capacity: Capacity.capacityBlock('cr-0123456789abcdef0') },
+        { name: 'l4-spot', accelerator: Accelerator.NVIDIA_L4, maxNodes: 16, capacity: Capacity.SPOT },
+        { name: 'l4-serving', accelerator: Accelerator.NVIDIA_L4, minNodes: 1, maxNodes: 6, purpose: PoolPurpose.SERVING },
+        { name: 'trainium', accelerator: Accelerator.AWS_TRAINIUM, acceleratorsPerNode: 16, maxNodes: 2 },
+      ],
+      teams: [
+        { team: 'vision', maxGpus: 16 },
+        { team: 'nlp', maxGpus: 8, maxNeuronDevices: 32 },
+      ],
+    });
+  }
+}
+
+export class GkeTraining extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new GoogleProvider(this, 'google', { project: 'ml-platform-prod', region: 'us-central1' });
+    PlatformLabels.apply(this, labels);
+    new GkeTrainingCluster(this, 'training', {
+      clusterName: 'ml-training',
+      project: 'ml-platform-prod',
+      location: 'us-central1',
+      network: 'ml-vpc',
+      subnetwork: 'ml-us-central1',
+      acceleratorZones: ['us-central1-a', 'us-central1-b'],
+      pools: [
+        { name: 'h100', accelerator: Accelerator.NVIDIA_H100, acceleratorsPerNode: 8, maxNodes: 2 },
+        { name: 'l4-spot', accelerator: Accelerator.NVIDIA_L4, maxNodes: 8, capacity: Capacity.SPOT },
+        { name: 'v5e-2x4', accelerator: Accelerator.tpu(TpuVersion.V5E, '2x4') },
+        { name: 'v5p-2x2x4', accelerator: Accelerator.tpu(TpuVersion.V5P, '2x2x4'), capacity: Capacity.SPOT },
+      ],
+      teams: [
+        { team: 'vision', maxGpus: 8 },
+        { team: 'research', maxTpuChips: 24 },
+      ],
+    });
+  }
+}
+
+export class OnPremTraining extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const target = KubernetesTarget.fromKubeconfig(this, 'onprem', { clusterName: 'dc1-gpu', context: 'dc1-admin' });
+    PlatformLabels.apply(this, labels);
+    new KubernetesTrainingCluster(this, 'training', {
+      clusterName: 'dc1-gpu',
+      target,
+      gpuNodes: [
+        { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6,
+          nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+        { name: 'l40s', accelerator: Accelerator.NVIDIA_L40S, acceleratorsPerNode: 4, nodeCount: 4,
+          nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L40S' } },
+      ],
+      teams: [
+        { team: 'vision', maxGpus: 16 },
+        { team: 'nlp', maxGpus: 24 },
+        { team: 'interns', maxGpus: 2 },
+      ],
+    });
+  }
+}
+
+/** Adds the example's three stacks to `app`. */
+export function buildTrainingExample(app: App): TerraformStack[] {
+  return [
+    new EksTraining(app, 'training-eks'),
+    new GkeTraining(app, 'training-gke'),
+    new OnPremTraining(app, 'training-onprem'),
+  ];
+}

@@ -1,0 +1,25 @@
+// Public API: exports only. Provider bindings are imported by deep path inside each module.
+
+// core vocabulary
+export * from './core/accelerators/accelerator';
+export * from './core/accelerators/tpu';
+export * from './core/accelerators/eks-instance-types';
+export * from './core/accelerators/gke-machine-types';
+export * from './core/errors';
+export * from './core/units';
+export * from './core/labels';
+export * from './core/names';
+export * from './core/kubernetes-target';
+export * from './core/iam';
+export * from './core/provider-sources';
+
+// training
+export * from './training/training-cluster';
+export * from './training/pool';
+export * from './training/team-quotas';
+export * from './training/nvidia-device-plugin';
+export { EksAmiFamily } from './training/eks-catalogue';
+export * from './training/eks';
+export { EksNodePool, EksNodePoolProps } from './training/eks-node-pool';
+export * from './training/gke';
+export * from './training/kubernetes';

@@ -1,0 +1,355 @@
+import { Fn, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { AcceleratorKind } from '../core/accelerators/accelerator';
+import { Validator } from '../core/errors';
+import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
+import { PlatformLabels } from '../core/labels';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { checkResourceName } from '../core/names';
+import { Duration } from '../core/units';
+import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
+import { EksNodePool } from './eks-node-pool';
+import { policyDocument } from '../core/iam';
+import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { acceleratorNodes, resolvePools } from './pool';
+import { checkTeamQuotas, TeamQuotas } from './team-quotas';
+import { ITrainingCluster, TrainingClusterProps } from './training-cluster';
+
+/** Who can reach the EKS API endpoint. */
+export class EndpointAccess {
+  /** Private endpoint only: reachable from the VPC (and peered networks / VPN). Terraform must run there. */
+  public static readonly PRIVATE = new EndpointAccess(false, []);
+
+  /**
+   * Private endpoint plus a public one limited to these CIDR blocks (never `0.0.0.0/0` by default).
+   * @param cidrs IPv4 CIDR blocks allowed to reach the public endpoint
+   */
+  public static publicAndPrivate(cidrs: string[]): EndpointAccess {
+    return new EndpointAccess(true, cidrs);
+  }
+
+  private constructor(public readonly publicAccess: boolean, public readonly publicCidrs: string[]) {}
+}
+
+/** The CPU node group that runs cluster add-ons (CoreDNS, device plugins, controllers). */
+export interface EksSystemNodesProps {
+  /** @default 'm6i.large' */
+  readonly instanceType?: string;
+  /** @default 2 (CoreDNS runs two replicas) */
+  readonly minNodes?: number;
+  /** @default 4 */
+  readonly maxNodes?: number;
+}
+
+/** Props for {@link EksTrainingCluster}. */
+export interface EksTrainingClusterProps extends TrainingClusterProps {
+  /** Private subnets for the control plane ENIs and nodes; EKS needs subnets in at least two AZs. */
+  readonly subnetIds: string[];
+  /** Kubernetes minor version, e.g. `1.33`. Pinned on purpose: upgrades should be a reviewed change. */
+  readonly kubernetesVersion: string;
+  /** @default EndpointAccess.PRIVATE */
+  readonly endpointAccess?: EndpointAccess;
+  /**
+   * IAM principal ARNs given cluster-admin through EKS access entries (`AmazonEKSClusterAdminPolicy`).
+   * The identity that runs Terraform always gets an access entry too, so it can create in-cluster objects.
+   * @default - only the identity running Terraform
+   */
+  readonly adminPrincipalArns?: string[];
+  /** @default EksAmiFamily.AL2023 */
+  readonly amiFamily?: EksAmiFamily;
+  /** @default - m6i.large, 2 to 4 nodes */
+  readonly systemNodes?: EksSystemNodesProps;
+  /**
+   * The subnet for EFA pools: a cluster placement group lives in one AZ, and so does a Capacity Block.
+   * @default - the first of subnetIds
+   */
+  readonly singleAzSubnetId?: string;
+  /** How long control-plane logs are kept. @default Duration.days(365) */
+  readonly logRetention?: Duration;
+  /** Refuse `terraform destroy` of the cluster (EKS deletion protection). @default true */
+  readonly deletionProtection?: boolean;
+}
+
+/** CloudWatch Logs retention values (days) that the API accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * A GPU/Neuron training cluster on Amazon EKS.
+ *
+ * Creates: a KMS key (secrets envelope encryption and log encryption, rotation on), the control-plane log
+ * group, the cluster with a private endpoint, all five control-plane log types and API-mode access entries
+ * (not aws-auth), least-privilege IAM roles, the managed add-ons (VPC CNI, kube-proxy, CoreDNS, Pod
+ * Identity agent), a CPU system node group, and one managed node group per pool with the accelerated AMI,
+ * the accelerator taint, IMDSv2-only launch template with encrypted root volume, EFA interfaces plus a
+ * cluster placement group where the instance supports EFA, and Capacity Block / reservation wiring.
+ * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), team namespaces with
+ * quotas, and the serving/training PriorityClasses.
+ */
+export class EksTrainingCluster extends Construct implements ITrainingCluster {
+  public readonly clusterName: string;
+  public readonly platform = KubernetesPlatform.EKS;
+  public readonly kubernetes: IKubernetesTarget;
+  /** The EKS cluster (escape hatch). */
+  public readonly cluster: EksCluster;
+  /** The KMS key for secrets and logs. */
+  public readonly kmsKey: KmsKey;
+  /** The control-plane log group. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The cluster's IAM role. */
+  public readonly clusterRole: IamRole;
+  /** The nodes' IAM role. */
+  public readonly nodeRole: IamRole;
+  /** The kubernetes provider that reaches this cluster. */
+  public readonly kubernetesProvider: KubernetesProvider;
+  /** The system node group. */
+  public readonly systemNodeGroup: EksNodeGroup;
+  /** One per pool, by pool name. */
+  public readonly nodePools: Record<string, EksNodePool> = {};
+  /** Team namespaces and quotas. */
+  public readonly teamQuotas: TeamQuotas;
+  /** The NVIDIA device plugin, where installed. */
+  public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
+  private readonly teamNames: Set<string>;
+
+  constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    const pools = EksTrainingCluster.validate(this, props);
+    this.clusterName = props.clusterName;
+    this.teamNames = new Set((props.teams ?? []).map((t) => t.team));
+    if (props.labels) PlatformLabels.apply(this, props.labels);
+    const name = props.clusterName;
+    const family = props.amiFamily ?? EksAmiFamily.AL2023;
+
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const account = new DataAwsCallerIdentity(this, 'caller');
+    const region = new DataAwsRegion(this, 'region');
+    const session = new DataAwsIamSessionContext(this, 'session', { arn: account.arn });
+
+    this.kmsKey = new KmsKey(this, 'kms-key', {
+      description: `EKS ${name}: Kubernetes secrets and control-plane logs`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        {
+          Sid: 'AccountAdministers',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${partition}:iam::${account.accountId}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        {
+          Sid: 'CloudWatchLogsEncryptsThisClustersLogs',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${region.region}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region.region}:${account.accountId}:log-group:/aws/eks/${name}/cluster` } },
+        },
+      ]),
+    });
+    new KmsAlias(this, 'kms-alias', { name: `alias/eks/${name}`, targetKeyId: this.kmsKey.keyId });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/eks/${name}/cluster`,
+      retentionInDays: (props.logRetention ?? Duration.days(365)).toDays(),
+      kmsKeyId: this.kmsKey.arn,
+    });
+
+    this.clusterRole = new IamRole(this, 'cluster-role', {
+      name: `${name}-eks-cluster`,
+      assumeRolePolicy: policyDocument([{
+        Effect: 'Allow',
+        Principal: { Service: 'eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      }]),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
+      role: this.clusterRole.name,
+      policyArn: `arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+    });
+
+    const access = props.endpointAccess ?? EndpointAccess.PRIVATE;
+    this.cluster = new EksCluster(this, 'cluster', {
+      name,
+      version: props.kubernetesVersion,
+      roleArn: this.clusterRole.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: access.publicAccess,
+        ...(access.publicAccess ? { publicAccessCidrs: access.publicCidrs } : {}),
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.kmsKey.arn } },
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // Managed add-ons below replace the unmanaged ones EKS would otherwise install.
+      bootstrapSelfManagedAddons: false,
+      deletionProtection: props.deletionProtection ?? true,
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [this.logGroup, clusterPolicy],
+    });
+
+    const admins = [session.issuerArn, ...(props.adminPrincipalArns ?? [])];
+    const accessReady: ITerraformDependable[] = admins.map((principal, i) => {
+      const suffix = i === 0 ? 'terraform' : `admin-${i}`;
+      const entry = new EksAccessEntry(this, `access-${suffix}`, { clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' });
+      return new EksAccessPolicyAssociation(this, `access-${suffix}-admin`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+    });
+
+    this.nodeRole = new IamRole(this, 'node-role', {
+      name: `${name}-eks-node`,
+      assumeRolePolicy: policyDocument([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+    });
+    // The documented minimum for managed nodes (EKS User Guide, create-node-role). The CNI policy stays on the
+    // node role because aws-node must get an IP for the Pod Identity agent before pods can use Pod Identity.
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']
+      .map((policy) => new IamRolePolicyAttachment(this, `node-${policy}`, {
+        role: this.nodeRole.name,
+        policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
+      }));
+
+    const addon = (addonName: string, dependsOn: ITerraformDependable[] = []) => new EksAddon(this, `addon-${addonName}`, {
+      clusterName: this.cluster.name,
+      addonName,
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      dependsOn,
+    });
+    // Networking add-ons must exist before nodes join, or nodes never become Ready.
+    const networking = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
+
+    const nodeDefaults = {
+      cluster: this.cluster,
+      clusterName: name,
+      nodeRole: this.nodeRole,
+      subnetIds: props.subnetIds,
+      singleAzSubnetId: props.singleAzSubnetId ?? props.subnetIds[0],
+      kubernetesVersion: props.kubernetesVersion,
+      dependsOn: [...nodePolicies, ...networking],
+    };
+    const system = props.systemNodes ?? {};
+    this.systemNodeGroup = new EksNodePool(this, 'system', {
+      ...nodeDefaults,
+      system: { instanceType: system.instanceType ?? 'm6i.large', minNodes: system.minNodes ?? 2, maxNodes: system.maxNodes ?? 4, amiType: family === EksAmiFamily.BOTTLEROCKET ? 'BOTTLEROCKET_x86_64' : 'AL2023_x86_64_STANDARD' },
+    }).nodeGroup;
+    addon('coredns', [this.systemNodeGroup]);
+    for (const pool of pools) {
+      this.nodePools[pool.name] = new EksNodePool(this, `pool-${pool.name}`, { ...nodeDefaults, pool });
+    }
+
+    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
+      alias: `eks_${name.replace(/-/g, '_')}`,
+      host: this.cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(this.cluster.certificateAuthority.get(0).data),
+      // Short-lived tokens from the AWS CLI at plan/apply time: nothing long-lived lands in state.
+      exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', this.cluster.name, '--region', region.region] }],
+    });
+    this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
+      clusterName: name,
+      platform: KubernetesPlatform.EKS,
+      acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.instance.count)),
+      dependables: [...accessReady, this.systemNodeGroup],
+    });
+
+    if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {
+      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
+        nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
+      });
+    }
+    this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+  }
+
+  public teamTarget(team: string): IKubernetesTarget {
+    if (!this.teamNames.has(team)) {
+      throw new Error(`${this.node.path}: team "${team}" is not declared; declared teams: ${[...this.teamNames].join(', ') || 'none'}; add it to teams`);
+    }
+    return this.kubernetes.inNamespace(team);
+  }
+
+  /** All resources this construct created, for inspection and overrides. */
+  public get resources(): TerraformResource[] {
+    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+  }
+
+  private static validate(self: Construct, props: EksTrainingClusterProps): EksPool[] {
+    const v = new Validator(self);
+    if (!props || typeof props !== 'object') {
+      v.add('props', props, 'are required: { clusterName, kubernetesVersion, subnetIds, pools }');
+      v.throwIfAny();
+    }
+    checkResourceName(v, 'clusterName', props.clusterName, 40);
+    v.check(typeof props.clusterName === 'string', 'clusterName', props.clusterName, 'is required');
+    v.matches('kubernetesVersion', props.kubernetesVersion, /^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.33"');
+    v.check(typeof props.kubernetesVersion === 'string', 'kubernetesVersion', props.kubernetesVersion, 'is required, e.g. "1.33"');
+    if (v.nonEmpty('subnetIds', props.subnetIds, 'must list private subnets in at least two Availability Zones')) {
+      v.check(props.subnetIds.length >= 2, 'subnetIds', props.subnetIds, 'must list subnets in at least two Availability Zones (an EKS requirement)');
+      props.subnetIds.forEach((s, i) => v.matches(`subnetIds[${i}]`, s, /^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id, e.g. subnet-0123456789abcdef0'));
+    }
+    if (props.singleAzSubnetId !== undefined) {
+      v.matches('singleAzSubnetId', props.singleAzSubnetId, /^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id, e.g. subnet-0123456789abcdef0');
+    }
+    v.check(props.endpointAccess === undefined || props.endpointAccess instanceof EndpointAccess, 'endpointAccess', props.endpointAccess,
+      'must be EndpointAccess.PRIVATE or EndpointAccess.publicAndPrivate([cidrs])');
+    if (props.endpointAccess instanceof EndpointAccess && props.endpointAccess.publicAccess) {
+      const cidrs = props.endpointAccess.publicCidrs;
+      v.check(cidrs.length > 0, 'endpointAccess', cidrs, 'opens a public endpoint without CIDRs; list the networks that may reach it');
+      cidrs.forEach((c, i) => {
+        v.matches(`endpointAccess.cidrs[${i}]`, c, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR block');
+        v.check(c !== '0.0.0.0/0', `endpointAccess.cidrs[${i}]`, c, 'opens the API to the whole internet; list your networks instead');
+      });
+    }
+    (props.adminPrincipalArns ?? []).forEach((arn, i) => v.matches(`adminPrincipalArns[${i}]`, arn, /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/,
+      'must be an IAM role or user ARN'));
+    v.check(props.amiFamily === undefined || Object.values(EksAmiFamily).includes(props.amiFamily), 'amiFamily', props.amiFamily,
+      `must be one of ${Object.values(EksAmiFamily).join(', ')}`);
+    if (props.logRetention !== undefined) {
+      let days: number | undefined;
+      try { days = props.logRetention.toDays(); } catch { days = undefined; }
+      v.check(days !== undefined && LOG_RETENTION_DAYS.includes(days), 'logRetention', props.logRetention,
+        `must be one of the CloudWatch retention periods (days): ${LOG_RETENTION_DAYS.join(', ')}`);
+    }
+    const sys = props.systemNodes ?? {};
+    const sysMin = sys.minNodes ?? 2;
+    const sysMax = sys.maxNodes ?? 4;
+    if (v.integer('systemNodes.minNodes', sysMin, 1, 100, 'must be a whole number from 1 to 100; add-ons need at least one CPU node')
+      && v.integer('systemNodes.maxNodes', sysMax, 1, 100)) {
+      v.check(sysMax >= sysMin, 'systemNodes.maxNodes', sysMax, `is below systemNodes.minNodes (${sysMin}); raise maxNodes or lower minNodes`);
+    }
+    v.matches('systemNodes.instanceType', sys.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as m6i.large');
+
+    const resolved = resolvePools(v, props.pools);
+    v.check(!resolved.some((p) => p.name === 'system'), 'pools', 'system', 'uses the name of the built-in system node group; rename the pool');
+    resolved.forEach((p) => {
+      if (typeof props.clusterName === 'string') {
+        v.check(`${props.clusterName}-${p.name}`.length <= 63, `${p.prop}.name`, p.name,
+          `makes the node group name "${props.clusterName}-${p.name}" longer than EKS's 63 characters; shorten the pool or cluster name`);
+      }
+    });
+    const family = props.amiFamily ?? EksAmiFamily.AL2023;
+    const pools = resolveEksPools(v, resolved, family);
+    checkTeamQuotas(v, props.teams, new Set(pools.map((p) => p.accelerator.kind)));
+    v.throwIfAny();
+    return pools;
+  }
+}

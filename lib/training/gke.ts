@@ -1,0 +1,321 @@
+import { Fn, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { ContainerNodePool, ContainerNodePoolNodeConfig } from '@cdktf/provider-google/lib/container-node-pool';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Validator } from '../core/errors';
+import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
+import { PlatformLabels } from '../core/labels';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { checkResourceName } from '../core/names';
+import { GkePool, resolveGkePools } from './gke-catalogue';
+import { acceleratorNodes, CapacityKind, resolvePools } from './pool';
+import { checkTeamQuotas, TeamQuotas } from './team-quotas';
+import { ITrainingCluster, TrainingClusterProps } from './training-cluster';
+
+/** GKE release channels. */
+export enum ReleaseChannel {
+  RAPID = 'RAPID',
+  REGULAR = 'REGULAR',
+  STABLE = 'STABLE',
+}
+
+/** A network allowed to reach the GKE control plane. */
+export interface AuthorizedNetwork {
+  /** IPv4 CIDR block. */
+  readonly cidrBlock: string;
+  /** A name for reviewers. */
+  readonly displayName: string;
+}
+
+/** The CPU node pool for system workloads. */
+export interface GkeSystemNodesProps {
+  /** @default 'e2-standard-4' */
+  readonly machineType?: string;
+  /** Nodes per zone, at least. @default 1 */
+  readonly minNodesPerZone?: number;
+  /** Nodes per zone, at most. @default 3 */
+  readonly maxNodesPerZone?: number;
+}
+
+/** Props for {@link GkeTrainingCluster}. */
+export interface GkeTrainingClusterProps extends TrainingClusterProps {
+  /** Google Cloud project id. */
+  readonly project: string;
+  /** Region (regional cluster, recommended) or zone, e.g. `us-central1`. */
+  readonly location: string;
+  /** VPC network name or self link. */
+  readonly network: string;
+  /** Subnetwork name or self link, in `location`'s region. */
+  readonly subnetwork: string;
+  /**
+   * Zones for accelerator pools: GPUs and TPUs are zonal and not offered in every zone. Multi-host TPU
+   * slices use the first zone (a slice lives in one zone).
+   * @default - the cluster's zones (only safe when every zone offers every pool's accelerator)
+   */
+  readonly acceleratorZones?: string[];
+  /** @default ReleaseChannel.REGULAR */
+  readonly releaseChannel?: ReleaseChannel;
+  /** Keep the control plane off public IPs: only the private endpoint. @default true */
+  readonly privateEndpoint?: boolean;
+  /** Networks allowed to reach the control plane. @default - none beyond the VPC */
+  readonly authorizedNetworks?: AuthorizedNetwork[];
+  /** Control plane CIDR (/28) for VPC-peering private clusters. @default - Private Service Connect, no CIDR needed */
+  readonly masterIpv4CidrBlock?: string;
+  /** Secondary range names for pods and services. @default - GKE creates the ranges */
+  readonly podsRangeName?: string;
+  /** @default - GKE creates the range */
+  readonly servicesRangeName?: string;
+  /** @default - e2-standard-4, 1 to 3 per zone */
+  readonly systemNodes?: GkeSystemNodesProps;
+  /** Refuse `terraform destroy` of the cluster. @default true */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * A GPU/TPU training cluster on GKE Standard.
+ *
+ * Creates: a Cloud KMS key ring and key (rotated every 90 days) for application-layer secrets encryption,
+ * a least-privilege node service account (`roles/container.defaultNodeServiceAccount`), a private,
+ * VPC-native, Dataplane V2 cluster with Workload Identity, shielded nodes and a release channel, a CPU
+ * system pool, and one node pool per accelerator pool: GPU pools with `guest_accelerator` and GKE-managed
+ * driver installation, TPU pools with the TPU machine type, `placement_policy.tpu_topology` and a node
+ * count equal to the slice's hosts. Every node runs the GKE metadata server, secure boot and integrity
+ * monitoring. In the cluster: team namespaces with GPU/TPU quotas and the serving/training PriorityClasses.
+ */
+export class GkeTrainingCluster extends Construct implements ITrainingCluster {
+  public readonly clusterName: string;
+  public readonly platform = KubernetesPlatform.GKE;
+  public readonly kubernetes: IKubernetesTarget;
+  /** The GKE cluster (escape hatch). */
+  public readonly cluster: ContainerCluster;
+  /** The secrets-encryption key. */
+  public readonly kmsKey: KmsCryptoKey;
+  /** The nodes' service account. */
+  public readonly nodeServiceAccount: ServiceAccount;
+  /** The system pool. */
+  public readonly systemPool: ContainerNodePool;
+  /** Accelerator pools by name. */
+  public readonly nodePools: Record<string, ContainerNodePool> = {};
+  /** The kubernetes provider that reaches this cluster. */
+  public readonly kubernetesProvider: KubernetesProvider;
+  /** Team namespaces and quotas. */
+  public readonly teamQuotas: TeamQuotas;
+  private readonly teamNames: Set<string>;
+
+  constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    const pools = GkeTrainingCluster.validate(this, props);
+    const name = props.clusterName;
+    this.clusterName = name;
+    this.teamNames = new Set((props.teams ?? []).map((t) => t.team));
+    if (props.labels) PlatformLabels.apply(this, props.labels);
+    const region = props.location.replace(/-[a-z]$/, '');
+    const project = new DataGoogleProject(this, 'project', { projectId: props.project });
+
+    const keyRing = new KmsKeyRing(this, 'key-ring', { name: `${name}-gke`, location: region, project: props.project });
+    this.kmsKey = new KmsCryptoKey(this, 'secrets-key', {
+      name: `${name}-secrets`,
+      keyRing: keyRing.id,
+      purpose: 'ENCRYPT_DECRYPT',
+      rotationPeriod: '7776000s',
+      // Destroying the key makes every Kubernetes secret of the cluster unreadable.
+      lifecycle: { preventDestroy: true },
+    });
+    const keyAccess = new KmsCryptoKeyIamMember(this, 'secrets-key-gke-agent', {
+      cryptoKeyId: this.kmsKey.id,
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: `serviceAccount:service-${project.number}@container-engine-robot.iam.gserviceaccount.com`,
+    });
+
+    this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
+      project: props.project,
+      accountId: `${name.slice(0, 24).replace(/-+$/, '')}-nodes`,
+      displayName: `GKE ${name} nodes`,
+    });
+    const nodeRole = new ProjectIamMember(this, 'node-sa-role', {
+      project: props.project,
+      role: 'roles/container.defaultNodeServiceAccount',
+      member: this.nodeServiceAccount.member,
+    });
+
+    const privateEndpoint = props.privateEndpoint ?? true;
+    this.cluster = new ContainerCluster(this, 'cluster', {
+      name,
+      project: props.project,
+      location: props.location,
+      network: props.network,
+      subnetwork: props.subnetwork,
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      deletionProtection: props.deletionProtection ?? true,
+      releaseChannel: { channel: props.releaseChannel ?? ReleaseChannel.REGULAR },
+      workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: privateEndpoint,
+        ...(props.masterIpv4CidrBlock ? { masterIpv4CidrBlock: props.masterIpv4CidrBlock } : {}),
+      },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: (props.authorizedNetworks ?? []).map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+      },
+      ipAllocationPolicy: {
+        ...(props.podsRangeName ? { clusterSecondaryRangeName: props.podsRangeName } : {}),
+        ...(props.servicesRangeName ? { servicesSecondaryRangeName: props.servicesRangeName } : {}),
+      },
+      networkingMode: 'VPC_NATIVE',
+      datapathProvider: 'ADVANCED_DATAPATH',
+      enableShieldedNodes: true,
+      enableLegacyAbac: false,
+      databaseEncryption: { state: 'ENCRYPTED', keyName: this.kmsKey.id },
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'APISERVER', 'WORKLOADS'] },
+      dependsOn: [keyAccess],
+    });
+
+    const baseNodeConfig = (labels: Record<string, string>): ContainerNodePoolNodeConfig => ({
+      serviceAccount: this.nodeServiceAccount.email,
+      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      metadata: { 'disable-legacy-endpoints': 'true' },
+      labels,
+    });
+    const sys = props.systemNodes ?? {};
+    this.systemPool = new ContainerNodePool(this, 'system-pool', {
+      name: 'system',
+      project: props.project,
+      cluster: this.cluster.id,
+      location: props.location,
+      autoscaling: { minNodeCount: sys.minNodesPerZone ?? 1, maxNodeCount: sys.maxNodesPerZone ?? 3 },
+      management: { autoRepair: true, autoUpgrade: true },
+      nodeConfig: { ...baseNodeConfig({ 'ml-platform.io/pool': 'system' }), machineType: sys.machineType ?? 'e2-standard-4' },
+      dependsOn: [nodeRole],
+    });
+
+    for (const pool of pools) {
+      this.nodePools[pool.name] = this.nodePool(pool, props, baseNodeConfig(pool.labels), nodeRole);
+    }
+
+    const client = new DataGoogleClientConfig(this, 'client');
+    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
+      alias: `gke_${name.replace(/-/g, '_')}`,
+      host: `https://${this.cluster.endpoint}`,
+      token: client.accessToken,
+      clusterCaCertificate: Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate),
+    });
+    const dependables: ITerraformDependable[] = [this.systemPool];
+    this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
+      clusterName: name,
+      platform: KubernetesPlatform.GKE,
+      acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.perNode)),
+      dependables,
+    });
+    this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+  }
+
+  public teamTarget(team: string): IKubernetesTarget {
+    if (!this.teamNames.has(team)) {
+      throw new Error(`${this.node.path}: team "${team}" is not declared; declared teams: ${[...this.teamNames].join(', ') || 'none'}; add it to teams`);
+    }
+    return this.kubernetes.inNamespace(team);
+  }
+
+  /** All resources this construct created, for inspection and overrides. */
+  public get resources(): TerraformResource[] {
+    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+  }
+
+  private nodePool(pool: GkePool, props: GkeTrainingClusterProps, base: ContainerNodePoolNodeConfig, nodeRole: ITerraformDependable): ContainerNodePool {
+    const multiHost = !!pool.tpu && pool.tpu.hosts > 1;
+    const zones = props.acceleratorZones;
+    const nodeConfig: ContainerNodePoolNodeConfig = {
+      ...base,
+      machineType: pool.machineTypeName,
+      diskSizeGb: pool.diskGiB,
+      // A3 Ultra boots only from Hyperdisk Balanced (compute/docs/accelerator-optimized-machines).
+      ...(pool.machineTypeName === 'a3-ultragpu-8g' ? { diskType: 'hyperdisk-balanced' } : {}),
+      ...(pool.capacity.kind === CapacityKind.SPOT ? { spot: true } : {}),
+      ...(pool.capacity.kind === CapacityKind.RESERVATION ? {
+        reservationAffinity: { consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [pool.capacity.reservation!] },
+      } : {}),
+      ...(pool.gpu ? {
+        guestAccelerator: [{
+          type: pool.gpu.acceleratorType,
+          count: pool.gpu.count,
+          gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' },
+        }],
+      } : {}),
+      // GKE taints GPU nodes itself only when the cluster already has a non-GPU pool; set it explicitly.
+      taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    };
+    return new ContainerNodePool(this, `pool-${pool.name}`, {
+      name: pool.name,
+      project: props.project,
+      cluster: this.cluster.id,
+      location: props.location,
+      ...(zones && zones.length > 0 ? { nodeLocations: multiHost ? [zones[0]] : zones } : {}),
+      initialNodeCount: pool.minNodes,
+      autoscaling: multiHost
+        // GKE checks the per-zone maximum against the slice size; total_* limits are rejected for slices.
+        ? { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes, locationPolicy: 'ANY' }
+        : { totalMinNodeCount: pool.minNodes, totalMaxNodeCount: pool.maxNodes, locationPolicy: 'ANY' },
+      management: { autoRepair: true, autoUpgrade: true },
+      // Accelerators are scarce: replace nodes one at a time instead of surging extra GPUs.
+      upgradeSettings: { maxSurge: 0, maxUnavailable: 1 },
+      ...(pool.tpu ? { placementPolicy: { type: 'COMPACT', tpuTopology: pool.tpu.topology } } : {}),
+      nodeConfig,
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
+      dependsOn: [nodeRole],
+    });
+  }
+
+  private static validate(self: Construct, props: GkeTrainingClusterProps): GkePool[] {
+    const v = new Validator(self);
+    if (!props || typeof props !== 'object') {
+      v.add('props', props, 'are required: { clusterName, project, location, network, subnetwork, pools }');
+      v.throwIfAny();
+    }
+    v.check(typeof props.clusterName === 'string', 'clusterName', props.clusterName, 'is required');
+    checkResourceName(v, 'clusterName', props.clusterName, 40);
+    v.matches('project', props.project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
+    v.check(typeof props.project === 'string', 'project', props.project, 'is required');
+    v.matches('location', props.location, /^[a-z]+-[a-z]+\d+(-[a-z])?$/, 'must be a region such as us-central1 or a zone such as us-central1-a');
+    v.check(typeof props.location === 'string', 'location', props.location, 'is required');
+    v.check(typeof props.network === 'string' && props.network.length > 0, 'network', props.network, 'is required: the VPC network name or self link');
+    v.check(typeof props.subnetwork === 'string' && props.subnetwork.length > 0, 'subnetwork', props.subnetwork, 'is required: the subnetwork name or self link');
+    v.check(props.releaseChannel === undefined || Object.values(ReleaseChannel).includes(props.releaseChannel), 'releaseChannel', props.releaseChannel,
+      `must be one of ${Object.values(ReleaseChannel).join(', ')}`);
+    (props.acceleratorZones ?? []).forEach((z, i) => {
+      if (v.matches(`acceleratorZones[${i}]`, z, /^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a') && typeof props.location === 'string') {
+        v.check(z.startsWith(props.location.replace(/-[a-z]$/, '')), `acceleratorZones[${i}]`, z, `is not in the cluster's region (${props.location}); use a zone of that region`);
+      }
+    });
+    (props.authorizedNetworks ?? []).forEach((n, i) => {
+      v.matches(`authorizedNetworks[${i}].cidrBlock`, n?.cidrBlock, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR block');
+      v.check(n?.cidrBlock !== '0.0.0.0/0', `authorizedNetworks[${i}].cidrBlock`, n?.cidrBlock, 'opens the control plane to the whole internet; list your networks instead');
+    });
+    v.matches('masterIpv4CidrBlock', props.masterIpv4CidrBlock, /^(\d{1,3}\.){3}\d{1,3}\/28$/, 'must be a /28 IPv4 block');
+    const sys = props.systemNodes ?? {};
+    const sMin = sys.minNodesPerZone ?? 1;
+    const sMax = sys.maxNodesPerZone ?? 3;
+    if (v.integer('systemNodes.minNodesPerZone', sMin, 1, 100, 'must be a whole number from 1 to 100; add-ons need a CPU node')
+      && v.integer('systemNodes.maxNodesPerZone', sMax, 1, 100)) {
+      v.check(sMax >= sMin, 'systemNodes.maxNodesPerZone', sMax, `is below systemNodes.minNodesPerZone (${sMin}); raise it`);
+    }
+    const resolved = resolvePools(v, props.pools);
+    v.check(!resolved.some((p) => p.name === 'system'), 'pools', 'system', 'uses the name of the built-in system pool; rename the pool');
+    const pools = resolveGkePools(v, resolved);
+    checkTeamQuotas(v, props.teams, new Set(pools.map((p) => p.accelerator.kind)));
+    v.throwIfAny();
+    return pools;
+  }
+}

@@ -1,0 +1,32 @@
+import { IConstruct } from 'constructs';
+import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
+import { StandardLabels } from '../core/labels';
+import { AcceleratorPoolProps } from './pool';
+import { TeamQuota } from './team-quotas';
+
+/** What every TrainingCluster target takes. */
+export interface TrainingClusterProps {
+  /** Cluster name: lowercase letters, digits and hyphens, at most 40 characters. */
+  readonly clusterName: string;
+  /** Accelerator pools. @default - no accelerator pools (a CPU-only cluster) */
+  readonly pools?: AcceleratorPoolProps[];
+  /** Team namespaces with accelerator quotas, enforced on every target. @default - no team namespaces */
+  readonly teams?: TeamQuota[];
+  /**
+   * Standard labels (owner, cost centre, environment, data classification) for every resource of the
+   * cluster. @default - none here; apply `PlatformLabels.apply(stack, …)` to label a whole stack
+   */
+  readonly labels?: StandardLabels;
+}
+
+/** A training cluster on any target. Later constructs take this interface, not a concrete class. */
+export interface ITrainingCluster extends IConstruct {
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** Where it runs. */
+  readonly platform: KubernetesPlatform;
+  /** The cluster as a Kubernetes target (namespace `default`); use `teamTarget()` for a team's namespace. */
+  readonly kubernetes: IKubernetesTarget;
+  /** The Kubernetes target for one team's namespace. Throws if the team was not declared. */
+  teamTarget(team: string): IKubernetesTarget;
+}

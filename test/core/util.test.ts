@@ -1,0 +1,12 @@
+import { literalSecrets } from '../util';
+
+// The secret scanner guards every example; prove it can fail.
+describe('literalSecrets (test helper)', () => {
+  test('finds literal credentials and key-shaped values', () => {
+    expect(literalSecrets({ provider: { kubernetes: [{ token: 'abc' }] }, x: { y: 'AKIAABCDEFGHIJKLMNOP' } }))
+      .toEqual(['$.provider.kubernetes[0].token', '$.x.y']);
+  });
+  test('ignores Terraform references and unrelated names', () => {
+    expect(literalSecrets({ token: '${data.google_client_config.c.access_token}', automount_service_account_token: false })).toEqual([]);
+  });
+});

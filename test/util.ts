@@ -1,0 +1,79 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** A synthesized stack, parsed: Terraform JSON with snake_case attributes, as `cdktf synth` writes it. */
+export interface Synth {
+  readonly json: any;
+  readonly text: string;
+  /** Every resource of a type, without cdktf's `//` metadata. */
+  resources(type: string): any[];
+  /** The one resource of a type whose construct path ends with `pathSuffix`. */
+  resource(type: string, pathSuffix: string): any;
+  /** Every data source of a type. */
+  data(type: string): any[];
+}
+
+/**
+ * Builds a stack with `build` and synthesizes it with validations on (`Testing.synth(stack, true)`),
+ * as `cdktf synth` does.
+ */
+export function synth(build: (stack: TerraformStack) => void): Synth {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  build(stack);
+  const text = Testing.synth(stack, true);
+  return parse(text);
+}
+
+/** Parses synthesized JSON text into a {@link Synth}. */
+export function parse(text: string): Synth {
+  const json = JSON.parse(text);
+  const strip = (r: any) => {
+    const { ['//']: _meta, ...rest } = r;
+    return rest;
+  };
+  return {
+    json,
+    text,
+    resources: (type) => Object.values(json.resource?.[type] ?? {}).map(strip),
+    resource: (type, pathSuffix) => {
+      const found = Object.values(json.resource?.[type] ?? {}).filter((r: any) => r['//']?.metadata?.path?.endsWith(pathSuffix));
+      if (found.length !== 1) throw new Error(`expected one ${type} at *${pathSuffix}, found ${found.length}`);
+      return strip(found[0]);
+    },
+    data: (type) => Object.values(json.data?.[type] ?? {}).map(strip),
+  };
+}
+
+/** Runs `build` in a fresh stack and returns the thrown error's message (fails the test if nothing throws). */
+export function errorOf(build: (scope: Construct) => void): string {
+  const app = new App({ outdir: '/tmp/cdktf-ml-platform-test-unused', skipValidation: false });
+  const stack = new TerraformStack(app, 'test');
+  try {
+    build(stack);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the construct to throw, but it did not');
+}
+
+const SECRET_KEYS = /^(token|password|master_password|client_key|client_certificate|secret|secret_key|access_key|private_key|auth_token)$/i;
+const SECRET_VALUES = [/AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /ghp_[A-Za-z0-9]{36}/, /xox[baprs]-[A-Za-z0-9-]{10,}/];
+
+/**
+ * Every place in synthesized JSON that holds a literal secret: a credential-named attribute with a literal
+ * value (a Terraform reference such as `${data.x.access_token}` is not a secret in the output), or a value
+ * that looks like a key. Returns their JSON paths.
+ */
+export function literalSecrets(json: unknown, path = '$'): string[] {
+  if (typeof json === 'string') return SECRET_VALUES.some((p) => p.test(json)) ? [path] : [];
+  if (Array.isArray(json)) return json.flatMap((v, i) => literalSecrets(v, `${path}[${i}]`));
+  if (json && typeof json === 'object') {
+    return Object.entries(json as Record<string, unknown>).flatMap(([k, v]) => {
+      const here = `${path}.${k}`;
+      if (SECRET_KEYS.test(k) && typeof v === 'string' && !/^\$\{[^}]+\}$/.test(v)) return [here];
+      return literalSecrets(v, here);
+    });
+  }
+  return [];
+}
