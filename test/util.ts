@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** A synthesized stack, parsed: Terraform JSON with snake_case attributes, as `cdktf synth` writes it. */
@@ -47,8 +47,7 @@ export function parse(text: string): Synth {
 
 /** Runs `build` in a fresh stack and returns the thrown error's message (fails the test if nothing throws). */
 export function errorOf(build: (scope: Construct) => void): string {
-  const app = new App({ outdir: '/tmp/cdktf-ml-platform-test-unused', skipValidation: false });
-  const stack = new TerraformStack(app, 'test');
+  const stack = new TerraformStack(Testing.app(), 'test');
   try {
     build(stack);
   } catch (e) {

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Pack smoke test: proves the package works the way users consume it.
+#
+#   1. `npm pack` the repo (prepack runs `npm run build` -> dist/) into a scratch dir outside the repo.
+#   2. Check the tarball: dist/index.js and dist/index.d.ts are in; test/ and lib/*.ts sources are not.
+#   3. `npm init -y` a fresh infra app in that scratch dir and install the tarball plus its peer
+#      dependencies at the exact versions the repo pins in devDependencies (--prefer-offline, so the
+#      npm cache filled by `npm ci` is reused; the provider packages are hundreds of MB).
+#   4. Write a plain-JS app that requires 'cdktf-ml-platform' by package name, builds an EKS stack and an
+#      on-prem Kubernetes stack, and synthesizes into the scratch dir.
+#   5. Assert the synthesized EKS stack has an aws_eks_node_group with ami_type AL2023_x86_64_NVIDIA.
+#
+# Usage: bash scripts/pack-smoke.sh        (from anywhere; exits non-zero on failure)
+# Env:   PACK_SMOKE_KEEP=1 keeps the scratch dir for debugging.
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/cdktf-ml-platform-pack-smoke.XXXXXX")"
+STEP="setup"
+START_S=$SECONDS
+
+finish() {
+  local rc=$?
+  if [[ "${PACK_SMOKE_KEEP:-}" == "1" ]]; then
+    echo "pack-smoke: kept scratch dir $SCRATCH"
+  else
+    rm -rf "$SCRATCH"
+  fi
+  if [[ $rc -eq 0 ]]; then
+    echo "pack-smoke: PASS (tarball contents, install by name, synth, EKS NVIDIA node group; $((SECONDS - START_S))s total, install ${INSTALL_S:-?}s)"
+  else
+    echo "pack-smoke: FAIL at step '$STEP' (exit $rc, $((SECONDS - START_S))s)" >&2
+  fi
+  exit $rc
+}
+trap finish EXIT
+
+case "$SCRATCH" in
+  "$REPO_DIR"/*) echo "pack-smoke: scratch dir $SCRATCH is inside the repo" >&2; exit 1 ;;
+esac
+
+# ---------------------------------------------------------------------------------------------------
+STEP="npm pack"
+echo "pack-smoke: packing $REPO_DIR into $SCRATCH"
+mkdir -p "$SCRATCH/pack"
+(cd "$REPO_DIR" && npm pack --pack-destination "$SCRATCH/pack" --no-audit --no-fund >"$SCRATCH/pack.log" 2>&1) \
+  || { cat "$SCRATCH/pack.log" >&2; exit 1; }
+shopt -s nullglob
+tarballs=("$SCRATCH"/pack/*.tgz)
+shopt -u nullglob
+[[ ${#tarballs[@]} -eq 1 ]] || { echo "pack-smoke: expected exactly one tarball, found ${#tarballs[@]}" >&2; cat "$SCRATCH/pack.log" >&2; exit 1; }
+TARBALL="${tarballs[0]}"
+echo "pack-smoke: tarball $(basename "$TARBALL") ($(du -k "$TARBALL" | cut -f1) KiB)"
+
+# ---------------------------------------------------------------------------------------------------
+STEP="tarball contents"
+tar tzf "$TARBALL" > "$SCRATCH/contents.txt"
+for required in package/package.json package/dist/index.js package/dist/index.d.ts; do
+  grep -qxF "$required" "$SCRATCH/contents.txt" || { echo "pack-smoke: tarball is missing $required" >&2; exit 1; }
+done
+# No test sources, no TypeScript sources (lib/**/*.ts), no examples/bench/ci scripts. .d.ts under dist/ is fine.
+if grep -E '^package/(test|lib|examples|bench|scripts|\.ci)/' "$SCRATCH/contents.txt" \
+   || grep -E '\.ts$' "$SCRATCH/contents.txt" | grep -vE '\.d\.ts$'; then
+  echo "pack-smoke: tarball contains sources it should not (above)" >&2
+  exit 1
+fi
+echo "pack-smoke: tarball has $(wc -l < "$SCRATCH/contents.txt") files; dist/index.{js,d.ts} present, no test/ or lib/*.ts"
+
+# ---------------------------------------------------------------------------------------------------
+STEP="install"
+APP="$SCRATCH/app"
+mkdir -p "$APP"
+# Peer deps at the exact versions the repo pins in devDependencies.
+mapfile -t PEERS < <(node -e '
+  const pkg = require(process.argv[1]);
+  for (const name of Object.keys(pkg.peerDependencies || {})) {
+    const v = (pkg.devDependencies || {})[name];
+    if (!v) { console.error(`peer ${name} has no pinned devDependency`); process.exit(1); }
+    console.log(`${name}@${v}`);
+  }' "$REPO_DIR/package.json")
+echo "pack-smoke: installing tarball + ${PEERS[*]}"
+(cd "$APP" && npm init -y >/dev/null)
+INSTALL_T0=$SECONDS
+(cd "$APP" && npm install --prefer-offline --no-audit --no-fund --loglevel=error "$TARBALL" "${PEERS[@]}")
+INSTALL_S=$((SECONDS - INSTALL_T0))
+echo "pack-smoke: install took ${INSTALL_S}s"
+
+# ---------------------------------------------------------------------------------------------------
+STEP="synth"
+cat > "$APP/main.js" <<'JS'
+// A user's infra app, in plain JS, consuming the package by name.
+const path = require('path');
+const { App, TerraformStack } = require('cdktf');
+const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+const {
+  Accelerator, Capacity, EksTrainingCluster, KubernetesTarget, KubernetesTrainingCluster,
+} = require('cdktf-ml-platform');
+
+const resolved = require.resolve('cdktf-ml-platform');
+if (!resolved.includes(path.join('node_modules', 'cdktf-ml-platform'))) {
+  throw new Error(`cdktf-ml-platform resolved outside node_modules: ${resolved}`);
+}
+
+const app = new App({ outdir: path.join(__dirname, 'cdktf.out') });
+
+const eks = new TerraformStack(app, 'smoke-eks');
+new AwsProvider(eks, 'aws', { region: 'us-east-1' });
+new EksTrainingCluster(eks, 'training', {
+  clusterName: 'smoke-training',
+  kubernetesVersion: '1.33',
+  subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+  pools: [
+    { name: 'h100', accelerator: Accelerator.NVIDIA_H100, acceleratorsPerNode: 8, maxNodes: 2 },
+    { name: 'l4-spot', accelerator: Accelerator.NVIDIA_L4, maxNodes: 4, capacity: Capacity.SPOT },
+  ],
+  teams: [{ team: 'vision', maxGpus: 8 }],
+});
+
+const onprem = new TerraformStack(app, 'smoke-onprem');
+const target = KubernetesTarget.fromKubeconfig(onprem, 'onprem', { clusterName: 'dc1-gpu', context: 'dc1-admin' });
+new KubernetesTrainingCluster(onprem, 'training', {
+  clusterName: 'dc1-gpu',
+  target,
+  gpuNodes: [
+    { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2,
+      nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+  ],
+  teams: [{ team: 'vision', maxGpus: 8 }],
+});
+
+app.synth();
+console.log(`synthesized to ${app.outdir}`);
+JS
+(cd "$APP" && node main.js)
+
+# ---------------------------------------------------------------------------------------------------
+STEP="assert synth output"
+node - "$APP/cdktf.out" <<'JS'
+const fs = require('fs');
+const path = require('path');
+const out = process.argv[2];
+const read = (stack) => {
+  const f = path.join(out, 'stacks', stack, 'cdk.tf.json');
+  if (!fs.existsSync(f)) throw new Error(`missing ${f}`);
+  return JSON.parse(fs.readFileSync(f, 'utf8'));
+};
+const fail = (msg) => { console.error(`pack-smoke: ${msg}`); process.exit(1); };
+
+const eks = read('smoke-eks');
+const groups = Object.values((eks.resource || {}).aws_eks_node_group || {});
+if (groups.length === 0) fail('smoke-eks has no aws_eks_node_group');
+const nvidia = groups.filter((g) => g.ami_type === 'AL2023_x86_64_NVIDIA');
+if (nvidia.length === 0) fail(`no aws_eks_node_group with ami_type AL2023_x86_64_NVIDIA (got ${groups.map((g) => g.ami_type).join(', ')})`);
+
+const onprem = read('smoke-onprem');
+const k8sResources = Object.keys(onprem.resource || {}).length;
+if (!onprem.provider || !onprem.provider.kubernetes) fail('smoke-onprem has no kubernetes provider');
+if (k8sResources === 0) fail('smoke-onprem synthesized no resources');
+console.log(`pack-smoke: smoke-eks has ${groups.length} node groups (${nvidia.length} AL2023_x86_64_NVIDIA); smoke-onprem has ${k8sResources} resource types`);
+JS
+STEP="done"
