@@ -12,6 +12,7 @@ export * from './core/names';
 export * from './core/kubernetes-target';
 export * from './core/iam';
 export * from './core/provider-sources';
+export * from './core/workload-identity';
 
 // training
 export * from './training/training-cluster';
@@ -23,3 +24,10 @@ export * from './training/eks';
 export { EksNodePool, EksNodePoolProps } from './training/eks-node-pool';
 export * from './training/gke';
 export * from './training/kubernetes';
+
+// storage primitives (secure by default)
+export * from './storage/aws-kms-key';
+export * from './storage/s3-bucket';
+export * from './storage/gcp-kms-key';
+export * from './storage/gcs-bucket';
+export * from './storage/gcp-audit-logs';

@@ -4,6 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from './accelerators/accelerator';
 import { Validator } from './errors';
 import { checkResourceName } from './names';
+import { WorkloadIdentityMode } from './workload-identity';
 
 /** Where a Kubernetes cluster runs. Constructs use it for platform-specific choices (e.g. workload identity). */
 export enum KubernetesPlatform {
@@ -62,6 +63,8 @@ export interface IKubernetesTarget {
    * Add them to `dependsOn` of anything created through {@link provider}.
    */
   readonly dependables: ITerraformDependable[];
+  /** How pods get cloud credentials: EKS Pod Identity, GKE Workload Identity, or none. */
+  readonly identity: WorkloadIdentityMode;
   /** The same cluster, another namespace. */
   inNamespace(namespace: string): IKubernetesTarget;
 }
@@ -78,6 +81,8 @@ export interface KubernetesTargetProps {
   readonly acceleratorNodes?: AcceleratorNodes[];
   /** @default - nothing to wait for */
   readonly dependables?: ITerraformDependable[];
+  /** @default WorkloadIdentityMode.NONE */
+  readonly identity?: WorkloadIdentityMode;
 }
 
 /** Props to reach an existing cluster through a kubeconfig. */
@@ -129,6 +134,7 @@ export class KubernetesTarget implements IKubernetesTarget {
   public readonly platform: KubernetesPlatform;
   public readonly acceleratorNodes: AcceleratorNodes[];
   public readonly dependables: ITerraformDependable[];
+  public readonly identity: WorkloadIdentityMode;
 
   private constructor(public readonly provider: TerraformProvider, props: KubernetesTargetProps) {
     this.clusterName = props.clusterName;
@@ -136,6 +142,7 @@ export class KubernetesTarget implements IKubernetesTarget {
     this.platform = props.platform ?? KubernetesPlatform.EXISTING;
     this.acceleratorNodes = props.acceleratorNodes ?? [];
     this.dependables = props.dependables ?? [];
+    this.identity = props.identity ?? WorkloadIdentityMode.NONE;
   }
 
   public inNamespace(namespace: string): IKubernetesTarget {

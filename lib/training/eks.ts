@@ -22,6 +22,7 @@ import { PlatformLabels } from '../core/labels';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { checkResourceName } from '../core/names';
 import { Duration } from '../core/units';
+import { WorkloadIdentityMode } from '../core/workload-identity';
 import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
 import { EksNodePool } from './eks-node-pool';
 import { policyDocument } from '../core/iam';
@@ -270,6 +271,7 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster {
       platform: KubernetesPlatform.EKS,
       acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.instance.count)),
       dependables: [...accessReady, this.systemNodeGroup],
+      identity: WorkloadIdentityMode.eksPodIdentity(this.cluster.name),
     });
 
     if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {

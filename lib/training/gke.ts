@@ -15,6 +15,7 @@ import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core
 import { PlatformLabels } from '../core/labels';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { checkResourceName } from '../core/names';
+import { WorkloadIdentityMode } from '../core/workload-identity';
 import { GkePool, resolveGkePools } from './gke-catalogue';
 import { acceleratorNodes, CapacityKind, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
@@ -218,6 +219,7 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster {
       platform: KubernetesPlatform.GKE,
       acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.perNode)),
       dependables,
+      identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project),
     });
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }

@@ -76,6 +76,7 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
       platform: props.target.platform,
       acceleratorNodes: [...props.target.acceleratorNodes, ...nodes],
       dependables: props.target.dependables,
+      identity: props.target.identity,
     });
     if (nodes.length > 0 && (props.nvidiaDevicePlugin ?? true)) {
       this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {

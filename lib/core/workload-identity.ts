@@ -1,0 +1,147 @@
+import { Construct } from 'constructs';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Validator } from './errors';
+import { policyDocument, PolicyStatement } from './iam';
+import { IKubernetesTarget } from './kubernetes-target';
+import { checkResourceName } from './names';
+
+/** How pods of a cluster get cloud credentials without static keys. */
+export enum WorkloadIdentityKind {
+  /** EKS Pod Identity: an IAM role associated with a Kubernetes service account. */
+  EKS_POD_IDENTITY = 'eks-pod-identity',
+  /** GKE Workload Identity: a Google service account impersonated by a Kubernetes service account. */
+  GKE_WORKLOAD_IDENTITY = 'gke-workload-identity',
+  /** No cloud identity (on-prem, edge): cloud stores are reached with credentials from an existing secret. */
+  NONE = 'none',
+}
+
+/** The cluster-side facts workload identity needs. `WorkloadIdentityMode.eksPodIdentity(cluster)` etc. */
+export class WorkloadIdentityMode {
+  /** Pods assume IAM roles through EKS Pod Identity associations on `clusterName`. */
+  public static eksPodIdentity(clusterName: string): WorkloadIdentityMode {
+    return new WorkloadIdentityMode(WorkloadIdentityKind.EKS_POD_IDENTITY, clusterName);
+  }
+
+  /** Pods impersonate Google service accounts through the `<project>.svc.id.goog` pool. */
+  public static gkeWorkloadIdentity(project: string): WorkloadIdentityMode {
+    return new WorkloadIdentityMode(WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, undefined, project);
+  }
+
+  /** No cloud identity for pods. */
+  public static readonly NONE = new WorkloadIdentityMode(WorkloadIdentityKind.NONE);
+
+  private constructor(
+    public readonly kind: WorkloadIdentityKind,
+    /** EKS: the cluster name (may be a token). */
+    public readonly eksClusterName?: string,
+    /** GKE: the project whose workload pool the cluster uses. */
+    public readonly gcpProject?: string,
+  ) {}
+}
+
+/** Props for {@link WorkloadIdentity}. */
+export interface WorkloadIdentityProps {
+  /** Where the workload runs; its namespace is the service account's namespace. */
+  readonly target: IKubernetesTarget;
+  /** The Kubernetes service account name, DNS-1123. */
+  readonly serviceAccountName: string;
+  /** Short name for the cloud identity (IAM role / Google service account), at most 24 characters. */
+  readonly cloudName: string;
+}
+
+/**
+ * A Kubernetes service account with a cloud identity, so a workload reaches cloud stores without static
+ * keys. On EKS: an IAM role trusted only by `pods.eks.amazonaws.com` and a Pod Identity association. On GKE:
+ * a Google service account that only this Kubernetes service account may impersonate. Elsewhere: just the
+ * Kubernetes service account. Grants from stores (`grantRead`, `grantWrite`) land on the cloud identity.
+ */
+export class WorkloadIdentity extends Construct {
+  public readonly target: IKubernetesTarget;
+  public readonly serviceAccountName: string;
+  public readonly serviceAccount: ServiceAccountV1;
+  /** EKS: the role pods assume. */
+  public readonly awsRole?: IamRole;
+  /** GKE: the Google service account pods impersonate. */
+  public readonly gcpServiceAccount?: ServiceAccount;
+  private policyCount = 0;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    const v = new Validator(this);
+    checkResourceName(v, 'serviceAccountName', props.serviceAccountName, 63);
+    checkResourceName(v, 'cloudName', props.cloudName, 24);
+    v.check(typeof props.cloudName !== 'string' || props.cloudName.length >= 3, 'cloudName', props.cloudName, 'must be at least 3 characters (Google service account ids need 6)');
+    v.throwIfAny();
+    this.target = props.target;
+    this.serviceAccountName = props.serviceAccountName;
+    const mode = props.target.identity;
+    const namespace = props.target.namespace;
+
+    if (mode.kind === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY) {
+      this.gcpServiceAccount = new ServiceAccount(this, 'gcp-sa', {
+        project: mode.gcpProject,
+        accountId: `${props.cloudName}-wi`,
+        displayName: `Workload ${namespace}/${props.serviceAccountName} on ${props.target.clusterName}`,
+      });
+      new ServiceAccountIamMember(this, 'gcp-sa-impersonation', {
+        serviceAccountId: this.gcpServiceAccount.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: `serviceAccount:${mode.gcpProject}.svc.id.goog[${namespace}/${props.serviceAccountName}]`,
+      });
+    }
+
+    this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
+      provider: props.target.provider,
+      dependsOn: props.target.dependables,
+      metadata: {
+        name: props.serviceAccountName,
+        namespace,
+        ...(this.gcpServiceAccount ? { annotations: { 'iam.gke.io/gcp-service-account': this.gcpServiceAccount.email } } : {}),
+      },
+      automountServiceAccountToken: false,
+    });
+
+    if (mode.kind === WorkloadIdentityKind.EKS_POD_IDENTITY) {
+      this.awsRole = new IamRole(this, 'aws-role', {
+        name: `${props.target.clusterName}-${props.cloudName}`.slice(0, 64),
+        assumeRolePolicy: policyDocument([{
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        }]),
+      });
+      new EksPodIdentityAssociation(this, 'pod-identity', {
+        clusterName: mode.eksClusterName!,
+        namespace,
+        serviceAccount: props.serviceAccountName,
+        roleArn: this.awsRole.arn,
+      });
+    }
+  }
+
+  /** The IAM principal member string for Google IAM bindings (`serviceAccount:…`), or undefined off GKE. */
+  public get gcpMember(): string | undefined {
+    return this.gcpServiceAccount?.member;
+  }
+
+  /**
+   * Adds an inline policy to the workload's IAM role. Throws where the cluster has no AWS identity, naming
+   * what to do instead.
+   */
+  public addAwsPolicy(name: string, statements: PolicyStatement[]): IamRolePolicy {
+    if (!this.awsRole) {
+      throw new Error(`${this.node.path}: ${this.target.clusterName} has no AWS workload identity (it is not an EKS cluster); ` +
+        'reach AWS stores from EKS workloads, or give this workload credentials through an existing Kubernetes secret');
+    }
+    return new IamRolePolicy(this, `policy-${name}-${this.policyCount++}`, {
+      role: this.awsRole.name,
+      name,
+      policy: policyDocument(statements),
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { policyDocument, PolicyStatement } from '../core/iam';
+
+/** Props for {@link AwsKmsKey}. */
+export interface AwsKmsKeyProps {
+  /** What the key protects, for reviewers. */
+  readonly description: string;
+  /** Alias without the `alias/` prefix, e.g. `ml/feature-store`. */
+  readonly alias: string;
+  /** Extra key policy statements (e.g. a service principal that encrypts with it). @default - none */
+  readonly extraStatements?: PolicyStatement[];
+}
+
+/**
+ * A customer-managed KMS key with yearly automatic rotation, a 30-day deletion window and a key policy
+ * that leaves administration to the account's IAM (no `Principal: *`). Stores grant use of it to the
+ * workloads that read or write them.
+ */
+export class AwsKmsKey extends Construct {
+  public readonly key: KmsKey;
+  public readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: AwsKmsKeyProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const account = new DataAwsCallerIdentity(this, 'caller').accountId;
+    this.key = new KmsKey(this, 'key', {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        { Sid: 'AccountIamAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+        ...(props.extraStatements ?? []),
+      ]),
+    });
+    this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+  }
+
+  /** IAM statements that let a principal encrypt and decrypt with this key. */
+  public useStatements(write: boolean): PolicyStatement[] {
+    return [{
+      Effect: 'Allow',
+      Action: write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'],
+      Resource: this.key.arn,
+    }];
+  }
+}

@@ -1,0 +1,73 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { Duration } from '../../lib/core/units';
+import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
+import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
+import { errorOf, synth } from '../util';
+
+describe('SecureS3Bucket', () => {
+  const out = synth((stack) => {
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new SecureS3Bucket(stack, 'data', { bucketName: 'ml-datasets', noncurrentVersionExpiration: Duration.days(365) });
+  });
+  const bucket = out.resources('aws_s3_bucket').find((b) => b.bucket === 'ml-datasets');
+
+  test('is protected from destroy and never force-destroyed', () => {
+    expect(bucket).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
+  });
+
+  test('versioning, SSE-KMS with a rotating key, all public access blocked, ACLs off', () => {
+    expect(out.resources('aws_s3_bucket_versioning').every((v) => v.versioning_configuration.status === 'Enabled')).toBe(true);
+    const sse = out.resources('aws_s3_bucket_server_side_encryption_configuration').find((e) => e.rule[0].apply_server_side_encryption_by_default.sse_algorithm === 'aws:kms');
+    expect(sse.rule[0]).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { kms_master_key_id: expect.stringContaining('aws_kms_key.') } });
+    expect(out.resources('aws_kms_key')[0].enable_key_rotation).toBe(true);
+    for (const pab of out.resources('aws_s3_bucket_public_access_block')) {
+      expect(pab).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    }
+    expect(out.resources('aws_s3_bucket_ownership_controls').map((o) => o.rule.object_ownership)).toEqual(['BucketOwnerEnforced', 'BucketOwnerEnforced']);
+  });
+
+  test('denies plain HTTP and logs access to a dedicated bucket', () => {
+    const policy = JSON.parse(out.resources('aws_s3_bucket_policy')[0].policy);
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(out.resources('aws_s3_bucket_logging')[0]).toMatchObject({ target_prefix: 'ml-datasets/' });
+    expect(out.resources('aws_s3_bucket').map((b) => b.bucket).sort()).toEqual(['ml-datasets', 'ml-datasets-access-logs']);
+  });
+
+  test('old versions expire only when asked', () => {
+    const rules = out.resources('aws_s3_bucket_lifecycle_configuration').flatMap((l) => l.rule);
+    expect(rules.find((r) => r.id === 'expire-noncurrent-versions').noncurrent_version_expiration).toEqual([{ noncurrent_days: 365 }]);
+  });
+
+  test('a bad name is refused', () => {
+    expect(errorOf((s) => new SecureS3Bucket(s, 'b', { bucketName: 'Bad_Bucket' }))).toMatch(/bucketName \("Bad_Bucket"\) is not a valid S3 bucket name/);
+  });
+});
+
+describe('SecureGcsBucket', () => {
+  const out = synth((stack) => {
+    new GoogleProvider(stack, 'google', { project: 'ml-prod-123' });
+    new SecureGcsBucket(stack, 'data', { project: 'ml-prod-123', bucketName: 'ml-datasets', location: 'EU' });
+    new SecureGcsBucket(stack, 'more', { project: 'ml-prod-123', bucketName: 'ml-models', location: 'EU' });
+  });
+  const bucket = out.resources('google_storage_bucket').find((b) => b.name === 'ml-datasets');
+
+  test('uniform access, public access prevention, versioning, soft delete and CMEK', () => {
+    expect(bucket).toMatchObject({
+      uniform_bucket_level_access: true,
+      public_access_prevention: 'enforced',
+      versioning: { enabled: true },
+      soft_delete_policy: { retention_duration_seconds: 2592000 },
+      encryption: { default_kms_key_name: expect.stringContaining('google_kms_crypto_key.') },
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(out.resources('google_kms_crypto_key_iam_member')[0].member).toMatch(/data\.google_storage_project_service_account\..+\.member/);
+  });
+
+  test('data-access audit logs are turned on once per project however many buckets ask', () => {
+    expect(out.resources('google_project_iam_audit_config')).toEqual([{
+      project: 'ml-prod-123', service: 'storage.googleapis.com', audit_log_config: [{ log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }],
+    }]);
+  });
+});
