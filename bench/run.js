@@ -91,7 +91,7 @@ function compile(outDir) {
       rootDir: REPO, outDir, noEmit: false, declaration: false, sourceMap: false, types: ['node'],
       tsBuildInfoFile: null, incremental: false,
     },
-    include: [path.join(REPO, 'examples/**/*.ts')],
+    include: [path.join(REPO, 'examples/**/*.ts'), path.join(REPO, 'lib/**/*.ts')],
     exclude: [path.join(REPO, 'node_modules'), path.join(REPO, '**/cdktf.out')],
   }));
   // Symlink first: tsc resolves `types` relative to the tsconfig's own dir.
@@ -130,6 +130,8 @@ function runChild(nodeArgs, { env = {}, cwd = REPO } = {}, scratch) {
 // `prepare` runs before every run (untimed); `resources` after every run (untimed).
 const TS_NODE_ENV = { TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_SWC: 'true' };
 
+const { generatePlan } = require('./plan-generator');
+
 const CASES = [
   {
     name: 'synth.training-example',
@@ -161,9 +163,25 @@ const CASES = [
       return { nodeArgs: ['-e', `require(${JSON.stringify(path.join(ctx.build, 'lib/index.js'))})`] };
     },
   },
-  // TODO(governance benches): bench/review-plan*.js are being written by someone else. When they land,
-  // add a case here (e.g. { name: 'review.plan', args: () => ({ nodeArgs: ['bench/review-plan.js'] }) },
-  // or a `-e` that requires it and calls its exported function) rather than special-casing it.
+  ...[5000, 50000].map((size) => ({
+    name: `review.plan-${size / 1000}k`,
+    // The plan is generated once per size (untimed); each run is a whole `ml-platform review` process.
+    prepare(ctx) {
+      const planFile = path.join(ctx.scratch, `plan-${size}.json`);
+      if (!fs.existsSync(planFile)) fs.writeFileSync(planFile, JSON.stringify(generatePlan(size)));
+      return { planFile, report: path.join(ctx.scratch, `report-${size}.json`) };
+    },
+    args(ctx, { planFile, report }) {
+      const cli = ctx.tsNode ? ['-r', 'ts-node/register', 'lib/cli/ml-platform.ts'] : [path.join(ctx.build, 'lib/cli/ml-platform.js')];
+      return {
+        nodeArgs: [...cli, 'review', planFile, '--format', 'json', '--output', report, '--pack', 'ml-guardrails', '--fail-on', 'none'],
+        env: ctx.tsNode ? TS_NODE_ENV : {},
+      };
+    },
+    resources(ctx, { report }) {
+      return JSON.parse(fs.readFileSync(report, 'utf8')).summary.resourcesReviewed + JSON.parse(fs.readFileSync(report, 'utf8')).summary.resourcesSkipped;
+    },
+  })),
 ];
 
 // ---------------------------------------------------------------------------------------------------

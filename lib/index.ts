@@ -31,3 +31,6 @@ export * from './storage/s3-bucket';
 export * from './storage/gcp-kms-key';
 export * from './storage/gcs-bucket';
 export * from './storage/gcp-audit-logs';
+
+// governance: rules, packs, suppressions, reviews and reports
+export * from './governance';

@@ -9,7 +9,7 @@ import { literalSecrets, parse, Synth } from './util';
 function synthExample(): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'mlp-example-'));
   try {
-    const app = new App({ outdir });
+    const app = new App({ outdir, stackTraces: false });
     buildTrainingExample(app);
     app.synth();
     const files: Record<string, string> = {};

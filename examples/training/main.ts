@@ -8,6 +8,7 @@
 import { App } from 'cdktf';
 import { buildTrainingExample } from './stacks';
 
-const app = new App();
+// No stack traces in annotation metadata: cdktf.out stays byte-identical across machines and checkouts.
+const app = new App({ stackTraces: false });
 buildTrainingExample(app);
 app.synth();

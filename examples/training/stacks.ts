@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import {
-  Accelerator, Capacity, DataClassification, EksTrainingCluster, GkeTrainingCluster, KubernetesTarget,
+  Accelerator, Capacity, DataClassification, EksTrainingCluster, GkeTrainingCluster, Governance, KubernetesTarget,
   KubernetesTrainingCluster, PlatformLabels, PoolPurpose, TpuVersion,
 } from '../../lib';
 
@@ -21,6 +21,8 @@ export class EksTraining extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'us-east-1' });
     PlatformLabels.apply(this, labels);
+    // Governance runs inside `cdktf synth`: an error finding fails the synth, warnings become annotations.
+    Governance.of(this).addPack('ml-guardrails');
     new EksTrainingCluster(this, 'training', {
       clusterName: 'ml-training',
       kubernetesVersion: '1.33',
@@ -45,6 +47,8 @@ export class GkeTraining extends TerraformStack {
     super(scope, id);
     new GoogleProvider(this, 'google', { project: 'ml-platform-prod', region: 'us-central1' });
     PlatformLabels.apply(this, labels);
+    // Governance runs inside `cdktf synth`: an error finding fails the synth, warnings become annotations.
+    Governance.of(this).addPack('ml-guardrails');
     new GkeTrainingCluster(this, 'training', {
       clusterName: 'ml-training',
       project: 'ml-platform-prod',
@@ -71,6 +75,8 @@ export class OnPremTraining extends TerraformStack {
     super(scope, id);
     const target = KubernetesTarget.fromKubeconfig(this, 'onprem', { clusterName: 'dc1-gpu', context: 'dc1-admin' });
     PlatformLabels.apply(this, labels);
+    // Governance runs inside `cdktf synth`: an error finding fails the synth, warnings become annotations.
+    Governance.of(this).addPack('ml-guardrails');
     new KubernetesTrainingCluster(this, 'training', {
       clusterName: 'dc1-gpu',
       target,

@@ -8,6 +8,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Validator } from '../core/errors';
+import { suppress } from '../governance/suppressions';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
@@ -84,6 +85,11 @@ export class SecureS3Bucket extends Construct {
     if (!logTarget) {
       const logs = hardenedBucket(this, 'access-logs', `${props.bucketName}-access-logs`, protect);
       this.accessLogBucket = logs;
+      suppress(logs, 'aws-s3-encrypted-with-kms', {
+        reason: 'S3 server access log delivery supports only SSE-S3 (AES256) on the destination bucket, not SSE-KMS ' +
+          '(Amazon S3 User Guide, "Enabling Amazon S3 server access logging").',
+      });
+      suppress(logs, 'aws-s3-access-logging', { reason: 'This is the access-log bucket; logging it to itself would loop.' });
       new S3BucketVersioningA(this, 'access-logs-versioning', { bucket: logs.id, versioningConfiguration: { status: 'Enabled' } });
       new S3BucketServerSideEncryptionConfigurationA(this, 'access-logs-encryption', {
         bucket: logs.id,

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+/* The `ml-platform` command. Kept thin: everything testable lives in main.ts. */
+import { main } from './main';
+
+process.exitCode = main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,13 @@
+export * from './model';
+export { GovernanceParameters, PackName, Rule, RuleContext, defineRule } from './rule';
+export { ReviewOptions, runRules, selectRules } from './engine';
+export { PACK_NAMES, rulesForPacks } from './packs';
+export { ALL_RULES } from './rules';
+export { Governance, GovernanceConfiguration } from './governance';
+export { SuppressionOptions } from './suppressions';
+export { reviewTerraformJson, reviewPlan, reviewSynthesizedFolder, mergeResults, PlanReviewOptions, SourceOptions } from './review';
+export { readSynthesizedFolder, synthMetadataFromFolder, SynthesizedStack } from './synth-folder';
+export { modelFromTerraformJson, isTerraformJson } from './normalize/terraform-json';
+export { modelFromPlan, isPlanJson, SynthMetadata } from './normalize/plan';
+export { UNKNOWN, isUnknown, block, blocks } from './values';
+export * from './reports';

@@ -1,0 +1,127 @@
+/** How serious a finding is. `error` findings fail synth and (by default) the CLI. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Closed set of rule categories; every rule belongs to exactly one. */
+export type Category =
+  | 'encryption-at-rest'
+  | 'encryption-in-transit'
+  | 'public-exposure'
+  | 'least-privilege'
+  | 'logging-audit'
+  | 'data-protection'
+  | 'workload-hardening'
+  | 'network-isolation'
+  | 'tagging-labels'
+  | 'key-management'
+  | 'cost-capacity'
+  | 'ml-lifecycle';
+
+/** A recorded decision to accept one rule's finding on one resource. */
+export interface Suppression {
+  readonly ruleId: string;
+  /** Why the finding is acceptable. Required and non-empty. */
+  readonly reason: string;
+  /** Last day (YYYY-MM-DD, UTC) the suppression applies; after it the finding is reported again. @default - never expires */
+  readonly expires?: string;
+}
+
+/** One provider configuration (`aws`, `aws.west`, `module.x:google`). */
+export interface ProviderConfig {
+  readonly key: string;
+  /** Provider local name: `aws`, `google`, `kubernetes`. */
+  readonly name: string;
+  readonly region?: string;
+  readonly defaultTags?: Readonly<Record<string, string>>;
+}
+
+/** A managed Terraform resource as every input format is normalised to. */
+export interface GovernedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Terraform address, module-qualified and with instance keys (`module.x.aws_s3_bucket.y[0]`). */
+  readonly address: string;
+  /** Address without instance keys, the form configuration references use. */
+  readonly baseAddress: string;
+  /** snake_case attributes as Terraform sees them; nested blocks as objects or lists. Unknown values are {@link UNKNOWN}. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Module address (`module.x`) for resources inside modules. */
+  readonly module?: string;
+  /** cdktf construct path from `//.metadata.path`, when known. */
+  readonly constructPath?: string;
+  /** Provider configuration key (`aws`, `aws.west`). */
+  readonly provider?: string;
+  /** `lifecycle` meta-argument when the input carries it (cdk.tf.json only). */
+  readonly lifecycle?: Readonly<Record<string, unknown>>;
+  readonly suppressions: readonly Suppression[];
+}
+
+/** A reference from one resource's attribute to another resource. */
+export interface ResourceReference {
+  readonly from: GovernedResource;
+  readonly to: GovernedResource;
+  /** Top-level attribute or block name on `from` that holds the reference. */
+  readonly attribute: string;
+}
+
+/** The normalised input: resources, providers and the reference index built once. */
+export interface GovernanceModel {
+  readonly resources: readonly GovernedResource[];
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+  /** Incoming references keyed by the referenced resource's address. */
+  readonly referencedBy: ReadonlyMap<string, readonly ResourceReference[]>;
+  /** Outgoing references keyed by the referencing resource's address. */
+  readonly references: ReadonlyMap<string, readonly ResourceReference[]>;
+  /** Input file or folder, used as the location in reports. */
+  readonly source?: string;
+}
+
+/** One rule violation on one resource. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly address: string;
+  readonly resourceType: string;
+  readonly message: string;
+  readonly remediation: string;
+  readonly constructPath?: string;
+  /** Set when the finding is suppressed: the reason given. */
+  readonly suppressed?: { readonly reason: string; readonly expires?: string };
+  /** Extra context, e.g. that a suppression expired. */
+  readonly note?: string;
+  /** Input file the resource came from, when known (set by folder and file reviews). */
+  readonly file?: string;
+}
+
+/** A rule that was evaluated on a resource and found nothing (recorded only on request, for JUnit). */
+export interface PassedCheck {
+  readonly ruleId: string;
+  readonly address: string;
+  readonly file?: string;
+}
+
+/** Result of a review, whatever the input format. */
+export interface ReviewResult {
+  /** Findings that are not suppressed, sorted by address then rule id. */
+  readonly findings: readonly Finding[];
+  /** Findings that an unexpired suppression covers. */
+  readonly suppressed: readonly Finding[];
+  readonly summary: ReviewSummary;
+  /** Resource types no enabled rule applies to, with counts. */
+  readonly skippedResourceTypes: Readonly<Record<string, number>>;
+  /** Rule × resource pairs without findings; present only when `recordPasses` was requested. */
+  readonly passed?: readonly PassedCheck[];
+}
+
+/** Counts for a review. */
+export interface ReviewSummary {
+  readonly error: number;
+  readonly warning: number;
+  readonly info: number;
+  readonly suppressed: number;
+  readonly resourcesReviewed: number;
+  readonly resourcesSkipped: number;
+  readonly skippedResourceTypes: Readonly<Record<string, number>>;
+  readonly rulesEvaluated: number;
+  readonly packs: readonly string[];
+}

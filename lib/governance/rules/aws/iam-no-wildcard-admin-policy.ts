@@ -1,0 +1,38 @@
+import { defineRule } from '../../rule';
+import { policyStatements } from '../../support/policy-document';
+import { blocks, UNKNOWN } from '../../values';
+
+const POLICY_ATTRIBUTE: Record<string, string> = {
+  aws_iam_policy: 'policy',
+  aws_iam_role_policy: 'policy',
+  aws_iam_user_policy: 'policy',
+  aws_iam_group_policy: 'policy',
+};
+
+/** No policy allows Action "*" on Resource "*" (full admin). Policies are JSON strings; inline role policies included. */
+export const iamNoWildcardAdminPolicy = defineRule({
+  id: 'aws-iam-no-wildcard-admin-policy',
+  severity: 'error',
+  category: 'least-privilege',
+  description: 'IAM policies do not allow Action "*" on Resource "*".',
+  remediation: 'List the actions and resource ARNs the principal needs; use IAM Access Analyzer policy generation to find them.',
+  references: ['CKV_AWS_1', 'CKV_AWS_62', 'CKV_AWS_63', 'AVD-AWS-0057', 'CIS AWS 1.16'],
+  appliesTo: [...Object.keys(POLICY_ATTRIBUTE), 'aws_iam_role'],
+  packs: ['baseline'],
+  evaluate(resource) {
+    const documents = resource.type === 'aws_iam_role'
+      ? blocks(resource.values, 'inline_policy').map((p) => p.policy)
+      : [resource.values[POLICY_ATTRIBUTE[resource.type]]];
+    const out: string[] = [];
+    for (const doc of documents) {
+      const statements = policyStatements(doc);
+      if (statements === UNKNOWN) continue;
+      for (const s of statements) {
+        if (s.effect === 'Allow' && s.actions.some((a) => a === '*' || a === '*:*') && s.resources.includes('*')) {
+          out.push('policy allows Action "*" on Resource "*"');
+        }
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,22 @@
+import { defineRule } from '../../rule';
+import { policyStatements } from '../../support/policy-document';
+import { UNKNOWN } from '../../values';
+
+/** Key policies do not grant kms:* (or *) to Principal "*" without a condition. */
+export const kmsKeyPolicyNoWildcard = defineRule({
+  id: 'aws-kms-key-policy-no-wildcard',
+  severity: 'error',
+  category: 'key-management',
+  description: 'KMS key policy does not grant kms:* to Principal "*" without a Condition.',
+  remediation: 'Grant key administration to the account root or named roles, and usage (kms:Encrypt/Decrypt/GenerateDataKey*) to the principals that need it.',
+  references: ['CKV_AWS_33', 'AVD-AWS-0061'],
+  appliesTo: ['aws_kms_key', 'aws_kms_key_policy'],
+  packs: ['baseline'],
+  evaluate(resource) {
+    const statements = policyStatements(resource.values.policy);
+    if (statements === UNKNOWN) return [];
+    return statements.some((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.hasCondition && s.actions.some((a) => a === '*' || a === 'kms:*'))
+      ? ['key policy grants kms:* to Principal "*"']
+      : [];
+  },
+});

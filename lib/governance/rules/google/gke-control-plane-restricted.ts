@@ -1,0 +1,26 @@
+import { defineRule } from '../../rule';
+import { anyUnknown, block, blocks, boolOr, isUnknown, str } from '../../values';
+
+/**
+ * The control-plane endpoint is private, or reachable only from master authorized networks that
+ * do not include 0.0.0.0/0. Without either, the public endpoint accepts any source (provider default).
+ */
+export const gkeControlPlaneRestricted = defineRule({
+  id: 'gcp-gke-control-plane-restricted',
+  severity: 'error',
+  category: 'public-exposure',
+  description: 'GKE control plane is private or limited to master authorized networks.',
+  remediation: 'Set private_cluster_config.enable_private_endpoint = true, or master_authorized_networks_config with cidr_blocks for your networks (never 0.0.0.0/0).',
+  references: ['CKV_GCP_20', 'AVD-GCP-0061', 'CIS GKE 5.6.3'],
+  appliesTo: ['google_container_cluster'],
+  packs: ['baseline'],
+  evaluate(resource) {
+    const privateEndpoint = boolOr(block(resource.values, 'private_cluster_config')?.enable_private_endpoint, false);
+    if (isUnknown(privateEndpoint) || privateEndpoint) return [];
+    const man = block(resource.values, 'master_authorized_networks_config');
+    if (!man) return ['control-plane endpoint is public with no master_authorized_networks_config'];
+    const cidrs = blocks(man, 'cidr_blocks').map((c) => c.cidr_block);
+    if (anyUnknown(cidrs)) return [];
+    return cidrs.some((c) => str(c) === '0.0.0.0/0') ? ['master authorized networks include 0.0.0.0/0'] : [];
+  },
+});

@@ -1,0 +1,18 @@
+import { defineRule } from '../../rule';
+import { block, blocks, str } from '../../values';
+
+/** Authorized networks never include the whole internet. */
+export const sqlNoPublicAuthorizedNetworks = defineRule({
+  id: 'gcp-sql-no-public-authorized-networks',
+  severity: 'error',
+  category: 'public-exposure',
+  description: 'Cloud SQL authorized networks do not include 0.0.0.0/0.',
+  remediation: 'Remove 0.0.0.0/0 from settings.ip_configuration.authorized_networks; use private IP or the Cloud SQL Auth Proxy.',
+  references: ['CKV_GCP_11', 'AVD-GCP-0017', 'CIS GCP 6.5'],
+  appliesTo: ['google_sql_database_instance'],
+  packs: ['baseline'],
+  evaluate(resource) {
+    const ip = block(block(resource.values, 'settings'), 'ip_configuration');
+    return blocks(ip, 'authorized_networks').some((n) => str(n.value) === '0.0.0.0/0') ? ['authorized_networks include 0.0.0.0/0'] : [];
+  },
+});
