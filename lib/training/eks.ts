@@ -125,14 +125,12 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster {
   public readonly teamQuotas: TeamQuotas;
   /** The NVIDIA device plugin, where installed. */
   public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
-  private readonly teamNames: Set<string>;
 
   constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
     super(scope, id);
     qualifyProviderSources(this);
     const pools = EksTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
-    this.teamNames = new Set((props.teams ?? []).map((t) => t.team));
     if (props.labels) PlatformLabels.apply(this, props.labels);
     const name = props.clusterName;
     const family = props.amiFamily ?? EksAmiFamily.AL2023;
@@ -283,10 +281,7 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster {
   }
 
   public teamTarget(team: string): IKubernetesTarget {
-    if (!this.teamNames.has(team)) {
-      throw new Error(`${this.node.path}: team "${team}" is not declared; declared teams: ${[...this.teamNames].join(', ') || 'none'}; add it to teams`);
-    }
-    return this.kubernetes.inNamespace(team);
+    return this.teamQuotas.targetFor(this.kubernetes, team);
   }
 
   /** All resources this construct created, for inspection and overrides. */

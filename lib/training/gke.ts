@@ -109,7 +109,6 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster {
   public readonly kubernetesProvider: KubernetesProvider;
   /** Team namespaces and quotas. */
   public readonly teamQuotas: TeamQuotas;
-  private readonly teamNames: Set<string>;
 
   constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
     super(scope, id);
@@ -117,7 +116,6 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster {
     const pools = GkeTrainingCluster.validate(this, props);
     const name = props.clusterName;
     this.clusterName = name;
-    this.teamNames = new Set((props.teams ?? []).map((t) => t.team));
     if (props.labels) PlatformLabels.apply(this, props.labels);
     const region = props.location.replace(/-[a-z]$/, '');
     const project = new DataGoogleProject(this, 'project', { projectId: props.project });
@@ -225,10 +223,7 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster {
   }
 
   public teamTarget(team: string): IKubernetesTarget {
-    if (!this.teamNames.has(team)) {
-      throw new Error(`${this.node.path}: team "${team}" is not declared; declared teams: ${[...this.teamNames].join(', ') || 'none'}; add it to teams`);
-    }
-    return this.kubernetes.inNamespace(team);
+    return this.teamQuotas.targetFor(this.kubernetes, team);
   }
 
   /** All resources this construct created, for inspection and overrides. */

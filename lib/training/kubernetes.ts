@@ -60,7 +60,6 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
   public readonly kubernetes: IKubernetesTarget;
   public readonly teamQuotas: TeamQuotas;
   public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
-  private readonly teamNames: Set<string>;
 
   constructor(scope: Construct, id: string, props: KubernetesTrainingClusterProps) {
     super(scope, id);
@@ -68,7 +67,6 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
     const nodes = KubernetesTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
     this.platform = props.target.platform;
-    this.teamNames = new Set((props.teams ?? []).map((t) => t.team));
     if (props.labels) PlatformLabels.apply(this, props.labels);
     this.kubernetes = KubernetesTarget.fromProvider(props.target.provider, {
       clusterName: props.clusterName,
@@ -88,10 +86,7 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
   }
 
   public teamTarget(team: string): IKubernetesTarget {
-    if (!this.teamNames.has(team)) {
-      throw new Error(`${this.node.path}: team "${team}" is not declared; declared teams: ${[...this.teamNames].join(', ') || 'none'}; add it to teams`);
-    }
-    return this.kubernetes.inNamespace(team);
+    return this.teamQuotas.targetFor(this.kubernetes, team);
   }
 
   /** All resources this construct created, for inspection and overrides. */

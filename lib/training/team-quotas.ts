@@ -6,7 +6,7 @@ import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { AcceleratorKind, KUBERNETES_RESOURCE } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
-import { IKubernetesTarget } from '../core/kubernetes-target';
+import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
 import { Cpu, Size } from '../core/units';
 
@@ -168,5 +168,25 @@ export class TeamQuotas extends Construct {
       });
       this.teams[t.team] = { namespace, quota, limitRange, networkPolicy };
     }
+  }
+
+  /**
+   * The target for one team's namespace: objects created there wait for the namespace and its quota.
+   * Throws, naming the declared teams, if `team` was not declared.
+   */
+  public targetFor(base: IKubernetesTarget, team: string): IKubernetesTarget {
+    const resources = this.teams[team];
+    if (!resources) {
+      const declared = Object.keys(this.teams);
+      throw new Error(`${this.node.scope!.node.path}: team "${team}" is not declared; declared teams: ${declared.join(', ') || 'none'}; add it to teams`);
+    }
+    return KubernetesTarget.fromProvider(base.provider, {
+      clusterName: base.clusterName,
+      namespace: team,
+      platform: base.platform,
+      acceleratorNodes: base.acceleratorNodes,
+      identity: base.identity,
+      dependables: [...base.dependables, resources.namespace, resources.quota],
+    });
   }
 }

@@ -80,6 +80,8 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     });
     const team = cluster!.teamTarget('vision');
     expect(team.namespace).toBe('vision');
+    // Objects created in the team's namespace wait for it and its quota.
+    expect(team.dependables).toEqual(expect.arrayContaining([cluster!.teamQuotas.teams.vision.namespace, cluster!.teamQuotas.teams.vision.quota]));
     expect(team.acceleratorNodes[0]).toMatchObject({
       pool: 'a100', acceleratorsPerNode: 8, nodeSelector: a100.nodeSelector,
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
