@@ -13,6 +13,7 @@ export * from './core/kubernetes-target';
 export * from './core/iam';
 export * from './core/provider-sources';
 export * from './core/workload-identity';
+export * from './core/monitoring-contract';
 
 // training
 export * from './training/training-cluster';

@@ -29,7 +29,8 @@ import { policyDocument } from '../core/iam';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { acceleratorNodes, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, TrainingClusterProps } from './training-cluster';
+import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
+import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
 
 /** Who can reach the EKS API endpoint. */
 export class EndpointAccess {
@@ -101,7 +102,7 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), team namespaces with
  * quotas, and the serving/training PriorityClasses.
  */
-export class EksTrainingCluster extends Construct implements ITrainingCluster {
+export class EksTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
   public readonly clusterName: string;
   public readonly platform = KubernetesPlatform.EKS;
   public readonly kubernetes: IKubernetesTarget;
@@ -278,6 +279,11 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster {
       });
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+  }
+
+  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [trainingClusterWorkload(this)];
   }
 
   public teamTarget(team: string): IKubernetesTarget {

@@ -19,7 +19,8 @@ import { WorkloadIdentityMode } from '../core/workload-identity';
 import { GkePool, resolveGkePools } from './gke-catalogue';
 import { acceleratorNodes, CapacityKind, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, TrainingClusterProps } from './training-cluster';
+import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
+import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
 
 /** GKE release channels. */
 export enum ReleaseChannel {
@@ -91,7 +92,7 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
  * count equal to the slice's hosts. Every node runs the GKE metadata server, secure boot and integrity
  * monitoring. In the cluster: team namespaces with GPU/TPU quotas and the serving/training PriorityClasses.
  */
-export class GkeTrainingCluster extends Construct implements ITrainingCluster {
+export class GkeTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
   public readonly clusterName: string;
   public readonly platform = KubernetesPlatform.GKE;
   public readonly kubernetes: IKubernetesTarget;
@@ -220,6 +221,11 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster {
       identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project),
     });
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+  }
+
+  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [trainingClusterWorkload(this)];
   }
 
   public teamTarget(team: string): IKubernetesTarget {

@@ -9,7 +9,8 @@ import { checkLabels, checkResourceName } from '../core/names';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { acceleratorTaint, Taint, TaintEffect } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, TrainingClusterProps } from './training-cluster';
+import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
+import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
 
 /** GPU nodes that already exist in the cluster (on-prem hardware is not created by Terraform). */
 export interface ExistingGpuNodesProps {
@@ -54,7 +55,7 @@ export interface KubernetesTrainingClusterProps extends Omit<TrainingClusterProp
  * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and the
  * NVIDIA device plugin DaemonSet pinned to the GPU nodes by node affinity.
  */
-export class KubernetesTrainingCluster extends Construct implements ITrainingCluster {
+export class KubernetesTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
   public readonly clusterName: string;
   public readonly platform: KubernetesPlatform;
   public readonly kubernetes: IKubernetesTarget;
@@ -83,6 +84,11 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
       });
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+  }
+
+  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [trainingClusterWorkload(this)];
   }
 
   public teamTarget(team: string): IKubernetesTarget {

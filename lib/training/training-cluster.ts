@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { AcceleratorKind } from '../core/accelerators/accelerator';
+import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
 import { StandardLabels } from '../core/labels';
 import { AcceleratorPoolProps } from './pool';
@@ -29,4 +31,19 @@ export interface ITrainingCluster extends IConstruct {
   readonly kubernetes: IKubernetesTarget;
   /** The Kubernetes target for one team's namespace. Throws if the team was not declared. */
   teamTarget(team: string): IKubernetesTarget;
+}
+
+/** How a MonitoringStack sees a training cluster. */
+export function trainingClusterWorkload(cluster: ITrainingCluster): MonitoredWorkload {
+  const nodes = cluster.kubernetes.acceleratorNodes;
+  return {
+    kind: MonitoredKind.TRAINING_CLUSTER,
+    name: cluster.clusterName,
+    clusterName: cluster.clusterName,
+    usesGpus: nodes.some((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU),
+    attributes: {
+      platform: cluster.platform,
+      gpus: String(nodes.filter((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU).reduce((sum, n) => sum + n.acceleratorsPerNode * n.maxNodes, 0)),
+    },
+  };
 }

@@ -102,3 +102,14 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     })).toMatch(message);
   });
 });
+
+test('a training cluster describes itself to a MonitoringStack: GPU nodes and their capacity', () => {
+  let cluster: KubernetesTrainingCluster | undefined;
+  synth((stack) => {
+    const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+    cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100] });
+  });
+  expect(cluster!.monitoredWorkloads()).toEqual([{
+    kind: 'training-cluster', name: 'dc1', clusterName: 'dc1', usesGpus: true, attributes: { platform: 'existing', gpus: '32' },
+  }]);
+});
