@@ -14,6 +14,7 @@ export * from './core/iam';
 export * from './core/provider-sources';
 export * from './core/workload-identity';
 export * from './core/monitoring-contract';
+export * from './core/model-source';
 
 // training
 export * from './training/training-cluster';
@@ -32,6 +33,13 @@ export * from './storage/s3-bucket';
 export * from './storage/gcp-kms-key';
 export * from './storage/gcs-bucket';
 export * from './storage/gcp-audit-logs';
+
+// edge
+export * from './edge/site';
+export * from './edge/fleet';
+export * from './edge/site-workload';
+export * from './edge/iot';
+export { rendezvousShard } from './edge/sharding';
 
 // governance: rules, packs, suppressions, reviews and reports
 export * from './governance';

@@ -1,4 +1,7 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** A synthesized stack, parsed: Terraform JSON with snake_case attributes, as `cdktf synth` writes it. */
@@ -75,4 +78,22 @@ export function literalSecrets(json: unknown, path = '$'): string[] {
     });
   }
   return [];
+}
+
+/**
+ * Builds a whole app with `build` and synthesizes it as `cdktf synth` does (validations on, `//` metadata
+ * kept, no stack traces) into a temporary folder. Returns each stack's parsed output by stack name.
+ */
+export function synthApp(build: (app: App) => void): Record<string, Synth> {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlp-app-'));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    build(app);
+    app.synth();
+    const out: Record<string, Synth> = {};
+    for (const name of readdirSync(join(outdir, 'stacks'))) out[name] = parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    return out;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,25 @@
 import { GovernedResource } from '../model';
 import { containers, SERVING_WORKLOAD_TYPES } from './workloads';
-import { blocks, str } from '../values';
+import { block, blocks, str } from '../values';
 
 /** Resource types whose images serve models. */
 export const SERVING_IMAGE_TYPES: readonly string[] = ['aws_sagemaker_model', ...SERVING_WORKLOAD_TYPES];
+
+/**
+ * The label that marks a Kubernetes workload as model serving (the Kubernetes recommended
+ * `app.kubernetes.io/component` label). Infrastructure workloads (Prometheus, Grafana, MLflow, device
+ * plugins) are not serving; their images are covered by the general image rules instead.
+ */
+export const SERVING_COMPONENT_LABEL = { key: 'app.kubernetes.io/component', value: 'inference' } as const;
+
+/** Whether a Kubernetes workload is labelled as serving, on the resource or on its pod template. */
+function isServingWorkload(resource: GovernedResource): boolean {
+  const templateMetadata = resource.type.startsWith('kubernetes_pod')
+    ? undefined
+    : block(block(block(resource.values, 'spec'), 'template'), 'metadata');
+  return [block(resource.values, 'metadata'), templateMetadata]
+    .some((m) => str((m?.labels as Record<string, unknown> | undefined)?.[SERVING_COMPONENT_LABEL.key]) === SERVING_COMPONENT_LABEL.value);
+}
 
 /** Images a serving resource runs, with a label for messages. */
 export function servingImages(resource: GovernedResource): Array<{ label: string; image: string }> {
@@ -12,6 +28,7 @@ export function servingImages(resource: GovernedResource): Array<{ label: string
       .map((c, i) => ({ label: `container ${i}`, image: str(c.image) ?? '' }))
       .filter((c) => c.image !== '');
   }
+  if (!isServingWorkload(resource)) return [];
   return containers(resource)
     .map(({ label, container }) => ({ label, image: str(container.image) ?? '' }))
     .filter((c) => c.image !== '');

@@ -9,6 +9,10 @@ const tpuPool = (autoscaling: Record<string, unknown>): Record<string, unknown> 
   cluster: '${google_container_cluster.main.id}', node_config: { machine_type: 'ct5lp-hightpu-4t' }, autoscaling,
 });
 const quota = (gpus: string): Record<string, unknown> => ({ metadata: { name: 'team-a', namespace: 'team-a' }, spec: { hard: { 'requests.nvidia.com/gpu': gpus } } });
+const servingDeployment = (image: string, component: string) => ({
+  metadata: { name: 'serve', namespace: 'serving' },
+  spec: { template: { metadata: { labels: { 'app.kubernetes.io/component': component } }, spec: { container: [{ name: 'model', image }] } } },
+});
 const sagemakerModel = (image: string): Record<string, unknown> => ({ execution_role_arn: 'arn', primary_container: { image } });
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/';
 const tags = { owner: 'ml', 'cost-center': 'cc1', environment: 'prod' };
@@ -62,6 +66,17 @@ export const ML_CASES: RuleCase[] = [
     ruleId: 'ml-serving-image-approved-registry', address: 'aws_sagemaker_model.m', options: { parameters: { approvedRegistries: [ECR] } },
     compliant: { 'aws_sagemaker_model.m': sagemakerModel(`${ECR}llm@sha256:${'b'.repeat(64)}`) },
     nonCompliant: { 'aws_sagemaker_model.m': sagemakerModel('docker.io/someone/llm:1.0') },
+  },
+  {
+    // Kubernetes workloads count as serving when labelled app.kubernetes.io/component=inference.
+    name: 'Kubernetes inference deployment', ruleId: 'ml-serving-image-pinned-by-digest', address: 'kubernetes_deployment_v1.serve',
+    compliant: { 'kubernetes_deployment_v1.serve': servingDeployment(`${ECR}llm@sha256:${'b'.repeat(64)}`, 'inference') },
+    nonCompliant: { 'kubernetes_deployment_v1.serve': servingDeployment(`${ECR}llm:1.0`, 'inference') },
+  },
+  {
+    name: 'infrastructure deployments are not serving', ruleId: 'ml-serving-image-pinned-by-digest', address: 'kubernetes_deployment_v1.serve',
+    compliant: { 'kubernetes_deployment_v1.serve': servingDeployment('quay.io/prometheus/prometheus:v3.5.0', 'monitoring') },
+    nonCompliant: { 'kubernetes_deployment_v1.serve': servingDeployment('quay.io/prometheus/prometheus:v3.5.0', 'inference') },
   },
   {
     ruleId: 'ml-serving-image-pinned-by-digest', address: 'aws_sagemaker_model.m',

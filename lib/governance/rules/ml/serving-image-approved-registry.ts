@@ -6,7 +6,7 @@ export const servingImageApprovedRegistry = defineRule({
   id: 'ml-serving-image-approved-registry',
   severity: 'error',
   category: 'ml-lifecycle',
-  description: 'Serving images (SageMaker models, Kubernetes deployments/statefulsets/pods) come from an approved registry.',
+  description: 'Serving images (SageMaker models; Kubernetes workloads labelled app.kubernetes.io/component=inference) come from an approved registry.',
   remediation: 'Push the image to an approved registry (ECR / Artifact Registry) and reference it there.',
   references: ['SLSA: trusted build sources'],
   appliesTo: SERVING_IMAGE_TYPES,

@@ -6,7 +6,7 @@ export const servingImagePinnedByDigest = defineRule({
   id: 'ml-serving-image-pinned-by-digest',
   severity: 'warning',
   category: 'ml-lifecycle',
-  description: 'Serving images are referenced by digest (@sha256:...).',
+  description: 'Serving images (SageMaker models; Kubernetes workloads labelled app.kubernetes.io/component=inference) are referenced by digest (@sha256:...).',
   remediation: 'Reference the image as registry/repo@sha256:<digest> (resolve the digest in CI when promoting a model).',
   references: ['SLSA: immutable references'],
   appliesTo: SERVING_IMAGE_TYPES,

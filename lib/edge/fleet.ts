@@ -1,0 +1,215 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Validator } from '../core/errors';
+import { PlatformLabels, StandardLabels } from '../core/labels';
+import { IModelSource } from '../core/model-source';
+import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { checkResourceName } from '../core/names';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { Cpu, Size } from '../core/units';
+import { rendezvousShard } from './sharding';
+import { Architecture, EdgeSiteProps, EdgeWorkloadKind } from './site';
+import { SiteWorkload } from './site-workload';
+
+/** A rollout ring: a set of sites that runs one model version. Promote a ring by changing its version. */
+export interface EdgeRing {
+  /** Ring name, e.g. `canary`, `early`, `broad`. */
+  readonly name: string;
+  /** The model version every site of the ring runs; must exist in the model source. */
+  readonly modelVersion: string;
+}
+
+/** Props for {@link EdgeFleet}. */
+export interface EdgeFleetProps {
+  /** Fleet name (DNS-1123, at most 30 characters): names the workload, its namespace objects and the stacks. */
+  readonly fleetName: string;
+  /** The model the fleet serves, and where its versions come from (usually a ModelRegistry). */
+  readonly model: { readonly source: IModelSource; readonly name: string };
+  /** Rings in rollout order (e.g. canary, early, broad). */
+  readonly rings: EdgeRing[];
+  /** The sites. */
+  readonly sites: EdgeSiteProps[];
+  /** Inference image, pinned by digest (`registry/repo@sha256:…`), multi-arch for mixed fleets. */
+  readonly image: string;
+  /** Serving port. @default 8080 */
+  readonly port?: number;
+  /** @default EdgeWorkloadKind.DEPLOYMENT */
+  readonly kind?: EdgeWorkloadKind;
+  /** Replicas per site (Deployment only). @default 1 */
+  readonly replicas?: number;
+  /** CPU cap per replica (small devices). @default Cpu.cores(1) */
+  readonly cpu?: Cpu;
+  /** Memory cap per replica. @default Size.gibibytes(1) */
+  readonly memory?: Size;
+  /** Model cache per site (Deployment mode). @default Size.gibibytes(20) */
+  readonly modelCacheSize?: Size;
+  /** Storage class of the model cache. @default - the cluster's default (k3s: local-path) */
+  readonly storageClass?: string;
+  /**
+   * How sites fetch model versions: an AWS CLI image (pinned by digest) and an existing Kubernetes secret at
+   * each site holding `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` for read-only access to the artifacts.
+   */
+  readonly modelFetcher: { readonly image: string; readonly credentialsSecret: string; readonly endpointUrl?: string };
+  /** Forward metrics to the central MonitoringStack by Prometheus remote write. @default - no forwarding */
+  readonly metrics?: EdgeMetricsProps;
+  /** @default '~/.kube/config' */
+  readonly kubeconfigPath?: string;
+  /** Standard labels for every resource of every shard. @default - none */
+  readonly labels?: StandardLabels;
+  /** Namespace at every site. @default 'ml-edge' */
+  readonly namespace?: string;
+  /** Target sites per stack (Terraform state). @default 100 */
+  readonly sitesPerStack?: number;
+  /**
+   * Number of stacks. Fix it for large fleets: adding sites then never moves existing ones between states.
+   * @default - ceil(sites / sitesPerStack)
+   */
+  readonly shards?: number;
+}
+
+/** How sites forward metrics to the central MonitoringStack (Prometheus remote write, labelled `site` and `ring`). */
+export interface EdgeMetricsProps {
+  /** The central remote-write endpoint (https). */
+  readonly remoteWriteUrl: string;
+  /** Basic-auth user name. @default - the fleet name */
+  readonly username?: string;
+  /** An existing secret at each site whose key `password` holds the remote-write password. */
+  readonly credentialsSecret: string;
+  /** @default PROMETHEUS_AGENT_IMAGE */
+  readonly agentImage?: string;
+}
+
+/** The default Prometheus agent image (Prometheus 3.5 LTS, multi-arch). */
+export const PROMETHEUS_AGENT_IMAGE = 'quay.io/prometheus/prometheus:v3.5.0';
+
+const DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+
+/**
+ * A fleet of edge sites receiving a model in rollout rings. Sites are sharded into several stacks
+ * (`<id>-shard-<n>`) so each Terraform state stays small and stacks apply in parallel; each site is reached
+ * through its own kubeconfig context and gets a {@link SiteWorkload}.
+ *
+ * Create it in the App (not inside a stack): it creates the stacks.
+ */
+export class EdgeFleet extends Construct implements IMonitorable {
+  /** The shard stacks, in shard order. */
+  public readonly stacks: TerraformStack[] = [];
+  /** Per site: its workload construct. */
+  public readonly sites: Record<string, SiteWorkload> = {};
+  /** Per site: the shard (stack index) it landed in. */
+  public readonly shardOf: Record<string, number> = {};
+  private readonly props: EdgeFleetProps;
+
+  constructor(scope: Construct, id: string, props: EdgeFleetProps) {
+    super(scope, id);
+    const shards = EdgeFleet.validate(this, props);
+    this.props = props;
+    const rings = new Map(props.rings.map((r) => [r.name, r]));
+    for (let k = 0; k < shards; k++) {
+      const stack = new TerraformStack(this, `${id}-shard-${k}`);
+      qualifyProviderSources(stack);
+      if (props.labels) PlatformLabels.apply(stack, props.labels);
+      this.stacks.push(stack);
+    }
+    for (const site of props.sites) {
+      const shard = site.shard ?? rendezvousShard(props.fleetName, site.name, shards);
+      this.shardOf[site.name] = shard;
+      const ring = rings.get(site.ring)!;
+      this.sites[site.name] = new SiteWorkload(this.stacks[shard], site.name, {
+        fleetName: props.fleetName,
+        site: site.name,
+        ring: ring.name,
+        architecture: site.architecture ?? Architecture.ARM64,
+        kind: props.kind ?? EdgeWorkloadKind.DEPLOYMENT,
+        kubeconfigPath: site.kubeconfigPath ?? props.kubeconfigPath ?? '~/.kube/config',
+        context: site.context ?? site.name,
+        namespace: props.namespace ?? 'ml-edge',
+        model: { name: props.model.name, version: ring.modelVersion, uri: props.model.source.modelVersionUri(props.model.name, ring.modelVersion) },
+        image: props.image,
+        port: props.port ?? 8080,
+        replicas: props.replicas ?? 1,
+        cpu: (props.cpu ?? Cpu.cores(1)).toKubernetes(),
+        memory: (props.memory ?? Size.gibibytes(1)).toKubernetes(),
+        cacheSize: (props.modelCacheSize ?? Size.gibibytes(20)).toKubernetes(),
+        storageClass: props.storageClass,
+        fetcher: props.modelFetcher,
+        metrics: props.metrics ? {
+          remoteWriteUrl: props.metrics.remoteWriteUrl,
+          username: props.metrics.username ?? props.fleetName,
+          credentialsSecret: props.metrics.credentialsSecret,
+          agentImage: props.metrics.agentImage ?? PROMETHEUS_AGENT_IMAGE,
+        } : undefined,
+      });
+    }
+  }
+
+  /** Sites per ring, in ring order: what a reviewer checks before promoting a ring. */
+  public get ringMembers(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const r of this.props.rings) out[r.name] = this.props.sites.filter((s) => s.ring === r.name).map((s) => s.name).sort();
+    return out;
+  }
+
+  /** The central MonitoringStack sees the fleet through remote-written metrics labelled `site` and `ring`. */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [{
+      kind: MonitoredKind.INFERENCE_ENDPOINT,
+      name: `${this.props.fleetName}-edge`,
+      attributes: { model: this.props.model.name, sites: String(this.props.sites.length), rings: this.props.rings.map((r) => `${r.name}=${r.modelVersion}`).join(',') },
+    }];
+  }
+
+  private static validate(self: Construct, props: EdgeFleetProps): number {
+    const v = new Validator(self);
+    if (!props || typeof props !== 'object') {
+      v.add('props', props, 'are required: { fleetName, model, rings, sites, image, modelFetcher }');
+      v.throwIfAny();
+    }
+    checkResourceName(v, 'fleetName', props.fleetName, 30);
+    v.check(typeof props.fleetName === 'string', 'fleetName', props.fleetName, 'is required');
+    const rings = Array.isArray(props.rings) ? props.rings : [];
+    const sites = Array.isArray(props.sites) ? props.sites : [];
+    v.nonEmpty('rings', props.rings, 'must list at least one ring, e.g. [{ name: "all", modelVersion: "3" }]');
+    v.nonEmpty('sites', props.sites, 'is empty; a fleet needs at least one site');
+    v.unique('rings', rings, (r) => String(r?.name), 'ring name');
+    v.unique('sites', sites, (s) => String(s?.name), 'site name');
+    const source = props.model?.source;
+    v.check(!!source && typeof source.hasModelVersion === 'function', 'model.source', source, 'must be a model source such as a ModelRegistry');
+    rings.forEach((r, i) => {
+      checkResourceName(v, `rings[${i}].name`, r?.name, 63);
+      if (source && typeof source.hasModelVersion === 'function' && typeof r?.modelVersion === 'string') {
+        v.check(source.hasModelVersion(props.model.name, r.modelVersion), `rings[${i}].modelVersion`, r.modelVersion,
+          `is not a version of model "${props.model.name}" in ${source.registryName}; register it first or pin the ring to an existing version`);
+      } else {
+        v.check(typeof r?.modelVersion === 'string', `rings[${i}].modelVersion`, r?.modelVersion, 'is required');
+      }
+    });
+    const ringNames = new Set(rings.map((r) => r?.name));
+    sites.forEach((s, i) => {
+      checkResourceName(v, `sites[${i}].name`, s?.name, 40);
+      v.check(ringNames.has(s?.ring), `sites[${i}].ring`, s?.ring, `is not a declared ring; use one of ${[...ringNames].join(', ')}`);
+      v.check(s?.architecture === undefined || Object.values(Architecture).includes(s.architecture), `sites[${i}].architecture`, s?.architecture,
+        `must be one of ${Object.values(Architecture).join(', ')}`);
+    });
+    v.matches('image', props.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>) so every site runs the same bytes');
+    v.matches('modelFetcher.image', props.modelFetcher?.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>)');
+    checkResourceName(v, 'modelFetcher.credentialsSecret', props.modelFetcher?.credentialsSecret, 253);
+    if (props.metrics) {
+      v.matches('metrics.remoteWriteUrl', props.metrics.remoteWriteUrl, /^https:\/\/\S+$/, 'must be an https:// URL: metrics leave the site');
+      checkResourceName(v, 'metrics.credentialsSecret', props.metrics.credentialsSecret, 253);
+    }
+    checkResourceName(v, 'namespace', props.namespace, 63);
+    v.integer('port', props.port, 1, 65535);
+    v.integer('replicas', props.replicas, 1, 100);
+    v.check(props.replicas === undefined || props.kind !== EdgeWorkloadKind.DAEMON_SET, 'replicas', props.replicas, 'does not apply to a DaemonSet (one per node); remove it');
+    const perStack = props.sitesPerStack ?? 100;
+    v.integer('sitesPerStack', perStack, 1, 10000);
+    v.integer('shards', props.shards, 1, 10000);
+    const shards = props.shards ?? Math.max(1, Math.ceil(sites.length / (Number.isInteger(perStack) && perStack > 0 ? perStack : 100)));
+    sites.forEach((s, i) => {
+      if (s?.shard !== undefined) v.integer(`sites[${i}].shard`, s.shard, 0, shards - 1, `must be a shard from 0 to ${shards - 1}`);
+    });
+    v.throwIfAny();
+    return shards;
+  }
+}
