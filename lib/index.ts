@@ -34,6 +34,31 @@ export * from './storage/gcp-kms-key';
 export * from './storage/gcs-bucket';
 export * from './storage/gcp-audit-logs';
 
+// model registry and dataset stores
+export { LINEAGE_KEYS, ModelLineage, ModelLineageProps } from './registry/lineage';
+export { IModelRegistry, ModelRegistryKind } from './registry/model-registry';
+export {
+  ObjectStore, ObjectStoreProps, ObjectStoreLocation, ObjectStoreKind, S3ObjectStoreProps, GcsObjectStoreProps,
+  S3CompatibleObjectStoreProps, S3CredentialsSecretRef, ContainerEnv,
+} from './registry/object-store';
+export { DatasetStore, DatasetStoreProps, DvcRemote } from './registry/dataset-store';
+export { MlflowBackend, MlflowBackendKind, DatabaseConnection, IMlflowDatabase, BackendContext } from './registry/mlflow-backend';
+export { RdsPostgres, RdsPostgresProps } from './registry/rds-postgres';
+export { InClusterPostgres, InClusterPostgresProps, PasswordSecretRef, POSTGRES_IMAGE } from './registry/in-cluster-postgres';
+export { MlflowModelRegistry, MlflowModelRegistryProps, MlflowAdminSecretRef, MlflowPermission } from './registry/mlflow';
+export { SageMakerModelRegistry, SageMakerModelRegistryProps, SAGEMAKER_MODEL_PREFIX } from './registry/sagemaker';
+
+// feature stores
+export * from './features/value-type';
+export * from './features/definitions';
+export * from './features/feature-store';
+export * from './features/feast-stores';
+export { renderFeastDefinitions, renderYaml, YamlMap } from './features/feast-render';
+export { FeastRedis, FeastRedisProps, DEFAULT_REDIS_IMAGE } from './features/feast-redis';
+export * from './features/feast';
+export * from './features/sagemaker';
+export * from './features/vertex';
+
 // edge
 export * from './edge/site';
 export * from './edge/fleet';

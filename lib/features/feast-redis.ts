@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+import { IKubernetesTarget } from '../core/kubernetes-target';
+import { Size } from '../core/units';
+import { InClusterRedisProps } from './feast-stores';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
+
+/** The official Redis image's `redis` user. */
+const REDIS_UID = 999;
+/** The last BSD-licensed Redis line (7.4 moved to RSALv2/SSPL). */
+export const DEFAULT_REDIS_IMAGE = 'redis:7.2.4';
+
+/** Props for {@link FeastRedis}. */
+export interface FeastRedisProps extends InClusterRedisProps {
+  readonly target: IKubernetesTarget;
+  /** Object name, e.g. `feast-redis`. */
+  readonly name: string;
+  /** Labels of the pods allowed to connect (this store's Feast pods). */
+  readonly clientSelector: Record<string, string>;
+}
+
+/**
+ * The in-cluster Redis online store of a Feast feature store: a one-replica StatefulSet with a persistent
+ * volume that outlives the StatefulSet, AOF persistence, `requirepass` from an existing secret, a ClusterIP
+ * Service and a NetworkPolicy admitting only the store's own pods.
+ */
+export class FeastRedis extends Construct {
+  public readonly statefulSet: StatefulSetV1;
+  public readonly service: ServiceV1;
+  public readonly networkPolicy: NetworkPolicyV1;
+  /** `host:port` inside the cluster. */
+  public readonly address: string;
+
+  constructor(scope: Construct, id: string, props: FeastRedisProps) {
+    super(scope, id);
+    const { target, name } = props;
+    const common = { provider: target.provider, dependsOn: target.dependables };
+    const labels = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'online-store' };
+    const memory = (props.memory ?? Size.gibibytes(2)).toKubernetes();
+
+    this.service = new ServiceV1(this, 'service', {
+      ...common,
+      metadata: { name, namespace: target.namespace, labels },
+      spec: { type: 'ClusterIP', selector: labels, port: [{ name: 'redis', port: 6379, targetPort: '6379' }] },
+    });
+
+    this.statefulSet = new StatefulSetV1(this, 'statefulset', {
+      ...common,
+      metadata: { name, namespace: target.namespace, labels },
+      spec: {
+        serviceName: name,
+        replicas: '1',
+        selector: { matchLabels: labels },
+        // Deleting or scaling the StatefulSet keeps the volume: the online store is rebuilt only on purpose.
+        persistentVolumeClaimRetentionPolicy: [{ whenDeleted: 'Retain', whenScaled: 'Retain' }],
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(REDIS_UID),
+            container: [{
+              name: 'redis',
+              image: props.image ?? DEFAULT_REDIS_IMAGE,
+              // Bypasses the image entrypoint, which only chowns and drops root; the pod never has root.
+              command: ['redis-server'],
+              args: ['--dir', '/data', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '900 1 300 10', '--requirepass', '$(REDIS_PASSWORD)'],
+              port: [{ name: 'redis', containerPort: 6379 }],
+              env: [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } } }],
+              resources: { requests: { cpu: '250m', memory }, limits: { cpu: '1', memory } },
+              securityContext: restrictedContainerSecurityContext(REDIS_UID),
+              livenessProbe: { tcpSocket: [{ port: '6379' }], initialDelaySeconds: 10, periodSeconds: 10 },
+              readinessProbe: { tcpSocket: [{ port: '6379' }], initialDelaySeconds: 5, periodSeconds: 5 },
+              volumeMount: [{ name: 'data', mountPath: '/data' }],
+            }],
+          },
+        },
+        volumeClaimTemplate: [{
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storageClassName,
+            resources: { requests: { storage: (props.storage ?? Size.gibibytes(10)).toKubernetes() } },
+          },
+        }],
+      },
+    });
+
+    this.networkPolicy = new NetworkPolicyV1(this, 'network-policy', {
+      ...common,
+      metadata: { name: `${name}-ingress`, namespace: target.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: props.clientSelector } }], ports: [{ port: '6379', protocol: 'TCP' }] }],
+      },
+    });
+    this.address = `${name}.${target.namespace}.svc.cluster.local:6379`;
+  }
+}

@@ -1,0 +1,156 @@
+import { Construct } from 'constructs';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+import { Validator } from '../core/errors';
+import { checkResourceName } from '../core/names';
+import { Cpu, Size } from '../core/units';
+import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-backend';
+
+/** The default PostgreSQL image (Docker official image; a pinned minor). Pass a digest to pin further. */
+export const POSTGRES_IMAGE = 'postgres:16.9';
+
+/** An existing Kubernetes secret in the target namespace holding the database password. */
+export interface PasswordSecretRef {
+  readonly secretName: string;
+  /** @default 'password' */
+  readonly passwordKey?: string;
+}
+
+/** Props for an in-cluster PostgreSQL backend. */
+export interface InClusterPostgresProps {
+  /** The database password, from an existing secret (create it with your secret manager, e.g. External Secrets). */
+  readonly passwordSecret: PasswordSecretRef;
+  /** Volume size. @default Size.gibibytes(20) */
+  readonly storage?: Size;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** @default POSTGRES_IMAGE */
+  readonly image?: string;
+  /** CPU request (the limit is twice it). @default Cpu.millis(500) */
+  readonly cpu?: Cpu;
+  /** Memory request and limit. @default Size.gibibytes(1) */
+  readonly memory?: Size;
+}
+
+/** Validates in-cluster props; problems land in `v` under `backend.…`. */
+export function checkInClusterProps(v: Validator, p: InClusterPostgresProps): void {
+  if (!v.check(!!p && typeof p === 'object', 'backend', p, 'must be MlflowBackend.inCluster({ passwordSecret: { secretName } })')) return;
+  if (v.check(!!p.passwordSecret && typeof p.passwordSecret.secretName === 'string', 'backend.passwordSecret', p.passwordSecret,
+    'is required: name an existing Kubernetes secret in the target namespace that holds the database password (never a literal)')) {
+    checkResourceName(v, 'backend.passwordSecret.secretName', p.passwordSecret.secretName, 253);
+  }
+  v.check(p.storage === undefined || p.storage instanceof Size, 'backend.storage', p.storage, 'must be a Size, e.g. Size.gibibytes(50)');
+  v.matches('backend.image', p.image, /^[^\s]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must name a tag or digest (not :latest), e.g. postgres:16.9');
+  v.check(typeof p.image !== 'string' || !p.image.endsWith(':latest'), 'backend.image', p.image, 'must not use :latest; pin a version or a digest');
+}
+
+/**
+ * PostgreSQL for MLflow inside the cluster, for on-prem and edge: a one-replica StatefulSet with a
+ * PersistentVolumeClaim per pod (Kubernetes keeps claims from volumeClaimTemplates when the StatefulSet is
+ * deleted, and so does Terraform, so the data survives `terraform destroy` of the workload), a headless
+ * Service, and a NetworkPolicy admitting only the MLflow pods on 5432. The password comes from an existing
+ * secret; the container runs as the image's `postgres` user (999) with a read-only root filesystem.
+ * Take backups with your cluster's volume snapshots or a `pg_dump` CronJob: this construct does not.
+ */
+export class InClusterPostgres extends Construct implements IMlflowDatabase {
+  public readonly statefulSet: StatefulSetV1;
+  public readonly service: ServiceV1;
+  public readonly networkPolicy: NetworkPolicyV1;
+  public readonly connection: DatabaseConnection;
+
+  constructor(scope: Construct, id: string, props: InClusterPostgresProps, ctx: BackendContext) {
+    super(scope, id);
+    const namespace = ctx.target.namespace;
+    const name = `${ctx.name}-postgres`;
+    const labels = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/part-of': ctx.name };
+    const common = { provider: ctx.target.provider, dependsOn: ctx.target.dependables };
+    const cpu = props.cpu ?? Cpu.millis(500);
+    const memory = (props.memory ?? Size.gibibytes(1)).toKubernetes();
+    const passwordKey = props.passwordSecret.passwordKey ?? 'password';
+
+    this.service = new ServiceV1(this, 'service', {
+      ...common,
+      metadata: { name, namespace, labels },
+      spec: { clusterIp: 'None', selector: labels, port: [{ name: 'postgres', port: 5432, targetPort: 'postgres' }] },
+    });
+
+    this.statefulSet = new StatefulSetV1(this, 'statefulset', {
+      ...common,
+      metadata: { name, namespace, labels },
+      spec: {
+        serviceName: name,
+        replicas: '1',
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: {
+              runAsNonRoot: true, runAsUser: '999', runAsGroup: '999', fsGroup: '999', fsGroupChangePolicy: 'OnRootMismatch',
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            container: [{
+              name: 'postgres',
+              image: props.image ?? POSTGRES_IMAGE,
+              port: [{ name: 'postgres', containerPort: 5432 }],
+              env: [
+                { name: 'POSTGRES_USER', value: 'mlflow' },
+                { name: 'POSTGRES_DB', value: 'mlflow' },
+                { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } },
+                // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
+                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+              ],
+              readinessProbe: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-U', 'mlflow', '-d', 'mlflow'] }, periodSeconds: 10 },
+              livenessProbe: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-U', 'mlflow', '-d', 'mlflow'] }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 6 },
+              resources: {
+                requests: { cpu: cpu.toKubernetes(), memory },
+                limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory },
+              },
+              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMount: [
+                { name: 'data', mountPath: '/var/lib/postgresql/data' },
+                { name: 'run', mountPath: '/var/run/postgresql' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volume: [
+              { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+            ],
+          },
+        },
+        volumeClaimTemplate: [{
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storageClassName,
+            resources: { requests: { storage: (props.storage ?? Size.gibibytes(20)).toKubernetes() } },
+          },
+        }],
+      },
+    });
+
+    this.networkPolicy = new NetworkPolicyV1(this, 'network-policy', {
+      ...common,
+      metadata: { name: `${name}-from-mlflow`, namespace, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: ctx.serverPodLabels } }], ports: [{ port: '5432', protocol: 'TCP' }] }],
+      },
+    });
+
+    this.connection = {
+      host: `${name}.${namespace}.svc`,
+      port: 5432,
+      database: 'mlflow',
+      username: 'mlflow',
+      // The official image ships no server certificate; the hop stays inside the namespace, fenced by the NetworkPolicy.
+      sslMode: 'prefer',
+      env: [{ name: 'MLFLOW_DB_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } }],
+      awsStatements: [],
+      rotatingCredentials: false,
+    };
+  }
+}

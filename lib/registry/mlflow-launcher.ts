@@ -1,0 +1,48 @@
+/**
+ * The MLflow server's entrypoint (`python -c`), kept in Terraform so reviewers see exactly what runs. It:
+ * 1. reads the database password: from `MLFLOW_DB_SECRET_ARN` with boto3 and the pod's own identity (RDS-managed
+ *    secret), or from `MLFLOW_DB_PASSWORD` (set from a Kubernetes secret reference);
+ * 2. creates the basic-auth database `<db>_auth` if it does not exist (MLflow creates tables, not databases);
+ * 3. writes the basic-auth config (admin user from the referenced secret) and the backend URI into an in-memory
+ *    emptyDir, mode 0600, never onto disk or into the pod spec (`%` doubled: MLflow reads the file with configparser);
+ * 4. execs `mlflow server` with the backend URI in the environment, not on the command line.
+ */
+export const MLFLOW_LAUNCHER = `
+import json, os, urllib.parse
+e = os.environ
+user, password = e['MLFLOW_DB_USER'], e.get('MLFLOW_DB_PASSWORD', '')
+if e.get('MLFLOW_DB_SECRET_ARN'):
+    import boto3
+    secret = json.loads(boto3.client('secretsmanager').get_secret_value(SecretId=e['MLFLOW_DB_SECRET_ARN'])['SecretString'])
+    user, password = secret['username'], secret['password']
+host, port, db, ssl = e['MLFLOW_DB_HOST'], e['MLFLOW_DB_PORT'], e['MLFLOW_DB_NAME'], e['MLFLOW_DB_SSLMODE']
+auth_db = db + '_auth'
+def uri(name):
+    cred = urllib.parse.quote(user, safe='') + (':' + urllib.parse.quote(password, safe='') if password else '')
+    return 'postgresql+psycopg2://%s@%s:%s/%s?sslmode=%s' % (cred, host, port, name, ssl)
+import psycopg2
+conn = psycopg2.connect(host=host, port=port, dbname=db, user=user, password=password or None, sslmode=ssl)
+conn.autocommit = True
+with conn.cursor() as cur:
+    cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', (auth_db,))
+    if cur.fetchone() is None:
+        cur.execute('CREATE DATABASE "%s"' % auth_db)
+conn.close()
+run = '/run/mlflow'
+def write(name, text):
+    fd = os.open(os.path.join(run, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        f.write(text)
+esc = lambda s: s.replace('%', '%%')
+write('backend-uri', uri(db))
+write('basic_auth.ini', '[mlflow]\\ndefault_permission = %s\\ndatabase_uri = %s\\nadmin_username = %s\\nadmin_password = %s\\n'
+      'authorization_function = mlflow.server.auth:authenticate_request_basic_auth\\n'
+      % (e['MLFLOW_DEFAULT_PERMISSION'], esc(uri(auth_db)), esc(e['MLFLOW_ADMIN_USERNAME']), esc(e['MLFLOW_ADMIN_PASSWORD'])))
+os.environ['MLFLOW_AUTH_CONFIG_PATH'] = run + '/basic_auth.ini'
+os.environ['MLFLOW_BACKEND_STORE_URI'] = uri(db)
+os.execvp('mlflow', ['mlflow', 'server', '--host', '0.0.0.0', '--port', e['MLFLOW_PORT'], '--workers', e['MLFLOW_WORKERS'],
+    '--artifacts-destination', e['MLFLOW_ARTIFACTS_DESTINATION'], '--serve-artifacts', '--app-name', 'basic-auth'])
+`.trim();
+
+/** Liveness check where the password rotates: a fresh connection with the credentials the server started with. */
+export const MLFLOW_DB_LIVENESS = "import sqlalchemy; sqlalchemy.create_engine(open('/run/mlflow/backend-uri').read()).connect().close()";

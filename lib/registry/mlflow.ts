@@ -1,0 +1,317 @@
+import { Construct } from 'constructs';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Validator } from '../core/errors';
+import { IKubernetesTarget } from '../core/kubernetes-target';
+import { checkResourceName } from '../core/names';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { Cpu, Size } from '../core/units';
+import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
+import { checkInClusterProps, InClusterPostgres, InClusterPostgresProps } from './in-cluster-postgres';
+import { ModelLineage } from './lineage';
+import { BackendContext, IMlflowDatabase, MlflowBackend, MlflowBackendKind } from './mlflow-backend';
+import { MLFLOW_DB_LIVENESS, MLFLOW_LAUNCHER } from './mlflow-launcher';
+import { IModelRegistry, ModelRegistryKind } from './model-registry';
+import { ObjectStore, ObjectStoreKind } from './object-store';
+import { checkRdsProps, RdsPostgres, RdsPostgresProps } from './rds-postgres';
+
+/** MLflow basic-auth permission given to users on resources they did not create. */
+export enum MlflowPermission {
+  NO_PERMISSIONS = 'NO_PERMISSIONS',
+  READ = 'READ',
+  EDIT = 'EDIT',
+  MANAGE = 'MANAGE',
+}
+
+/** An existing Kubernetes secret (in the target namespace) with MLflow's admin user and Flask secret key. */
+export interface MlflowAdminSecretRef {
+  readonly secretName: string;
+  /** @default 'username' */
+  readonly usernameKey?: string;
+  /** @default 'password' */
+  readonly passwordKey?: string;
+  /** Key of the Flask secret key (CSRF protection; the same for every replica). @default 'flask-secret-key' */
+  readonly flaskSecretKeyKey?: string;
+}
+
+/** Props for {@link MlflowModelRegistry}. */
+export interface MlflowModelRegistryProps {
+  /** The cluster and namespace it runs in. */
+  readonly target: IKubernetesTarget;
+  /**
+   * The server image, pinned by tag or (better) digest. The upstream `ghcr.io/mlflow/mlflow` images ship
+   * neither psycopg2 nor boto3 / google-cloud-storage (mlflow/mlflow#9513), so build one
+   * `FROM ghcr.io/mlflow/mlflow:v2.22.0` with `pip install psycopg2-binary boto3` and push it to your registry.
+   */
+  readonly image: string;
+  /** Name of the Deployment, Service and service account. @default 'mlflow' */
+  readonly name?: string;
+  /** The tracking/registry database. */
+  readonly backend: MlflowBackend;
+  /** Where artifacts go; the server proxies them (`--serve-artifacts`), so clients need no bucket access. */
+  readonly artifactStore: ObjectStore;
+  /** Key prefix for artifacts in the store. @default 'mlflow-artifacts/' */
+  readonly artifactPrefix?: string;
+  /** Admin credentials and Flask secret key, by reference. */
+  readonly adminSecret: MlflowAdminSecretRef;
+  /** @default MlflowPermission.NO_PERMISSIONS (users see what they created or were granted) */
+  readonly defaultPermission?: MlflowPermission;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** Gunicorn workers per replica. @default 2 */
+  readonly workers?: number;
+  /** CPU request (the limit is twice it). @default Cpu.millis(500) */
+  readonly cpu?: Cpu;
+  /** Memory request and limit. @default Size.gibibytes(2) */
+  readonly memory?: Size;
+}
+
+const PORT = 5000;
+const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127}@sha256:[0-9a-f]{64})$/;
+
+/**
+ * MLflow tracking server and model registry on any Kubernetes target.
+ *
+ * Creates: the backend database (RDS or an in-cluster StatefulSet), a WorkloadIdentity for the server (its
+ * only cloud access: the artifact bucket, and on RDS its own password secret), a Deployment (pinned image,
+ * non-root, read-only root filesystem with in-memory emptyDirs, all capabilities dropped, probes, requests and
+ * limits, spread across nodes), a ClusterIP Service, a PodDisruptionBudget and a NetworkPolicy admitting only
+ * the namespace (`grantPublish`/`grantRead` admit more). Authentication is MLflow's own `basic-auth` app:
+ * clients authenticate with `MLFLOW_TRACKING_USERNAME`/`PASSWORD`, users and permissions live in the
+ * `<db>_auth` database, the admin comes from a referenced secret. Chosen over an oauth2-proxy sidecar because
+ * training jobs and CI talk to MLflow through its Python client, which speaks basic auth and not OIDC.
+ */
+export class MlflowModelRegistry extends Construct implements IModelRegistry {
+  public readonly kind = ModelRegistryKind.MLFLOW;
+  public readonly name: string;
+  public readonly target: IKubernetesTarget;
+  public readonly identity: WorkloadIdentity;
+  public readonly database: IMlflowDatabase;
+  public readonly artifactStore: ObjectStore;
+  public readonly deployment: DeploymentV1;
+  public readonly service: ServiceV1;
+  public readonly podDisruptionBudget: PodDisruptionBudgetV1;
+  public readonly networkPolicy: NetworkPolicyV1;
+  /** NetworkPolicies added by grants, by namespace. */
+  public readonly grantPolicies: Record<string, NetworkPolicyV1> = {};
+  private readonly podLabels: Record<string, string>;
+  private readonly artifactPrefix: string;
+
+  constructor(scope: Construct, id: string, props: MlflowModelRegistryProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    MlflowModelRegistry.validate(this, props);
+    const name = props.name ?? 'mlflow';
+    const target = props.target;
+    const namespace = target.namespace;
+    this.name = name;
+    this.target = target;
+    this.artifactStore = props.artifactStore;
+    this.artifactPrefix = props.artifactPrefix ?? 'mlflow-artifacts/';
+    this.podLabels = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': name };
+    const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
+    const common = { provider: target.provider, dependsOn: target.dependables };
+
+    const ctx: BackendContext = { target, name, serverPodLabels: this.podLabels };
+    this.database = props.backend.kind === MlflowBackendKind.RDS
+      ? new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx)
+      : new InClusterPostgres(this, 'database', props.backend.props as InClusterPostgresProps, ctx);
+    const db = this.database.connection;
+
+    this.identity = new WorkloadIdentity(this, 'identity', { target, serviceAccountName: name, cloudName: name });
+    if (props.artifactStore.kind !== ObjectStoreKind.S3_COMPATIBLE) props.artifactStore.grantReadWrite(this.identity, this.artifactPrefix);
+    if (db.awsStatements.length) this.identity.addAwsPolicy('database-credentials', db.awsStatements);
+
+    const admin = props.adminSecret;
+    const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: admin.secretName, key } } });
+    const cpu = props.cpu ?? Cpu.millis(500);
+    const memory = (props.memory ?? Size.gibibytes(2)).toKubernetes();
+    const health = { httpGet: { path: '/health', port: 'http' } };
+
+    this.deployment = new DeploymentV1(this, 'deployment', {
+      ...common,
+      dependsOn: [...target.dependables, this.identity.serviceAccount],
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: String(props.replicas ?? 2),
+        selector: { matchLabels: this.podLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '0', maxSurge: '1' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.identity.serviceAccountName,
+            automountServiceAccountToken: false,
+            securityContext: {
+              runAsNonRoot: true, runAsUser: '10001', runAsGroup: '10001', fsGroup: '10001',
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            topologySpreadConstraint: [{
+              maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: [{ matchLabels: this.podLabels }],
+            }],
+            container: [{
+              name: 'mlflow',
+              image: props.image,
+              command: ['python', '-c', MLFLOW_LAUNCHER],
+              port: [{ name: 'http', containerPort: PORT }],
+              env: [
+                { name: 'HOME', value: '/tmp' },
+                { name: 'MLFLOW_PORT', value: String(PORT) },
+                { name: 'MLFLOW_WORKERS', value: String(props.workers ?? 2) },
+                { name: 'MLFLOW_ARTIFACTS_DESTINATION', value: props.artifactStore.uri(this.artifactPrefix).replace(/\/$/, '') },
+                { name: 'MLFLOW_DEFAULT_PERMISSION', value: props.defaultPermission ?? MlflowPermission.NO_PERMISSIONS },
+                { name: 'MLFLOW_DB_HOST', value: db.host },
+                { name: 'MLFLOW_DB_PORT', value: String(db.port) },
+                { name: 'MLFLOW_DB_NAME', value: db.database },
+                { name: 'MLFLOW_DB_USER', value: db.username },
+                { name: 'MLFLOW_DB_SSLMODE', value: db.sslMode },
+                ...db.env,
+                ...props.artifactStore.connectionEnv(),
+                fromSecret('MLFLOW_ADMIN_USERNAME', admin.usernameKey ?? 'username'),
+                fromSecret('MLFLOW_ADMIN_PASSWORD', admin.passwordKey ?? 'password'),
+                fromSecret('MLFLOW_FLASK_SERVER_SECRET_KEY', admin.flaskSecretKeyKey ?? 'flask-secret-key'),
+              ],
+              // Database migrations run on first start; give them up to 10 minutes.
+              startupProbe: { ...health, periodSeconds: 10, failureThreshold: 60 },
+              readinessProbe: { ...health, periodSeconds: 10, failureThreshold: 3 },
+              livenessProbe: db.rotatingCredentials
+                ? { exec: { command: ['python', '-c', MLFLOW_DB_LIVENESS] }, periodSeconds: 60, timeoutSeconds: 15, failureThreshold: 3 }
+                : { ...health, periodSeconds: 20, failureThreshold: 3 },
+              resources: {
+                requests: { cpu: cpu.toKubernetes(), memory },
+                limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory },
+              },
+              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMount: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'run', mountPath: '/run/mlflow' }],
+            }],
+            volume: [
+              { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              // Credentials the launcher renders: in memory only.
+              { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new ServiceV1(this, 'service', {
+      ...common,
+      metadata: { name, namespace, labels },
+      spec: { type: 'ClusterIP', selector: this.podLabels, port: [{ name: 'http', port: PORT, targetPort: 'http' }] },
+    });
+    this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'pdb', {
+      ...common,
+      metadata: { name, namespace, labels },
+      spec: { maxUnavailable: '1', selector: { matchLabels: this.podLabels } },
+    });
+    this.networkPolicy = new NetworkPolicyV1(this, 'network-policy', {
+      ...common,
+      metadata: { name: `${name}-same-namespace`, namespace, labels },
+      spec: {
+        podSelector: { matchLabels: this.podLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: {} }], ports: [{ port: String(PORT), protocol: 'TCP' }] }],
+      },
+    });
+  }
+
+  /** `http://<name>.<namespace>.svc:5000`, the in-cluster `MLFLOW_TRACKING_URI`. */
+  public get trackingUri(): string {
+    return `http://${this.name}.${this.target.namespace}.svc:${PORT}`;
+  }
+
+  public get artifactUri(): string {
+    return this.artifactStore.uri(this.artifactPrefix);
+  }
+
+  /**
+   * Lets the workload's namespace reach the server. Publishing itself is an MLflow permission (`EDIT` on
+   * the registered model, or `MANAGE` on models the user creates) of the MLflow user the workload logs in as;
+   * artifacts go through the server, so the workload needs no bucket access.
+   */
+  public grantPublish(workload: WorkloadIdentity): void {
+    this.admitNamespace(workload);
+  }
+
+  /** Lets the workload's namespace reach the server (read permission is MLflow's `READ`). */
+  public grantRead(workload: WorkloadIdentity): void {
+    this.admitNamespace(workload);
+  }
+
+  /** MLflow model-version tags, as `MlflowClient.set_model_version_tag(name, version, key, value)` takes them. */
+  public lineageMetadata(lineage: ModelLineage): Record<string, string> {
+    return lineage.toRecord();
+  }
+
+  private admitNamespace(workload: WorkloadIdentity): void {
+    const ns = workload.target.namespace;
+    if (workload.target.clusterName !== this.target.clusterName) {
+      throw new Error(`${this.node.path}: workload ${workload.node.path} runs on cluster ${workload.target.clusterName}, MLflow on ` +
+        `${this.target.clusterName}; a NetworkPolicy cannot admit another cluster. Expose MLflow through an internal Ingress with TLS instead`);
+    }
+    if (ns === this.target.namespace || this.grantPolicies[ns]) return;
+    this.grantPolicies[ns] = new NetworkPolicyV1(this, `from-${ns}`, {
+      provider: this.target.provider,
+      dependsOn: this.target.dependables,
+      metadata: { name: `${this.name}-from-${ns}`.slice(0, 63), namespace: this.target.namespace, labels: this.podLabels },
+      spec: {
+        podSelector: { matchLabels: this.podLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }],
+          ports: [{ port: String(PORT), protocol: 'TCP' }],
+        }],
+      },
+    });
+  }
+
+  private static validate(self: Construct, props: MlflowModelRegistryProps): void {
+    const v = new Validator(self);
+    if (!props || typeof props !== 'object') {
+      v.add('props', props, 'are required: { target, image, backend, artifactStore, adminSecret }');
+      v.throwIfAny();
+    }
+    const name = props.name ?? 'mlflow';
+    checkResourceName(v, 'name', name, 24);
+    v.check(typeof name !== 'string' || name.length >= 3, 'name', name, 'must be at least 3 characters (it names the cloud identity too)');
+    v.check(!!props.target && typeof props.target.namespace === 'string', 'target', props.target, 'is required: an IKubernetesTarget (e.g. cluster.teamTarget("ml"))');
+    if (v.check(typeof props.image === 'string', 'image', props.image,
+      'is required: an MLflow image with psycopg2 and your cloud SDK, e.g. registry.example.com/mlflow@sha256:<digest>')) {
+      v.check(IMAGE.test(props.image) && !props.image.endsWith(':latest'), 'image', props.image,
+        'must be registry/repository with a version tag or @sha256 digest (not :latest), e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow:2.22.0');
+    }
+    v.integer('replicas', props.replicas, 1, 20);
+    v.integer('workers', props.workers, 1, 32);
+    v.check(props.defaultPermission === undefined || Object.values(MlflowPermission).includes(props.defaultPermission), 'defaultPermission',
+      props.defaultPermission, `must be one of ${Object.values(MlflowPermission).join(', ')}`);
+    v.matches('artifactPrefix', props.artifactPrefix, /^([A-Za-z0-9!_.*'()-]+\/)+$/, 'must be a key prefix ending in "/", e.g. "mlflow-artifacts/"');
+    if (v.check(!!props.adminSecret && typeof props.adminSecret.secretName === 'string', 'adminSecret', props.adminSecret,
+      'is required: name an existing Kubernetes secret with the admin username, password and flask-secret-key (never literal values)')) {
+      checkResourceName(v, 'adminSecret.secretName', props.adminSecret.secretName, 253);
+    }
+    v.check(props.artifactStore instanceof ObjectStore, 'artifactStore', props.artifactStore, 'must be an ObjectStore or DatasetStore');
+
+    const identity = props.target?.identity?.kind;
+    const platform = props.target?.clusterName ?? 'the target';
+    if (v.check(props.backend instanceof MlflowBackend, 'backend', props.backend, 'must be MlflowBackend.rds({...}) or MlflowBackend.inCluster({...})')) {
+      if (props.backend.kind === MlflowBackendKind.RDS) {
+        checkRdsProps(v, props.backend.props as RdsPostgresProps);
+        v.check(identity === undefined || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'backend', 'rds',
+          `needs an EKS target (the server reads the RDS-managed password with EKS Pod Identity), but ${platform} is not EKS; ` +
+          'use MlflowBackend.inCluster({...}) on-prem, or run MLflow on an EKS cluster');
+      } else {
+        checkInClusterProps(v, props.backend.props as InClusterPostgresProps);
+      }
+    }
+    if (props.artifactStore instanceof ObjectStore && identity !== undefined) {
+      const kind = props.artifactStore.kind;
+      v.check(kind !== ObjectStoreKind.S3 || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'artifactStore', props.artifactStore.node.path,
+        `is an S3 bucket, reached with EKS Pod Identity, but ${platform} is not EKS; use ObjectStoreLocation.s3Compatible({...}) with credentials from a secret`);
+      v.check(kind !== ObjectStoreKind.GCS || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'artifactStore', props.artifactStore.node.path,
+        `is a Cloud Storage bucket, reached with GKE Workload Identity, but ${platform} is not GKE; use an S3 or S3-compatible store`);
+    }
+    v.throwIfAny();
+  }
+}

@@ -1,0 +1,154 @@
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
+import { SagemakerModelPackageGroupPolicy } from '@cdktf/provider-aws/lib/sagemaker-model-package-group-policy';
+import { Validator } from '../core/errors';
+import { policyDocument, PolicyStatement } from '../core/iam';
+import { checkResourceName } from '../core/names';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { Duration } from '../core/units';
+import { WorkloadIdentity } from '../core/workload-identity';
+import { AwsKmsKey } from '../storage/aws-kms-key';
+import { SecureS3Bucket } from '../storage/s3-bucket';
+import { ModelLineage } from './lineage';
+import { IModelRegistry, ModelRegistryKind } from './model-registry';
+
+/** Props for {@link SageMakerModelRegistry}. */
+export interface SageMakerModelRegistryProps {
+  /**
+   * The model package group: one per model (e.g. `churn-classifier`). Lowercase letters, digits and hyphens,
+   * at most 63 characters (SageMaker writes names into ARNs in lowercase, so mixed case would break IAM scoping).
+   */
+  readonly groupName: string;
+  /** @default - none */
+  readonly description?: string;
+  /** The artifact bucket (model.tar.gz files), a new SecureS3Bucket. 3-51 characters. */
+  readonly artifactBucketName: string;
+  /** @default - a new customer-managed key for the bucket */
+  readonly kmsKey?: AwsKmsKey;
+  /**
+   * AWS accounts (12 digits) that may read and deploy model versions of this group: the group's resource
+   * policy, the bucket policy and the key policy all admit them read-only.
+   * @default - no cross-account access
+   */
+  readonly crossAccountReadAccountIds?: string[];
+  /** Delete noncurrent artifact versions after this long. @default - keep every version */
+  readonly noncurrentVersionExpiration?: Duration;
+}
+
+/** Key prefix of model artifacts in the bucket. */
+export const SAGEMAKER_MODEL_PREFIX = 'models/';
+
+/**
+ * The Amazon SageMaker Model Registry for one model: a model package group, its encrypted artifact bucket
+ * (SecureS3Bucket with a customer-managed key) and, for cross-account deployment, a resource policy admitting
+ * the listed accounts read-only. Publishers register versions with `CreateModelPackage`, passing the lineage
+ * as `CustomerMetadataProperties` (`lineageMetadata()`).
+ */
+export class SageMakerModelRegistry extends Construct implements IModelRegistry {
+  public readonly kind = ModelRegistryKind.SAGEMAKER;
+  public readonly group: SagemakerModelPackageGroup;
+  public readonly groupPolicy?: SagemakerModelPackageGroupPolicy;
+  public readonly artifactBucket: SecureS3Bucket;
+  public readonly kmsKey: AwsKmsKey;
+  public readonly groupName: string;
+  private readonly packagesArn: string;
+
+  constructor(scope: Construct, id: string, props: SageMakerModelRegistryProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    const v = new Validator(this);
+    checkResourceName(v, 'groupName', props.groupName, 63);
+    v.check(typeof props.groupName === 'string', 'groupName', props.groupName, 'is required, e.g. "churn-classifier"');
+    v.check(props.description === undefined || props.description.length <= 1024, 'description', props.description, 'must be at most 1024 characters');
+    const accounts = props.crossAccountReadAccountIds ?? [];
+    accounts.forEach((a, i) => v.matches(`crossAccountReadAccountIds[${i}]`, a, /^\d{12}$/, 'must be a 12-digit AWS account id'));
+    v.unique('crossAccountReadAccountIds', accounts, (a) => a, 'account id');
+    v.throwIfAny();
+    this.groupName = props.groupName;
+
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const region = new DataAwsRegion(this, 'region').region;
+    const account = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const principals = accounts.map((a) => `arn:${partition}:iam::${a}:root`);
+
+    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', {
+      description: `SageMaker model registry ${props.groupName}: model artifacts`,
+      alias: `sagemaker/${props.groupName}`,
+      extraStatements: principals.length ? [{
+        Sid: 'CrossAccountDecryptModelArtifacts',
+        Effect: 'Allow',
+        Principal: { AWS: principals },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+      }] : [],
+    });
+    this.artifactBucket = new SecureS3Bucket(this, 'artifacts', {
+      bucketName: props.artifactBucketName,
+      kmsKey: this.kmsKey,
+      noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+    });
+    this.group = new SagemakerModelPackageGroup(this, 'group', {
+      modelPackageGroupName: props.groupName,
+      modelPackageGroupDescription: props.description,
+    });
+    this.packagesArn = `arn:${partition}:sagemaker:${region}:${account}:model-package/${props.groupName}/*`;
+
+    if (principals.length) {
+      this.groupPolicy = new SagemakerModelPackageGroupPolicy(this, 'group-policy', {
+        modelPackageGroupName: this.group.modelPackageGroupName,
+        resourcePolicy: policyDocument([
+          { Sid: 'CrossAccountReadGroup', Effect: 'Allow', Principal: { AWS: principals }, Action: ['sagemaker:DescribeModelPackageGroup'], Resource: this.group.arn },
+          { Sid: 'CrossAccountReadVersions', Effect: 'Allow', Principal: { AWS: principals }, Action: ['sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages', 'sagemaker:CreateModel'], Resource: this.packagesArn },
+        ]),
+      });
+      // SecureS3Bucket's policy holds only its TLS-only deny; the accounts also need to read artifacts.
+      const bucket = this.artifactBucket.bucket;
+      this.artifactBucket.policy.addOverride('policy', policyDocument([
+        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Sid: 'CrossAccountReadModelArtifacts', Effect: 'Allow', Principal: { AWS: principals }, Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${bucket.arn}/${SAGEMAKER_MODEL_PREFIX}*` },
+      ]));
+    }
+  }
+
+  /** The model package group ARN (what `CreateModelPackage` takes as `ModelPackageGroupName`). */
+  public get trackingUri(): string {
+    return this.group.arn;
+  }
+
+  public get artifactUri(): string {
+    return this.artifactBucket.uri(SAGEMAKER_MODEL_PREFIX);
+  }
+
+  /** Lets a workload register model versions in this group (approval stays a separate, human step) and upload artifacts. */
+  public grantPublish(workload: WorkloadIdentity): void {
+    workload.addAwsPolicy(`publish-${this.node.id}`, [
+      ...this.readStatements(),
+      { Effect: 'Allow', Action: ['sagemaker:CreateModelPackage', 'sagemaker:AddTags'], Resource: this.packagesArn },
+      ...this.artifactBucket.accessStatements(true, SAGEMAKER_MODEL_PREFIX),
+    ]);
+  }
+
+  /** Lets a workload read this group's model versions and download their artifacts. */
+  public grantRead(workload: WorkloadIdentity): void {
+    workload.addAwsPolicy(`read-${this.node.id}`, [
+      ...this.readStatements(),
+      ...this.artifactBucket.accessStatements(false, SAGEMAKER_MODEL_PREFIX),
+    ]);
+  }
+
+  /** `CustomerMetadataProperties` for `CreateModelPackage`. */
+  public lineageMetadata(lineage: ModelLineage): Record<string, string> {
+    return lineage.toSageMakerMetadata();
+  }
+
+  private readStatements(): PolicyStatement[] {
+    return [
+      // ListModelPackages is listed on both the group and its versions, as in the SageMaker cross-account example.
+      { Effect: 'Allow', Action: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'], Resource: this.group.arn },
+      { Effect: 'Allow', Action: ['sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages'], Resource: this.packagesArn },
+    ];
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { DataClassification, PlatformLabels } from '../../lib/core/labels';
+import { WorkloadIdentity } from '../../lib/core/workload-identity';
+import { FeastFeatureStore } from '../../lib/features/feast';
+import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
+import { SageMakerFeatureStore } from '../../lib/features/sagemaker';
+import { VertexFeatureStore } from '../../lib/features/vertex';
+import { Governance } from '../../lib/governance/governance';
+import { reviewTerraformJson } from '../../lib/governance/review';
+import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
+import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
+import { bigQueryDefinitions, eksTarget, gkeTarget, s3Definitions } from './fixtures';
+
+/** As test/governance/library-defaults.test.ts: synth with Governance on, then review cdk.tf.json with baseline + ml-guardrails. */
+function review(build: (stack: TerraformStack) => void) {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlp-features-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'features');
+    PlatformLabels.apply(stack, { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL });
+    Governance.of(stack).addPack('ml-guardrails');
+    build(stack);
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'features', 'cdk.tf.json'), 'utf8'));
+    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'] });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const redis = FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } });
+
+const cases: Array<[string, (stack: TerraformStack) => void]> = [
+  ['Feast on EKS (S3 registry and files, in-cluster Redis) with a granted reader', (stack) => {
+    const target = eksTarget(stack);
+    const bucket = new SecureS3Bucket(stack, 'offline', { bucketName: 'ml-features-offline' });
+    const store = new FeastFeatureStore(stack, 'feast', { target, definitions: s3Definitions(), registry: FeastRegistry.s3(bucket), offlineStore: FeastOfflineStore.s3Files(bucket), onlineStore: redis });
+    store.grantRead(new WorkloadIdentity(stack, 'ranker', { target: target.inNamespace('serving'), serviceAccountName: 'ranker', cloudName: 'ranker' }));
+  }],
+  ['Feast on GKE (GCS registry, BigQuery offline store)', (stack) => {
+    const target = gkeTarget(stack);
+    const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+    new FeastFeatureStore(stack, 'feast', {
+      target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+      offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }), onlineStore: redis,
+    });
+  }],
+  ['SageMakerFeatureStore with read and write grants', (stack) => {
+    const target = eksTarget(stack);
+    const store = new SageMakerFeatureStore(stack, 'sm', { definitions: s3Definitions(), offlineBucketName: 'ml-features-offline' });
+    store.grantRead(new WorkloadIdentity(stack, 'ranker', { target, serviceAccountName: 'ranker', cloudName: 'ranker' }));
+    store.grantWrite(new WorkloadIdentity(stack, 'ingest', { target, serviceAccountName: 'ingest', cloudName: 'ingest' }));
+  }],
+  ['VertexFeatureStore with read and write grants', (stack) => {
+    const target = gkeTarget(stack);
+    const store = new VertexFeatureStore(stack, 'vertex', { definitions: bigQueryDefinitions(), project: 'ml-prod-123', region: 'us-central1' });
+    store.grantRead(new WorkloadIdentity(stack, 'ranker', { target, serviceAccountName: 'ranker', cloudName: 'ranker' }));
+    store.grantWrite(new WorkloadIdentity(stack, 'ingest', { target, serviceAccountName: 'ingest', cloudName: 'ingest' }));
+  }],
+];
+
+describe.each(cases)('%s', (_name, build) => {
+  const result = review(build);
+
+  test('has no baseline or ml-guardrails error or warning', () => {
+    expect(result.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.address}: ${f.message}`)).toEqual([]);
+  });
+
+  test('every suppression carries a reason', () => {
+    for (const f of result.suppressed) expect(f.suppressed?.reason.length).toBeGreaterThan(20);
+  });
+});
+
+test('Feast needs no suppression: the feature server and Redis are not model-serving workloads', () => {
+  const result = review(cases[0][1]);
+  expect(result.suppressed.filter((f) => /kubernetes_/.test(f.address))).toEqual([]);
+});
