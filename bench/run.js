@@ -91,7 +91,7 @@ function compile(outDir) {
       rootDir: REPO, outDir, noEmit: false, declaration: false, sourceMap: false, types: ['node'],
       tsBuildInfoFile: null, incremental: false,
     },
-    include: [path.join(REPO, 'examples/**/*.ts'), path.join(REPO, 'lib/**/*.ts')],
+    include: [path.join(REPO, 'examples/**/*.ts'), path.join(REPO, 'lib/**/*.ts'), path.join(REPO, 'bench/**/*.ts')],
     exclude: [path.join(REPO, 'node_modules'), path.join(REPO, '**/cdktf.out')],
   }));
   // Symlink first: tsc resolves `types` relative to the tsconfig's own dir.
@@ -163,6 +163,21 @@ const CASES = [
       return { nodeArgs: ['-e', `require(${JSON.stringify(path.join(ctx.build, 'lib/index.js'))})`] };
     },
   },
+  ...[100, 1000].map((sites) => ({
+    name: `synth.edge-${sites}`,
+    prepare(ctx) {
+      return { outdir: fs.mkdtempSync(path.join(ctx.scratch, 'edge-')) };
+    },
+    args(ctx, { outdir }) {
+      if (ctx.tsNode) return { nodeArgs: ['-r', 'ts-node/register', 'bench/edge-fleet-app.ts', String(sites), outdir], env: TS_NODE_ENV };
+      return { nodeArgs: [path.join(ctx.build, 'bench/edge-fleet-app.js'), String(sites), outdir] };
+    },
+    resources(ctx, { outdir }) {
+      const n = countResources(outdir);
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return n;
+    },
+  })),
   ...[5000, 50000].map((size) => ({
     name: `review.plan-${size / 1000}k`,
     // The plan is generated once per size (untimed); each run is a whole `ml-platform review` process.

@@ -1,0 +1,16 @@
+/** A generated edge fleet of N sites (argv[2]) written to argv[3]; measured by bench/run.js as synth.edge-N. */
+import { App } from 'cdktf';
+import { StaticModelSource } from '../lib/core/model-source';
+import { EdgeFleet } from '../lib/edge/fleet';
+import { Architecture } from '../lib/edge/site';
+const n = Number(process.argv[2] ?? 100);
+const digest = (x: string) => `registry.example.com/${x}@sha256:${'a'.repeat(64)}`;
+const app = new App({ outdir: process.argv[3] ?? '/tmp/edge-out', stackTraces: false });
+new EdgeFleet(app, 'edge', {
+  fleetName: 'defects', model: { source: new StaticModelSource('r', 's3://m', { d: ['1', '2'] }), name: 'd' },
+  rings: [{ name: 'canary', modelVersion: '2' }, { name: 'broad', modelVersion: '1' }],
+  sites: Array.from({ length: n }, (_, i) => ({ name: `s-${i}`, ring: i < n / 10 ? 'canary' : 'broad', architecture: i % 2 ? Architecture.ARM64 : Architecture.AMD64 })),
+  image: digest('m'), modelFetcher: { image: digest('cli'), credentialsSecret: 'c' },
+  metrics: { remoteWriteUrl: 'https://central/api/v1/write', credentialsSecret: 'rw' },
+});
+app.synth();
