@@ -1,8 +1,7 @@
 /** A generated edge fleet of N sites (argv[2]) written to argv[3]; measured by bench/run.js as synth.edge-N. */
 import { App } from 'cdktf';
-import { StaticModelSource } from '../lib/core/model-source';
-import { EdgeFleet } from '../lib/edge/fleet';
-import { Architecture } from '../lib/edge/site';
+// Imported as users do, through the package entry (which turns the fast synthesis path on).
+import { Architecture, EdgeFleet, StaticModelSource } from '../lib';
 const n = Number(process.argv[2] ?? 100);
 const digest = (x: string) => `registry.example.com/${x}@sha256:${'a'.repeat(64)}`;
 const app = new App({ outdir: process.argv[3] ?? '/tmp/edge-out', stackTraces: false });

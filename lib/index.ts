@@ -1,4 +1,6 @@
 // Public API: exports only. Provider bindings are imported by deep path inside each module.
+// The fast synthesis path is on for apps that import the library (see core/fast-synthesis.ts).
+export * from './core/fast-synthesis';
 
 // core vocabulary
 export * from './core/accelerators/accelerator';
@@ -58,6 +60,9 @@ export { FeastRedis, FeastRedisProps, DEFAULT_REDIS_IMAGE } from './features/fea
 export * from './features/feast';
 export * from './features/sagemaker';
 export * from './features/vertex';
+
+// serving
+export * from './serving';
 
 // edge
 export * from './edge/site';

@@ -1,0 +1,231 @@
+import { Construct } from 'constructs';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Accelerator } from '../core/accelerators/accelerator';
+import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
+import { Cpu, Duration, Size } from '../core/units';
+import { ModelArtifact } from './model-source';
+
+/** One model variant of a {@link KubernetesInferenceEndpoint}. */
+export interface KubernetesVariantProps {
+  /** Variant name: lowercase letters, digits and hyphens, at most 20 characters (`v3`, `champion`). */
+  readonly name: string;
+  /** The model it serves; its URI reaches the container as `MODEL_URI`. */
+  readonly model: ModelArtifact;
+  /** The model server image, pinned by digest: `registry/repo@sha256:<64 hex>`. */
+  readonly image: string;
+  /**
+   * Container arguments; Kubernetes expands `$(MODEL_URI)` and `$(MODEL_DIR)` in them, e.g. Triton's
+   * `['tritonserver', '--model-repository=$(MODEL_URI)']`. @default - the image's entrypoint and command
+   */
+  readonly args?: string[];
+  /** Extra environment variables (never secrets: use `credentialsSecretName`). @default - none */
+  readonly env?: Record<string, string>;
+  /** CPU requested (and the limit). @default Cpu.cores(1) */
+  readonly cpu?: Cpu;
+  /** Memory requested (and the limit). @default Size.gibibytes(4) */
+  readonly memory?: Size;
+  /**
+   * The accelerator the model needs; pods land on the target's pool of it (its node selector and
+   * tolerations). The target must have such a pool. @default - CPU only
+   */
+  readonly accelerator?: Accelerator;
+  /** Accelerators per pod. @default 1 when `accelerator` is set */
+  readonly acceleratorCount?: number;
+  /** Fewest replicas (Gateway API routing; replica-proportional derives it). @default 2 */
+  readonly minReplicas?: number;
+  /** Most replicas (Gateway API routing; replica-proportional derives it). @default 4 */
+  readonly maxReplicas?: number;
+  /** Average CPU utilisation, percent of requests, the autoscaler keeps. @default 70 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** A variant after validation: what the resources are built from. */
+export interface ResolvedVariant {
+  readonly props: KubernetesVariantProps;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** The pool it lands on, for accelerator variants. */
+  readonly pool?: AcceleratorNodes;
+  readonly acceleratorCount: number;
+}
+
+/** Endpoint-wide settings each variant's pods share. */
+export interface VariantPodSettings {
+  readonly endpointName: string;
+  readonly target: IKubernetesTarget;
+  readonly serviceAccountName: string;
+  readonly servingPort: number;
+  readonly metricsPort: number;
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  readonly startupTimeout: Duration;
+  readonly modelCacheSize: Size;
+  readonly runAsUser: number;
+  readonly priorityClassName: string;
+  readonly credentialsSecretName?: string;
+  readonly featureStoreEndpoint?: string;
+  /** Whether this variant gets its own Service (Gateway API routing). */
+  readonly ownService: boolean;
+}
+
+/** Label keys of serving pods. */
+export const SERVING_LABELS = {
+  endpoint: 'ml-platform.io/endpoint',
+  variant: 'ml-platform.io/variant',
+} as const;
+
+/** Where the model server may download and unpack the model (an emptyDir; the root filesystem is read-only). */
+export const MODEL_DIR = '/mnt/models';
+
+/**
+ * One variant's Deployment, HorizontalPodAutoscaler, PodDisruptionBudget and (Gateway API routing) Service.
+ * The pods run as a non-root user with a read-only root filesystem, no privilege escalation, every
+ * capability dropped and the RuntimeDefault seccomp profile; `/tmp` and the model directory are emptyDirs.
+ */
+export class KubernetesVariant extends Construct {
+  public readonly deployment: DeploymentV1;
+  public readonly autoscaler: HorizontalPodAutoscalerV2;
+  public readonly disruptionBudget: PodDisruptionBudgetV1;
+  /** The variant's own Service (Gateway API routing only). */
+  public readonly service?: ServiceV1;
+  /** `<endpoint>-<variant>`: the Deployment, Service, autoscaler and budget name. */
+  public readonly objectName: string;
+  /** Labels that select exactly this variant's pods. */
+  public readonly podLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, variant: ResolvedVariant, s: VariantPodSettings) {
+    super(scope, id);
+    const p = variant.props;
+    const namespace = s.target.namespace;
+    const common = { provider: s.target.provider };
+    this.objectName = `${s.endpointName}-${p.name}`;
+    this.podLabels = { [SERVING_LABELS.endpoint]: s.endpointName, [SERVING_LABELS.variant]: p.name };
+    const labels = { 'app.kubernetes.io/name': s.endpointName, 'app.kubernetes.io/component': 'inference', ...this.podLabels };
+    const cpu = (p.cpu ?? Cpu.cores(1)).toKubernetes();
+    const memory = (p.memory ?? Size.gibibytes(4)).toKubernetes();
+    const accelerators: Record<string, string> = p.accelerator ? { [p.accelerator.kubernetesResource]: String(variant.acceleratorCount) } : {};
+    const env: Record<string, string> = {
+      MODEL_URI: p.model.uri,
+      MODEL_DIR,
+      ...(p.model.model ? { MODEL_NAME: p.model.model } : {}),
+      ...(p.model.version ? { MODEL_VERSION: p.model.version } : {}),
+      ...(s.featureStoreEndpoint ? { FEATURE_STORE_ENDPOINT: s.featureStoreEndpoint } : {}),
+      ...p.env,
+    };
+    const probe = (path: string) => ({ httpGet: { path, port: 'http' } });
+
+    this.deployment = new DeploymentV1(this, 'deployment', {
+      ...common,
+      dependsOn: s.target.dependables,
+      metadata: { name: this.objectName, namespace, labels },
+      spec: {
+        replicas: String(variant.minReplicas),
+        selector: { matchLabels: this.podLabels },
+        // Never drop below the serving capacity during a rollout; surge instead.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: s.serviceAccountName,
+            priorityClassName: s.priorityClassName,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(s.runAsUser),
+              runAsGroup: String(s.runAsUser),
+              fsGroup: String(s.runAsUser),
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            ...(variant.pool ? {
+              nodeSelector: variant.pool.nodeSelector,
+              toleration: variant.pool.tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect })),
+            } : {}),
+            topologySpreadConstraint: [{
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: [{ matchLabels: this.podLabels }],
+            }],
+            container: [{
+              name: 'model-server',
+              image: p.image,
+              ...(p.args ? { args: p.args } : {}),
+              port: [
+                { name: 'http', containerPort: s.servingPort, protocol: 'TCP' },
+                { name: 'metrics', containerPort: s.metricsPort, protocol: 'TCP' },
+              ],
+              env: Object.entries(env).map(([name, value]) => ({ name, value })),
+              ...(s.credentialsSecretName ? { envFrom: [{ secretRef: { name: s.credentialsSecretName } }] } : {}),
+              resources: {
+                requests: { cpu, memory, ...accelerators },
+                limits: { cpu, memory, ...accelerators },
+              },
+              // Large models load for minutes: the startup probe holds liveness off until the server is up.
+              startupProbe: { ...probe(s.livenessPath), periodSeconds: 10, failureThreshold: Math.max(1, Math.ceil(s.startupTimeout.toSeconds() / 10)) },
+              livenessProbe: { ...probe(s.livenessPath), periodSeconds: 15, failureThreshold: 3, timeoutSeconds: 5 },
+              readinessProbe: { ...probe(s.readinessPath), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 },
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              volumeMount: [
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'model-cache', mountPath: MODEL_DIR },
+              ],
+            }],
+            volume: [
+              { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              { name: 'model-cache', emptyDir: { sizeLimit: s.modelCacheSize.toKubernetes() } },
+            ],
+          },
+        },
+      },
+      // GPU nodes may scale up from zero before the first pod is ready.
+      timeouts: { create: '30m', update: '30m' },
+      // The autoscaler owns the replica count after creation.
+      lifecycle: { ignoreChanges: ['spec[0].replicas'] },
+    });
+
+    if (s.ownService) {
+      this.service = new ServiceV1(this, 'service', {
+        ...common,
+        dependsOn: s.target.dependables,
+        metadata: { name: this.objectName, namespace, labels },
+        spec: {
+          type: 'ClusterIP',
+          selector: this.podLabels,
+          port: [{ name: 'http', port: s.servingPort, targetPort: 'http', protocol: 'TCP' }],
+        },
+      });
+    }
+
+    this.autoscaler = new HorizontalPodAutoscalerV2(this, 'autoscaler', {
+      ...common,
+      metadata: { name: this.objectName, namespace, labels },
+      spec: {
+        minReplicas: variant.minReplicas,
+        maxReplicas: variant.maxReplicas,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.metadata.name },
+        metric: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: p.targetCpuUtilization ?? 70 } },
+        }],
+        // Scale down one pod a minute after five quiet minutes: model servers are slow to come back.
+        behavior: { scaleDown: [{ stabilizationWindowSeconds: 300, policy: [{ type: 'Pods', value: 1, periodSeconds: 60 }] }] },
+      },
+    });
+
+    // maxUnavailable (not minAvailable) so a node drain always progresses, one pod at a time.
+    this.disruptionBudget = new PodDisruptionBudgetV1(this, 'disruption-budget', {
+      ...common,
+      metadata: { name: this.objectName, namespace, labels },
+      spec: { maxUnavailable: '1', selector: { matchLabels: this.podLabels } },
+    });
+  }
+}
