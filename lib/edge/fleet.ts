@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { Wiring } from '../core/wiring';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { IModelSource } from '../core/model-source';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
@@ -105,6 +106,7 @@ export class EdgeFleet extends Construct implements IMonitorable {
     const shards = EdgeFleet.validate(this, props);
     this.props = props;
     const rings = new Map(props.rings.map((r) => [r.name, r]));
+    Wiring.connect(this, props.model.source, 'models');
     for (let k = 0; k < shards; k++) {
       const stack = new TerraformStack(this, `${id}-shard-${k}`);
       qualifyProviderSources(stack);

@@ -16,6 +16,7 @@ import { PRIORITY_CLASSES } from '../training/team-quotas';
 import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { checkClients, checkRouting, ClientSelector, TrafficRouting, TrafficRoutingKind } from './kubernetes-routing';
 import { KubernetesVariant, KubernetesVariantProps, ResolvedVariant, SERVING_LABELS } from './kubernetes-variant';
+import { Wiring } from '../core/wiring';
 import { canGrantRead, checkModelArtifact, IReadableModelSource, s3ReadStatements } from './model-source';
 import { checkTraffic, replicasPerVariant, replicasToExpress, Traffic } from './traffic';
 
@@ -119,6 +120,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     });
     this.grantModelAccess(resolved);
     props.featureStore?.grantRead(this.identity);
+    Wiring.connect(this, props.featureStore, 'features');
 
     const gateway = props.routing.kind === TrafficRoutingKind.GATEWAY_API;
     for (const variant of resolved) {
@@ -259,6 +261,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       if (gs && this.target.identity.kind === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY) gcs.add(gs[1]);
     }
     for (const source of sources) source.grantRead(this.identity);
+    for (const { props: p } of resolved) Wiring.connect(this, p.model.source, 'models');
     if (s3.length > 0) {
       const partition = new DataAwsPartition(this, 'partition').partition;
       this.identity.addAwsPolicy('read-model-artifacts', s3ReadStatements(partition, s3, keys));

@@ -20,6 +20,7 @@ import { suppress } from '../governance/suppressions';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
 import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { Wiring } from '../core/wiring';
 import { checkModelArtifact, ModelArtifact, parseS3Uri, s3ReadStatements } from './model-source';
 import { checkDeployment, SageMakerDeployment } from './sagemaker-deployment';
 import { checkTraffic, Traffic } from './traffic';
@@ -123,6 +124,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     this.traffic = props.traffic;
     this.slo = props.slo;
     this.usesGpus = props.variants.some((v) => /^ml\.(g|p)\d/.test(v.instanceType));
+    for (const v of props.variants) Wiring.connect(this, v.model.source, 'models');
     const name = props.name;
     const partition = new DataAwsPartition(this, 'partition').partition;
     const account = new DataAwsCallerIdentity(this, 'caller').accountId;

@@ -1,0 +1,75 @@
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { isMonitorable } from '../core/monitoring-contract';
+import { Wiring } from '../core/wiring';
+import { EdgeFleet } from '../edge/fleet';
+import { IotDeviceFleet } from '../edge/iot';
+
+/** What a construct is, for the diagram: a label, or undefined for plumbing. */
+function describe(c: IConstruct): string | undefined {
+  const x = c as unknown as Record<string, unknown>;
+  const name = c.constructor.name;
+  if (c instanceof EdgeFleet) {
+    const rings = Object.entries(c.ringMembers).map(([ring, sites]) => `${ring}: ${sites.length}`).join(', ');
+    return `EdgeFleet ${c.node.id}<br/>${Object.keys(c.shardOf).length} sites in ${c.stacks.length} stacks<br/>${rings}`;
+  }
+  if (c instanceof IotDeviceFleet) return `IotDeviceFleet ${c.node.id}`;
+  if (typeof x.teamTarget === 'function' && typeof x.clusterName === 'string') return `${name}<br/>${x.clusterName}`;
+  if (typeof x.endpointName === 'string' && x.traffic) return `${name}<br/>${x.endpointName}`;
+  if (typeof x.trackingUri === 'string' && typeof x.grantPublish === 'function') return `${name}<br/>${c.node.id}`;
+  if (x.definitions && typeof x.grantRead === 'function' && x.backend) return `${name}<br/>${c.node.id}`;
+  if (typeof x.dvcRemote === 'function') return `DatasetStore<br/>${c.node.id}`;
+  if (/^(MonitoringStack|ManagedPrometheus|GoogleManagedPrometheus|AmazonManagedPrometheus)/.test(name)) return `${name}<br/>${c.node.id}`;
+  return undefined;
+}
+
+const id = (path: string) => `n_${path.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/**
+ * Mermaid flowchart of a platform: one subgraph per stack with the capabilities declared in it, and an edge per
+ * recorded connection (models, features, metrics). Deterministic: sorted by construct path.
+ */
+export function platformDiagram(root: IConstruct): string {
+  const described = new Map<IConstruct, string>();
+  for (const c of root.node.findAll()) {
+    const label = describe(c);
+    // Skip capabilities nested inside another described capability (e.g. an EdgeFleet's site workloads).
+    if (label && ![...described.keys()].some((p) => c.node.path.startsWith(`${p.node.path}/`))) described.set(c, label);
+  }
+  const stackOf = (c: IConstruct): string => {
+    if (c instanceof EdgeFleet || c instanceof TerraformStack) return c instanceof EdgeFleet ? c.node.id : c.node.id;
+    try { return TerraformStack.of(c).node.id; } catch { return 'app'; }
+  };
+  const groups = new Map<string, IConstruct[]>();
+  for (const c of [...described.keys()].sort((a, b) => a.node.path.localeCompare(b.node.path))) {
+    const g = stackOf(c);
+    groups.set(g, [...(groups.get(g) ?? []), c]);
+  }
+  const lines = ['flowchart LR'];
+  for (const [group, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`  subgraph ${id(group)}["${group}"]`);
+    for (const c of members) lines.push(`    ${id(c.node.path)}["${described.get(c)}"]`);
+    lines.push('  end');
+  }
+  const edges = new Set<string>();
+  const resolve = (c: IConstruct): IConstruct | undefined => {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (described.has(s)) return s;
+    return undefined;
+  };
+  for (const conn of Wiring.connections(root)) {
+    const from = resolve(conn.from);
+    const to = resolve(conn.to);
+    if (from && to && from !== to) edges.add(`  ${id(to.node.path)} -->|${conn.label}| ${id(from.node.path)}`);
+  }
+  // Everything a monitoring stack watches sends it metrics.
+  for (const c of described.keys()) {
+    if (!/Monitoring|Prometheus/.test(c.constructor.name)) continue;
+    const watched = (c as unknown as { watched?: IConstruct[] }).watched ?? [];
+    for (const w of watched) {
+      const from = resolve(w);
+      if (from && from !== c && isMonitorable(w)) edges.add(`  ${id(from.node.path)} -.->|metrics| ${id(c.node.path)}`);
+    }
+  }
+  lines.push(...[...edges].sort());
+  return `${lines.join('\n')}\n`;
+}
