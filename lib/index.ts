@@ -49,6 +49,8 @@ export { RdsPostgres, RdsPostgresProps } from './registry/rds-postgres';
 export { InClusterPostgres, InClusterPostgresProps, PasswordSecretRef, POSTGRES_IMAGE } from './registry/in-cluster-postgres';
 export { MlflowModelRegistry, MlflowModelRegistryProps, MlflowAdminSecretRef, MlflowPermission } from './registry/mlflow';
 export { SageMakerModelRegistry, SageMakerModelRegistryProps, SAGEMAKER_MODEL_PREFIX } from './registry/sagemaker';
+export { ReleasedModelVersions, checkReleasedVersions } from './registry/model-versions';
+export { CloudSqlPostgres, CloudSqlPostgresProps, checkCloudSqlProps } from './registry/cloud-sql-postgres';
 
 // feature stores
 export * from './features/value-type';
@@ -57,6 +59,10 @@ export * from './features/feature-store';
 export * from './features/feast-stores';
 export { renderFeastDefinitions, renderYaml, YamlMap } from './features/feast-render';
 export { FeastRedis, FeastRedisProps, DEFAULT_REDIS_IMAGE } from './features/feast-redis';
+export {
+  ElastiCacheEngine, ElastiCacheOnlineStoreProps, MemorystoreOnlineStoreProps, MemorystoreSnapshotPeriod,
+  FeastElastiCache, FeastMemorystore, ManagedOnlineStoreConnection, ManagedOnlineStoreContext,
+} from './features/feast-managed-redis';
 export * from './features/feast';
 export * from './features/sagemaker';
 export * from './features/vertex';
@@ -70,6 +76,12 @@ export * from './edge/fleet';
 export * from './edge/site-workload';
 export * from './edge/iot';
 export { rendezvousShard } from './edge/sharding';
+
+// platform composition
+export * from './core/wiring';
+export * from './platform/ml-platform';
+export { platformDiagram } from './platform/diagram';
+export { platformReport } from './platform/report';
 
 // governance: rules, packs, suppressions, reviews and reports
 export * from './governance';

@@ -53,7 +53,8 @@ export function standardLabelMap(path: string, labels: StandardLabels): Record<s
 
 /**
  * Applies the standard labels to every resource below `scope` that takes labels: AWS `tags`, Google
- * `labels` / `resource_labels` (and GKE node pools' `node_config.resource_labels`), Kubernetes
+ * `labels` / `resource_labels` (GKE node pools' `node_config.resource_labels`, Cloud SQL's
+ * `settings.user_labels`), Kubernetes
  * `metadata.labels`. A value set explicitly on a resource wins. AWS provider `default_tags` still merge
  * on top at plan time, as Terraform does.
  *
@@ -80,6 +81,10 @@ export class PlatformLabels implements IAspect {
       this.merge(r, 'tags', r.tagsInput as Record<string, string> | undefined);
     } else if (type === 'google_container_cluster') {
       this.merge(r, 'resource_labels', r.resourceLabelsInput as Record<string, string> | undefined);
+    } else if (type === 'google_sql_database_instance') {
+      // Cloud SQL keeps its labels in settings.user_labels.
+      const settings = r.settingsInput as { userLabels?: Record<string, string> } | undefined;
+      if (settings) this.merge(r, 'settings.user_labels', settings.userLabels);
     } else if (type === 'google_container_node_pool') {
       const nodeConfig = r.nodeConfigInput as { resourceLabels?: Record<string, string> } | undefined;
       this.merge(r, 'node_config.resource_labels', nodeConfig?.resourceLabels);

@@ -10,6 +10,17 @@ import { isValueType, sagemakerType, ValueType } from './value-type';
  */
 export const FEATURE_NAME = /^[a-z][a-z0-9_]{0,59}$/;
 
+/**
+ * Checks that a user-provided string can be written into Terraform as a literal: `${` starts an interpolation
+ * and `%{` a template directive, so Terraform would evaluate them (or fail to parse) instead of keeping the text.
+ * Unresolved tokens are references this library writes on purpose and are skipped.
+ */
+export function checkTerraformLiteral(v: Validator, prop: string, value: unknown): boolean {
+  if (typeof value !== 'string' || Token.isUnresolved(value)) return true;
+  return v.check(!/[$%]\{/.test(value), prop, value,
+    'contains "${" or "%{", which Terraform reads as an interpolation or template directive; remove it (e.g. write "$ {" or drop the "$")');
+}
+
 /** Feature names SageMaker reserves for its own columns. */
 const SAGEMAKER_RESERVED = ['is_deleted', 'write_time', 'api_invocation_time'];
 
@@ -266,6 +277,7 @@ export function checkFeatureDefinitions(v: Validator, defs: FeatureDefinitions |
   v.unique(`${prop}.entities`, entities, (e) => String(e?.name), 'entity name');
   entities.forEach((e, i) => {
     name(`${prop}.entities[${i}].name`, e?.name);
+    checkTerraformLiteral(v, `${prop}.entities[${i}].description`, e?.description);
     name(`${prop}.entities[${i}].joinKey`, e?.joinKey);
     v.check(isValueType(e?.valueType), `${prop}.entities[${i}].valueType`, e?.valueType, `must be a ValueType (${Object.values(ValueType).join(', ')})`);
     if (backend === FeatureStoreBackend.SAGEMAKER && isValueType(e?.valueType)) {
@@ -296,6 +308,7 @@ function checkView(v: Validator, view: FeatureView, p: string, known: Set<string
     v.unique(`${p}.features`, view.features, (f) => String(f?.name), 'feature name');
     view.features.forEach((f, j) => {
       name(`${p}.features[${j}].name`, f?.name);
+      checkTerraformLiteral(v, `${p}.features[${j}].description`, f?.description);
       if (!v.check(isValueType(f?.valueType), `${p}.features[${j}].valueType`, f?.valueType, `must be a ValueType (${Object.values(ValueType).join(', ')})`)) return;
       v.check(!view.entities.some((e) => e?.joinKey === f.name), `${p}.features[${j}].name`, f.name, 'is the join key of an entity of this view; list only feature columns');
       if (backend === FeatureStoreBackend.SAGEMAKER) {
@@ -318,7 +331,7 @@ function checkView(v: Validator, view: FeatureView, p: string, known: Set<string
   if (!(view.source instanceof DataSource)) {
     v.add(`${p}.source`, view.source, "must be a DataSource, e.g. DataSource.s3Parquet('s3://bucket/path/', { timestampField: 'event_timestamp' })");
   } else {
-    view.source.check(v, `${p}.source`);
+    if (view.source.check(v, `${p}.source`)) checkTerraformLiteral(v, `${p}.source`, view.source.location);
     const allowed = BACKEND_SOURCES[backend];
     v.check(allowed.kinds.includes(view.source.kind), `${p}.source`, view.source, `is not supported on ${backend}: ${allowed.fix}`);
     if (backend === FeatureStoreBackend.SAGEMAKER) {
@@ -330,8 +343,10 @@ function checkView(v: Validator, view: FeatureView, p: string, known: Set<string
     }
   }
   if (view.owner !== undefined) {
-    v.check(typeof view.owner === 'string' && view.owner.length > 0 && view.owner.length <= 256, `${p}.owner`, view.owner, 'must be a team name or email of at most 256 characters');
+    if (v.check(typeof view.owner === 'string' && view.owner.length > 0 && view.owner.length <= 256, `${p}.owner`, view.owner,
+      'must be a team name or email of at most 256 characters')) checkTerraformLiteral(v, `${p}.owner`, view.owner);
   }
+  checkTerraformLiteral(v, `${p}.description`, view.description);
   for (const [key, value] of Object.entries(view.tags)) {
     v.check(/^[a-z][a-z0-9_-]{0,62}$/.test(key) && typeof value === 'string' && /^[a-z0-9_-]{0,63}$/.test(value), `${p}.tags.${key}`, value,
       'must be a lowercase key and value (letters, digits, "_" and "-", at most 63), valid as Vertex AI labels and AWS tags');

@@ -2,6 +2,7 @@ import { Size } from '../core/units';
 import { SecureGcsBucket } from '../storage/gcs-bucket';
 import { SecureS3Bucket } from '../storage/s3-bucket';
 import { DataSourceKind } from './definitions';
+import type { ElastiCacheOnlineStoreProps, MemorystoreOnlineStoreProps } from './feast-managed-redis';
 import { YamlMap } from './feast-render';
 
 /** A key of an existing Kubernetes secret in the store's namespace (created by External Secrets, Vault, …). */
@@ -101,6 +102,16 @@ export interface InClusterRedisProps {
   readonly image?: string;
 }
 
+/** Which kind of online store Feast serves from. */
+export enum FeastOnlineStoreKind {
+  /** A Redis StatefulSet in the target namespace (any cluster). */
+  IN_CLUSTER_REDIS = 'in-cluster-redis',
+  /** Amazon ElastiCache (Valkey or Redis OSS), for EKS targets. */
+  ELASTICACHE = 'elasticache',
+  /** Memorystore for Redis, for GKE targets. */
+  MEMORYSTORE = 'memorystore',
+}
+
 /** Where Feast serves the latest values from. */
 export class FeastOnlineStore {
   /**
@@ -109,8 +120,32 @@ export class FeastOnlineStore {
    * secret, non-root with a read-only root filesystem, reachable only from this store's Feast pods.
    */
   public static inClusterRedis(props: InClusterRedisProps): FeastOnlineStore {
-    return new FeastOnlineStore(props);
+    return new FeastOnlineStore(FeastOnlineStoreKind.IN_CLUSTER_REDIS, props);
   }
 
-  private constructor(public readonly redis: InClusterRedisProps) {}
+  /**
+   * Amazon ElastiCache (EKS targets): Multi-AZ replication group with automatic failover, KMS encryption at
+   * rest, TLS required, AUTH token from an existing Secrets Manager secret, snapshots kept 7+ days.
+   */
+  public static elastiCache(props: ElastiCacheOnlineStoreProps): FeastOnlineStore {
+    return new FeastOnlineStore(FeastOnlineStoreKind.ELASTICACHE, undefined, props);
+  }
+
+  /**
+   * Memorystore for Redis (GKE targets): Standard tier (HA), private services access, TLS with server
+   * authentication (Feast verifies the instance's CA), AUTH, CMEK, RDB persistence, maintenance window.
+   */
+  public static memorystore(props: MemorystoreOnlineStoreProps): FeastOnlineStore {
+    return new FeastOnlineStore(FeastOnlineStoreKind.MEMORYSTORE, undefined, undefined, props);
+  }
+
+  private constructor(
+    public readonly kind: FeastOnlineStoreKind,
+    /** In-cluster Redis props. */
+    public readonly redis?: InClusterRedisProps,
+    /** ElastiCache props. */
+    public readonly elastiCacheProps?: ElastiCacheOnlineStoreProps,
+    /** Memorystore props. */
+    public readonly memorystoreProps?: MemorystoreOnlineStoreProps,
+  ) {}
 }

@@ -19,6 +19,8 @@ import { Cpu, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend, FeatureView } from './definitions';
 import { renderFeastDefinitions, renderYaml, YamlMap } from './feast-render';
+import { FeastElastiCache, FeastMemorystore } from './feast-managed-redis';
+import { buildOnlineStore, checkOnlineStore } from './feast-online-store';
 import { FeastRedis } from './feast-redis';
 import { FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastRegistry } from './feast-stores';
 import { IFeatureStore } from './feature-store';
@@ -76,7 +78,7 @@ export interface FeastFeatureStoreProps {
  * probes on `/health`, requests and limits, restricted security context with a read-only root filesystem),
  * a ClusterIP Service, a HorizontalPodAutoscaler, a PodDisruptionBudget and a NetworkPolicy admitting only
  * granted clients; one materialization CronJob per refresh interval (`feast materialize-incremental`,
- * concurrency Forbid); the online store (in-cluster Redis); and two workload identities (server: registry
+ * concurrency Forbid); the online store (in-cluster Redis, ElastiCache or Memorystore); and two workload identities (server: registry
  * read; jobs: registry write + offline read), so no static cloud key is used where the target has workload
  * identity.
  */
@@ -100,6 +102,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   public readonly materializeJobs: CronJobV1[] = [];
   /** The in-cluster Redis, when the online store is one. */
   public readonly redis?: FeastRedis;
+  /** The ElastiCache replication group, when the online store is one. */
+  public readonly elastiCache?: FeastElastiCache;
+  /** The Memorystore instance, when the online store is one. */
+  public readonly memorystore?: FeastMemorystore;
   /** The identity of the feature server pods. */
   public readonly serverIdentity: WorkloadIdentity;
   /** The identity of the apply and materialization jobs. */
@@ -108,6 +114,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   public readonly clientLabels: Record<string, string>;
   /** `http://host:port` of the feature server inside the cluster. */
   public readonly endpoint: string;
+
+  /** The feature server's URL, as an InferenceEndpoint's `FEATURE_STORE_ENDPOINT`. */
+  public get onlineEndpoint(): string {
+    return this.endpoint;
+  }
   private readonly registry: FeastRegistry;
   private readonly offline: FeastOfflineStore;
   private readonly grantedNamespaces = new Set<string>();
@@ -121,7 +132,8 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     checkResourceName(v, 'name', name, 20);
     checkFeatureDefinitions(v, props.definitions, FeatureStoreBackend.FEAST);
     v.check(props.registry instanceof FeastRegistry, 'registry', props.registry, 'must be a FeastRegistry, e.g. FeastRegistry.s3(bucket)');
-    v.check(props.onlineStore instanceof FeastOnlineStore, 'onlineStore', props.onlineStore, 'must be a FeastOnlineStore, e.g. FeastOnlineStore.inClusterRedis({ passwordSecret })');
+    if (v.check(props.onlineStore instanceof FeastOnlineStore, 'onlineStore', props.onlineStore,
+      'must be a FeastOnlineStore, e.g. FeastOnlineStore.inClusterRedis({ passwordSecret })')) checkOnlineStore(v, props.onlineStore, props.target);
     if (v.check(props.offlineStore instanceof FeastOfflineStore, 'offlineStore', props.offlineStore, 'must be a FeastOfflineStore, e.g. FeastOfflineStore.s3Files(bucket)')) {
       (props.definitions?.featureViews ?? []).forEach((view, i) => {
         if (view?.source?.kind === undefined) return;
@@ -130,7 +142,6 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       });
     }
     checkPinnedImage(v, 'image', props.image);
-    checkPinnedImage(v, 'onlineStore.image', props.onlineStore?.redis?.image);
     const minReplicas = props.minReplicas ?? 2;
     const maxReplicas = props.maxReplicas ?? 6;
     v.integer('minReplicas', minReplicas, 1, 100);
@@ -163,9 +174,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     this.grantCloudAccess(this.jobIdentity, 'registry-write');
     this.grantCloudAccess(this.jobIdentity, 'offline-read');
 
-    const redisProps = props.onlineStore.redis;
-    this.redis = new FeastRedis(this, 'redis', { ...redisProps, target, name: `${name}-redis`, clientSelector: partOf });
-    const onlineConfig: YamlMap = { type: 'redis', redis_type: 'redis', connection_string: `${this.redis.address},password=$FEAST_REDIS_PASSWORD` };
+    const online = buildOnlineStore(this, props.onlineStore, target, name, partOf);
+    this.redis = online.redis;
+    this.elastiCache = online.elastiCache;
+    this.memorystore = online.memorystore;
+    const onlineConfig: YamlMap = { type: 'redis', redis_type: 'redis', connection_string: online.connection.connectionString };
 
     this.featureStoreYaml = renderYaml({
       project: props.definitions.project,
@@ -185,7 +198,8 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     const pod = new FeastPodFactory({
       image: props.image ?? DEFAULT_FEAST_IMAGE,
       configMapName: `${name}-repo`,
-      redisPassword: redisProps.passwordSecret,
+      redisPassword: online.connection.passwordSecret,
+      redisCaFile: online.connection.caFile,
       registryUrl: props.registry.urlSecret,
       credentialsSecret: props.credentialsSecret,
       awsRegion: [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.AWS) ? new DataAwsRegion(this, 'region').region : undefined,
@@ -195,7 +209,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
 
     this.applyJob = new JobV1(this, 'apply', {
       provider: target.provider,
-      dependsOn: [...target.dependables, this.configMap, this.redis.service],
+      dependsOn: [...target.dependables, this.configMap, ...online.connection.dependables],
       metadata: { name: `${name}-apply`, namespace: ns, labels: { ...partOf, 'app.kubernetes.io/component': 'apply' } },
       spec: {
         backoffLimit: 3,
@@ -394,6 +408,8 @@ interface PodFactoryProps {
   readonly image: string;
   readonly configMapName: string;
   readonly redisPassword: { readonly name: string; readonly key: string };
+  /** The online store's CA certificate, mounted for TLS verification. */
+  readonly redisCaFile?: { readonly secretName: string; readonly key: string; readonly mountDir: string };
   readonly registryUrl?: { readonly name: string; readonly key: string };
   readonly credentialsSecret?: string;
   readonly awsRegion?: string;
@@ -422,6 +438,7 @@ class FeastPodFactory {
       { name: 'repo', mountPath: `${REPO}/features.py`, subPath: 'features.py', readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
       ...(p.credentialsSecret && p.googleCredentialsFile ? [{ name: 'cloud-credentials', mountPath: '/var/run/secrets/feast-cloud', readOnly: true }] : []),
+      ...(p.redisCaFile ? [{ name: 'online-store-ca', mountPath: p.redisCaFile.mountDir, readOnly: true }] : []),
     ];
     return {
       serviceAccountName,
@@ -446,6 +463,7 @@ class FeastPodFactory {
         { name: 'repo', configMap: { name: p.configMapName } },
         { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
         ...(p.credentialsSecret && p.googleCredentialsFile ? [{ name: 'cloud-credentials', secret: { secretName: p.credentialsSecret, optional: true } }] : []),
+        ...(p.redisCaFile ? [{ name: 'online-store-ca', secret: { secretName: p.redisCaFile.secretName, items: [{ key: p.redisCaFile.key, path: p.redisCaFile.key }] } }] : []),
       ],
     };
   }

@@ -34,5 +34,6 @@ export function checkPinnedImage(v: Validator, prop: string, image: string | und
   if (image === undefined || Token.isUnresolved(image)) return;
   const last = image.slice(image.lastIndexOf('/') + 1);
   const pinned = image.includes('@sha256:') || (last.includes(':') && !last.endsWith(':latest'));
-  v.check(typeof image === 'string' && pinned, prop, image, 'must name a version: repository:tag (not latest) or repository@sha256:<digest>');
+  v.check(typeof image === 'string' && pinned && !/[$%]\{/.test(image), prop, image,
+    'must name a version: repository:tag (not latest) or repository@sha256:<digest>, without "${" or "%{"');
 }

@@ -50,6 +50,9 @@ export function createContext(model: GovernanceModel, parameters: GovernancePara
       if (resource.type.startsWith('aws_')) {
         // Resource tags win over provider default_tags (AWS provider merge semantics).
         tags = { ...(provider(resource)?.defaultTags ?? {}), ...stringMap(v.tags_all), ...stringMap(v.tags) };
+      } else if (resource.type === 'google_sql_database_instance') {
+        // Cloud SQL labels live in settings.user_labels.
+        tags = { ...(provider(resource)?.defaultTags ?? {}), ...stringMap(block(v, 'settings')?.user_labels) };
       } else if (resource.type === 'google_container_node_pool') {
         // A node pool's GCP labels live on its VMs: node_config.resource_labels (node_config.labels are Kubernetes node labels).
         tags = { ...(provider(resource)?.defaultTags ?? {}), ...stringMap(block(v, 'node_config')?.resource_labels) };

@@ -58,6 +58,9 @@ export class ModelLineage {
       }
       if (Token.isUnresolved(value)) return;
       if (!v.check(typeof value === 'string' && value.trim().length > 0, prop, value, 'must be a non-empty string')) return;
+      // Lineage is written into Terraform (SageMaker metadata, MLflow tags in config); "${" and "%{" would be evaluated there.
+      if (!v.check(!/[$%]\{/.test(value), prop, value,
+        'contains "${" or "%{", which Terraform reads as an interpolation or template directive; record the literal value without it')) return;
       v.check(value.length <= 256, prop, value, `is ${value.length} characters long; SageMaker metadata values hold at most 256`);
       v.check(SAGEMAKER_METADATA_CHARS.test(value), prop, value,
         'contains characters SageMaker model package metadata refuses; use letters, digits, spaces and _ . : / = + - @');

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { PolicyStatement } from '../core/iam';
+import type { WorkloadIdentity } from '../core/workload-identity';
 import { ContainerEnv } from './object-store';
+import type { CloudSqlPostgresProps } from './cloud-sql-postgres';
 import type { InClusterPostgresProps } from './in-cluster-postgres';
 import type { RdsPostgresProps } from './rds-postgres';
 
@@ -9,6 +11,8 @@ import type { RdsPostgresProps } from './rds-postgres';
 export enum MlflowBackendKind {
   /** Amazon RDS for PostgreSQL (EKS targets). */
   RDS = 'rds',
+  /** Cloud SQL for PostgreSQL (GKE targets). */
+  CLOUD_SQL = 'cloud-sql',
   /** A PostgreSQL StatefulSet in the same namespace (on-prem and edge). */
   IN_CLUSTER = 'in-cluster',
 }
@@ -42,11 +46,19 @@ export interface BackendContext {
   readonly serverPodLabels: Record<string, string>;
 }
 
-/** The database of an MLflow server: `MlflowBackend.rds({...})` or `MlflowBackend.inCluster({...})`. */
+/** The database of an MLflow server: `MlflowBackend.rds({...})`, `.cloudSql({...})` or `.inCluster({...})`. */
 export class MlflowBackend {
   /** Amazon RDS for PostgreSQL with a Secrets Manager-managed password, IAM auth, CMK encryption, Multi-AZ. */
   public static rds(props: RdsPostgresProps): MlflowBackend {
     return new MlflowBackend(MlflowBackendKind.RDS, props);
+  }
+
+  /**
+   * Cloud SQL for PostgreSQL 16: private IP only, TLS required, regional HA, backups with point-in-time
+   * recovery, CMEK, deletion protection; the password from an existing Secret Manager secret.
+   */
+  public static cloudSql(props: CloudSqlPostgresProps): MlflowBackend {
+    return new MlflowBackend(MlflowBackendKind.CLOUD_SQL, props);
   }
 
   /** A PostgreSQL StatefulSet beside the server, its password from an existing Kubernetes secret. */
@@ -56,11 +68,13 @@ export class MlflowBackend {
 
   private constructor(
     public readonly kind: MlflowBackendKind,
-    public readonly props: RdsPostgresProps | InClusterPostgresProps,
+    public readonly props: RdsPostgresProps | CloudSqlPostgresProps | InClusterPostgresProps,
   ) {}
 }
 
 /** A backend once created. */
 export interface IMlflowDatabase extends Construct {
   readonly connection: DatabaseConnection;
+  /** Lets the server's identity read its database credentials where they live in the cloud (Secret Manager). */
+  grantCredentials?(identity: WorkloadIdentity): void;
 }

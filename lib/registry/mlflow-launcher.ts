@@ -1,7 +1,27 @@
 /**
+ * Reads the latest version of the Secret Manager secret named in `MLFLOW_DB_GCP_SECRET`
+ * (`projects/<p>/secrets/<id>`) into `password`, with the Python standard library only (the MLflow image need not
+ * ship google-cloud-secret-manager): an access token for the pod's Google service account from the GKE metadata
+ * server (Workload Identity), then Secret Manager's REST `versions/latest:access`, whose `payload.data` is base64.
+ */
+export const MLFLOW_GCP_SECRET_FETCH = `
+if e.get('MLFLOW_DB_GCP_SECRET'):
+    import base64, urllib.request
+    def get_json(url, headers):
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+            return json.loads(r.read().decode('utf-8'))
+    token = get_json('http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token',
+        {'Metadata-Flavor': 'Google'})['access_token']
+    version = get_json('https://secretmanager.googleapis.com/v1/%s/versions/latest:access' % e['MLFLOW_DB_GCP_SECRET'],
+        {'Authorization': 'Bearer ' + token})
+    password = base64.b64decode(version['payload']['data']).decode('utf-8')
+`.trim();
+
+/**
  * The MLflow server's entrypoint (`python -c`), kept in Terraform so reviewers see exactly what runs. It:
  * 1. reads the database password: from `MLFLOW_DB_SECRET_ARN` with boto3 and the pod's own identity (RDS-managed
- *    secret), or from `MLFLOW_DB_PASSWORD` (set from a Kubernetes secret reference);
+ *    secret), from `MLFLOW_DB_GCP_SECRET` through the GKE metadata server and Secret Manager's REST API (Cloud SQL,
+ *    {@link MLFLOW_GCP_SECRET_FETCH}), or from `MLFLOW_DB_PASSWORD` (set from a Kubernetes secret reference);
  * 2. creates the basic-auth database `<db>_auth` if it does not exist (MLflow creates tables, not databases);
  * 3. writes the basic-auth config (admin user from the referenced secret) and the backend URI into an in-memory
  *    emptyDir, mode 0600, never onto disk or into the pod spec (`%` doubled: MLflow reads the file with configparser);
@@ -15,6 +35,7 @@ if e.get('MLFLOW_DB_SECRET_ARN'):
     import boto3
     secret = json.loads(boto3.client('secretsmanager').get_secret_value(SecretId=e['MLFLOW_DB_SECRET_ARN'])['SecretString'])
     user, password = secret['username'], secret['password']
+${MLFLOW_GCP_SECRET_FETCH}
 host, port, db, ssl = e['MLFLOW_DB_HOST'], e['MLFLOW_DB_PORT'], e['MLFLOW_DB_NAME'], e['MLFLOW_DB_SSLMODE']
 auth_db = db + '_auth'
 def uri(name):

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { IModelSource } from '../core/model-source';
+import { checkReleasedVersions, isReleased, ReleasedModelVersions } from './model-versions';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
@@ -9,6 +11,7 @@ import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
+import { checkCloudSqlProps, CloudSqlPostgres, CloudSqlPostgresProps } from './cloud-sql-postgres';
 import { checkInClusterProps, InClusterPostgres, InClusterPostgresProps } from './in-cluster-postgres';
 import { ModelLineage } from './lineage';
 import { BackendContext, IMlflowDatabase, MlflowBackend, MlflowBackendKind } from './mlflow-backend';
@@ -66,6 +69,11 @@ export interface MlflowModelRegistryProps {
   readonly cpu?: Cpu;
   /** Memory request and limit. @default Size.gibibytes(2) */
   readonly memory?: Size;
+  /**
+   * Registered model versions released for deployment (`{ churn: ['3', '4'] }`); endpoints and edge rings may
+   * only use these. @default - none released
+   */
+  readonly releasedVersions?: ReleasedModelVersions;
 }
 
 const PORT = 5000;
@@ -74,8 +82,8 @@ const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]
 /**
  * MLflow tracking server and model registry on any Kubernetes target.
  *
- * Creates: the backend database (RDS or an in-cluster StatefulSet), a WorkloadIdentity for the server (its
- * only cloud access: the artifact bucket, and on RDS its own password secret), a Deployment (pinned image,
+ * Creates: the backend database (RDS, Cloud SQL or an in-cluster StatefulSet), a WorkloadIdentity for the server
+ * (its only cloud access: the artifact bucket, and on RDS / Cloud SQL its own password secret), a Deployment (pinned image,
  * non-root, read-only root filesystem with in-memory emptyDirs, all capabilities dropped, probes, requests and
  * limits, spread across nodes), a ClusterIP Service, a PodDisruptionBudget and a NetworkPolicy admitting only
  * the namespace (`grantPublish`/`grantRead` admit more). Authentication is MLflow's own `basic-auth` app:
@@ -83,7 +91,9 @@ const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]
  * `<db>_auth` database, the admin comes from a referenced secret. Chosen over an oauth2-proxy sidecar because
  * training jobs and CI talk to MLflow through its Python client, which speaks basic auth and not OIDC.
  */
-export class MlflowModelRegistry extends Construct implements IModelRegistry {
+export class MlflowModelRegistry extends Construct implements IModelRegistry, IModelSource {
+  /** Versions released for deployment. */
+  public readonly releasedVersions?: ReleasedModelVersions;
   public readonly kind = ModelRegistryKind.MLFLOW;
   public readonly name: string;
   public readonly target: IKubernetesTarget;
@@ -107,6 +117,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
     const target = props.target;
     const namespace = target.namespace;
     this.name = name;
+    this.releasedVersions = props.releasedVersions;
     this.target = target;
     this.artifactStore = props.artifactStore;
     this.artifactPrefix = props.artifactPrefix ?? 'mlflow-artifacts/';
@@ -115,14 +126,22 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
     const common = { provider: target.provider, dependsOn: target.dependables };
 
     const ctx: BackendContext = { target, name, serverPodLabels: this.podLabels };
-    this.database = props.backend.kind === MlflowBackendKind.RDS
-      ? new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx)
-      : new InClusterPostgres(this, 'database', props.backend.props as InClusterPostgresProps, ctx);
+    switch (props.backend.kind) {
+      case MlflowBackendKind.RDS:
+        this.database = new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx);
+        break;
+      case MlflowBackendKind.CLOUD_SQL:
+        this.database = new CloudSqlPostgres(this, 'database', props.backend.props as CloudSqlPostgresProps, ctx);
+        break;
+      default:
+        this.database = new InClusterPostgres(this, 'database', props.backend.props as InClusterPostgresProps, ctx);
+    }
     const db = this.database.connection;
 
     this.identity = new WorkloadIdentity(this, 'identity', { target, serviceAccountName: name, cloudName: name });
     if (props.artifactStore.kind !== ObjectStoreKind.S3_COMPATIBLE) props.artifactStore.grantReadWrite(this.identity, this.artifactPrefix);
     if (db.awsStatements.length) this.identity.addAwsPolicy('database-credentials', db.awsStatements);
+    this.database.grantCredentials?.(this.identity);
 
     const admin = props.adminSecret;
     const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: admin.secretName, key } } });
@@ -217,6 +236,21 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
     });
   }
 
+  /** Registry name for messages. */
+  public get registryName(): string {
+    return `MLflow ${this.name} on ${this.target.clusterName}`;
+  }
+
+  /** `models:/<model>/<version>`: MLflow clients and MLflow-aware servers resolve it with `MLFLOW_TRACKING_URI`. */
+  public modelVersionUri(model: string, version: string): string {
+    return `models:/${model}/${version}`;
+  }
+
+  /** Whether the version is declared in `releasedVersions`. */
+  public hasModelVersion(model: string, version: string): boolean {
+    return isReleased(this.releasedVersions, model, version);
+  }
+
   /** `http://<name>.<namespace>.svc:5000`, the in-cluster `MLFLOW_TRACKING_URI`. */
   public get trackingUri(): string {
     return `http://${this.name}.${this.target.namespace}.svc:${PORT}`;
@@ -279,7 +313,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
     v.check(!!props.target && typeof props.target.namespace === 'string', 'target', props.target, 'is required: an IKubernetesTarget (e.g. cluster.teamTarget("ml"))');
     if (v.check(typeof props.image === 'string', 'image', props.image,
       'is required: an MLflow image with psycopg2 and your cloud SDK, e.g. registry.example.com/mlflow@sha256:<digest>')) {
-      v.check(IMAGE.test(props.image) && !props.image.endsWith(':latest'), 'image', props.image,
+      v.check(IMAGE.test(props.image) && !props.image.endsWith(':latest') && !/[$%]\{/.test(props.image), 'image', props.image,
         'must be registry/repository with a version tag or @sha256 digest (not :latest), e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow:2.22.0');
     }
     v.integer('replicas', props.replicas, 1, 20);
@@ -295,12 +329,19 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
 
     const identity = props.target?.identity?.kind;
     const platform = props.target?.clusterName ?? 'the target';
-    if (v.check(props.backend instanceof MlflowBackend, 'backend', props.backend, 'must be MlflowBackend.rds({...}) or MlflowBackend.inCluster({...})')) {
+    if (v.check(props.backend instanceof MlflowBackend, 'backend', props.backend,
+      'must be MlflowBackend.rds({...}), MlflowBackend.cloudSql({...}) or MlflowBackend.inCluster({...})')) {
       if (props.backend.kind === MlflowBackendKind.RDS) {
         checkRdsProps(v, props.backend.props as RdsPostgresProps);
         v.check(identity === undefined || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'backend', 'rds',
           `needs an EKS target (the server reads the RDS-managed password with EKS Pod Identity), but ${platform} is not EKS; ` +
-          'use MlflowBackend.inCluster({...}) on-prem, or run MLflow on an EKS cluster');
+          'use MlflowBackend.cloudSql({...}) on GKE, MlflowBackend.inCluster({...}) on-prem, or run MLflow on an EKS cluster');
+      } else if (props.backend.kind === MlflowBackendKind.CLOUD_SQL) {
+        checkCloudSqlProps(v, props.backend.props as CloudSqlPostgresProps);
+        v.check(identity === undefined || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'backend', 'cloud-sql',
+          `needs a GKE target (the server reads its password from Secret Manager with GKE Workload Identity and reaches the private IP ` +
+          `in the cluster's VPC), but ${platform} is not GKE; use MlflowBackend.rds({...}) on EKS, MlflowBackend.inCluster({...}) on-prem, ` +
+          'or run MLflow on a GKE cluster');
       } else {
         checkInClusterProps(v, props.backend.props as InClusterPostgresProps);
       }
@@ -312,6 +353,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry {
       v.check(kind !== ObjectStoreKind.GCS || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'artifactStore', props.artifactStore.node.path,
         `is a Cloud Storage bucket, reached with GKE Workload Identity, but ${platform} is not GKE; use an S3 or S3-compatible store`);
     }
+    checkReleasedVersions(v, 'releasedVersions', props.releasedVersions);
     v.throwIfAny();
   }
 }

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { IModelSource } from '../core/model-source';
+import { checkReleasedVersions, isReleased, ReleasedModelVersions } from './model-versions';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -36,6 +38,11 @@ export interface SageMakerModelRegistryProps {
   readonly crossAccountReadAccountIds?: string[];
   /** Delete noncurrent artifact versions after this long. @default - keep every version */
   readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * Model package versions released for deployment (`{ 'churn-classifier': ['3', '4'] }`); endpoints and edge
+   * rings may only use these. @default - none released
+   */
+  readonly releasedVersions?: ReleasedModelVersions;
 }
 
 /** Key prefix of model artifacts in the bucket. */
@@ -47,7 +54,9 @@ export const SAGEMAKER_MODEL_PREFIX = 'models/';
  * the listed accounts read-only. Publishers register versions with `CreateModelPackage`, passing the lineage
  * as `CustomerMetadataProperties` (`lineageMetadata()`).
  */
-export class SageMakerModelRegistry extends Construct implements IModelRegistry {
+export class SageMakerModelRegistry extends Construct implements IModelRegistry, IModelSource {
+  /** Versions released for deployment. */
+  public readonly releasedVersions?: ReleasedModelVersions;
   public readonly kind = ModelRegistryKind.SAGEMAKER;
   public readonly group: SagemakerModelPackageGroup;
   public readonly groupPolicy?: SagemakerModelPackageGroupPolicy;
@@ -66,8 +75,10 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry 
     const accounts = props.crossAccountReadAccountIds ?? [];
     accounts.forEach((a, i) => v.matches(`crossAccountReadAccountIds[${i}]`, a, /^\d{12}$/, 'must be a 12-digit AWS account id'));
     v.unique('crossAccountReadAccountIds', accounts, (a) => a, 'account id');
+    checkReleasedVersions(v, 'releasedVersions', props.releasedVersions);
     v.throwIfAny();
     this.groupName = props.groupName;
+    this.releasedVersions = props.releasedVersions;
 
     const partition = new DataAwsPartition(this, 'partition').partition;
     const region = new DataAwsRegion(this, 'region').region;
@@ -114,6 +125,24 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry 
   }
 
   /** The model package group ARN (what `CreateModelPackage` takes as `ModelPackageGroupName`). */
+  /** Registry name for messages. */
+  public get registryName(): string {
+    return `SageMaker model package group ${this.node.path}`;
+  }
+
+  /**
+   * The artifact of a released version, by the layout training jobs publish to:
+   * `s3://<bucket>/models/<model>/<version>/model.tar.gz`.
+   */
+  public modelVersionUri(model: string, version: string): string {
+    return this.artifactBucket.uri(`${SAGEMAKER_MODEL_PREFIX}${model}/${version}/model.tar.gz`);
+  }
+
+  /** Whether the version is declared in `releasedVersions`. */
+  public hasModelVersion(model: string, version: string): boolean {
+    return isReleased(this.releasedVersions, model, version);
+  }
+
   public get trackingUri(): string {
     return this.group.arn;
   }

@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from 'cdktf';
 import { Duration } from '../../lib/core/units';
 import { cronFor, DataSource, Entity, FeatureView } from '../../lib/features/definitions';
 import { renderFeastDefinitions, renderYaml } from '../../lib/features/feast-render';
@@ -94,5 +95,31 @@ describe('mappings', () => {
     expect(py).toContain('online=False');
     expect(py.indexOf('view_driver_hourly_stats')).toBeLessThan(py.indexOf('view_driver_embeddings'));
     expect(renderFeastDefinitions(bigQueryDefinitions())).toBe(py);
+  });
+});
+
+describe('user text that lands in Terraform strings', () => {
+  test('"${" and "%{" in descriptions, owners and source paths are refused, each naming the field', () => {
+    const defs = s3Definitions();
+    const entity = new Entity({ name: 'driver', joinKey: 'driver_id', description: 'Driver ${var.secret}' });
+    const view = new FeatureView({
+      ...defs.featureViews[0], entities: [entity], owner: 'team-%{if true}x%{endif}', description: 'Stats for ${local.x}',
+      features: [{ name: 'conv_rate', valueType: ValueType.FLOAT32, description: 'rate ${path.module}' }],
+      source: DataSource.s3Parquet('s3://ml-features-offline/${terraform.workspace}/', { timestampField: 'event_timestamp' }),
+    });
+    const message = errorOf((s) => new SageMakerFeatureStore(s, 'fs', { definitions: { ...defs, entities: [entity], featureViews: [view] }, offlineBucketName: 'ml-features-offline' }));
+    expect(message).toMatch(/^5 problems:/);
+    expect(message).toContain('test/fs: definitions.entities[0].description ("Driver ${var.secret}") contains "${" or "%{", which Terraform reads as an interpolation');
+    expect(message).toContain('definitions.featureViews[0].features[0].description ("rate ${path.module}") contains "${" or "%{"');
+    expect(message).toContain('definitions.featureViews[0].owner ("team-%{if true}x%{endif}") contains "${" or "%{"');
+    expect(message).toContain('definitions.featureViews[0].description ("Stats for ${local.x}") contains "${" or "%{"');
+    expect(message).toContain('definitions.featureViews[0].source ("s3://ml-features-offline/${terraform.workspace}/") contains "${" or "%{"');
+  });
+
+  test('a lone "$" or "{" is ordinary text and passes', () => {
+    const defs = s3Definitions();
+    const view = new FeatureView({ ...defs.featureViews[0], description: 'Revenue in $ per {trip}' });
+    expect(() => new SageMakerFeatureStore(new TerraformStack(Testing.app(), 't'), 'fs',
+      { definitions: { ...defs, featureViews: [view] }, offlineBucketName: 'ml-features-offline' })).not.toThrow();
   });
 });

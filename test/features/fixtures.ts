@@ -7,6 +7,10 @@ import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { DataSource, Entity, FeatureDefinitions, FeatureView } from '../../lib/features/definitions';
 import { ValueType } from '../../lib/features/value-type';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { FeastFeatureStore } from '../../lib/features/feast';
+import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
+import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
+import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 
 /** A driver entity, as in Feast's own quickstart. */
 export const driver = new Entity({ name: 'driver', joinKey: 'driver_id', valueType: ValueType.INT64, description: 'A ride-hailing driver' });
@@ -81,4 +85,35 @@ export function gkeTarget(stack: TerraformStack): KubernetesTarget {
   new GoogleProvider(stack, 'google', { project: 'ml-prod-123' });
   const provider = new KubernetesProvider(stack, 'k8s', { configPath: '~/.kube/config', configContext: 'ml' });
   return KubernetesTarget.fromProvider(provider, { clusterName: 'ml', namespace: 'features', identity: WorkloadIdentityMode.gkeWorkloadIdentity('ml-prod-123') });
+}
+
+/** ElastiCache props for an EKS cluster's VPC; the AUTH token lives in an existing Secrets Manager secret. */
+export const elastiCacheProps = {
+  replicationGroupId: 'feast-online', vpcId: 'vpc-0123456789abcdef0',
+  subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], clientSecurityGroupIds: ['sg-0123456789abcdef0'],
+  authTokenSecret: 'feast/online-store-auth-token',
+};
+
+/** Memorystore props for a GKE cluster's VPC. */
+export const memorystoreProps = {
+  project: 'ml-prod-123', region: 'us-central1', instanceId: 'feast-online', network: 'projects/ml-prod-123/global/networks/ml',
+};
+
+/** Feast on EKS: S3 registry and files, ElastiCache online store. */
+export function feastWithElastiCache(stack: TerraformStack, props = elastiCacheProps): FeastFeatureStore {
+  const bucket = new SecureS3Bucket(stack, 'offline', { bucketName: 'ml-features-offline' });
+  return new FeastFeatureStore(stack, 'features', {
+    target: eksTarget(stack), definitions: s3Definitions(), registry: FeastRegistry.s3(bucket),
+    offlineStore: FeastOfflineStore.s3Files(bucket), onlineStore: FeastOnlineStore.elastiCache(props),
+  });
+}
+
+/** Feast on GKE: GCS registry, BigQuery, Memorystore online store. */
+export function feastWithMemorystore(stack: TerraformStack): FeastFeatureStore {
+  const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+  return new FeastFeatureStore(stack, 'features', {
+    target: gkeTarget(stack), definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+    offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }),
+    onlineStore: FeastOnlineStore.memorystore(memorystoreProps),
+  });
 }

@@ -12,10 +12,10 @@ import { Governance } from '../../lib/governance/governance';
 import { reviewTerraformJson } from '../../lib/governance/review';
 import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
-import { bigQueryDefinitions, eksTarget, gkeTarget, s3Definitions } from './fixtures';
+import { bigQueryDefinitions, eksTarget, feastWithElastiCache, feastWithMemorystore, gkeTarget, s3Definitions } from './fixtures';
 
 /** As test/governance/library-defaults.test.ts: synth with Governance on, then review cdk.tf.json with baseline + ml-guardrails. */
-function review(build: (stack: TerraformStack) => void) {
+function review(build: (stack: TerraformStack) => void, recordPasses = false) {
   const outdir = mkdtempSync(join(tmpdir(), 'mlp-features-'));
   try {
     const app = new App({ outdir });
@@ -25,7 +25,7 @@ function review(build: (stack: TerraformStack) => void) {
     build(stack);
     app.synth();
     const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'features', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'] });
+    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'], recordPasses });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -48,6 +48,8 @@ const cases: Array<[string, (stack: TerraformStack) => void]> = [
       offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }), onlineStore: redis,
     });
   }],
+  ['Feast on EKS with an ElastiCache online store', (stack) => { feastWithElastiCache(stack); }],
+  ['Feast on GKE with a Memorystore online store', (stack) => { feastWithMemorystore(stack); }],
   ['SageMakerFeatureStore with read and write grants', (stack) => {
     const target = eksTarget(stack);
     const store = new SageMakerFeatureStore(stack, 'sm', { definitions: s3Definitions(), offlineBucketName: 'ml-features-offline' });
@@ -77,4 +79,15 @@ describe.each(cases)('%s', (_name, build) => {
 test('Feast needs no suppression: the feature server and Redis are not model-serving workloads', () => {
   const result = review(cases[0][1]);
   expect(result.suppressed.filter((f) => /kubernetes_/.test(f.address))).toEqual([]);
+});
+
+test('the managed online stores are judged by the ElastiCache and Memorystore rules and pass them', () => {
+  const passed = (build: (stack: TerraformStack) => void) => review(build, true).passed!.map((p) => `${p.ruleId} ${p.address.split('.')[0]}`);
+  expect(passed((stack) => { feastWithElastiCache(stack); })).toEqual(expect.arrayContaining([
+    'aws-elasticache-at-rest-encryption aws_elasticache_replication_group', 'aws-elasticache-in-transit-encryption aws_elasticache_replication_group',
+    'aws-elasticache-auth-enabled aws_elasticache_replication_group', 'ml-required-tags aws_elasticache_replication_group',
+  ]));
+  expect(passed((stack) => { feastWithMemorystore(stack); })).toEqual(expect.arrayContaining([
+    'gcp-redis-auth-enabled google_redis_instance', 'gcp-redis-transit-encryption google_redis_instance', 'ml-required-tags google_redis_instance',
+  ]));
 });

@@ -65,3 +65,21 @@ export function mlflowOnPrem(scope: Construct, target: IKubernetesTarget, overri
     ...overrides,
   });
 }
+
+export const cloudSqlProps = {
+  project: 'ml-prod-123', region: 'europe-west4', instanceName: 'mlflow',
+  privateNetwork: 'projects/ml-prod-123/global/networks/ml', passwordSecret: 'mlflow-db-password',
+};
+
+/** MLflow on GKE with Cloud SQL and a GCS artifact bucket. */
+export function mlflowOnGke(scope: Construct, target: IKubernetesTarget, overrides: Partial<MlflowModelRegistryProps> = {}): MlflowModelRegistry {
+  return new MlflowModelRegistry(scope, 'registry', {
+    target, image: MLFLOW_IMAGE,
+    backend: MlflowBackend.cloudSql(cloudSqlProps),
+    artifactStore: new ObjectStore(scope, 'artifacts', {
+      location: ObjectStoreLocation.gcs({ project: 'ml-prod-123', bucketName: 'ml-mlflow-artifacts', location: 'europe-west4' }),
+    }),
+    adminSecret: { secretName: 'mlflow-admin' },
+    ...overrides,
+  });
+}

@@ -9,7 +9,7 @@ import { reviewTerraformJson } from '../../lib/governance/review';
 import { DatasetStore } from '../../lib/registry/dataset-store';
 import { ObjectStoreLocation } from '../../lib/registry/object-store';
 import { SageMakerModelRegistry } from '../../lib/registry/sagemaker';
-import { eksTarget, gkeTarget, mlflowOnEks, mlflowOnPrem, onPremArtifacts, onPremTarget } from './fixtures';
+import { eksTarget, gkeTarget, mlflowOnEks, mlflowOnGke, mlflowOnPrem, onPremArtifacts, onPremTarget } from './fixtures';
 
 /** Synthesizes as `cdktf synth` does (Governance on at synth, `//` metadata) and reviews cdk.tf.json. */
 function review(build: (stack: TerraformStack) => void) {
@@ -32,6 +32,11 @@ const cases: Array<[string, (stack: TerraformStack) => void]> = [
   ['MLflow on EKS with RDS and S3, a publisher granted', (stack) => {
     const target = eksTarget(stack);
     const registry = mlflowOnEks(stack, target);
+    registry.grantPublish(new WorkloadIdentity(stack, 'trainer', { target: target.inNamespace('vision'), serviceAccountName: 'trainer', cloudName: 'trainer' }));
+  }],
+  ['MLflow on GKE with Cloud SQL and GCS, a publisher granted', (stack) => {
+    const target = gkeTarget(stack);
+    const registry = mlflowOnGke(stack, target);
     registry.grantPublish(new WorkloadIdentity(stack, 'trainer', { target: target.inNamespace('vision'), serviceAccountName: 'trainer', cloudName: 'trainer' }));
   }],
   ['MLflow on-prem with in-cluster PostgreSQL and MinIO', (stack) => { mlflowOnPrem(stack, onPremTarget(stack)); }],
@@ -66,4 +71,20 @@ test('the registry needs no suppression: its workloads are labelled as what they
   const result = review((stack) => { mlflowOnPrem(stack, onPremTarget(stack)); });
   expect(result.suppressed).toEqual([]);
   expect(result.summary.resourcesReviewed).toBeGreaterThan(4);
+});
+
+test('Cloud SQL carries the platform labels in settings.user_labels', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlp-registry-labels-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'registry');
+    PlatformLabels.apply(stack, { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.CONFIDENTIAL });
+    mlflowOnGke(stack, gkeTarget(stack));
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'registry', 'cdk.tf.json'), 'utf8'));
+    const [instance] = Object.values(json.resource.google_sql_database_instance) as any[];
+    expect(instance.settings.user_labels).toEqual({ owner: 'ml', 'cost-center': 'cc-1', environment: 'test', 'data-classification': 'confidential' });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });

@@ -143,7 +143,7 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
 describe('MlflowModelRegistry validation', () => {
   test('RDS with a GKE target says which backend to use instead', () => {
     expect(errorOf((s) => mlflowOnEks(s, gkeTarget(s as any)))).toMatch(
-      /registry: backend \("rds"\) needs an EKS target .*; use MlflowBackend\.inCluster\(\{\.\.\.\}\) on-prem, or run MLflow on an EKS cluster/);
+      /registry: backend \("rds"\) needs an EKS target .*; use MlflowBackend\.cloudSql\(\{\.\.\.\}\) on GKE, MlflowBackend\.inCluster\(\{\.\.\.\}\) on-prem, or run MLflow on an EKS cluster/);
   });
 
   test('an S3 bucket from an on-prem cluster is refused with the alternative', () => {
@@ -196,4 +196,9 @@ describe('MlflowModelRegistry validation', () => {
       store.grantRead(new WorkloadIdentity(stack, 'reader', { target, serviceAccountName: 'reader', cloudName: 'reader' }));
     })).toThrow(/is decided by the credentials in secret "minio-mlflow", not by Terraform/);
   });
+});
+
+test('an image with "${" is refused before it reaches Terraform', () => {
+  expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { image: 'registry.example.com/mlflow${var.x}:2.22.0' })))
+    .toMatch(/registry: image \("registry\.example\.com\/mlflow\$\{var\.x\}:2\.22\.0"\) must be registry\/repository/);
 });

@@ -125,3 +125,10 @@ describe('ModelLineage', () => {
       .toThrow(/ModelLineage: datasetVersion \("v1,v2"\) contains characters SageMaker model package metadata refuses[\s\S]*trainingRun \(undefined\) is required/);
   });
 });
+
+describe('lineage values are literal text in Terraform', () => {
+  test('"${" and "%{" are refused with what Terraform would do with them', () => {
+    expect(() => ModelLineage.of({ datasetUri: 's3://ml-datasets/${var.env}/', datasetVersion: 'v1', trainingRun: '%{if x}run%{endif}' }))
+      .toThrow(/datasetUri \("s3:\/\/ml-datasets\/\$\{var\.env\}\/"\) contains "\$\{" or "%\{", which Terraform reads as an interpolation[\s\S]*trainingRun .* contains "\$\{" or "%\{"/);
+  });
+});

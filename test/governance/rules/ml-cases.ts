@@ -100,6 +100,12 @@ export const ML_CASES: RuleCase[] = [
     nonCompliant: { 'google_container_cluster.main': { name: 'c', location: 'europe-west4', resource_labels: { team: 'ml' } } },
   },
   {
+    // Cloud SQL keeps its labels in settings.user_labels.
+    name: 'Cloud SQL settings.user_labels', ruleId: 'ml-required-tags', address: 'google_sql_database_instance.db', options: { parameters: { requiredTags: ['owner'] } },
+    compliant: { 'google_sql_database_instance.db': { name: 'db', settings: { tier: 'db-custom-2-7680', user_labels: { owner: 'ml' } } } },
+    nonCompliant: { 'google_sql_database_instance.db': { name: 'db', settings: { tier: 'db-custom-2-7680', user_labels: { team: 'ml' } } } },
+  },
+  {
     // A node pool's VM labels are node_config.resource_labels; node_config.labels are Kubernetes node labels.
     name: 'GKE node pool node_config.resource_labels', ruleId: 'ml-required-tags', address: 'google_container_node_pool.gpu', options: { parameters: { requiredTags: ['owner'] } },
     compliant: { 'google_container_node_pool.gpu': { cluster: 'c', node_config: { resource_labels: { owner: 'ml' }, labels: { team: 'ml' } } } },
