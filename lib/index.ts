@@ -70,6 +70,9 @@ export * from './features/vertex';
 // serving
 export * from './serving';
 
+// monitoring
+export * from './monitoring';
+
 // edge
 export * from './edge/site';
 export * from './edge/fleet';

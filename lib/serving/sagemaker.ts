@@ -250,8 +250,14 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
       kind: MonitoredKind.INFERENCE_ENDPOINT,
       name: this.endpointName,
       slo: this.slo,
-      usesGpus: this.usesGpus,
-      attributes: { platform: 'sagemaker', trafficStrategy: this.traffic.kind, variants: this.traffic.variants.join(',') },
+      // SageMaker hosts report GPU use to CloudWatch (/aws/sagemaker/Endpoints GPUUtilization), not through DCGM:
+      // Prometheus GPU rules would watch series that never exist. Latency and errors are the CloudWatch alarms
+      // this endpoint creates (they also roll deployments back); Prometheus watches drift and model staleness.
+      usesGpus: false,
+      attributes: {
+        platform: 'sagemaker', trafficStrategy: this.traffic.kind, variants: this.traffic.variants.join(','),
+        cloudWatchNamespace: 'AWS/SageMaker', gpuInstances: String(this.usesGpus),
+      },
     }];
   }
 

@@ -1,0 +1,125 @@
+/**
+ * Serving and monitoring, wired to the registry and the feature store.
+ *  - `serving-onprem`: an on-prem GPU cluster; MLflow (the registry, versions 3 and 4 released), Feast (features
+ *    from the S3 data lake), the `churn` endpoint as a Gateway API canary (v3 90%, v4 10%) on L4 GPUs reading
+ *    features, and a MonitoringStack that discovers the cluster and the endpoint (alerts, dashboards, drift job)
+ *  - `serving-aws`: a SageMaker model registry and the `churn` SageMaker endpoint (production variants 90/10,
+ *    blue/green canary updates with alarm rollback, data capture), watched by Amazon Managed Prometheus rules
+ */
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import {
+  Accelerator, AlertReceiver, AmpMonitoring, Cpu, DataClassification, FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry,
+  Governance, KubernetesInferenceEndpoint, KubernetesTarget, KubernetesTrainingCluster, MlflowBackend, MlflowModelRegistry, ModelArtifact,
+  MonitoringStack, ObjectStore, ObjectStoreLocation, PlatformLabels, SageMakerDeployment, SageMakerInferenceEndpoint, SageMakerModelRegistry,
+  SecureS3Bucket, Size, Traffic, TrafficRouting, Duration,
+} from '../../lib';
+import { churnFeatures, s3Sources } from '../data-platform/features';
+
+const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
+const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+/** Serving images are pinned by digest: what was reviewed is what runs. */
+const servingImage = `${ecr}/churn-server@sha256:${'c'.repeat(64)}`;
+
+function governed(stack: TerraformStack): void {
+  PlatformLabels.apply(stack, labels);
+  Governance.of(stack).addPack('ml-guardrails').configure({ parameters: { approvedRegistries: [`${ecr}/`] } });
+}
+
+export class OnPremServing extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    governed(this);
+    const target = KubernetesTarget.fromKubeconfig(this, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' });
+    const cluster = new KubernetesTrainingCluster(this, 'cluster', {
+      clusterName: 'dc1', target,
+      teams: [{ team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
+      gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }],
+    });
+    const mlops = cluster.teamTarget('mlops');
+
+    const registry = new MlflowModelRegistry(this, 'mlflow', {
+      target: mlops,
+      image: `${ecr}/mlflow@sha256:${'5'.repeat(64)}`,
+      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      artifactStore: new ObjectStore(this, 'mlflow-artifacts', {
+        location: ObjectStoreLocation.s3Compatible({ endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow', credentials: { secretName: 'minio-mlflow' } }),
+      }),
+      adminSecret: { secretName: 'mlflow-admin' },
+      releasedVersions: { churn: ['3', '4'] },
+    });
+    const lake = new SecureS3Bucket(this, 'feature-lake', { bucketName: 'acme-dc1-feature-lake' });
+    const features = new FeastFeatureStore(this, 'feast', {
+      target: mlops, definitions: churnFeatures(s3Sources('acme-dc1-feature-lake')),
+      registry: FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }), offlineStore: FeastOfflineStore.s3Files(lake),
+      onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } }),
+      credentialsSecret: 'feast-aws-credentials',
+    });
+
+    const variant = (name: string, version: string) => ({
+      name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: servingImage,
+      cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas: 2, maxReplicas: 6,
+    });
+    new KubernetesInferenceEndpoint(this, 'churn', {
+      name: 'churn',
+      target: cluster.teamTarget('serving'),
+      variants: [variant('stable', '3'), variant('canary', '4')],
+      traffic: Traffic.canary('stable', 'canary', 10),
+      routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.example.com'] }),
+      featureStore: features,
+      slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },
+    });
+
+    new MonitoringStack(this, 'monitoring', {
+      target: cluster.kubernetes.inNamespace('monitoring'),
+      watch: MonitoringStack.discover(this),
+      // The Secrets exist already; Alertmanager reads them from files, Terraform never sees their values.
+      alerting: {
+        critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })],
+        warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
+        retraining: AlertReceiver.webhook('http://retrain-trigger.mlops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' }),
+      },
+      grafana: { adminSecret: { name: 'grafana-admin' } },
+    });
+  }
+}
+
+export class AwsServing extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    governed(this);
+    const registry = new SageMakerModelRegistry(this, 'models', {
+      groupName: 'churn', artifactBucketName: 'acme-churn-models', releasedVersions: { churn: ['11', '12'] },
+    });
+    const variant = (name: string, version: string) => ({
+      name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: servingImage,
+      instanceType: 'ml.g5.xlarge', minInstances: 2, maxInstances: 8,
+    });
+    const endpoint = new SageMakerInferenceEndpoint(this, 'churn', {
+      name: 'churn',
+      variants: [variant('stable', '11'), variant('canary', '12')],
+      traffic: Traffic.canary('stable', 'canary', 10),
+      subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+      securityGroupIds: ['sg-0a1b2c3d4e5f60001'],
+      deployment: SageMakerDeployment.canary(10, Duration.minutes(10)),
+      slo: { latencyP99Ms: 200, errorRatePercent: 1 },
+    });
+    new AmpMonitoring(this, 'amp', {
+      workspaceAlias: 'ml-prod',
+      watch: [endpoint],
+      alerting: {
+        critical: [AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-critical')],
+        retraining: AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-retrain'),
+      },
+      grafanaAccess: { vpceIds: ['vpce-0123456789abcdef0'] },
+    });
+  }
+}
+
+/** Adds the example's stacks to `app`. */
+export function buildServingExample(app: App): TerraformStack[] {
+  return [new OnPremServing(app, 'serving-onprem'), new AwsServing(app, 'serving-aws')];
+}

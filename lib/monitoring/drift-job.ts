@@ -1,0 +1,165 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { IKubernetesTarget } from '../core/kubernetes-target';
+import { Cpu, Duration, Size } from '../core/units';
+import { DRIFT_PUSH_JOB } from './metrics';
+import { componentLabels, componentSelector, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
+
+/**
+ * Scheduled drift detection, one CronJob per inference endpoint that names its reference dataset and
+ * prediction log (workload attributes `referenceDatasetUri`, `predictionLogUri`).
+ *
+ * The image is yours; the contract it implements:
+ * - input (environment): `ML_WORKLOAD` (endpoint name), `ML_REFERENCE_DATASET_URI`, `ML_PREDICTION_LOG_URI`,
+ *   `ML_LOOKBACK_SECONDS` (how much of the prediction log to compare), `ML_PUSHGATEWAY_URL`;
+ * - output: an HTTP PUT of the text exposition format to `ML_PUSHGATEWAY_URL` (which already ends in
+ *   `/metrics/job/ml-drift/workload/<endpoint>`) with the gauges `ml_feature_drift_score{feature="…"}` and
+ *   `ml_prediction_drift_score`, each 0..1 (e.g. PSI capped at 1); exit non-zero on failure.
+ * A Pushgateway rather than a scrape because the job lives for seconds: Prometheus would miss it between
+ * scrapes. PUT replaces the endpoint's whole group, so features that disappear do not linger.
+ */
+export interface DriftDetectionProps {
+  /** The drift job image, pinned (`registry/drift:1.4.0` or a digest). */
+  readonly image: string;
+  /** Cron schedule (five fields, UTC). @default '0 * * * *' (hourly) */
+  readonly schedule?: string;
+  /** How much recent prediction log each run compares. @default Duration.hours(24) */
+  readonly lookback?: Duration;
+  /** Alert when no drift metrics were pushed for this long. @default Duration.hours(3) */
+  readonly staleAfter?: Duration;
+  /** @default Cpu.cores(1) */
+  readonly cpu?: Cpu;
+  /** @default Size.gibibytes(2) */
+  readonly memory?: Size;
+  /** Longest a run may take. @default Duration.minutes(30) */
+  readonly timeout?: Duration;
+  /** The non-root uid the image runs as. @default 65532 (distroless `nonroot`) */
+  readonly runAsUser?: number;
+}
+
+/** The Pushgateway's port. */
+export const PUSHGATEWAY_PORT = 9091;
+
+/** A Pushgateway (in memory: drift jobs re-push every run) for the drift jobs' metrics. */
+export class Pushgateway extends Construct {
+  public readonly deployment: DeploymentV1;
+  public readonly service: ServiceV1;
+  /** `host:port` inside the cluster. */
+  public readonly address: string;
+
+  constructor(scope: Construct, id: string, target: IKubernetesTarget, dependsOn: ITerraformDependable[], image: string) {
+    super(scope, id);
+    const ns = target.namespace;
+    const common = { provider: target.provider, dependsOn };
+    const labels = componentLabels('pushgateway');
+    this.address = `pushgateway.${ns}.svc:${PUSHGATEWAY_PORT}`;
+    this.deployment = new DeploymentV1(this, 'deployment', {
+      ...common,
+      metadata: { name: 'pushgateway', namespace: ns, labels },
+      spec: {
+        replicas: '1',
+        selector: { matchLabels: componentSelector('pushgateway') },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: nonRootPodSecurity(65534),
+            container: [{
+              name: 'pushgateway',
+              image,
+              args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`],
+              port: [{ name: 'web', containerPort: PUSHGATEWAY_PORT }],
+              readinessProbe: httpProbe('/-/ready', 'web', 5),
+              livenessProbe: httpProbe('/-/healthy', 'web', 15),
+              resources: resources(Cpu.millis(50), Size.mebibytes(128), Cpu.millis(200)),
+              securityContext: hardenedContainer(),
+            }],
+          },
+        },
+      },
+    });
+    this.service = new ServiceV1(this, 'service', {
+      ...common,
+      metadata: { name: 'pushgateway', namespace: ns, labels },
+      spec: { type: 'ClusterIP', selector: componentSelector('pushgateway'), port: [{ name: 'web', port: PUSHGATEWAY_PORT, targetPort: 'web' }] },
+    });
+  }
+}
+
+/** Props for {@link DriftJob}. */
+export interface DriftJobProps {
+  readonly target: IKubernetesTarget;
+  readonly dependsOn: ITerraformDependable[];
+  readonly detection: DriftDetectionProps;
+  /** The endpoint's workload name. */
+  readonly workload: string;
+  readonly referenceDatasetUri: string;
+  readonly predictionLogUri: string;
+  readonly pushgatewayAddress: string;
+  /** The Kubernetes service account the job runs as (with the cloud identity that may read the data). */
+  readonly serviceAccountName: string;
+}
+
+/** The labels of drift job pods (the Pushgateway's NetworkPolicy admits them). */
+export const DRIFT_JOB_LABELS = componentLabels('ml-drift-job');
+
+/** One endpoint's drift CronJob: no overlapping runs, bounded retries and run time, hardened pod. */
+export class DriftJob extends Construct {
+  public readonly cronJob: CronJobV1;
+
+  constructor(scope: Construct, id: string, props: DriftJobProps) {
+    super(scope, id);
+    const d = props.detection;
+    const labels = { ...DRIFT_JOB_LABELS, 'ml-platform.io/workload': props.workload };
+    const env: Record<string, string> = {
+      ML_WORKLOAD: props.workload,
+      ML_REFERENCE_DATASET_URI: props.referenceDatasetUri,
+      ML_PREDICTION_LOG_URI: props.predictionLogUri,
+      ML_LOOKBACK_SECONDS: String((d.lookback ?? Duration.hours(24)).toSeconds()),
+      ML_PUSHGATEWAY_URL: `http://${props.pushgatewayAddress}/metrics/job/${DRIFT_PUSH_JOB}/workload/${props.workload}`,
+    };
+    this.cronJob = new CronJobV1(this, 'cron-job', {
+      provider: props.target.provider,
+      dependsOn: props.dependsOn,
+      metadata: { name: `drift-${props.workload}`.slice(0, 52), namespace: props.target.namespace, labels },
+      spec: {
+        schedule: d.schedule ?? '0 * * * *',
+        timezone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: (d.timeout ?? Duration.minutes(30)).toSeconds(),
+            ttlSecondsAfterFinished: '86400',
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'Never',
+                serviceAccountName: props.serviceAccountName,
+                // Cloud credentials come through workload identity, not the Kubernetes API token.
+                automountServiceAccountToken: false,
+                securityContext: nonRootPodSecurity(d.runAsUser ?? 65532),
+                container: [{
+                  name: 'drift',
+                  image: d.image,
+                  env: Object.entries(env).map(([name, value]) => ({ name, value })),
+                  resources: resources(d.cpu ?? Cpu.cores(1), d.memory ?? Size.gibibytes(2)),
+                  securityContext: hardenedContainer(),
+                  volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
+                }],
+                volume: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,315 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Validator } from '../core/errors';
+import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
+import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { checkResourceName } from '../core/names';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { Cpu, Duration, Size } from '../core/units';
+import { WorkloadIdentity } from '../core/workload-identity';
+import { alertmanagerSecretPath, AlertmanagerServer, ALERTMANAGER_PORT } from './alertmanager';
+import { dashboardUid, workloadDashboard } from './dashboards';
+import { DcgmExporter, DCGM_EXPORTER_PORT, nvidiaGpuNodes } from './dcgm-exporter';
+import { DRIFT_JOB_LABELS, DriftDetectionProps, DriftJob, Pushgateway, PUSHGATEWAY_PORT } from './drift-job';
+import { GrafanaAdminSecret, GrafanaServer, GRAFANA_PORT } from './grafana';
+import { DEFAULT_MONITORING_IMAGES, MonitoringImages } from './images';
+import { DRIFT_ATTRIBUTES } from './metrics';
+import { MonitoringNetworkPolicies } from './network-policies';
+import { componentSelector } from './pod-security';
+import { PrometheusServer, PROMETHEUS_PORT } from './prometheus';
+import { AlertReceiverKind, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
+import { AlertRuleGroup, alertRuleGroups, renderRuleFile } from './rules';
+import { prometheusConfig } from './scrape';
+import { AlertThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
+import { collectWorkloads, discoverMonitorables } from './workloads';
+
+/** Grafana settings. */
+export interface MonitoringGrafanaProps {
+  /** The existing Secret with the admin user and password (never created or read by Terraform). */
+  readonly adminSecret: GrafanaAdminSecret;
+  /** Namespaces whose pods may reach Grafana (e.g. your ingress controller's). @default - none (use kubectl port-forward) */
+  readonly accessFromNamespaces?: string[];
+  /** Volume for Grafana's database. @default Size.gibibytes(10) */
+  readonly storage?: Size;
+}
+
+/** Props for {@link MonitoringStack}. */
+export interface MonitoringStackProps {
+  /**
+   * The cluster and namespace the stack lands in, e.g. `cluster.kubernetes.inNamespace('monitoring')`.
+   * Its GPU nodes decide where the DCGM exporter runs.
+   */
+  readonly target: IKubernetesTarget;
+  /**
+   * The constructs to watch; each implements IMonitorable. `MonitoringStack.discover(stack)` finds them all.
+   * @default - none: the stack watches only itself and, with GPU nodes, the GPUs
+   */
+  readonly watch?: IConstruct[];
+  /** Where alerts go, by severity, and the optional retraining hook. */
+  readonly alerting: AlertRouting;
+  readonly grafana: MonitoringGrafanaProps;
+  /** @default - see AlertThresholds */
+  readonly thresholds?: AlertThresholds;
+  /**
+   * Create the namespace (Pod Security `restricted` enforced). Set false to use one that exists.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** How long Prometheus keeps samples. @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** Prometheus volume size. @default Size.gibibytes(100) */
+  readonly storage?: Size;
+  /** Size at which Prometheus drops the oldest blocks; below `storage`. @default - 85% of storage */
+  readonly retentionSize?: Size;
+  /** StorageClass of the Prometheus, Alertmanager and Grafana volumes. @default - the cluster's default */
+  readonly storageClassName?: string;
+  /** @default Duration.seconds(30) */
+  readonly scrapeInterval?: Duration;
+  /** Prometheus CPU request (the limit is twice this). @default Cpu.cores(1) */
+  readonly prometheusCpu?: Cpu;
+  /** Prometheus memory request and limit; grows with active series. @default Size.gibibytes(4) */
+  readonly prometheusMemory?: Size;
+  /**
+   * Skip verifying kubelet serving certificates when scraping cAdvisor (self-signed kubelet certificates on
+   * some on-prem clusters). EKS and GKE kubelets present certificates signed by the cluster CA.
+   * @default false
+   */
+  readonly kubeletInsecureSkipVerify?: boolean;
+  /** Run the DCGM exporter on the GPU nodes. @default true where the target has NVIDIA GPU nodes */
+  readonly gpuMonitoring?: boolean;
+  /** Drift jobs for inference endpoints that name their datasets. @default - no drift jobs */
+  readonly driftDetection?: DriftDetectionProps;
+  /** Namespaces whose pods may query Prometheus besides Grafana. @default - none */
+  readonly prometheusAccessFromNamespaces?: string[];
+  /**
+   * Namespaces whose batch jobs push metrics to the Pushgateway (e.g. feature materialization jobs publishing
+   * `ml_feature_materialization_last_success_timestamp_seconds`). Deploys the Pushgateway even without drift jobs.
+   * @default - only the drift jobs push
+   */
+  readonly pushgatewayAccessFromNamespaces?: string[];
+  /** @default - see MonitoringImages */
+  readonly images?: MonitoringImages;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const CRON = /^(\S+\s+){4}\S+$/;
+
+/**
+ * Prometheus, Alertmanager and Grafana on any Kubernetes target, watching the ML workloads it is given:
+ * for each it writes scrape configs, alert rules and a dashboard (no user-written PromQL). With GPU nodes it
+ * runs the DCGM exporter; with `driftDetection` it runs a drift CronJob per endpoint and a Pushgateway.
+ *
+ * ```ts
+ * new MonitoringStack(stack, 'monitoring', {
+ *   target: cluster.kubernetes.inNamespace('monitoring'),
+ *   watch: MonitoringStack.discover(stack),
+ *   alerting: { critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty' })] },
+ *   grafana: { adminSecret: { name: 'grafana-admin' } },
+ * });
+ * ```
+ */
+export class MonitoringStack extends Construct {
+  /** Every IMonitorable below `scope`, for `watch`. Call it after the workloads are declared. */
+  public static discover(scope: IConstruct): IMonitorable[] {
+    return discoverMonitorables(scope);
+  }
+
+  /** The workloads watched, as their constructs described them. */
+  public readonly workloads: MonitoredWorkload[];
+  public readonly thresholds: ResolvedThresholds;
+  /** The generated alert rules, one group per workload. */
+  public readonly ruleGroups: AlertRuleGroup[];
+  /** Generated files, by ConfigMap key: prometheus.yml, rule files, alertmanager.yml, dashboards. */
+  public readonly files: {
+    readonly prometheus: string;
+    readonly rules: Record<string, string>;
+    readonly alertmanager: string;
+    readonly dashboards: Record<string, string>;
+  };
+  public readonly namespace?: NamespaceV1;
+  public readonly prometheus: PrometheusServer;
+  public readonly alertmanager: AlertmanagerServer;
+  public readonly grafana: GrafanaServer;
+  public readonly dcgmExporter?: DcgmExporter;
+  public readonly pushgateway?: Pushgateway;
+  /** The identity drift jobs run as: grant it read access to the datasets and prediction logs. */
+  public readonly driftIdentity?: WorkloadIdentity;
+  /** Drift CronJobs by endpoint name. */
+  public readonly driftJobs: Record<string, DriftJob> = {};
+  public readonly networkPolicies: MonitoringNetworkPolicies;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    const v = new Validator(this);
+    if (!props || typeof props !== 'object' || !props.target) {
+      v.add('target', props?.target, 'is required: a Kubernetes target such as cluster.kubernetes.inNamespace(\'monitoring\')');
+      v.throwIfAny();
+    }
+    const target = props.target;
+    const gpuNodes = nvidiaGpuNodes(target);
+    const gpuMonitoring = props.gpuMonitoring ?? gpuNodes.length > 0;
+    v.check(!(props.gpuMonitoring === true && gpuNodes.length === 0), 'gpuMonitoring', props.gpuMonitoring,
+      `is on, but ${target.clusterName} has no NVIDIA GPU nodes in its target; describe them (gpuNodes / pools) or leave gpuMonitoring unset`);
+    const workloads = collectWorkloads(v, props.watch, {
+      clusterName: target.clusterName,
+      gpuMetricsAvailable: gpuMonitoring,
+      noGpuReason: gpuNodes.length === 0
+        ? `${target.clusterName} has no NVIDIA GPU nodes in its target; describe them on the cluster or set usesGpus false`
+        : 'gpuMonitoring is off; turn it on to collect DCGM metrics',
+    });
+    const thresholds = resolveThresholds(v, 'thresholds', props.thresholds);
+    validateRouting(v, 'alerting', props.alerting, [AlertReceiverKind.WEBHOOK, AlertReceiverKind.SLACK, AlertReceiverKind.PAGERDUTY]);
+    if (v.check(!!props.grafana?.adminSecret, 'grafana.adminSecret', props.grafana?.adminSecret,
+      'is required: the existing Secret with Grafana\'s admin credentials, e.g. { name: \'grafana-admin\' }')) {
+      checkResourceName(v, 'grafana.adminSecret.name', props.grafana.adminSecret.name, 253);
+    }
+    const createNamespace = props.createNamespace ?? true;
+    v.check(!createNamespace || !SYSTEM_NAMESPACES.includes(target.namespace), 'target.namespace', target.namespace,
+      'is a namespace Kubernetes owns; use target.inNamespace(\'monitoring\') or set createNamespace: false');
+    const storage = props.storage ?? Size.gibibytes(100);
+    const retention = props.retention ?? Duration.days(15);
+    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    const typesOk = [
+      v.check(retention instanceof Duration, 'retention', retention, 'must be a Duration, e.g. Duration.days(15)'),
+      v.check(storage instanceof Size, 'storage', storage, 'must be a Size, e.g. Size.gibibytes(100)'),
+      v.check(props.retentionSize === undefined || props.retentionSize instanceof Size, 'retentionSize', props.retentionSize, 'must be a Size, e.g. Size.gibibytes(85)'),
+      v.check(scrapeInterval instanceof Duration, 'scrapeInterval', scrapeInterval, 'must be a Duration, e.g. Duration.seconds(30)'),
+    ].every(Boolean);
+    if (typesOk) {
+      v.check(retention.toSeconds() > 0, 'retention', retention, 'must be longer than 0; use e.g. Duration.days(15)');
+      v.check(storage.toMebibytes() >= 1024, 'storage', storage, 'must be at least Size.gibibytes(1)');
+      const size = props.retentionSize ?? Size.mebibytes(Math.floor(storage.toMebibytes() * 0.85));
+      v.check(size.toMebibytes() > 0 && size.toMebibytes() < storage.toMebibytes(), 'retentionSize', size,
+        `must be above 0 and below storage (${storage}) so Prometheus trims before the volume fills`);
+      v.check(scrapeInterval.toSeconds() >= 5 && scrapeInterval.toSeconds() <= 300, 'scrapeInterval', scrapeInterval, 'must be from 5s to 5m');
+    }
+    for (const [prop, list] of [
+      ['grafana.accessFromNamespaces', props.grafana?.accessFromNamespaces],
+      ['prometheusAccessFromNamespaces', props.prometheusAccessFromNamespaces],
+      ['pushgatewayAccessFromNamespaces', props.pushgatewayAccessFromNamespaces],
+    ] as const) {
+      (list ?? []).forEach((ns, i) => checkResourceName(v, `${prop}[${i}]`, ns, 63));
+    }
+    const drift = props.driftDetection;
+    if (drift) {
+      v.matches('driftDetection.image', drift.image, /^[^\s@]+(@sha256:[a-f0-9]{64})?$/, 'must be an image reference such as registry/drift:1.0.0');
+      v.check(typeof drift.image === 'string' && (/@sha256:/.test(drift.image) || /:[^/:]+$/.test(drift.image)) && !/:latest$/.test(drift.image),
+        'driftDetection.image', drift.image, 'must be pinned to a release tag or a digest, not latest or untagged');
+      v.matches('driftDetection.schedule', drift.schedule, CRON, 'must be a five-field cron schedule such as "0 * * * *"');
+      for (const key of ['lookback', 'staleAfter', 'timeout'] as const) {
+        const d = drift[key];
+        if (d !== undefined) v.check(d instanceof Duration && d.toSeconds() > 0, `driftDetection.${key}`, d, 'must be a Duration longer than 0');
+      }
+    }
+    v.throwIfAny();
+    const retentionSize = props.retentionSize ?? Size.mebibytes(Math.floor(storage.toMebibytes() * 0.85));
+
+    // ---- model: workloads → rules, scrape configs, dashboards ----
+    this.workloads = workloads;
+    this.thresholds = thresholds;
+    const driftEndpoints = drift ? workloads.filter((w) => w.kind === MonitoredKind.INFERENCE_ENDPOINT
+      && w.attributes?.[DRIFT_ATTRIBUTES.referenceDatasetUri] && w.attributes?.[DRIFT_ATTRIBUTES.predictionLogUri]) : [];
+    const staleAfter = drift?.staleAfter ?? Duration.hours(3);
+    this.ruleGroups = alertRuleGroups(workloads, thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) });
+    const images = { ...DEFAULT_MONITORING_IMAGES, ...(props.images ?? {}) };
+    const ns = target.namespace;
+
+    // ---- resources ----
+    if (createNamespace) {
+      this.namespace = new NamespaceV1(this, 'namespace', {
+        provider: target.provider,
+        dependsOn: target.dependables,
+        metadata: {
+          name: ns,
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+        },
+      });
+    }
+    const dependsOn: ITerraformDependable[] = [...target.dependables, ...(this.namespace ? [this.namespace] : [])];
+    const here = KubernetesTarget.fromProvider(target.provider, {
+      clusterName: target.clusterName, namespace: ns, platform: target.platform, acceleratorNodes: target.acceleratorNodes,
+      dependables: dependsOn, identity: target.identity,
+    });
+
+    if (gpuMonitoring) this.dcgmExporter = new DcgmExporter(this, 'dcgm-exporter', { target, dependsOn: target.dependables, image: images.dcgmExporter });
+    const pushers = props.pushgatewayAccessFromNamespaces ?? [];
+    if (driftEndpoints.length > 0 || pushers.length > 0) this.pushgateway = new Pushgateway(this, 'pushgateway', here, dependsOn, images.pushgateway);
+    const alertmanagerAddress = `alertmanager.${ns}.svc:${ALERTMANAGER_PORT}`;
+
+    const ruleFiles: Record<string, string> = {};
+    for (const g of this.ruleGroups) ruleFiles[`${g.name}.yml`] = renderRuleFile([g]);
+    const prometheusYml = prometheusConfig({
+      clusterName: target.clusterName,
+      scrapeInterval,
+      workloads,
+      alertmanager: alertmanagerAddress,
+      dcgmNamespace: this.dcgmExporter?.namespace,
+      pushgateway: this.pushgateway?.address,
+      kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify,
+    });
+    const routing = props.alerting;
+    const alertmanagerYml = alertmanagerConfig(routing, alertmanagerSecretPath);
+    const dashboards: Record<string, string> = {};
+    for (const w of workloads) dashboards[`${dashboardUid(w.name)}.json`] = JSON.stringify(workloadDashboard(w), null, 2);
+    this.files = { prometheus: prometheusYml, rules: ruleFiles, alertmanager: alertmanagerYml, dashboards };
+
+    this.prometheus = new PrometheusServer(this, 'prometheus', {
+      target: here, dependsOn, config: prometheusYml, ruleFiles, image: images.prometheus,
+      retention, retentionSize, storage, storageClassName: props.storageClassName,
+      cpu: props.prometheusCpu ?? Cpu.cores(1), memory: props.prometheusMemory ?? Size.gibibytes(4),
+    });
+    const receivers = [...routing.critical, ...(routing.warning ?? []), ...(routing.info ?? []), ...(routing.retraining ? [routing.retraining] : [])];
+    this.alertmanager = new AlertmanagerServer(this, 'alertmanager', {
+      target: here, dependsOn, config: alertmanagerYml, secrets: receivers.flatMap((r) => r.secrets),
+      image: images.alertmanager, storageClassName: props.storageClassName,
+    });
+    this.grafana = new GrafanaServer(this, 'grafana', {
+      target: here, dependsOn, image: images.grafana, adminSecret: props.grafana.adminSecret,
+      prometheusUrl: `http://${this.prometheus.address}`, dashboards,
+      storage: props.grafana.storage ?? Size.gibibytes(10), storageClassName: props.storageClassName,
+    });
+
+    if (drift && driftEndpoints.length > 0) {
+      this.driftIdentity = new WorkloadIdentity(this, 'drift-identity', { target: here, serviceAccountName: 'ml-drift', cloudName: 'ml-drift' });
+      for (const w of driftEndpoints) {
+        this.driftJobs[w.name] = new DriftJob(this, `drift-${w.name}`, {
+          target: here, dependsOn, detection: drift, workload: w.name,
+          referenceDatasetUri: w.attributes![DRIFT_ATTRIBUTES.referenceDatasetUri],
+          predictionLogUri: w.attributes![DRIFT_ATTRIBUTES.predictionLogUri],
+          pushgatewayAddress: this.pushgateway!.address, serviceAccountName: 'ml-drift',
+        });
+      }
+    }
+
+    // ---- network isolation ----
+    const np = new MonitoringNetworkPolicies(this, 'network-policies', target.provider, dependsOn, ns);
+    this.networkPolicies = np;
+    np.allow({
+      name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT,
+      fromPods: [componentSelector('grafana')], fromNamespaces: props.prometheusAccessFromNamespaces,
+    });
+    np.allow({ name: 'alertmanager-ingress', namespace: ns, podSelector: componentSelector('alertmanager'), port: ALERTMANAGER_PORT, fromPods: [componentSelector('prometheus')] });
+    if ((props.grafana.accessFromNamespaces ?? []).length > 0) {
+      np.allow({ name: 'grafana-ingress', namespace: ns, podSelector: componentSelector('grafana'), port: GRAFANA_PORT, fromNamespaces: props.grafana.accessFromNamespaces });
+    }
+    if (this.pushgateway) {
+      np.allow({
+        name: 'pushgateway-ingress', namespace: ns, podSelector: componentSelector('pushgateway'), port: PUSHGATEWAY_PORT,
+        fromPods: [componentSelector('prometheus'), componentSelector(DRIFT_JOB_LABELS['app.kubernetes.io/name'])], fromNamespaces: pushers,
+      });
+    }
+    if (this.dcgmExporter) {
+      np.allow({
+        name: 'dcgm-exporter-allow-prometheus', namespace: this.dcgmExporter.namespace, podSelector: componentSelector('dcgm-exporter'),
+        port: DCGM_EXPORTER_PORT, fromPodsInNamespace: { namespace: ns, podSelector: componentSelector('prometheus') },
+      });
+    }
+    for (const w of workloads) for (const s of w.scrape ?? []) np.allowScrape(s);
+  }
+}

@@ -1,0 +1,122 @@
+import { TerraformStack } from 'cdktf';
+import { AmpMonitoringProps } from '../../lib/monitoring/amp';
+import { Duration } from '../../lib/core/units';
+import { AlertReceiver } from '../../lib/monitoring/receivers';
+import { errorOf, literalSecrets, synth } from '../util';
+import { checkAlertmanager, checkRules, haveTool } from './checkers';
+import { buildAmp, buildGmp } from './fakes';
+
+const promtoolTest = haveTool('promtool') ? test : test.skip;
+const amtoolTest = haveTool('amtool') ? test : test.skip;
+describe('AmpMonitoring (Amazon Managed Service for Prometheus + Managed Grafana)', () => {
+  const out = synth((stack) => { buildAmp(stack); });
+
+  test('the workspace is encrypted with a rotated customer-managed key and logs to an encrypted log group', () => {
+    const [ws] = out.resources('aws_prometheus_workspace');
+    expect(ws.alias).toBe('ml-prod');
+    expect(ws.kms_key_arn).toMatch(/^\$\{aws_kms_key\.amp_kms-key_\w+\.arn\}$/);
+    expect(ws.logging_configuration.log_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.amp_log-group_\w+\.arn\}:\*$/);
+    expect(out.resources('aws_kms_key')[0].enable_key_rotation).toBe(true);
+    expect(out.resources('aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/aws/vendedlogs/prometheus/ml-prod', retention_in_days: 365 });
+  });
+
+  test('the rule group namespace holds the same generated rules as MonitoringStack', () => {
+    const [ns] = out.resources('aws_prometheus_rule_group_namespace');
+    const groups = JSON.parse(ns.data).groups;
+    expect(groups.map((g: any) => g.name)).toEqual(['ml-churn', 'ml-features', 'ml-registry', 'ml-dc1']);
+    // No drift job runs here, so no "drift job not reporting" rule.
+    expect(groups[0].rules.map((r: any) => r.alert)).not.toContain('MlDriftJobNotReporting');
+  });
+
+  test('Alertmanager routes to SNS topics, signed with SigV4', () => {
+    const [def] = out.resources('aws_prometheus_alert_manager_definition');
+    const am = JSON.parse(JSON.parse(def.definition).alertmanager_config);
+    const critical = am.receivers.find((r: any) => r.name === 'critical');
+    expect(critical.sns_configs[0]).toMatchObject({ topic_arn: 'arn:aws:sns:eu-west-1:123456789012:ml-critical', sigv4: { region: expect.stringMatching(/^\$\{data\.aws_region\.\w+\.region\}$/) } });
+    expect(am.route.routes[0]).toMatchObject({ receiver: 'retraining', matchers: ['ml_action="retrain"'] });
+  });
+
+  test('Grafana is reachable only through the VPC endpoint and reads the workspace with a least-privilege role', () => {
+    const [g] = out.resources('aws_grafana_workspace');
+    expect(g).toMatchObject({
+      account_access_type: 'CURRENT_ACCOUNT', authentication_providers: ['AWS_SSO'], permission_type: 'CUSTOMER_MANAGED', data_sources: ['PROMETHEUS'],
+      network_access_control: { vpce_ids: ['vpce-0123456789abcdef0'], prefix_list_ids: [] },
+    });
+    const trust = JSON.parse(out.resources('aws_iam_role')[0].assume_role_policy);
+    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: 'grafana.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': expect.any(String) } } });
+    const policy = JSON.parse(out.resources('aws_iam_role_policy')[0].policy);
+    expect(policy.Statement[0].Action).toEqual(['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']);
+    expect(policy.Statement[0].Resource).toMatch(/aws_prometheus_workspace/);
+  });
+
+  test('no literal secret', () => {
+    expect(literalSecrets(out.json)).toEqual([]);
+  });
+
+  promtoolTest('promtool check rules accepts the rule group namespace', () => {
+    const r = checkRules({ 'amp.yml': out.resources('aws_prometheus_rule_group_namespace')[0].data });
+    expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);
+  });
+
+  amtoolTest('amtool check-config accepts the alertmanager_config', () => {
+    const def = JSON.parse(out.resources('aws_prometheus_alert_manager_definition')[0].definition);
+    const r = checkAlertmanager(def.alertmanager_config);
+    expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);
+  });
+
+  test.each<[string, Partial<AmpMonitoringProps>, RegExp]>([
+    ['a Slack receiver (AMP sends to SNS only)', { alerting: { critical: [AlertReceiver.slack({ name: 's', key: 'k' }, '#x')] } },
+      /alerting\.critical\[0\] \("slack"\) is not supported here; use sns/],
+    ['a Grafana workspace open to the internet', { grafanaAccess: {} }, /grafanaAccess \(\{\}\) must name at least one VPC endpoint/],
+    ['a malformed topic ARN', { alerting: { critical: [AlertReceiver.sns('ml-critical')] } }, /alerting\.critical\[0\]\.topicArn \("ml-critical"\) must be an SNS topic ARN/],
+    ['a log retention CloudWatch does not offer', { logRetention: Duration.days(10) }, /logRetention \(10d\) must be a CloudWatch Logs retention period/],
+  ])('%s is refused', (_what, props, message) => {
+    expect(errorOf((stack) => { buildAmp(stack as TerraformStack, props); })).toMatch(message);
+  });
+});
+
+describe('GmpMonitoring (Google Managed Prometheus + Cloud Monitoring alert policies)', () => {
+  const out = synth((stack) => { buildGmp(stack); });
+  const policies = out.resources('google_monitoring_alert_policy');
+
+  test('one alert policy per generated rule, each a PromQL condition with the rule\'s duration and labels', () => {
+    expect(policies.length).toBe(10 + 3 + 3 + 2);
+    const latency = policies.find((p) => p.display_name === 'MlLatencyP99High (churn)');
+    expect(latency).toMatchObject({
+      project: 'ml-prod-123', combiner: 'OR', severity: 'CRITICAL', notification_channels: ['projects/ml-prod-123/notificationChannels/111'],
+      conditions: [{
+        display_name: 'churn: p99 latency above 250 ms',
+        condition_prometheus_query_language: {
+          query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="churn-serving"}[5m]))) > 0.25',
+          duration: '600s', evaluation_interval: '60s', alert_rule: 'MlLatencyP99High', rule_group: 'ml-churn',
+          labels: { severity: 'critical', workload: 'churn', ml_kind: 'inference-endpoint', category: 'latency' },
+        },
+      }],
+    });
+  });
+
+  test('drift and stale-model policies also notify the retraining channel', () => {
+    const drift = policies.find((p) => p.display_name === 'MlFeatureDrift (churn)');
+    expect(drift.notification_channels).toEqual(['projects/ml-prod-123/notificationChannels/222', 'projects/ml-prod-123/notificationChannels/333']);
+    expect(drift.documentation.content).not.toMatch(/\{\{/);
+  });
+
+  promtoolTest('promtool check rules accepts every condition\'s PromQL (the same rules as in-cluster)', () => {
+    const rules = policies.map((p) => {
+      const c = p.conditions[0].condition_prometheus_query_language;
+      return { alert: c.alert_rule, expr: c.query, for: `${parseInt(c.duration, 10)}s`, labels: c.labels };
+    });
+    const r = checkRules({ 'gmp.yml': JSON.stringify({ groups: [{ name: 'gmp', rules }] }) });
+    expect([r.status, r.output]).toEqual([0, expect.stringContaining(`SUCCESS: ${policies.length} rules found`)]);
+  });
+
+  test('notification channels must be channel ids', () => {
+    expect(errorOf((stack) => { buildGmp(stack as TerraformStack, { notificationChannels: { critical: ['oncall@example.com'] } }); }))
+      .toMatch(/notificationChannels\.critical\[0\] \("oncall@example\.com"\) must be a channel id/);
+  });
+
+  test('no literal secret, and deterministic', () => {
+    expect(literalSecrets(out.json)).toEqual([]);
+    expect(synth((stack) => { buildGmp(stack); }).text).toBe(out.text);
+  });
+});

@@ -1,0 +1,304 @@
+import { KubernetesTarget } from '../../lib/core/kubernetes-target';
+import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
+import { Accelerator } from '../../lib/core/accelerators/accelerator';
+import { Duration, Size } from '../../lib/core/units';
+import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
+import { AlertReceiver } from '../../lib/monitoring/receivers';
+import { literalSecrets, synth } from '../util';
+import { buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, featureStore, registry, routing, trainingCluster } from './fakes';
+
+const POD_TYPES: Record<string, string[]> = {
+  kubernetes_stateful_set_v1: ['spec', 'template', 'spec'],
+  kubernetes_deployment_v1: ['spec', 'template', 'spec'],
+  kubernetes_daemon_set_v1: ['spec', 'template', 'spec'],
+  kubernetes_cron_job_v1: ['spec', 'job_template', 'spec', 'template', 'spec'],
+};
+const at = (o: any, path: string[]) => path.reduce((x, k) => x?.[k], o);
+
+describe('MonitoringStack on an on-prem cluster with GPU nodes, watching every kind of workload', () => {
+  const out = synth((stack) => { buildStack(stack); });
+  const configMap = (name: string) => out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === name);
+  const prometheusYml = JSON.parse(configMap('prometheus-config').data['prometheus.yml']);
+
+  test('creates the namespace with Pod Security restricted enforced', () => {
+    expect(out.resources('kubernetes_namespace_v1')).toEqual([expect.objectContaining({
+      metadata: expect.objectContaining({ name: 'monitoring', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) }),
+    })]);
+  });
+
+  test('Prometheus is a StatefulSet with a retained volume, retention time and size, and config/rules from ConfigMaps', () => {
+    const sts = out.resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus');
+    expect(sts.spec.volume_claim_template).toEqual([expect.objectContaining({
+      metadata: expect.objectContaining({ name: 'data' }),
+      spec: { access_modes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } },
+    })]);
+    expect(sts.spec.persistent_volume_claim_retention_policy).toEqual([{ when_deleted: 'Retain', when_scaled: 'Retain' }]);
+    const c = sts.spec.template.spec.container[0];
+    expect(c.image).toBe('quay.io/prometheus/prometheus:v3.5.0');
+    // 85% of 100 GiB, in Prometheus' base-2 units.
+    expect(c.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--storage.tsdb.retention.size=87040MB']));
+    // prometheus.yml and rules/*.yml from the two ConfigMaps, laid out in one projected volume.
+    const sources = sts.spec.template.spec.volume[0].projected[0].sources;
+    expect(sources.map((src: any) => src.config_map[0].items.map((i: any) => i.path)).flat()).toEqual([
+      'prometheus.yml', 'rules/ml-churn.yml', 'rules/ml-dc1.yml', 'rules/ml-features.yml', 'rules/ml-registry.yml',
+    ]);
+    expect(sources[1].config_map[0].name).toMatch(/^\$\{kubernetes_config_map_v1\.monitoring_prometheus_rules_\w+\.metadata\[0\]\.name\}$/);
+    expect(c.volume_mount.map((m: any) => m.mount_path)).toEqual(['/etc/prometheus', '/prometheus']);
+    expect(Object.keys(configMap('prometheus-rules').data).sort()).toEqual(['ml-churn.yml', 'ml-dc1.yml', 'ml-features.yml', 'ml-registry.yml']);
+  });
+
+  test('Prometheus may only read what discovery and cAdvisor need', () => {
+    expect(out.resources('kubernetes_cluster_role_v1')[0].rule).toEqual([{
+      api_groups: [''], resources: ['pods', 'services', 'endpoints', 'nodes', 'nodes/metrics'], verbs: ['get', 'list', 'watch'],
+    }]);
+    expect(out.resources('kubernetes_cluster_role_binding_v1')[0].subject).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }]);
+  });
+
+  test('every Service is ClusterIP', () => {
+    const services = out.resources('kubernetes_service_v1');
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(['alertmanager', 'grafana', 'prometheus', 'pushgateway']);
+    expect(services.every((s) => s.spec.type === 'ClusterIP')).toBe(true);
+  });
+
+  test('each workload gets a pod-role scrape config limited to its namespace, pod labels and port name', () => {
+    const job = prometheusYml.scrape_configs.find((s: any) => s.job_name === 'feast-online');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['features'] } }]);
+    expect(job.relabel_configs).toEqual(expect.arrayContaining([
+      { source_labels: ['__meta_kubernetes_pod_label_app'], regex: 'feast', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], regex: 'online', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
+      { target_label: 'workload', replacement: 'features' },
+    ]));
+    expect(prometheusYml.scrape_configs.map((s: any) => s.job_name)).toEqual(
+      ['prometheus', 'kubelet-cadvisor', 'dcgm-exporter', 'pushgateway', 'churn-serving', 'feast-online', 'mlflow']);
+    expect(prometheusYml.rule_files).toEqual(['rules/*.yml']);
+  });
+
+  test('kubelet certificates are verified unless the user opts out', () => {
+    const kubelet = prometheusYml.scrape_configs.find((s: any) => s.job_name === 'kubelet-cadvisor');
+    expect(kubelet.tls_config.insecure_skip_verify).toBe(false);
+  });
+
+  test('Alertmanager reads receiver secrets from mounted Secrets through *_file fields, never inline', () => {
+    const am = JSON.parse(configMap('alertmanager-config').data['alertmanager.yml']);
+    const byName = Object.fromEntries(am.receivers.map((r: any) => [r.name, r]));
+    expect(byName.critical.pagerduty_configs[0].routing_key_file).toBe('/etc/alertmanager-secrets/alerting/pagerduty-routing-key');
+    expect(byName.warning.slack_configs[0].api_url_file).toBe('/etc/alertmanager-secrets/alerting/slack-webhook-url');
+    expect(byName.retraining.webhook_configs[0]).toMatchObject({
+      url: 'http://retrain.mlops.svc:8080/alerts', http_config: { authorization: { credentials_file: '/etc/alertmanager-secrets/retrain/token' } },
+    });
+    const sts = out.resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'alertmanager');
+    expect(sts.spec.template.spec.volume.filter((v: any) => v.secret).map((v: any) => v.secret.secret_name)).toEqual(['alerting', 'retrain']);
+    expect(sts.spec.volume_claim_template[0].spec.resources.requests.storage).toBe('2Gi');
+  });
+
+  test('alerts route by severity; drift and staleness alerts also reach the retraining hook', () => {
+    const am = JSON.parse(configMap('alertmanager-config').data['alertmanager.yml']);
+    expect(am.route.routes.map((r: any) => [r.receiver, r.matchers, r.continue ?? false])).toEqual([
+      ['retraining', ['ml_action="retrain"'], true],
+      ['critical', ['severity="critical"'], false],
+      ['warning', ['severity="warning"'], false],
+    ]);
+  });
+
+  test('Grafana reads its admin password from a Secret, has anonymous access off, and provisions the datasource and dashboards', () => {
+    const grafana = out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'grafana');
+    const env = Object.fromEntries(grafana.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ GF_SECURITY_ADMIN_PASSWORD__FILE: '/etc/grafana/admin/admin-password', GF_AUTH_ANONYMOUS_ENABLED: 'false', GF_USERS_ALLOW_SIGN_UP: 'false' });
+    expect(grafana.spec.template.spec.volume.find((v: any) => v.name === 'admin').secret.secret_name).toBe('grafana-admin');
+    expect(Object.keys(configMap('grafana-provisioning').data).sort()).toEqual(['dashboards.yml', 'datasources.yml']);
+    expect(Object.keys(configMap('grafana-dashboards').data).sort()).toEqual(['ml-churn.json', 'ml-dc1.json', 'ml-features.json', 'ml-registry.json']);
+  });
+
+  test('the DCGM exporter runs on the GPU nodes only, tolerating their taint, with SYS_ADMIN as its only added capability', () => {
+    const raw = Object.values<any>(out.json.resource.kubernetes_daemon_set_v1)[0];
+    const spec = raw.spec.template.spec;
+    expect(raw.metadata.namespace).toBe('kube-system');
+    expect(spec.container[0].image).toBe('nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04');
+    expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term)
+      .toEqual([{ match_expressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-A100-SXM4-80GB'] }] }]);
+    expect(spec.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }]);
+    expect(spec.container[0].security_context.capabilities).toEqual({ drop: ['ALL'], add: ['SYS_ADMIN'] });
+  });
+
+  test('every pod is hardened: pinned images, requests and limits, probes (long-running), no escalation, all capabilities dropped, read-only root', () => {
+    let pods = 0;
+    for (const [type, path] of Object.entries(POD_TYPES)) {
+      for (const r of out.resources(type)) {
+        pods++;
+        const spec = at(r, path);
+        for (const c of spec.container) {
+          const where = `${type} ${r.metadata.name}/${c.name}`;
+          expect([where, /:[^/:]+$|@sha256:/.test(c.image) && !c.image.endsWith(':latest')]).toEqual([where, true]);
+          expect([where, c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory]).toEqual([where, expect.any(String)]);
+          expect([where, c.security_context.allow_privilege_escalation, c.security_context.read_only_root_filesystem, c.security_context.capabilities.drop])
+            .toEqual([where, false, true, ['ALL']]);
+          if (type !== 'kubernetes_cron_job_v1') expect([where, !!c.readiness_probe && !!c.liveness_probe]).toEqual([where, true]);
+          if (r.metadata.name !== 'dcgm-exporter') expect([where, spec.security_context.run_as_non_root]).toEqual([where, true]);
+        }
+      }
+    }
+    expect(pods).toBe(6); // prometheus, alertmanager, grafana, pushgateway, dcgm-exporter, the drift job
+  });
+
+  test('NetworkPolicies: default deny, then only the flows monitoring needs, including into scraped namespaces', () => {
+    const policies = Object.fromEntries(out.resources('kubernetes_network_policy_v1').map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.spec]));
+    expect(policies['monitoring/default-deny-ingress']).toEqual({ pod_selector: {}, policy_types: ['Ingress'] });
+    expect(policies['serving/allow-prometheus-scrape-churn-serving']).toEqual({
+      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'churn' } },
+      policy_types: ['Ingress'],
+      ingress: [{
+        from: [{
+          namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'ml-monitoring' } },
+        }],
+        ports: [{ port: 'metrics', protocol: 'TCP' }],
+      }],
+    });
+    expect(Object.keys(policies).sort()).toEqual([
+      'features/allow-prometheus-scrape-feast-online', 'kube-system/dcgm-exporter-allow-prometheus', 'mlops/allow-prometheus-scrape-mlflow',
+      'monitoring/alertmanager-ingress', 'monitoring/default-deny-ingress', 'monitoring/prometheus-ingress', 'monitoring/pushgateway-ingress',
+      'serving/allow-prometheus-scrape-churn-serving',
+    ]);
+    // No policy admits everyone (an ingress rule without `from`).
+    for (const spec of Object.values<any>(policies)) for (const rule of spec.ingress ?? []) expect(rule.from.length).toBeGreaterThan(0);
+  });
+
+  test('a drift CronJob per endpoint hands the job its inputs and the Pushgateway URL, and runs as the drift identity', () => {
+    const [cron] = out.resources('kubernetes_cron_job_v1');
+    expect(cron.metadata.name).toBe('drift-churn');
+    expect(cron.spec).toMatchObject({ schedule: '0 * * * *', concurrency_policy: 'Forbid' });
+    const pod = cron.spec.job_template.spec.template.spec;
+    expect(Object.fromEntries(pod.container[0].env.map((e: any) => [e.name, e.value]))).toEqual({
+      ML_WORKLOAD: 'churn',
+      ML_REFERENCE_DATASET_URI: 's3://ml-data/churn/train.parquet',
+      ML_PREDICTION_LOG_URI: 's3://ml-logs/churn/predictions/',
+      ML_LOOKBACK_SECONDS: '86400',
+      ML_PUSHGATEWAY_URL: 'http://pushgateway.monitoring.svc:9091/metrics/job/ml-drift/workload/churn',
+    });
+    expect(pod.service_account_name).toBe('ml-drift');
+    expect(out.resources('kubernetes_service_account_v1').map((s) => s.metadata.name).sort()).toEqual(['ml-drift', 'prometheus']);
+  });
+
+  test('no literal secret anywhere, and no Terraform interpolation hidden in generated files', () => {
+    expect(literalSecrets(out.json)).toEqual([]);
+    for (const cm of out.resources('kubernetes_config_map_v1')) {
+      for (const value of Object.values<string>(cm.data)) expect(value).not.toMatch(/\$\{|%\{/);
+    }
+  });
+
+  test('a changed rule changes the pods\' config hash, so Prometheus restarts with it', () => {
+    const hash = (o: typeof out) => o.resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus')
+      .spec.template.metadata.annotations['ml-platform.io/config-sha256'];
+    const other = synth((stack) => { buildStack(stack, { thresholds: { featureDrift: 0.3 } }); });
+    expect(hash(other)).not.toBe(hash(out));
+  });
+
+  test('synthesis is deterministic', () => {
+    expect(synth((stack) => { buildStack(stack); }).text).toBe(out.text);
+  });
+});
+
+describe('MonitoringStack options', () => {
+  test('on a CPU-only cluster there is no DCGM exporter; without drift detection no Pushgateway or CronJob', () => {
+    const out = synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', namespace: 'monitoring' });
+      new MonitoringStack(stack, 'monitoring', {
+        target, watch: [new FakeWorkload(stack, 'w', [endpoint('churn', { usesGpus: false }), featureStore()])],
+        alerting: { critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pd' })] },
+        grafana: { adminSecret: { name: 'grafana-admin' } },
+      });
+    });
+    expect(out.resources('kubernetes_daemon_set_v1')).toEqual([]);
+    expect(out.resources('kubernetes_cron_job_v1')).toEqual([]);
+    expect(out.resources('kubernetes_deployment_v1').map((d) => d.metadata.name)).toEqual(['grafana']);
+    const rules = Object.values<string>(out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === 'prometheus-rules').data).join('\n');
+    expect(rules).not.toMatch(/DCGM|MlDriftJobNotReporting/);
+  });
+
+  test('retention, storage and an existing namespace are honoured', () => {
+    const out = synth((stack) => {
+      buildStack(stack, {
+        retention: Duration.days(30), storage: Size.gibibytes(500), retentionSize: Size.gibibytes(450), storageClassName: 'gp3-encrypted', createNamespace: false,
+      });
+    });
+    expect(out.resources('kubernetes_namespace_v1')).toEqual([]);
+    const sts = out.resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus');
+    expect(sts.spec.template.spec.container[0].args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=460800MB']));
+    expect(sts.spec.volume_claim_template[0].spec).toMatchObject({ storage_class_name: 'gp3-encrypted', resources: { requests: { storage: '500Gi' } } });
+  });
+
+  test('Grafana can be opened to the ingress controller\'s namespace', () => {
+    const out = synth((stack) => { buildStack(stack, { grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] } }); });
+    const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'grafana-ingress');
+    expect(policy.spec.ingress).toEqual([{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: '3000', protocol: 'TCP' }] }]);
+  });
+
+  test('discover() finds every IMonitorable in the scope, including a real training cluster', () => {
+    let stackConstruct: MonitoringStack | undefined;
+    synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      new KubernetesTrainingCluster(stack, 'training', {
+        clusterName: 'dc1', target,
+        gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
+      });
+      new FakeWorkload(stack, 'endpoints', [endpoint('churn', { usesGpus: false }), registry()]);
+      const training = stack.node.findChild('training') as KubernetesTrainingCluster;
+      stackConstruct = new MonitoringStack(stack, 'monitoring', {
+        target: training.kubernetes.inNamespace('monitoring'),
+        watch: MonitoringStack.discover(stack),
+        alerting: routing,
+        grafana: { adminSecret: { name: 'grafana-admin' } },
+      });
+    });
+    expect(stackConstruct!.workloads.map((w) => `${w.kind}:${w.name}`)).toEqual(['training-cluster:dc1', 'inference-endpoint:churn', 'model-registry:registry']);
+    expect(stackConstruct!.ruleGroups.find((g) => g.workload === 'dc1')!.rules.map((r) => r.alert)).toEqual(['MlGpuIdle', 'MlGpuMemoryNearlyFull']);
+    expect(stackConstruct!.dcgmExporter).toBeDefined();
+  });
+
+  test('the generated rules per kind', () => {
+    let s: MonitoringStack | undefined;
+    synth((stack) => { s = buildStack(stack, {}, [endpoint(), featureStore(), registry(), trainingCluster()]); });
+    const alerts = Object.fromEntries(s!.ruleGroups.map((g) => [g.workload, g.rules.map((r) => r.alert)]));
+    expect(alerts).toEqual({
+      churn: ['MlTargetDown', 'MlLatencyP99High', 'MlErrorRateHigh', 'MlCpuThrottled', 'MlGpuIdle', 'MlGpuSaturated', 'MlGpuMemoryNearlyFull',
+        'MlFeatureDrift', 'MlPredictionDrift', 'MlModelStale', 'MlDriftJobNotReporting'],
+      features: ['MlTargetDown', 'MlCpuThrottled', 'MlFeaturesStale'],
+      registry: ['MlTargetDown', 'MlCpuThrottled', 'MlRegisteredModelStale'],
+      dc1: ['MlGpuIdle', 'MlGpuMemoryNearlyFull'],
+    });
+    const churn = s!.ruleGroups.find((g) => g.workload === 'churn')!.rules;
+    // The endpoint's own SLO (250 ms, 0.5%) wins over the defaults.
+    expect(churn.find((r) => r.alert === 'MlLatencyP99High')!.expr).toBe(
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="churn-serving"}[5m]))) > 0.25');
+    expect(churn.find((r) => r.alert === 'MlErrorRateHigh')!.expr).toMatch(/> 0\.005$/);
+    expect(churn.filter((r) => r.labels.ml_action === 'retrain').map((r) => r.alert)).toEqual(['MlFeatureDrift', 'MlPredictionDrift', 'MlModelStale']);
+  });
+});
+
+test('every resource attribute is in Terraform\'s snake_case: no nested block handed to the bindings in the wrong shape', () => {
+  // A block passed as an object where the binding expects a list is written through unconverted (camelCase).
+  const maps = new Set(['labels', 'data', 'annotations', 'match_labels', 'node_selector', 'requests', 'limits', 'tags', 'user_labels', 'hard']);
+  const camel = (o: any, path: string, out: string[]): string[] => {
+    if (Array.isArray(o)) o.forEach((x, i) => camel(x, `${path}[${i}]`, out));
+    else if (o && typeof o === 'object') {
+      for (const [k, v] of Object.entries(o)) {
+        if (/^[a-z]+[A-Z]/.test(k)) out.push(`${path}.${k}`);
+        if (!maps.has(k)) camel(v, `${path}.${k}`, out);
+      }
+    }
+    return out;
+  };
+  for (const build of [buildStack, buildAmp, buildGmp]) {
+    expect(camel(synth((stack) => { build(stack); }).json.resource, '$', [])).toEqual([]);
+  }
+});
+
+test('feature materialization jobs in other namespaces can be admitted to the Pushgateway', () => {
+  const out = synth((stack) => { buildStack(stack, { driftDetection: undefined, pushgatewayAccessFromNamespaces: ['features'] }); });
+  expect(out.resources('kubernetes_cron_job_v1')).toEqual([]);
+  const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'pushgateway-ingress');
+  expect(policy.spec.ingress[0].from).toContainEqual({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'features' } } });
+  const prometheusYml = JSON.parse(out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === 'prometheus-config').data['prometheus.yml']);
+  expect(prometheusYml.scrape_configs.find((s: any) => s.job_name === 'pushgateway')).toEqual({ job_name: 'pushgateway', honor_labels: true, static_configs: [{ targets: ['pushgateway.monitoring.svc:9091'] }] });
+});
