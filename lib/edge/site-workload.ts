@@ -173,7 +173,8 @@ export class SiteWorkload extends Construct {
     const provider = this.provider;
     const name = `${props.fleetName}-metrics-agent`;
     const config = {
-      global: { scrape_interval: '30s', external_labels: { site: props.site, ring: props.ring, fleet: props.fleetName } },
+      // `workload` is the label the central alert rules and dashboards key on (the monitoring contract).
+      global: { scrape_interval: '30s', external_labels: { site: props.site, ring: props.ring, fleet: props.fleetName, workload: `${props.fleetName}-edge` } },
       scrape_configs: [{
         job_name: `${props.fleetName}-inference`,
         kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [props.namespace] } }],

@@ -202,7 +202,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       redisCaFile: online.connection.caFile,
       registryUrl: props.registry.urlSecret,
       credentialsSecret: props.credentialsSecret,
-      awsRegion: [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.AWS) ? new DataAwsRegion(this, 'region').region : undefined,
+      // The bucket's own region (works across stacks: an on-prem stack needs no AWS provider of its own).
+      awsRegion: [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.AWS)
+        ? (props.offlineStore.s3Bucket ?? props.registry.s3Bucket)?.bucket.region ?? new DataAwsRegion(this, 'region').region
+        : undefined,
       googleCredentialsFile: identityCloud !== FeastCloud.GOOGLE && [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.GOOGLE),
       memory: (props.memory ?? Size.gibibytes(1)).toKubernetes(),
     });

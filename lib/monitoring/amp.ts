@@ -1,3 +1,4 @@
+import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -81,6 +82,7 @@ export class AmpMonitoring extends Construct {
     const v = new Validator(this);
     checkResourceName(v, 'workspaceAlias', props.workspaceAlias, 40);
     v.check(typeof props.workspaceAlias === 'string', 'workspaceAlias', props.workspaceAlias, 'is required');
+    for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
     const workloads = collectWorkloads(v, props.watch, {
       gpuMetricsAvailable: props.gpuMetrics ?? true,
       noGpuReason: 'gpuMetrics is off: no DCGM metrics reach the workspace; collect them and set gpuMetrics: true',

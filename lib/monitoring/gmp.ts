@@ -1,3 +1,4 @@
+import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Validator } from '../core/errors';
@@ -69,6 +70,7 @@ export class GmpMonitoring extends Construct {
     qualifyProviderSources(this);
     const v = new Validator(this);
     v.matches('project', props.project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
+    for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
     const workloads = collectWorkloads(v, props.watch);
     const thresholds = resolveThresholds(v, 'thresholds', props.thresholds);
     const channels = props.notificationChannels;

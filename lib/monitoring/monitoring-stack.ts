@@ -1,4 +1,5 @@
 import { ITerraformDependable } from 'cdktf';
+import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Validator } from '../core/errors';
@@ -83,6 +84,12 @@ export interface MonitoringStackProps {
   /** Namespaces whose pods may query Prometheus besides Grafana. @default - none */
   readonly prometheusAccessFromNamespaces?: string[];
   /**
+   * Accept metrics by Prometheus remote write (`/api/v1/write`) from the pods of these namespaces, typically
+   * the ingress controller's, behind which edge sites' Prometheus agents write (with TLS and basic auth at the
+   * ingress). @default - no remote write
+   */
+  readonly remoteWriteFromNamespaces?: string[];
+  /**
    * Namespaces whose batch jobs push metrics to the Pushgateway (e.g. feature materialization jobs publishing
    * `ml_feature_materialization_last_success_timestamp_seconds`). Deploys the Pushgateway even without drift jobs.
    * @default - only the drift jobs push
@@ -152,6 +159,7 @@ export class MonitoringStack extends Construct {
     const gpuMonitoring = props.gpuMonitoring ?? gpuNodes.length > 0;
     v.check(!(props.gpuMonitoring === true && gpuNodes.length === 0), 'gpuMonitoring', props.gpuMonitoring,
       `is on, but ${target.clusterName} has no NVIDIA GPU nodes in its target; describe them (gpuNodes / pools) or leave gpuMonitoring unset`);
+    for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
     const workloads = collectWorkloads(v, props.watch, {
       clusterName: target.clusterName,
       gpuMetricsAvailable: gpuMonitoring,
@@ -188,6 +196,7 @@ export class MonitoringStack extends Construct {
     for (const [prop, list] of [
       ['grafana.accessFromNamespaces', props.grafana?.accessFromNamespaces],
       ['prometheusAccessFromNamespaces', props.prometheusAccessFromNamespaces],
+      ['remoteWriteFromNamespaces', props.remoteWriteFromNamespaces],
       ['pushgatewayAccessFromNamespaces', props.pushgatewayAccessFromNamespaces],
     ] as const) {
       (list ?? []).forEach((ns, i) => checkResourceName(v, `${prop}[${i}]`, ns, 63));
@@ -263,6 +272,7 @@ export class MonitoringStack extends Construct {
       target: here, dependsOn, config: prometheusYml, ruleFiles, image: images.prometheus,
       retention, retentionSize, storage, storageClassName: props.storageClassName,
       cpu: props.prometheusCpu ?? Cpu.cores(1), memory: props.prometheusMemory ?? Size.gibibytes(4),
+      remoteWriteReceiver: (props.remoteWriteFromNamespaces ?? []).length > 0,
     });
     const receivers = [...routing.critical, ...(routing.warning ?? []), ...(routing.info ?? []), ...(routing.retraining ? [routing.retraining] : [])];
     this.alertmanager = new AlertmanagerServer(this, 'alertmanager', {
@@ -292,7 +302,7 @@ export class MonitoringStack extends Construct {
     this.networkPolicies = np;
     np.allow({
       name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT,
-      fromPods: [componentSelector('grafana')], fromNamespaces: props.prometheusAccessFromNamespaces,
+      fromPods: [componentSelector('grafana')], fromNamespaces: [...(props.prometheusAccessFromNamespaces ?? []), ...(props.remoteWriteFromNamespaces ?? [])],
     });
     np.allow({ name: 'alertmanager-ingress', namespace: ns, podSelector: componentSelector('alertmanager'), port: ALERTMANAGER_PORT, fromPods: [componentSelector('prometheus')] });
     if ((props.grafana.accessFromNamespaces ?? []).length > 0) {

@@ -28,6 +28,8 @@ export interface PrometheusServerProps {
   readonly storageClassName?: string;
   readonly cpu: Cpu;
   readonly memory: Size;
+  /** Accept Prometheus remote write at `/api/v1/write` (edge sites forward their metrics here). @default false */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 /** Prometheus' port. */
@@ -114,6 +116,7 @@ export class PrometheusServer extends Construct {
                 `--storage.tsdb.retention.time=${props.retention.toString()}`,
                 `--storage.tsdb.retention.size=${prometheusRetentionSize(props.retentionSize)}`,
                 `--web.listen-address=:${PROMETHEUS_PORT}`,
+                ...(props.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
               ],
               port: [{ name: 'web', containerPort: PROMETHEUS_PORT }],
               readinessProbe: httpProbe('/-/ready', 'web', 15),

@@ -1,6 +1,5 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { isMonitorable } from '../core/monitoring-contract';
 import { Wiring } from '../core/wiring';
 import { EdgeFleet } from '../edge/fleet';
 import { IotDeviceFleet } from '../edge/iot';
@@ -19,7 +18,7 @@ function describe(c: IConstruct): string | undefined {
   if (typeof x.trackingUri === 'string' && typeof x.grantPublish === 'function') return `${name}<br/>${c.node.id}`;
   if (x.definitions && typeof x.grantRead === 'function' && x.backend) return `${name}<br/>${c.node.id}`;
   if (typeof x.dvcRemote === 'function') return `DatasetStore<br/>${c.node.id}`;
-  if (/^(MonitoringStack|ManagedPrometheus|GoogleManagedPrometheus|AmazonManagedPrometheus)/.test(name)) return `${name}<br/>${c.node.id}`;
+  if (/^(MonitoringStack|AmpMonitoring|GmpMonitoring)$/.test(name)) return `${name}<br/>${c.node.id}`;
   return undefined;
 }
 
@@ -60,15 +59,6 @@ export function platformDiagram(root: IConstruct): string {
     const from = resolve(conn.from);
     const to = resolve(conn.to);
     if (from && to && from !== to) edges.add(`  ${id(to.node.path)} -->|${conn.label}| ${id(from.node.path)}`);
-  }
-  // Everything a monitoring stack watches sends it metrics.
-  for (const c of described.keys()) {
-    if (!/Monitoring|Prometheus/.test(c.constructor.name)) continue;
-    const watched = (c as unknown as { watched?: IConstruct[] }).watched ?? [];
-    for (const w of watched) {
-      const from = resolve(w);
-      if (from && from !== c && isMonitorable(w)) edges.add(`  ${id(from.node.path)} -.->|metrics| ${id(c.node.path)}`);
-    }
   }
   lines.push(...[...edges].sort());
   return `${lines.join('\n')}\n`;

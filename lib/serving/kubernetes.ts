@@ -247,8 +247,12 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     const s3: string[] = [];
     const keys: string[] = [];
     const gcs = new Set<string>();
+    // A cluster without cloud identity (on-prem) reads cloud artifacts with the credentials secret; a cloud
+    // registry cannot grant it anything. Registries reached over the network (MLflow) still grant.
+    const viaSecret = (uri: string) => this.target.identity.kind === WorkloadIdentityKind.NONE && !!this.props.credentialsSecretName
+      && /^(s3|gs):\/\//.test(uri);
     for (const { props: p } of resolved) {
-      if (canGrantRead(p.model.source)) {
+      if (canGrantRead(p.model.source) && !viaSecret(p.model.uri)) {
         sources.add(p.model.source);
         continue;
       }

@@ -68,7 +68,7 @@ describe('EdgeFleet', () => {
     const configs = all(out, 'kubernetes_config_map_v1').map((c) => c.data['prometheus.yml']);
     expect(configs).toHaveLength(6);
     const config = JSON.parse(configs[0]);
-    expect(Object.keys(config.global.external_labels).sort()).toEqual(['fleet', 'ring', 'site']);
+    expect(Object.keys(config.global.external_labels).sort()).toEqual(['fleet', 'ring', 'site', 'workload']);
     expect(config.remote_write[0]).toEqual({
       url: 'https://prometheus.central.example.com/api/v1/write',
       basic_auth: { username: 'defects', password_file: '/etc/remote-write/password' },

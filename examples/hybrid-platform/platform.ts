@@ -1,0 +1,139 @@
+/**
+ * The reference platform: one declaration for on-prem, AWS, Google Cloud and the edge.
+ *
+ *   acme-onprem        GPU training with team quotas, the Feast feature store, the `churn` endpoint as a
+ *                      Gateway API canary on GPUs, and the central MonitoringStack (edge sites remote-write to it)
+ *   acme-aws           an EKS H100 pool, the SageMaker model registry (the platform's one registry), the
+ *                      `churn` SageMaker endpoint with blue/green canary updates, AMP rules for it, the feature
+ *                      lake, and IoT device groups per edge ring
+ *   acme-gcp           a GKE TPU v5e slice pool
+ *   acme-edge-shard-N  the edge fleet's sites in two rings (canary, all), sharded into stacks
+ *
+ * Stacks reference each other where they share resources (the registry's and the lake's buckets): cdktf writes
+ * the outputs and remote-state lookups. Governance (baseline + ml-guardrails) runs in every stack at synth.
+ */
+import { App } from 'cdktf';
+import {
+  Accelerator, AlertReceiver, AmpMonitoring, Architecture, Capacity, Cpu, DataClassification, Duration, EksTrainingCluster,
+  FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry, GkeTrainingCluster, IotDeviceFleet, KubernetesInferenceEndpoint,
+  KubernetesTrainingCluster, MlPlatform, ModelArtifact, MonitoringStack, SageMakerDeployment, SageMakerInferenceEndpoint,
+  SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting,
+} from '../../lib';
+import { churnFeatures, s3Sources } from '../data-platform/features';
+
+const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+/** Images are pinned by digest: what was reviewed is what runs. */
+const image = (repo: string, digit: string) => `${ecr}/${repo}@sha256:${digit.repeat(64)}`;
+
+/** Builds the reference platform in `app`. */
+export function buildHybridPlatform(app: App): MlPlatform {
+  const platform = new MlPlatform(app, 'platform', {
+    name: 'acme',
+    labels: { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL },
+    governanceParameters: { approvedRegistries: [`${ecr}/`], maxAcceleratorsPerPool: 64, maxAcceleratorsPerNamespace: 32 },
+  });
+
+  // ---- AWS: the registry, the feature lake, an H100 pool, SageMaker serving, device groups ----
+  const aws = platform.aws('aws', { region: 'eu-west-1' });
+  new EksTrainingCluster(aws, 'training', {
+    clusterName: 'acme-train', kubernetesVersion: '1.33',
+    subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+    pools: [{ name: 'h100', accelerator: Accelerator.NVIDIA_H100, acceleratorsPerNode: 8, maxNodes: 4, capacity: Capacity.capacityBlock('cr-0123456789abcdef0') }],
+    teams: [{ team: 'llm', maxGpus: 32 }],
+  });
+  const registry = new SageMakerModelRegistry(aws, 'registry', {
+    groupName: 'churn', artifactBucketName: 'acme-models', releasedVersions: { churn: ['11', '12'] },
+  });
+  const lake = new SecureS3Bucket(aws, 'feature-lake', { bucketName: 'acme-feature-lake' });
+  const sagemaker = new SageMakerInferenceEndpoint(aws, 'churn', {
+    name: 'churn',
+    variants: [
+      { name: 'stable', model: ModelArtifact.fromRegistry(registry, 'churn', '11'), image: image('churn-server', 'c'), instanceType: 'ml.g5.xlarge', minInstances: 2, maxInstances: 8 },
+      { name: 'canary', model: ModelArtifact.fromRegistry(registry, 'churn', '12'), image: image('churn-server', 'c'), instanceType: 'ml.g5.xlarge', minInstances: 2, maxInstances: 8 },
+    ],
+    traffic: Traffic.canary('stable', 'canary', 10),
+    subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+    securityGroupIds: ['sg-0a1b2c3d4e5f60001'],
+    deployment: SageMakerDeployment.canary(10, Duration.minutes(10)),
+    slo: { latencyP99Ms: 200, errorRatePercent: 1 },
+  });
+  new AmpMonitoring(aws, 'amp', {
+    workspaceAlias: 'acme-ml',
+    watch: [sagemaker],
+    alerting: { critical: [AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-critical')], retraining: AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-retrain') },
+    grafanaAccess: { vpceIds: ['vpce-0123456789abcdef0'] },
+  });
+  const rings = [{ name: 'canary', modelVersion: '12' }, { name: 'all', modelVersion: '11' }];
+  new IotDeviceFleet(aws, 'devices', { fleetName: 'acme-devices', rings, modelArtifactArns: ['arn:aws:s3:::acme-models/models/churn/*'] });
+
+  // ---- Google Cloud: a TPU v5e slice pool ----
+  const gcp = platform.googleCloud('gcp', { project: 'acme-ml-prod', region: 'europe-west4' });
+  new GkeTrainingCluster(gcp, 'training', {
+    clusterName: 'acme-tpu', project: 'acme-ml-prod', location: 'europe-west4', network: 'ml-vpc', subnetwork: 'ml-europe-west4',
+    acceleratorZones: ['europe-west4-a'],
+    pools: [{ name: 'v5e-2x4', accelerator: Accelerator.tpu(TpuVersion.V5E, '2x4') }],
+    teams: [{ team: 'research', maxTpuChips: 8 }],
+  });
+
+  // ---- on-prem: GPU training with team quotas, features, canary serving, central monitoring ----
+  const onprem = platform.onPrem('onprem', { clusterName: 'dc1', context: 'dc1-admin' });
+  const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
+    clusterName: 'dc1', target: onprem.target,
+    gpuNodes: [
+      { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+      { name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
+    ],
+    teams: [{ team: 'vision', maxGpus: 16 }, { team: 'nlp', maxGpus: 24 }, { team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
+  });
+  const features = new FeastFeatureStore(onprem.stack, 'features', {
+    target: cluster.teamTarget('mlops'), definitions: churnFeatures(s3Sources('acme-feature-lake')),
+    registry: FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }), offlineStore: FeastOfflineStore.s3Files(lake),
+    onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } }),
+    credentialsSecret: 'feast-aws-credentials',
+  });
+  const gpuVariant = (name: string, version: string) => ({
+    name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: image('churn-server', 'c'),
+    cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas: 2, maxReplicas: 6,
+  });
+  new KubernetesInferenceEndpoint(onprem.stack, 'churn', {
+    name: 'churn', target: cluster.teamTarget('serving'),
+    variants: [gpuVariant('stable', '11'), gpuVariant('canary', '12')],
+    traffic: Traffic.canary('stable', 'canary', 10),
+    routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.acme.example'] }),
+    featureStore: features,
+    credentialsSecretName: 'model-reader',
+    slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },
+  });
+
+  // ---- the edge: two rings, pinned to registry versions; metrics to the central stack ----
+  const edge = platform.edgeFleet('edge', {
+    fleetName: 'churn-edge',
+    model: { source: registry, name: 'churn' },
+    rings,
+    sites: [
+      { name: 'store-berlin', ring: 'canary', architecture: Architecture.ARM64 },
+      { name: 'store-paris', ring: 'canary', architecture: Architecture.AMD64 },
+      ...['hamburg', 'lyon', 'milan', 'madrid', 'vienna', 'prague'].map((city, i) => ({
+        name: `store-${city}`, ring: 'all', architecture: i % 2 ? Architecture.AMD64 : Architecture.ARM64,
+      })),
+    ],
+    image: image('churn-edge', 'e'),
+    modelFetcher: { image: image('aws-cli', 'f'), credentialsSecret: 'model-reader' },
+    metrics: { remoteWriteUrl: 'https://prometheus.dc1.acme.example/api/v1/write', credentialsSecret: 'remote-write' },
+    sitesPerStack: 4,
+  });
+
+  new MonitoringStack(onprem.stack, 'monitoring', {
+    target: cluster.kubernetes.inNamespace('monitoring'),
+    watch: [...MonitoringStack.discover(onprem.stack), edge],
+    alerting: {
+      critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })],
+      warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
+      retraining: AlertReceiver.webhook('http://retrain-trigger.mlops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' }),
+    },
+    grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] },
+    // Edge sites' agents write through the ingress controller (TLS and basic auth terminate there).
+    remoteWriteFromNamespaces: ['ingress-nginx'],
+  });
+  return platform;
+}
