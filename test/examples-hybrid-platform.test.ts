@@ -80,6 +80,11 @@ describe('examples/hybrid-platform: the reference platform', () => {
     }
   });
 
+  test('the README shows exactly this diagram', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`mermaid\n${diagram}\`\`\``);
+  });
+
   test('synthesis is deterministic', () => {
     expect(synthPlatform().texts).toEqual(texts);
   });
