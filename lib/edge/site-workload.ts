@@ -134,8 +134,13 @@ export class SiteWorkload extends Construct {
       ? new DaemonSetV1(this, 'daemonset', { provider, metadata, spec: { selector: { matchLabels: appLabels }, template } })
       : new DeploymentV1(this, 'deployment', {
         provider, metadata,
-        // Recreate: the cache volume is ReadWriteOnce, and a small site may not fit two copies of the model.
-        spec: { replicas: String(props.replicas), selector: { matchLabels: appLabels }, strategy: { type: 'Recreate' }, template },
+        // Offline-first rollout: the new pod starts before the old one stops, so a site that cannot pull the new
+        // image or fetch the new model (uplink down) keeps serving the old version. The cache volume is
+        // ReadWriteOnce, which both pods share on a one-node site; where the new pod does not fit, it waits.
+        spec: {
+          replicas: String(props.replicas), selector: { matchLabels: appLabels },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } }, template,
+        },
       });
 
     new NetworkPolicyV1(this, 'network-policy', {

@@ -59,6 +59,8 @@ describe('EdgeFleet', () => {
     expect(spec.container[0]).toMatchObject({ image_pull_policy: 'IfNotPresent', security_context: { run_as_non_root: true, allow_privilege_escalation: false, read_only_root_filesystem: true } });
     expect(spec.init_container[0].command[2]).toMatch(/^test -f "\$MODEL_DIR\/\.complete" \|\|/);
     expect(spec.init_container[0].command[2]).not.toContain('${');
+    // A site that cannot pull the new version keeps serving the old one.
+    expect(bySite('store-0000').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
     const pvcs = all(out, 'kubernetes_persistent_volume_claim_v1');
     expect(pvcs).toHaveLength(6);
     expect(pvcs[0]).toMatchObject({ spec: { access_modes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } }, lifecycle: { prevent_destroy: true } });
