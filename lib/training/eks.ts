@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -19,7 +19,6 @@ import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
-import { qualifyProviderSources } from '../core/provider-sources';
 import { checkResourceName } from '../core/names';
 import { Duration } from '../core/units';
 import { WorkloadIdentityMode } from '../core/workload-identity';
@@ -29,8 +28,7 @@ import { policyDocument } from '../core/iam';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { acceleratorNodes, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
-import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
+import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
 /** Who can reach the EKS API endpoint. */
 export class EndpointAccess {
@@ -102,7 +100,7 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), team namespaces with
  * quotas, and the serving/training PriorityClasses.
  */
-export class EksTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
+export class EksTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
   public readonly platform = KubernetesPlatform.EKS;
   public readonly kubernetes: IKubernetesTarget;
@@ -129,7 +127,6 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster, I
 
   constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
     super(scope, id);
-    qualifyProviderSources(this);
     const pools = EksTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
     if (props.labels) PlatformLabels.apply(this, props.labels);
@@ -281,19 +278,6 @@ export class EksTrainingCluster extends Construct implements ITrainingCluster, I
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }
 
-  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
-  public monitoredWorkloads(): MonitoredWorkload[] {
-    return [trainingClusterWorkload(this)];
-  }
-
-  public teamTarget(team: string): IKubernetesTarget {
-    return this.teamQuotas.targetFor(this.kubernetes, team);
-  }
-
-  /** All resources this construct created, for inspection and overrides. */
-  public get resources(): TerraformResource[] {
-    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
-  }
 
   private static validate(self: Construct, props: EksTrainingClusterProps): EksPool[] {
     const v = new Validator(self);

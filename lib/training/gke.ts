@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformResource } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool, ContainerNodePoolNodeConfig } from '@cdktf/provider-google/lib/container-node-pool';
@@ -13,14 +13,12 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
-import { qualifyProviderSources } from '../core/provider-sources';
 import { checkResourceName } from '../core/names';
 import { WorkloadIdentityMode } from '../core/workload-identity';
 import { GkePool, resolveGkePools } from './gke-catalogue';
 import { acceleratorNodes, CapacityKind, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
-import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
+import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
 /** GKE release channels. */
 export enum ReleaseChannel {
@@ -92,7 +90,7 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
  * count equal to the slice's hosts. Every node runs the GKE metadata server, secure boot and integrity
  * monitoring. In the cluster: team namespaces with GPU/TPU quotas and the serving/training PriorityClasses.
  */
-export class GkeTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
+export class GkeTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
   public readonly platform = KubernetesPlatform.GKE;
   public readonly kubernetes: IKubernetesTarget;
@@ -113,7 +111,6 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster, I
 
   constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
     super(scope, id);
-    qualifyProviderSources(this);
     const pools = GkeTrainingCluster.validate(this, props);
     const name = props.clusterName;
     this.clusterName = name;
@@ -223,19 +220,6 @@ export class GkeTrainingCluster extends Construct implements ITrainingCluster, I
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }
 
-  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
-  public monitoredWorkloads(): MonitoredWorkload[] {
-    return [trainingClusterWorkload(this)];
-  }
-
-  public teamTarget(team: string): IKubernetesTarget {
-    return this.teamQuotas.targetFor(this.kubernetes, team);
-  }
-
-  /** All resources this construct created, for inspection and overrides. */
-  public get resources(): TerraformResource[] {
-    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
-  }
 
   private nodePool(pool: GkePool, props: GkeTrainingClusterProps, base: ContainerNodePoolNodeConfig, nodeRole: ITerraformDependable): ContainerNodePool {
     const multiHost = !!pool.tpu && pool.tpu.hosts > 1;

@@ -1,16 +1,13 @@
-import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AcceleratorKind } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
-import { qualifyProviderSources } from '../core/provider-sources';
 import { checkLabels, checkResourceName } from '../core/names';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { acceleratorTaint, Taint, TaintEffect } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
-import { ITrainingCluster, trainingClusterWorkload, TrainingClusterProps } from './training-cluster';
-import { IMonitorable, MonitoredWorkload } from '../core/monitoring-contract';
+import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
 /** GPU nodes that already exist in the cluster (on-prem hardware is not created by Terraform). */
 export interface ExistingGpuNodesProps {
@@ -55,7 +52,7 @@ export interface KubernetesTrainingClusterProps extends Omit<TrainingClusterProp
  * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and the
  * NVIDIA device plugin DaemonSet pinned to the GPU nodes by node affinity.
  */
-export class KubernetesTrainingCluster extends Construct implements ITrainingCluster, IMonitorable {
+export class KubernetesTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
   public readonly platform: KubernetesPlatform;
   public readonly kubernetes: IKubernetesTarget;
@@ -64,7 +61,6 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
 
   constructor(scope: Construct, id: string, props: KubernetesTrainingClusterProps) {
     super(scope, id);
-    qualifyProviderSources(this);
     const nodes = KubernetesTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
     this.platform = props.target.platform;
@@ -86,19 +82,6 @@ export class KubernetesTrainingCluster extends Construct implements ITrainingClu
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }
 
-  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
-  public monitoredWorkloads(): MonitoredWorkload[] {
-    return [trainingClusterWorkload(this)];
-  }
-
-  public teamTarget(team: string): IKubernetesTarget {
-    return this.teamQuotas.targetFor(this.kubernetes, team);
-  }
-
-  /** All resources this construct created, for inspection and overrides. */
-  public get resources(): TerraformResource[] {
-    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
-  }
 
   private static validate(self: Construct, props: KubernetesTrainingClusterProps): AcceleratorNodes[] {
     const v = new Validator(self);

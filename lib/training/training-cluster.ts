@@ -1,6 +1,9 @@
-import { IConstruct } from 'constructs';
+import { TerraformResource } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { qualifyProviderSources } from '../core/provider-sources';
+import type { TeamQuotas } from './team-quotas';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
-import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
 import { StandardLabels } from '../core/labels';
 import { AcceleratorPoolProps } from './pool';
@@ -46,4 +49,35 @@ export function trainingClusterWorkload(cluster: ITrainingCluster): MonitoredWor
       gpus: String(nodes.filter((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU).reduce((sum, n) => sum + n.acceleratorsPerNode * n.maxNodes, 0)),
     },
   };
+}
+
+/**
+ * What every TrainingCluster target shares: team targets, monitoring and the escape hatch to its resources.
+ * Each target (eks.ts, gke.ts, kubernetes.ts) builds the cluster and its TeamQuotas.
+ */
+export abstract class TrainingClusterBase extends Construct implements ITrainingCluster, IMonitorable {
+  public abstract readonly clusterName: string;
+  public abstract readonly platform: KubernetesPlatform;
+  public abstract readonly kubernetes: IKubernetesTarget;
+  /** Team namespaces and quotas. */
+  public abstract readonly teamQuotas: TeamQuotas;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    qualifyProviderSources(this);
+  }
+
+  /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [trainingClusterWorkload(this)];
+  }
+
+  public teamTarget(team: string): IKubernetesTarget {
+    return this.teamQuotas.targetFor(this.kubernetes, team);
+  }
+
+  /** All resources this construct created, for inspection and overrides. */
+  public get resources(): TerraformResource[] {
+    return this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+  }
 }
