@@ -18,8 +18,9 @@ describe('examples/data-platform: features, datasets and models on each target',
     expect(feastYaml).toContain('name="customer_activity"');
   });
 
-  test('Google Cloud: Vertex AI feature views and Feast on BigQuery from the same views; GCS datasets', () => {
+  test('Google Cloud: MLflow on private Cloud SQL, Vertex AI feature views and Feast on BigQuery from the same views; GCS datasets', () => {
     const gcp = out['data-gcp'];
+    expect(gcp.resources('google_sql_database_instance')[0]).toMatchObject({ deletion_protection: true, settings: { ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' } } });
     expect(gcp.resources('google_vertex_ai_feature_online_store_featureview')).toHaveLength(2);
     expect(gcp.resources('google_storage_bucket').map((b) => b.name)).toEqual(expect.arrayContaining(['acme-ml-datasets-eu', 'acme-mlflow-artifacts-eu']));
   });

@@ -73,7 +73,9 @@ export function literalSecrets(json: unknown, path = '$'): string[] {
   if (json && typeof json === 'object') {
     return Object.entries(json as Record<string, unknown>).flatMap(([k, v]) => {
       const here = `${path}.${k}`;
-      if (SECRET_KEYS.test(k) && typeof v === 'string' && !/^\$\{[^}]+\}$/.test(v)) return [here];
+      // A Secret Manager secret version data source names its secret in `secret`: an id, not a value.
+      const secretId = k === 'secret' && /^\$\.data\.google_secret_manager_secret_version\./.test(path);
+      if (SECRET_KEYS.test(k) && typeof v === 'string' && !/^\$\{[^}]+\}$/.test(v) && !secretId) return [here];
       return literalSecrets(v, here);
     });
   }

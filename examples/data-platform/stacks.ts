@@ -2,7 +2,7 @@
  * Features, datasets and models on three targets: the stateful heart of the platform, declared once.
  *  - `data-aws`:    EKS; MLflow on RDS with S3 artifacts, a SageMaker model registry, Feast (S3 + in-cluster
  *                   Redis) and SageMaker Feature Store from the same definitions, an S3 dataset store (DVC remote)
- *  - `data-gcp`:    GKE; MLflow with GCS artifacts, Feast (BigQuery + GCS registry) and Vertex AI Feature Store
+ *  - `data-gcp`:    GKE; MLflow on Cloud SQL with GCS artifacts, Feast (BigQuery + GCS registry) and Vertex AI Feature Store
  *                   from the same definitions, a GCS dataset store
  *  - `data-onprem`: an existing cluster; MLflow on in-cluster PostgreSQL with MinIO artifacts, Feast with a SQL
  *                   registry and an S3 data lake, a MinIO dataset store
@@ -89,7 +89,11 @@ export class GcpDataStack extends TerraformStack {
     const registry = new MlflowModelRegistry(this, 'mlflow', {
       target: mlops,
       image: mlflowImage('europe-west4-docker.pkg.dev/acme-ml-prod/platform'),
-      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      // The password lives in Secret Manager (created by the platform team); Terraform only references it.
+      backend: MlflowBackend.cloudSql({
+        project, region: 'europe-west4', instanceName: 'acme-mlflow',
+        privateNetwork: `projects/${project}/global/networks/ml-vpc`, passwordSecret: 'mlflow-db-password',
+      }),
       artifactStore: new ObjectStore(this, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-mlflow-artifacts-eu', location: 'EU' }) }),
       adminSecret: { secretName: 'mlflow-admin' },
     });

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
@@ -9,6 +10,9 @@ import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-ba
 
 /** The default PostgreSQL image (Docker official image; a pinned minor). Pass a digest to pin further. */
 export const POSTGRES_IMAGE = 'postgres:16.9';
+
+/** The backup uploader: AWS CLI v2 (public.ecr.aws/aws-cli/aws-cli), which also speaks to S3-compatible stores. */
+export const BACKUP_UPLOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
 
 /** An existing Kubernetes secret in the target namespace holding the database password. */
 export interface PasswordSecretRef {
@@ -31,6 +35,15 @@ export interface InClusterPostgresProps {
   readonly cpu?: Cpu;
   /** Memory request and limit. @default Size.gibibytes(1) */
   readonly memory?: Size;
+  /**
+   * Nightly `pg_dump` of both databases to the artifact store under `mlflow-db-backups/` (S3 or S3-compatible
+   * stores; on GKE use `MlflowBackend.cloudSql`). Turning it off is an explicit choice. @default true
+   */
+  readonly backups?: boolean;
+  /** Cron schedule of the backups (UTC). @default '0 2 * * *' */
+  readonly backupSchedule?: string;
+  /** The uploader image (AWS CLI v2). @default BACKUP_UPLOADER_IMAGE */
+  readonly backupUploaderImage?: string;
 }
 
 /** Validates in-cluster props; problems land in `v` under `backend.…`. */
@@ -58,6 +71,8 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
   public readonly service: ServiceV1;
   public readonly networkPolicy: NetworkPolicyV1;
   public readonly connection: DatabaseConnection;
+  /** The nightly backup, when on. */
+  public backupJob?: CronJobV1;
 
   constructor(scope: Construct, id: string, props: InClusterPostgresProps, ctx: BackendContext) {
     super(scope, id);
@@ -137,9 +152,16 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
       spec: {
         podSelector: { matchLabels: labels },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: ctx.serverPodLabels } }], ports: [{ port: '5432', protocol: 'TCP' }] }],
+        ingress: [{
+          from: [
+            { podSelector: { matchLabels: ctx.serverPodLabels } },
+            ...(this.backupLabels(props, ctx) ? [{ podSelector: { matchLabels: this.backupLabels(props, ctx)! } }] : []),
+          ],
+          ports: [{ port: '5432', protocol: 'TCP' }],
+        }],
       },
     });
+    if (this.backupLabels(props, ctx)) this.backups(props, ctx, name, passwordKey);
 
     this.connection = {
       host: `${name}.${namespace}.svc`,
@@ -152,5 +174,78 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
       awsStatements: [],
       rotatingCredentials: false,
     };
+  }
+
+  /** Labels of the backup job's pods, or undefined when backups are off or have nowhere to go. */
+  private backupLabels(props: InClusterPostgresProps, ctx: BackendContext): Record<string, string> | undefined {
+    if (props.backups === false || !ctx.backupStore) return undefined;
+    return { 'app.kubernetes.io/name': 'postgres-backup', 'app.kubernetes.io/instance': `${ctx.name}-postgres-backup` };
+  }
+
+  /**
+   * A nightly CronJob: an init container dumps both databases (`pg_dump --format=custom`) into a memory-backed
+   * volume, the uploader copies them to `<prefix><timestamp>/`. Keep or expire old dumps with the bucket's
+   * lifecycle rules; restore with `pg_restore --clean --dbname mlflow mlflow.dump`.
+   */
+  private backups(props: InClusterPostgresProps, ctx: BackendContext, host: string, passwordKey: string): void {
+    const backup = ctx.backupStore!;
+    const labels = this.backupLabels(props, ctx)!;
+    const hardened = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+    const region = backup.store.s3Bucket?.bucket.region;
+    this.backupJob = new CronJobV1(this, 'backup', {
+      provider: ctx.target.provider,
+      dependsOn: ctx.target.dependables,
+      metadata: { name: `${ctx.name}-postgres-backup`, namespace: ctx.target.namespace, labels },
+      spec: {
+        schedule: props.backupSchedule ?? '0 2 * * *',
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 3600,
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: 'Never',
+                serviceAccountName: backup.serviceAccountName,
+                automountServiceAccountToken: false,
+                securityContext: { runAsNonRoot: true, runAsUser: '999', runAsGroup: '999', fsGroup: '999', seccompProfile: { type: 'RuntimeDefault' } },
+                initContainer: [{
+                  name: 'dump',
+                  image: props.image ?? POSTGRES_IMAGE,
+                  command: ['/bin/sh', '-c', 'pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth'],
+                  env: [
+                    { name: 'PGHOST', value: `${host}.${ctx.target.namespace}.svc` },
+                    { name: 'PGUSER', value: 'mlflow' },
+                    { name: 'PGSSLMODE', value: 'prefer' },
+                    { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } },
+                  ],
+                  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+                  securityContext: hardened,
+                  volumeMount: [{ name: 'backup', mountPath: '/backup' }],
+                }],
+                container: [{
+                  name: 'upload',
+                  image: props.backupUploaderImage ?? BACKUP_UPLOADER_IMAGE,
+                  command: ['/bin/sh', '-c', `aws s3 cp --recursive /backup "${backup.store.uri(backup.prefix)}$(date -u +%Y%m%dT%H%M%SZ)/"`],
+                  env: [
+                    { name: 'HOME', value: '/tmp' },
+                    ...(region ? [{ name: 'AWS_REGION', value: region }] : []),
+                    ...backup.store.connectionEnv(),
+                  ],
+                  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                  securityContext: hardened,
+                  volumeMount: [{ name: 'backup', mountPath: '/backup', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+                }],
+                volume: [{ name: 'backup', emptyDir: { sizeLimit: '10Gi' } }, { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+              },
+            },
+          },
+        },
+      },
+    });
   }
 }

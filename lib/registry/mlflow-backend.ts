@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { PolicyStatement } from '../core/iam';
 import type { WorkloadIdentity } from '../core/workload-identity';
-import { ContainerEnv } from './object-store';
+import { ContainerEnv, ObjectStore } from './object-store';
 import type { CloudSqlPostgresProps } from './cloud-sql-postgres';
 import type { InClusterPostgresProps } from './in-cluster-postgres';
 import type { RdsPostgresProps } from './rds-postgres';
@@ -44,6 +44,11 @@ export interface BackendContext {
   readonly name: string;
   /** Labels that select the server's pods (the database admits only them). */
   readonly serverPodLabels: Record<string, string>;
+  /**
+   * Where an in-cluster database writes its nightly dumps: an S3 or S3-compatible store, a key prefix, and the
+   * service account whose identity (or the store's credentials secret) may write there. @default - no backups
+   */
+  readonly backupStore?: { readonly store: ObjectStore; readonly prefix: string; readonly serviceAccountName: string };
 }
 
 /** The database of an MLflow server: `MlflowBackend.rds({...})`, `.cloudSql({...})` or `.inCluster({...})`. */

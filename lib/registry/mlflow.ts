@@ -77,6 +77,8 @@ export interface MlflowModelRegistryProps {
 }
 
 const PORT = 5000;
+/** Where an in-cluster database's nightly dumps go in the artifact store (outside the artifact root). */
+const BACKUP_PREFIX = 'mlflow-db-backups/';
 const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127}@sha256:[0-9a-f]{64})$/;
 
 /**
@@ -125,7 +127,12 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     const common = { provider: target.provider, dependsOn: target.dependables };
 
-    const ctx: BackendContext = { target, name, serverPodLabels: this.podLabels };
+    const inCluster = props.backend.kind === MlflowBackendKind.IN_CLUSTER;
+    const backupsOn = inCluster && (props.backend.props as InClusterPostgresProps).backups !== false;
+    const ctx: BackendContext = {
+      target, name, serverPodLabels: this.podLabels,
+      ...(backupsOn ? { backupStore: { store: props.artifactStore, prefix: BACKUP_PREFIX, serviceAccountName: name } } : {}),
+    };
     switch (props.backend.kind) {
       case MlflowBackendKind.RDS:
         this.database = new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx);
@@ -140,6 +147,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
 
     this.identity = new WorkloadIdentity(this, 'identity', { target, serviceAccountName: name, cloudName: name });
     if (props.artifactStore.kind !== ObjectStoreKind.S3_COMPATIBLE) props.artifactStore.grantReadWrite(this.identity, this.artifactPrefix);
+    if (backupsOn && props.artifactStore.kind === ObjectStoreKind.S3) props.artifactStore.grantReadWrite(this.identity, BACKUP_PREFIX);
     if (db.awsStatements.length) this.identity.addAwsPolicy('database-credentials', db.awsStatements);
     this.database.grantCredentials?.(this.identity);
 
@@ -342,8 +350,13 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
           `needs a GKE target (the server reads its password from Secret Manager with GKE Workload Identity and reaches the private IP ` +
           `in the cluster's VPC), but ${platform} is not GKE; use MlflowBackend.rds({...}) on EKS, MlflowBackend.inCluster({...}) on-prem, ` +
           'or run MLflow on a GKE cluster');
-      } else {
+      } else if (props.backend.kind === MlflowBackendKind.IN_CLUSTER) {
         checkInClusterProps(v, props.backend.props as InClusterPostgresProps);
+        const p = props.backend.props as InClusterPostgresProps;
+        v.check(p.backups === false || !(props.artifactStore instanceof ObjectStore) || props.artifactStore.kind !== ObjectStoreKind.GCS,
+          'backend.backups', p.backups, 'needs an S3 or S3-compatible artifact store for its nightly dumps; on GKE use MlflowBackend.cloudSql({...}), ' +
+          'or set backups: false and back the volume up yourself');
+        v.matches('backend.backupSchedule', p.backupSchedule, /^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "0 2 * * *"');
       }
     }
     if (props.artifactStore instanceof ObjectStore && identity !== undefined) {

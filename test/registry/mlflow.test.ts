@@ -124,9 +124,31 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
     expect(pg.image).toBe('postgres:16.9');
   });
 
-  test('only the MLflow pods reach PostgreSQL', () => {
+  test('only the MLflow pods and the backup job reach PostgreSQL', () => {
     const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'mlflow-postgres-from-mlflow');
-    expect(policy.spec.ingress).toEqual([{ from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow' } } }], ports: [{ port: '5432', protocol: 'TCP' }] }]);
+    expect(policy.spec.ingress).toEqual([{
+      from: [
+        { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow' } } },
+        { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'postgres-backup', 'app.kubernetes.io/instance': 'mlflow-postgres-backup' } } },
+      ],
+      ports: [{ port: '5432', protocol: 'TCP' }],
+    }]);
+  });
+
+  test('both databases are dumped nightly to the artifact store, outside the artifact root', () => {
+    const job = out.resources('kubernetes_cron_job_v1').find((j) => j.metadata.name === 'mlflow-postgres-backup');
+    expect(job.spec).toMatchObject({ schedule: '0 2 * * *', concurrency_policy: 'Forbid' });
+    const pod = job.spec.job_template.spec.template.spec;
+    expect(pod.init_container[0].command[2]).toBe('pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth');
+    expect(pod.init_container[0].env).toContainEqual({ name: 'PGPASSWORD', value_from: { secret_key_ref: { name: 'mlflow-db', key: 'password' } } });
+    expect(pod.container[0].command[2]).toBe('aws s3 cp --recursive /backup "s3://mlflow-artifacts/mlflow-db-backups/$(date -u +%Y%m%dT%H%M%SZ)/"');
+    expect(pod.container[0].env).toContainEqual({ name: 'AWS_SECRET_ACCESS_KEY', value_from: { secret_key_ref: { name: 'minio-mlflow', key: 'AWS_SECRET_ACCESS_KEY' } } });
+    expect(pod.container[0].security_context).toMatchObject({ run_as_non_root: true, read_only_root_filesystem: true });
+  });
+
+  test('backups can be turned off, and need an S3 or S3-compatible store', () => {
+    const off = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' }, backups: false }) }));
+    expect(off.resources('kubernetes_cron_job_v1')).toEqual([]);
   });
 
   test('MinIO credentials come from the referenced secret; nothing literal is synthesized; no cloud identity is made', () => {
