@@ -2,6 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { DataClassification, PlatformLabels, StandardLabels } from '../lib/core/labels';
+import { Governance } from '../lib/governance/governance';
+import { ReviewResult } from '../lib/governance/model';
+import { reviewTerraformJson } from '../lib/governance/review';
+import { GovernanceParameters } from '../lib/governance/rule';
 import { Construct } from 'constructs';
 
 /** A synthesized stack, parsed: Terraform JSON with snake_case attributes, as `cdktf synth` writes it. */
@@ -95,6 +100,38 @@ export function synthApp(build: (app: App) => void): Record<string, Synth> {
     const out: Record<string, Synth> = {};
     for (const name of readdirSync(join(outdir, 'stacks'))) out[name] = parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
     return out;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Options for {@link reviewAsSynthesized}. */
+export interface ReviewAsSynthesizedOptions {
+  /** Standard labels for the stack. @default owner ml, cost centre cc-1, environment test, internal data */
+  readonly labels?: StandardLabels;
+  /** Governance parameters, at synth and in the review. @default - none */
+  readonly parameters?: GovernanceParameters;
+  /** Record rule × resource passes in the result. @default false */
+  readonly recordPasses?: boolean;
+}
+
+/**
+ * Builds a labelled stack with governance (baseline + ml-guardrails) on, synthesizes it as `cdktf synth` does
+ * (error findings fail the synth; the `//` metadata that carries suppressions is kept) and reviews the written
+ * cdk.tf.json with the same packs: what `ml-platform review cdktf.out` would report.
+ */
+export function reviewAsSynthesized(build: (stack: TerraformStack) => void, options: ReviewAsSynthesizedOptions = {}): ReviewResult {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlp-review-'));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'reviewed');
+    PlatformLabels.apply(stack, options.labels ?? { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL });
+    const governance = Governance.of(stack).addPack('ml-guardrails');
+    if (options.parameters) governance.configure({ parameters: options.parameters });
+    build(stack);
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'reviewed', 'cdk.tf.json'), 'utf8'));
+    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'], parameters: options.parameters, recordPasses: options.recordPasses });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,34 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { App, TerraformStack } from 'cdktf';
-import { DataClassification, PlatformLabels } from '../../lib/core/labels';
+import { TerraformStack } from 'cdktf';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { FeastFeatureStore } from '../../lib/features/feast';
 import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
 import { SageMakerFeatureStore } from '../../lib/features/sagemaker';
 import { VertexFeatureStore } from '../../lib/features/vertex';
-import { Governance } from '../../lib/governance/governance';
-import { reviewTerraformJson } from '../../lib/governance/review';
 import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 import { bigQueryDefinitions, eksTarget, feastWithElastiCache, feastWithMemorystore, gkeTarget, s3Definitions } from './fixtures';
+import { reviewAsSynthesized } from '../util';
 
-/** As test/governance/library-defaults.test.ts: synth with Governance on, then review cdk.tf.json with baseline + ml-guardrails. */
 function review(build: (stack: TerraformStack) => void, recordPasses = false) {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-features-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'features');
-    PlatformLabels.apply(stack, { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL });
-    Governance.of(stack).addPack('ml-guardrails');
-    build(stack);
-    app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'features', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'], recordPasses });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return reviewAsSynthesized(build, { recordPasses });
 }
 
 const redis = FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack } from 'cdktf';
@@ -7,10 +7,9 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { TpuVersion } from '../../lib/core/accelerators/tpu';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
-import { DataClassification, PlatformLabels } from '../../lib/core/labels';
+import { DataClassification } from '../../lib/core/labels';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { Governance } from '../../lib/governance/governance';
-import { reviewTerraformJson } from '../../lib/governance/review';
 import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 import { EksTrainingCluster } from '../../lib/training/eks';
@@ -18,6 +17,7 @@ import { GkeTrainingCluster } from '../../lib/training/gke';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { Capacity } from '../../lib/training/pool';
 import { buildTrainingExample } from '../../examples/training/stacks';
+import { reviewAsSynthesized } from '../util';
 
 /**
  * Secure by default is tested, not claimed: every construct of the library, on its defaults and in its main
@@ -25,21 +25,8 @@ import { buildTrainingExample } from '../../examples/training/stacks';
  */
 const labels = { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL };
 
-/** Synthesizes as `cdktf synth` does (validations, and the `//` metadata that carries suppressions) and reviews cdk.tf.json. */
 function review(build: (stack: TerraformStack) => void) {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-gov-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'defaults');
-    PlatformLabels.apply(stack, labels);
-    Governance.of(stack).addPack('ml-guardrails');
-    build(stack);
-    app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'defaults', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'] });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return reviewAsSynthesized(build, { labels });
 }
 
 const subnets = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];

@@ -1,15 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { EksTrainingCluster } from '../../lib/training/eks';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
-import { DataClassification, PlatformLabels } from '../../lib/core/labels';
-import { Governance } from '../../lib/governance/governance';
-import { reviewTerraformJson } from '../../lib/governance/review';
+import { DataClassification } from '../../lib/core/labels';
 import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
 import { buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, routing } from './fakes';
+import { reviewAsSynthesized } from '../util';
 
 /**
  * Secure by default, for monitoring: each variant synthesizes with Governance on (baseline + ml-guardrails)
@@ -19,19 +15,7 @@ import { buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, routing } from 
 const labels = { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL };
 
 function review(build: (stack: TerraformStack) => void) {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-mon-gov-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'monitoring');
-    PlatformLabels.apply(stack, labels);
-    Governance.of(stack).addPack('ml-guardrails');
-    build(stack);
-    app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'] });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return reviewAsSynthesized(build, { labels });
 }
 
 const cases: Array<[string, (stack: TerraformStack) => void, string[]]> = [

@@ -4,28 +4,14 @@ import { join } from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { DataClassification, PlatformLabels } from '../../lib/core/labels';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
-import { Governance } from '../../lib/governance/governance';
-import { reviewTerraformJson } from '../../lib/governance/review';
 import { DatasetStore } from '../../lib/registry/dataset-store';
 import { ObjectStoreLocation } from '../../lib/registry/object-store';
 import { SageMakerModelRegistry } from '../../lib/registry/sagemaker';
 import { eksTarget, gkeTarget, mlflowOnEks, mlflowOnGke, mlflowOnPrem, onPremArtifacts, onPremTarget } from './fixtures';
+import { reviewAsSynthesized } from '../util';
 
-/** Synthesizes as `cdktf synth` does (Governance on at synth, `//` metadata) and reviews cdk.tf.json. */
 function review(build: (stack: TerraformStack) => void) {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-registry-gov-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'registry');
-    PlatformLabels.apply(stack, { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.CONFIDENTIAL });
-    Governance.of(stack).addPack('ml-guardrails');
-    build(stack);
-    app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'registry', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'] });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return reviewAsSynthesized(build, { labels: { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.CONFIDENTIAL } });
 }
 
 const cases: Array<[string, (stack: TerraformStack) => void]> = [

@@ -1,13 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
-import { DataClassification, PlatformLabels } from '../../lib/core/labels';
-import { Governance } from '../../lib/governance/governance';
-import { reviewTerraformJson } from '../../lib/governance/review';
+import { DataClassification } from '../../lib/core/labels';
 import { KubernetesInferenceEndpoint } from '../../lib/serving/kubernetes';
 import { ClientSelector, TrafficRouting } from '../../lib/serving/kubernetes-routing';
 import { ModelArtifact } from '../../lib/serving/model-source';
@@ -17,6 +12,7 @@ import { VertexInferenceEndpoint } from '../../lib/serving/vertex';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { FakeRegistry, image, REGISTRY } from './fixtures';
+import { reviewAsSynthesized } from '../util';
 
 /**
  * Every serving target, per traffic strategy and routing, synthesizes with Governance on (baseline +
@@ -26,19 +22,7 @@ const labels = { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClass
 const parameters = { approvedRegistries: [REGISTRY] };
 
 function review(build: (stack: TerraformStack) => void) {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-serving-gov-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'serving');
-    PlatformLabels.apply(stack, labels);
-    Governance.of(stack).addPack('ml-guardrails').configure({ parameters });
-    build(stack);
-    app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'serving', 'cdk.tf.json'), 'utf8'));
-    return reviewTerraformJson(json, { packs: ['baseline', 'ml-guardrails'], parameters });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return reviewAsSynthesized(build, { labels, parameters });
 }
 
 const registry = new FakeRegistry('churn-registry', { churn: ['3', '4'] });
