@@ -14,6 +14,7 @@ export * from './core/names';
 export * from './core/kubernetes-target';
 export * from './core/iam';
 export * from './core/provider-sources';
+export * from './core/workload-identity-mode';
 export * from './core/workload-identity';
 export * from './core/monitoring-contract';
 export * from './core/model-source';

@@ -4,7 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from './accelerators/accelerator';
 import { Validator } from './errors';
 import { checkResourceName } from './names';
-import { WorkloadIdentityMode } from './workload-identity';
+import { WorkloadIdentityMode } from './workload-identity-mode';
 
 /** Where a Kubernetes cluster runs. Constructs use it for platform-specific choices (e.g. workload identity). */
 export enum KubernetesPlatform {

@@ -2,47 +2,15 @@ import { Construct } from 'constructs';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import type { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Validator } from './errors';
 import { policyDocument, PolicyStatement } from './iam';
 import { IKubernetesTarget } from './kubernetes-target';
+import { WorkloadIdentityKind } from './workload-identity-mode';
 import { checkResourceName } from './names';
 
-/** How pods of a cluster get cloud credentials without static keys. */
-export enum WorkloadIdentityKind {
-  /** EKS Pod Identity: an IAM role associated with a Kubernetes service account. */
-  EKS_POD_IDENTITY = 'eks-pod-identity',
-  /** GKE Workload Identity: a Google service account impersonated by a Kubernetes service account. */
-  GKE_WORKLOAD_IDENTITY = 'gke-workload-identity',
-  /** No cloud identity (on-prem, edge): cloud stores are reached with credentials from an existing secret. */
-  NONE = 'none',
-}
-
-/** The cluster-side facts workload identity needs. `WorkloadIdentityMode.eksPodIdentity(cluster)` etc. */
-export class WorkloadIdentityMode {
-  /** Pods assume IAM roles through EKS Pod Identity associations on `clusterName`. */
-  public static eksPodIdentity(clusterName: string): WorkloadIdentityMode {
-    return new WorkloadIdentityMode(WorkloadIdentityKind.EKS_POD_IDENTITY, clusterName);
-  }
-
-  /** Pods impersonate Google service accounts through the `<project>.svc.id.goog` pool. */
-  public static gkeWorkloadIdentity(project: string): WorkloadIdentityMode {
-    return new WorkloadIdentityMode(WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, undefined, project);
-  }
-
-  /** No cloud identity for pods. */
-  public static readonly NONE = new WorkloadIdentityMode(WorkloadIdentityKind.NONE);
-
-  private constructor(
-    public readonly kind: WorkloadIdentityKind,
-    /** EKS: the cluster name (may be a token). */
-    public readonly eksClusterName?: string,
-    /** GKE: the project whose workload pool the cluster uses. */
-    public readonly gcpProject?: string,
-  ) {}
-}
+export * from './workload-identity-mode';
 
 /** Props for {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -83,12 +51,14 @@ export class WorkloadIdentity extends Construct {
     const namespace = props.target.namespace;
 
     if (mode.kind === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY) {
-      this.gcpServiceAccount = new ServiceAccount(this, 'gcp-sa', {
+      // The Google bindings load only for GKE workloads: an AWS-only app never pays for them.
+      const google = googleBindings();
+      this.gcpServiceAccount = new google.ServiceAccount(this, 'gcp-sa', {
         project: mode.gcpProject,
         accountId: `${props.cloudName}-wi`,
         displayName: `Workload ${namespace}/${props.serviceAccountName} on ${props.target.clusterName}`,
       });
-      new ServiceAccountIamMember(this, 'gcp-sa-impersonation', {
+      new google.ServiceAccountIamMember(this, 'gcp-sa-impersonation', {
         serviceAccountId: this.gcpServiceAccount.name,
         role: 'roles/iam.workloadIdentityUser',
         member: `serviceAccount:${mode.gcpProject}.svc.id.goog[${namespace}/${props.serviceAccountName}]`,
@@ -144,4 +114,16 @@ export class WorkloadIdentity extends Construct {
       policy: policyDocument(statements),
     });
   }
+}
+
+/** The two Google classes WorkloadIdentity uses, required on first use (deep paths). */
+function googleBindings(): {
+  ServiceAccount: typeof import('@cdktf/provider-google/lib/service-account').ServiceAccount;
+  ServiceAccountIamMember: typeof import('@cdktf/provider-google/lib/service-account-iam-member').ServiceAccountIamMember;
+} {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ServiceAccount: require('@cdktf/provider-google/lib/service-account').ServiceAccount,
+    ServiceAccountIamMember: require('@cdktf/provider-google/lib/service-account-iam-member').ServiceAccountIamMember,
+  };
 }
