@@ -24,6 +24,7 @@ export * from './training/training-cluster';
 export * from './training/pool';
 export * from './training/team-quotas';
 export * from './training/nvidia-device-plugin';
+export * from './training/neuron-device-plugin';
 export { EksAmiFamily } from './training/eks-catalogue';
 export * from './training/eks';
 export { EksNodePool, EksNodePoolProps } from './training/eks-node-pool';

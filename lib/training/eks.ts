@@ -25,6 +25,7 @@ import { WorkloadIdentityMode } from '../core/workload-identity';
 import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
 import { EksNodePool } from './eks-node-pool';
 import { policyDocument } from '../core/iam';
+import { NeuronDevicePlugin } from './neuron-device-plugin';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { acceleratorNodes, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
@@ -97,7 +98,8 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  * Identity agent), a CPU system node group, and one managed node group per pool with the accelerated AMI,
  * the accelerator taint, IMDSv2-only launch template with encrypted root volume, EFA interfaces plus a
  * cluster placement group where the instance supports EFA, and Capacity Block / reservation wiring.
- * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), team namespaces with
+ * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), the Neuron device plugin for
+ * Trainium/Inferentia pools, team namespaces with
  * quotas, and the serving/training PriorityClasses.
  */
 export class EksTrainingCluster extends TrainingClusterBase {
@@ -124,6 +126,8 @@ export class EksTrainingCluster extends TrainingClusterBase {
   public readonly teamQuotas: TeamQuotas;
   /** The NVIDIA device plugin, where installed. */
   public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
+  /** The Neuron device plugin, where there are Trainium/Inferentia pools (the AL2023 Neuron AMI does not ship it). */
+  public readonly neuronDevicePlugin?: NeuronDevicePlugin;
 
   constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
     super(scope, id);
@@ -274,6 +278,9 @@ export class EksTrainingCluster extends TrainingClusterBase {
       this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
         nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
       });
+    }
+    if (pools.some((p) => p.accelerator.kind === AcceleratorKind.AWS_NEURON)) {
+      this.neuronDevicePlugin = new NeuronDevicePlugin(this, 'neuron-device-plugin', this.kubernetes);
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }

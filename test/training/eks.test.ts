@@ -187,12 +187,19 @@ describe('EksTrainingCluster: capacity and other AMIs', () => {
     expect(out.resources('aws_placement_group')).toEqual([]);
   });
 
-  test('Trainium pools use the Neuron AMI and the Neuron taint, and no NVIDIA plugin is installed', () => {
+  test('Trainium pools use the Neuron AMI and the Neuron taint, and get the Neuron device plugin (not the NVIDIA one)', () => {
     const out = eks({ pools: [pool({ accelerator: Accelerator.AWS_TRAINIUM, acceleratorsPerNode: 16, maxNodes: 2 })] });
     const group = out.resources('aws_eks_node_group').find((g) => g.node_group_name === 'ml-gpu');
     expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_NEURON', instance_types: ['trn1.32xlarge'] });
     expect(group.taint[0]).toEqual({ key: 'aws.amazon.com/neuron', value: 'present', effect: 'NO_SCHEDULE' });
-    expect(out.resources('kubernetes_daemon_set_v1')).toEqual([]);
+    const plugins = out.resources('kubernetes_daemon_set_v1');
+    expect(plugins.map((d) => d.metadata.name)).toEqual(['neuron-device-plugin']);
+    const spec = plugins[0].spec.template.spec;
+    expect(spec.container[0].image).toBe('public.ecr.aws/neuron/neuron-device-plugin:2.24.23.0');
+    expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term[0].match_expressions)
+      .toEqual([{ key: 'ml-platform.io/accelerator-kind', operator: 'In', values: ['aws-neuron'] }]);
+    expect(spec.toleration).toContainEqual({ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' });
+    expect(out.resources('kubernetes_cluster_role_v1')[0].rule.map((r: any) => r.resources[0])).toEqual(['nodes', 'events', 'pods', 'nodes/status']);
   });
 
   test('Bottlerocket pools use the Bottlerocket NVIDIA AMI, which ships the device plugin itself', () => {

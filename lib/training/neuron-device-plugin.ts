@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { AcceleratorKind } from '../core/accelerators/accelerator';
+import { IKubernetesTarget } from '../core/kubernetes-target';
+import { suppress } from '../governance/suppressions';
+import { POOL_LABELS } from './pool';
+
+/**
+ * The default Neuron device plugin image (the version the AWS Neuron operator and scheduler-extension guides
+ * pin; the chart's own default moves with each Neuron SDK release).
+ */
+export const NEURON_DEVICE_PLUGIN_IMAGE = 'public.ecr.aws/neuron/neuron-device-plugin:2.24.23.0';
+
+/**
+ * The AWS Neuron device plugin, which advertises `aws.amazon.com/neuron` on Trainium and Inferentia nodes.
+ * Needed on the EKS AL2023 Neuron AMI ("do not include the Neuron Kubernetes device plugin", EKS User Guide,
+ * ml-eks-optimized-ami). Modelled on aws-neuron/aws-neuron-sdk src/k8/k8s-neuron-device-plugin.yml and
+ * k8s-neuron-device-plugin-rbac.yml: its RBAC (nodes, node status, pods, events), the kubelet's
+ * device-plugins directory and /run mounted, no privilege escalation, all capabilities dropped; pinned here
+ * to the library's Neuron pools by label instead of by instance type.
+ */
+export class NeuronDevicePlugin extends Construct {
+  public readonly daemonSet: DaemonSetV1;
+  public readonly serviceAccount: ServiceAccountV1;
+  public readonly clusterRole: ClusterRoleV1;
+
+  constructor(scope: Construct, id: string, target: IKubernetesTarget, props: { readonly image?: string } = {}) {
+    super(scope, id);
+    const common = { provider: target.provider, dependsOn: target.dependables };
+    const name = 'neuron-device-plugin';
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
+    this.serviceAccount = new ServiceAccountV1(this, 'service-account', { ...common, metadata: { name, namespace: 'kube-system', labels } });
+    this.clusterRole = new ClusterRoleV1(this, 'cluster-role', {
+      ...common,
+      metadata: { name, labels },
+      rule: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['update', 'patch', 'get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch', 'update'] },
+      ],
+    });
+    new ClusterRoleBindingV1(this, 'cluster-role-binding', {
+      ...common,
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.metadata.name },
+      subject: [{ kind: 'ServiceAccount', name: this.serviceAccount.metadata.name, namespace: 'kube-system' }],
+    });
+    this.daemonSet = new DaemonSetV1(this, 'daemonset', {
+      ...common,
+      metadata: { name, namespace: 'kube-system', labels },
+      spec: {
+        selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+        strategy: { type: 'RollingUpdate' },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.serviceAccount.metadata.name,
+            priorityClassName: 'system-node-critical',
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerm: [{ matchExpressions: [{ key: POOL_LABELS.acceleratorKind, operator: 'In', values: [AcceleratorKind.AWS_NEURON] }] }],
+                },
+              },
+            },
+            toleration: [
+              { key: 'CriticalAddonsOnly', operator: 'Exists' },
+              { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },
+            ],
+            container: [{
+              name,
+              image: props.image ?? NEURON_DEVICE_PLUGIN_IMAGE,
+              env: [
+                { name: 'KUBECONFIG', value: '/etc/kubernetes/kubelet.conf' },
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+              ],
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+              volumeMount: [
+                { name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' },
+                { name: 'infa-map', mountPath: '/run' },
+              ],
+            }],
+            volume: [
+              { name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } },
+              { name: 'infa-map', hostPath: { path: '/run' } },
+            ],
+          },
+        },
+      },
+    });
+    suppress(this.daemonSet, 'k8s-run-as-non-root', {
+      reason: 'The Neuron device plugin registers through the kubelet\'s root-owned /var/lib/kubelet/device-plugins socket ' +
+        'directory and reads the Neuron device map under /run; it runs without privilege escalation and with every capability dropped (as AWS ships it).',
+    });
+  }
+}
