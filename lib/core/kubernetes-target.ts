@@ -152,3 +152,19 @@ export class KubernetesTarget implements IKubernetesTarget {
     return new KubernetesTarget(this.provider, { ...this, namespace });
   }
 }
+
+/**
+ * Node affinity that admits nodes matching any of `selectors` (each a set of labels that must all match), in
+ * the kubernetes provider's spelling; keys sorted so the output does not depend on object key order.
+ */
+export function nodeAffinityForAny(selectors: ReadonlyArray<Record<string, string>>) {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerm: selectors.map((sel) => ({
+          matchExpressions: Object.keys(sel).sort().map((key) => ({ key, operator: 'In', values: [sel[key]] })),
+        })),
+      },
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
-import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
+import { AcceleratorNodes, IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
 import { Cpu, Size } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { componentLabels, componentSelector, httpProbe, resources } from './pod-security';
@@ -54,15 +54,7 @@ export class DcgmExporter extends Construct {
           spec: {
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerm: nodes.map((n) => ({
-                    matchExpressions: Object.keys(n.nodeSelector).sort().map((key) => ({ key, operator: 'In', values: [n.nodeSelector[key]] })),
-                  })),
-                },
-              },
-            },
+            affinity: nodeAffinityForAny(nodes.map((n) => n.nodeSelector)),
             toleration: [...tolerations.values()],
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
             container: [{

@@ -4,7 +4,7 @@ import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
-import { IKubernetesTarget } from '../core/kubernetes-target';
+import { IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
 import { suppress } from '../governance/suppressions';
 import { POOL_LABELS } from './pool';
 
@@ -60,13 +60,7 @@ export class NeuronDevicePlugin extends Construct {
           spec: {
             serviceAccountName: this.serviceAccount.metadata.name,
             priorityClassName: 'system-node-critical',
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerm: [{ matchExpressions: [{ key: POOL_LABELS.acceleratorKind, operator: 'In', values: [AcceleratorKind.AWS_NEURON] }] }],
-                },
-              },
-            },
+            affinity: nodeAffinityForAny([{ [POOL_LABELS.acceleratorKind]: AcceleratorKind.AWS_NEURON }]),
             toleration: [
               { key: 'CriticalAddonsOnly', operator: 'Exists' },
               { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
-import { IKubernetesTarget } from '../core/kubernetes-target';
+import { IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
 import { suppress } from '../governance/suppressions';
 
 /** Props for {@link NvidiaDevicePlugin}. */
@@ -47,15 +47,7 @@ export class NvidiaDevicePlugin extends Construct {
           spec: {
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerm: props.nodeSelectors.map((sel) => ({
-                    matchExpressions: Object.entries(sel).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
-                  })),
-                },
-              },
-            },
+            affinity: nodeAffinityForAny(props.nodeSelectors),
             toleration: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
             container: [{
               name: 'nvidia-device-plugin',
