@@ -64,7 +64,8 @@ export function buildHybridPlatform(app: App): MlPlatform {
     grafanaAccess: { vpceIds: ['vpce-0123456789abcdef0'] },
   });
   const rings = [{ name: 'canary', modelVersion: '12' }, { name: 'all', modelVersion: '11' }];
-  new IotDeviceFleet(aws, 'devices', { fleetName: 'acme-devices', rings, modelArtifactArns: ['arn:aws:s3:::acme-models/models/churn/*'] });
+  // The registry grants the device role its rings' artifacts and the key that encrypts them.
+  new IotDeviceFleet(aws, 'devices', { fleetName: 'acme-devices', rings, model: { source: registry, name: 'churn' } });
 
   // ---- Google Cloud: a TPU v5e slice pool ----
   const gcp = platform.googleCloud('gcp', { project: 'acme-ml-prod', region: 'europe-west4' });
@@ -79,6 +80,8 @@ export function buildHybridPlatform(app: App): MlPlatform {
   const onprem = platform.onPrem('onprem', { clusterName: 'dc1', context: 'dc1-admin' });
   const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
     clusterName: 'dc1', target: onprem.target,
+    // dc1 runs the NVIDIA GPU Operator: it labels the GPU nodes and runs their device plugin and DCGM exporter.
+    gpuOperator: true,
     gpuNodes: [
       { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
       { name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
@@ -91,13 +94,15 @@ export function buildHybridPlatform(app: App): MlPlatform {
     onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } }),
     credentialsSecret: 'feast-aws-credentials',
   });
-  const gpuVariant = (name: string, version: string) => ({
+  // Sized to the serving team's 8 GPUs (and the 8 L4 nodes): at most 4 + 2 replicas, plus one surge pod each
+  // while a rollout runs; the capacity contract checks the sum at synth.
+  const gpuVariant = (name: string, version: string, minReplicas: number, maxReplicas: number) => ({
     name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: image('churn-server', 'c'),
-    cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas: 2, maxReplicas: 6,
+    cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas, maxReplicas,
   });
   new KubernetesInferenceEndpoint(onprem.stack, 'churn', {
     name: 'churn', target: cluster.teamTarget('serving'),
-    variants: [gpuVariant('stable', '11'), gpuVariant('canary', '12')],
+    variants: [gpuVariant('stable', '11', 2, 4), gpuVariant('canary', '12', 1, 2)],
     traffic: Traffic.canary('stable', 'canary', 10),
     routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.acme.example'] }),
     featureStore: features,

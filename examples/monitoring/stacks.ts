@@ -42,6 +42,7 @@ export class OnPremMonitoring extends TerraformStack {
     const target = KubernetesTarget.fromKubeconfig(this, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' });
     const cluster = new KubernetesTrainingCluster(this, 'training', {
       clusterName: 'dc1', target, teams: [{ team: 'vision', maxGpus: 16 }],
+      gpuOperator: true, // the Operator labels the GPU nodes and runs their DCGM exporter
       gpuNodes: [{
         name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4,
         nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },

@@ -36,7 +36,7 @@ export class OnPremServing extends TerraformStack {
     const cluster = new KubernetesTrainingCluster(this, 'cluster', {
       clusterName: 'dc1', target,
       teams: [{ team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
-      gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }],
+      gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8 }], // nodes labelled ml-platform.io/pool=l4
     });
     const mlops = cluster.teamTarget('mlops');
 
@@ -58,14 +58,16 @@ export class OnPremServing extends TerraformStack {
       credentialsSecret: 'feast-aws-credentials',
     });
 
-    const variant = (name: string, version: string) => ({
+    // Sized to the serving team's 8 GPUs and the 8 L4 nodes: 4 + 2 replicas at most, plus one surge pod each
+    // during a rollout (the capacity contract checks the sum at synth).
+    const variant = (name: string, version: string, minReplicas: number, maxReplicas: number) => ({
       name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: servingImage,
-      cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas: 2, maxReplicas: 6,
+      cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas, maxReplicas,
     });
     new KubernetesInferenceEndpoint(this, 'churn', {
       name: 'churn',
       target: cluster.teamTarget('serving'),
-      variants: [variant('stable', '3'), variant('canary', '4')],
+      variants: [variant('stable', '3', 2, 4), variant('canary', '4', 1, 2)],
       traffic: Traffic.canary('stable', 'canary', 10),
       routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.example.com'] }),
       featureStore: features,

@@ -80,6 +80,8 @@ export class OnPremTraining extends TerraformStack {
     new KubernetesTrainingCluster(this, 'training', {
       clusterName: 'dc1-gpu',
       target,
+      // The NVIDIA GPU Operator manages dc1's GPU nodes (labels, device plugin, DCGM exporter).
+      gpuOperator: true,
       gpuNodes: [
         { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6,
           nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },

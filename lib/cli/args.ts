@@ -16,6 +16,10 @@ export interface ReviewArguments {
   readonly severityOverrides: Record<string, Severity | 'off'>;
   readonly disabledRules: string[];
   readonly suppressionsFrom?: string;
+  /** Modules exporting custom rules or packs (`--rules`, repeatable). */
+  readonly ruleModules: string[];
+  /** `--ignore-recorded-config`: review with the flags only, not the configuration recorded at synth. */
+  readonly ignoreRecordedConfig: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'none'];
@@ -55,6 +59,8 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   const parameters: Record<string, unknown> = {};
   const severityOverrides: Record<string, Severity | 'off'> = {};
   const disabledRules: string[] = [];
+  const ruleModules: string[] = [];
+  let ignoreRecordedConfig = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -95,9 +101,11 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       }
       case '--disable': disabledRules.push(value()); break;
       case '--suppressions-from': suppressionsFrom = value(); break;
+      case '--rules': ruleModules.push(value()); break;
+      case '--ignore-recorded-config': ignoreRecordedConfig = true; break;
       default: throw new UsageError(`unknown option '${flag}'; run 'ml-platform --help'`);
     }
   }
   if (path === undefined) throw new UsageError('review needs a PATH: a cdk.tf.json file, a cdktf.out folder or a plan JSON file');
-  return { path, format, output, failOn, packs, parameters: parameters as GovernanceParameters, severityOverrides, disabledRules, suppressionsFrom };
+  return { path, format, output, failOn, packs, parameters: parameters as GovernanceParameters, severityOverrides, disabledRules, suppressionsFrom, ruleModules, ignoreRecordedConfig };
 }

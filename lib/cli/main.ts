@@ -1,11 +1,15 @@
 import * as fs from 'fs';
+import { loadRulesModule } from '../governance/custom-rules';
 import { ReviewOptions, selectRules } from '../governance/engine';
 import { ReviewResult, Severity } from '../governance/model';
 import { isPlanJson } from '../governance/normalize/plan';
 import { isTerraformJson } from '../governance/normalize/terraform-json';
 import { renderReport } from '../governance/reports';
+import { RecordedConfigurationOptions, rulesOfConfigurations } from '../governance/recorded-configuration';
 import { reviewPlan, reviewSynthesizedFolder, reviewTerraformJson } from '../governance/review';
-import { parseJsonFile, synthMetadataFromFolder } from '../governance/synth-folder';
+import { Rule } from '../governance/rule';
+import { ALL_RULES } from '../governance/rules';
+import { parseJsonFile } from '../governance/synth-folder';
 import { parseReviewArguments, ReviewArguments, UsageError } from './args';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
@@ -30,7 +34,13 @@ Options:
                                              maxAcceleratorsPerCluster=N  maxAcceleratorsPerNamespace=N
   --severity RULE_ID=LEVEL                   override a rule's severity (error|warning|info|off)
   --disable RULE_ID                          disable a rule (repeatable)
-  --suppressions-from DIR                    for plans: take suppressions and construct paths from a cdktf.out folder
+  --suppressions-from DIR                    for plans: take suppressions, construct paths and the recorded
+                                             governance configuration from a cdktf.out folder
+  --rules MODULE                             load custom rules or packs from a JavaScript module (repeatable)
+  --ignore-recorded-config                   ignore the governance configuration recorded at synth; use the flags only
+
+The governance configuration given at synth (packs, parameters, severity overrides, custom rules) is recorded
+in each stack and applied by default; flags add packs and disabled rules and override parameters and severities.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 bad usage or input.
 `;
@@ -50,20 +60,34 @@ export function main(argv: readonly string[], io: CliIo): number {
       return 0;
     }
     const args = parseReviewArguments(argv.slice(1));
-    const options: ReviewOptions = {
+    const custom: Rule[] = [];
+    const customPacks: string[] = [];
+    for (const file of args.ruleModules) {
+      let loaded;
+      try {
+        loaded = loadRulesModule(file, custom);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      custom.push(...loaded.rules);
+      customPacks.push(...loaded.packs);
+    }
+    const options: ReviewOptions & RecordedConfigurationOptions = {
+      ...(custom.length ? { rules: [...ALL_RULES, ...custom], customPacks } : {}),
+      useRecordedConfiguration: !args.ignoreRecordedConfig,
       packs: args.packs,
       parameters: args.parameters,
       severityOverrides: args.severityOverrides,
       disabledRules: args.disabledRules,
       recordPasses: args.format === 'junit',
     };
-    let rules;
     try {
-      rules = selectRules(options);
+      selectRules(options);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
     const result = review(args, options);
+    const rules = rulesOfConfigurations(result.summary.configurations, options);
     const report = renderReport(args.format, result, { rules, input: args.path });
     if (args.output) {
       try {
@@ -84,7 +108,7 @@ export function main(argv: readonly string[], io: CliIo): number {
   }
 }
 
-function review(args: ReviewArguments, options: ReviewOptions): ReviewResult {
+function review(args: ReviewArguments, options: ReviewOptions & RecordedConfigurationOptions): ReviewResult {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(args.path);
@@ -94,8 +118,7 @@ function review(args: ReviewArguments, options: ReviewOptions): ReviewResult {
   if (stat.isDirectory()) return reviewSynthesizedFolder(args.path, options);
   const json = parseJsonFile(args.path);
   if (isPlanJson(json)) {
-    const suppressionsFrom = args.suppressionsFrom ? synthMetadataFromFolder(args.suppressionsFrom) : undefined;
-    return reviewPlan(json, { ...options, suppressionsFrom, source: args.path });
+    return reviewPlan(json, { ...options, suppressionsFrom: args.suppressionsFrom, source: args.path });
   }
   if (isTerraformJson(json)) return reviewTerraformJson(json, { ...options, source: args.path });
   throw new UsageError(`${args.path} is neither Terraform JSON (cdk.tf.json) nor plan JSON (terraform show -json)`);

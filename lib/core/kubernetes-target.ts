@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { ITerraformDependable, TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from './accelerators/accelerator';
@@ -14,6 +14,31 @@ export enum KubernetesPlatform {
   EXISTING = 'existing',
   /** A small edge cluster (k3s, MicroK8s, Google Distributed Cloud edge). */
   EDGE = 'edge',
+}
+
+/**
+ * How the cluster's kubelets sign their serving certificates, which decides whether a scraper (Prometheus on
+ * cAdvisor, `:10250/metrics/cadvisor`) can verify them with the cluster CA it gets in every pod (`ca.crt`).
+ */
+export enum KubeletServingCertificates {
+  /**
+   * Signed by the cluster CA: EKS and GKE, and kubeadm clusters with `serverTLSBootstrap: true` whose
+   * kubelet-serving CSRs are approved (kubernetes.io, kubeadm-certs#kubelet-serving-certs). Verified.
+   */
+  CLUSTER_CA_SIGNED = 'cluster-ca-signed',
+  /**
+   * Self-signed by each kubelet, kubeadm's default: "By default the kubelet serving certificate deployed by
+   * kubeadm is self-signed" (kubernetes.io, kubeadm-certs#kubelet-serving-certs), so no CA can verify them and
+   * the scrape skips verification. Prometheus still sends its token only over TLS, and only needs `nodes/metrics`.
+   */
+  SELF_SIGNED = 'self-signed',
+}
+
+/** The kubelet certificates a platform's clusters have unless told otherwise. */
+function defaultKubeletCertificates(platform: KubernetesPlatform): KubeletServingCertificates {
+  return platform === KubernetesPlatform.EKS || platform === KubernetesPlatform.GKE
+    ? KubeletServingCertificates.CLUSTER_CA_SIGNED
+    : KubeletServingCertificates.SELF_SIGNED;
 }
 
 /** A Kubernetes toleration, in Kubernetes' own spelling. */
@@ -34,6 +59,8 @@ export interface AcceleratorNodes {
   readonly acceleratorsPerNode: number;
   /** Most nodes the pool can have (for budgets). */
   readonly maxNodes: number;
+  /** Fewest nodes the pool keeps; 0 is a pool that scales to zero. @default - maxNodes (a fixed pool, e.g. existing nodes) */
+  readonly minNodes?: number;
   /** Labels that select exactly these nodes. */
   readonly nodeSelector: Record<string, string>;
   /** Tolerations a pod needs to land on these nodes. */
@@ -65,6 +92,16 @@ export interface IKubernetesTarget {
   readonly dependables: ITerraformDependable[];
   /** How pods get cloud credentials: EKS Pod Identity, GKE Workload Identity, or none. */
   readonly identity: WorkloadIdentityMode;
+  /**
+   * How the kubelets sign their serving certificates; MonitoringStack verifies them only when the cluster CA
+   * signed them. @default - CLUSTER_CA_SIGNED on EKS and GKE, SELF_SIGNED elsewhere
+   */
+  readonly kubeletServingCertificates?: KubeletServingCertificates;
+  /**
+   * The namespace of the NVIDIA GPU Operator where it manages the GPU nodes (it runs their device plugin and
+   * DCGM exporter, so this library runs neither). @default - no Operator: the library runs both
+   */
+  readonly gpuOperatorNamespace?: string;
   /** The same cluster, another namespace. */
   inNamespace(namespace: string): IKubernetesTarget;
 }
@@ -83,6 +120,10 @@ export interface KubernetesTargetProps {
   readonly dependables?: ITerraformDependable[];
   /** @default WorkloadIdentityMode.NONE */
   readonly identity?: WorkloadIdentityMode;
+  /** @default - KubeletServingCertificates.CLUSTER_CA_SIGNED on EKS and GKE, SELF_SIGNED elsewhere */
+  readonly kubeletServingCertificates?: KubeletServingCertificates;
+  /** @default - no GPU Operator */
+  readonly gpuOperatorNamespace?: string;
 }
 
 /** Props to reach an existing cluster through a kubeconfig. */
@@ -99,6 +140,15 @@ export interface KubeconfigTargetProps {
   readonly platform?: KubernetesPlatform;
   /** @default - no accelerator nodes */
   readonly acceleratorNodes?: AcceleratorNodes[];
+  /**
+   * How the kubelets sign their serving certificates. The default is kubeadm's: each kubelet self-signs, and
+   * MonitoringStack scrapes cAdvisor without verifying them. Say CLUSTER_CA_SIGNED once the kubelets have
+   * certificates from the cluster CA (kubeadm `serverTLSBootstrap: true`) and the scrape is verified.
+   * @default KubeletServingCertificates.SELF_SIGNED
+   */
+  readonly kubeletServingCertificates?: KubeletServingCertificates;
+  /** @default - no GPU Operator */
+  readonly gpuOperatorNamespace?: string;
 }
 
 /** The standard {@link IKubernetesTarget}. */
@@ -111,6 +161,18 @@ export class KubernetesTarget implements IKubernetesTarget {
     const v = new Validator(`${scope.node.path}/${id}`);
     checkResourceName(v, 'clusterName', props.clusterName, 63);
     checkResourceName(v, 'namespace', props.namespace, 63);
+    // The provider treats an empty config_context like an absent one and uses the kubeconfig's current context:
+    // the cluster deployed to would be whichever one kubectl last switched to.
+    if (props.context !== undefined && !Token.isUnresolved(props.context)) {
+      v.check(typeof props.context === 'string' && props.context.trim() !== '', 'context', props.context,
+        'is empty, which the kubernetes provider reads as "the kubeconfig\'s current context" (whatever kubectl last switched to); '
+        + 'name the context (kubectl config get-contexts -o name), or leave context unset to use the current context on purpose');
+    }
+    if (props.configPath !== undefined && !Token.isUnresolved(props.configPath)) {
+      v.check(typeof props.configPath === 'string' && props.configPath.trim() !== '', 'configPath', props.configPath,
+        'is empty; give the kubeconfig\'s path, or leave configPath unset for ~/.kube/config');
+    }
+    KubernetesTarget.checkFacts(v, props);
     v.throwIfAny();
     const provider = new KubernetesProvider(scope, id, {
       alias: id.replace(/[^A-Za-z0-9_]/g, '_'),
@@ -125,8 +187,16 @@ export class KubernetesTarget implements IKubernetesTarget {
     const v = new Validator(provider.node.path);
     checkResourceName(v, 'clusterName', props.clusterName, 63);
     checkResourceName(v, 'namespace', props.namespace, 63);
+    KubernetesTarget.checkFacts(v, props);
     v.throwIfAny();
     return new KubernetesTarget(provider, props);
+  }
+
+  private static checkFacts(v: Validator, props: KubernetesTargetProps): void {
+    const certificates = Object.values(KubeletServingCertificates) as string[];
+    v.check(props.kubeletServingCertificates === undefined || certificates.includes(props.kubeletServingCertificates), 'kubeletServingCertificates',
+      props.kubeletServingCertificates, `must be one of ${certificates.join(', ')}`);
+    checkResourceName(v, 'gpuOperatorNamespace', props.gpuOperatorNamespace, 63);
   }
 
   public readonly clusterName: string;
@@ -135,6 +205,8 @@ export class KubernetesTarget implements IKubernetesTarget {
   public readonly acceleratorNodes: AcceleratorNodes[];
   public readonly dependables: ITerraformDependable[];
   public readonly identity: WorkloadIdentityMode;
+  public readonly kubeletServingCertificates: KubeletServingCertificates;
+  public readonly gpuOperatorNamespace?: string;
 
   private constructor(public readonly provider: TerraformProvider, props: KubernetesTargetProps) {
     this.clusterName = props.clusterName;
@@ -143,6 +215,8 @@ export class KubernetesTarget implements IKubernetesTarget {
     this.acceleratorNodes = props.acceleratorNodes ?? [];
     this.dependables = props.dependables ?? [];
     this.identity = props.identity ?? WorkloadIdentityMode.NONE;
+    this.kubeletServingCertificates = props.kubeletServingCertificates ?? defaultKubeletCertificates(this.platform);
+    this.gpuOperatorNamespace = props.gpuOperatorNamespace;
   }
 
   public inNamespace(namespace: string): IKubernetesTarget {

@@ -1,7 +1,7 @@
 import { Aspects, IAspect, TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Validator } from './errors';
-import { LABEL_VALUE } from './names';
+import { checkLabels, LABEL_VALUE } from './names';
 
 /** How sensitive the data a resource holds is. Governance rules (data residency) key off it. */
 export enum DataClassification {
@@ -103,3 +103,47 @@ export class PlatformLabels implements IAspect {
     }
   }
 }
+
+/**
+ * Labels a workload's pods must carry because a producer admits its clients by pod labels (a NetworkPolicy
+ * `podSelector`). The producer records them when it grants access (`featureStore.grantRead(identity)`); the
+ * construct that renders the pod template of pods running as that identity reads them back with
+ * {@link RequiredPodLabels.of}. Neither side assumes the other's labels, and a grant made after the pod
+ * template was declared still lands on it when the template reads them lazily.
+ */
+export class RequiredPodLabels {
+  /**
+   * Records that pods running as `workload` must carry `labels` to use what `grantor` granted. Idempotent;
+   * throws when another grant already asked for a different value of the same key.
+   */
+  public static add(workload: IConstruct, labels: Record<string, string>, grantor: IConstruct): void {
+    const v = new Validator(grantor);
+    checkLabels(v, 'podLabels', labels);
+    let recorded = REQUIRED_POD_LABELS.get(workload);
+    if (!recorded) {
+      recorded = new Map();
+      REQUIRED_POD_LABELS.set(workload, recorded);
+    }
+    for (const [key, value] of Object.entries(labels)) {
+      const earlier = recorded.get(key);
+      v.check(earlier === undefined || earlier.value === value, `podLabels.${key}`, value,
+        `conflicts with "${earlier?.value}", which ${earlier?.grantor} requires on the pods of ${workload.node.path}; ` +
+        'give the two producers different names so their client labels differ');
+    }
+    v.throwIfAny();
+    for (const [key, value] of Object.entries(labels)) {
+      if (!recorded.has(key)) recorded.set(key, { value, grantor: grantor.node.path });
+    }
+  }
+
+  /** Every label grants recorded for pods running as `workload`, keys sorted (empty when none). */
+  public static of(workload: IConstruct): Record<string, string> {
+    const recorded = REQUIRED_POD_LABELS.get(workload);
+    if (!recorded) return {};
+    return Object.fromEntries([...recorded.keys()].sort().map((key) => [key, recorded.get(key)!.value]));
+  }
+
+  private constructor() {}
+}
+
+const REQUIRED_POD_LABELS = new WeakMap<IConstruct, Map<string, { value: string; grantor: string }>>();

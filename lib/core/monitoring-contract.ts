@@ -1,4 +1,6 @@
+import { TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { WorkloadIdentity } from './workload-identity';
 
 /**
  * The contract between the constructs that run ML workloads and the MonitoringStack that watches them.
@@ -26,6 +28,11 @@ export interface ScrapeTarget {
   readonly portName: string;
   /** @default '/metrics' */
   readonly path?: string;
+  /**
+   * The workload resource (Deployment, StatefulSet, …) whose pods serve the metrics, so the MonitoringStack
+   * declares a network contract from Prometheus to it. @default - none: the path is not checked
+   */
+  readonly workload?: TerraformResource;
 }
 
 /** Service-level objectives a workload declares; alert thresholds derive from them. */
@@ -51,6 +58,70 @@ export interface MonitoredWorkload {
   readonly usesGpus?: boolean;
   /** Free-form facts for rule templates, e.g. `{ modelName: 'churn' }`. */
   readonly attributes?: Record<string, string>;
+  /**
+   * What a drift job compares, for an inference endpoint. A MonitoringStack with `driftDetection` runs one
+   * drift CronJob per endpoint that declares it, and grants the job's identity read access to both inputs.
+   * @default - none: no drift job runs for the workload, and the MonitoringStack warns about it
+   */
+  readonly drift?: DriftInputs;
+}
+
+/**
+ * A store that lets a workload read its objects: a DatasetStore or ObjectStore, a SecureS3Bucket or a
+ * SecureGcsBucket.
+ */
+export interface IReadableObjectStore extends IConstruct {
+  /** `s3://bucket/prefix` or `gs://bucket/prefix`. */
+  uri(prefix?: string): string;
+  /** Lets `workload` read objects (under `prefix`, where the store scopes grants by prefix). */
+  grantRead(workload: WorkloadIdentity, prefix?: string): void;
+}
+
+/**
+ * Data a drift job reads: a store and a key prefix in it (the store grants read access), or a plain
+ * `s3://` / `gs://` URI (granted from the URI where the job's cluster has that cloud's workload identity).
+ */
+export class DriftData {
+  /** Objects under `prefix` of a store, e.g. `DriftData.fromStore(datasets, 'churn/train/')`; the store grants read access. */
+  public static fromStore(store: IReadableObjectStore, prefix = ''): DriftData {
+    return new DriftData(store.uri(prefix), store, prefix);
+  }
+
+  /**
+   * A plain URI, `s3://bucket/prefix/` or `gs://bucket/prefix/`. Read access is granted from it: an IAM policy
+   * on the prefix on EKS, `roles/storage.objectViewer` on the bucket on GKE.
+   */
+  public static fromUri(uri: string): DriftData {
+    return new DriftData(uri);
+  }
+
+  private constructor(
+    /** The URI the drift job reads (`ML_REFERENCE_DATASET_URI`, `ML_PREDICTION_LOG_URI`). */
+    public readonly uri: string,
+    /** The store that grants read access, for data from {@link DriftData.fromStore}. */
+    public readonly store?: IReadableObjectStore,
+    /** The key prefix in {@link store}. */
+    public readonly prefix?: string,
+  ) {}
+
+  /** Whether the URI names a scheme drift jobs read (`s3://`, `gs://`); unresolved tokens pass. */
+  public get hasKnownScheme(): boolean {
+    return Token.isUnresolved(this.uri) || /^(s3|gs):\/\/[^/\s]+/.test(this.uri);
+  }
+
+  public toString(): string {
+    return this.uri;
+  }
+}
+
+/** What a drift job compares for one inference endpoint. */
+export interface DriftInputs {
+  /** The reference (training) dataset the serving distribution is compared with. */
+  readonly referenceDataset: DriftData;
+  /** Where the endpoint logs its requests and predictions. */
+  readonly predictionLog: DriftData;
+  /** Features to compare (`ML_FEATURES`, comma-separated). @default - every feature both inputs hold */
+  readonly features?: string[];
 }
 
 /** A construct the MonitoringStack can discover. */

@@ -1,3 +1,5 @@
+import { IConstruct } from 'constructs';
+
 /** How pods of a cluster get cloud credentials without static keys. */
 export enum WorkloadIdentityKind {
   /** EKS Pod Identity: an IAM role associated with a Kubernetes service account. */
@@ -15,9 +17,13 @@ export class WorkloadIdentityMode {
     return new WorkloadIdentityMode(WorkloadIdentityKind.EKS_POD_IDENTITY, clusterName);
   }
 
-  /** Pods impersonate Google service accounts through the `<project>.svc.id.goog` pool. */
-  public static gkeWorkloadIdentity(project: string): WorkloadIdentityMode {
-    return new WorkloadIdentityMode(WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, undefined, project);
+  /**
+   * Pods impersonate Google service accounts through the `<project>.svc.id.goog` pool.
+   * @param poolOwner the cluster resource whose Workload Identity creates the pool, when Terraform creates it:
+   *   bindings to the pool must be created after it (an order contract checks they are)
+   */
+  public static gkeWorkloadIdentity(project: string, poolOwner?: IConstruct): WorkloadIdentityMode {
+    return new WorkloadIdentityMode(WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, undefined, project, poolOwner);
   }
 
   /** No cloud identity for pods. */
@@ -29,5 +35,7 @@ export class WorkloadIdentityMode {
     public readonly eksClusterName?: string,
     /** GKE: the project whose workload pool the cluster uses. */
     public readonly gcpProject?: string,
+    /** GKE: the cluster resource that creates the workload pool, when it is in this app. */
+    public readonly poolOwner?: IConstruct,
   ) {}
 }

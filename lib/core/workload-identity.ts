@@ -1,16 +1,23 @@
+import { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { Contracts } from '../contracts/contracts';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Validator } from './errors';
+import { IAwsGrantee } from './aws-grantee';
 import { policyDocument, PolicyStatement } from './iam';
 import { IKubernetesTarget } from './kubernetes-target';
 import { WorkloadIdentityKind } from './workload-identity-mode';
 import { checkResourceName } from './names';
+import { findResources } from './private/bindings';
+import { InlinePolicies } from './private/inline-policies';
 
 export * from './workload-identity-mode';
+export * from './aws-grantee';
 
 /** Props for {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -28,7 +35,7 @@ export interface WorkloadIdentityProps {
  * a Google service account that only this Kubernetes service account may impersonate. Elsewhere: just the
  * Kubernetes service account. Grants from stores (`grantRead`, `grantWrite`) land on the cloud identity.
  */
-export class WorkloadIdentity extends Construct {
+export class WorkloadIdentity extends Construct implements IAwsGrantee {
   public readonly target: IKubernetesTarget;
   public readonly serviceAccountName: string;
   public readonly serviceAccount: ServiceAccountV1;
@@ -36,7 +43,11 @@ export class WorkloadIdentity extends Construct {
   public readonly awsRole?: IamRole;
   /** GKE: the Google service account pods impersonate. */
   public readonly gcpServiceAccount?: ServiceAccount;
-  private policyCount = 0;
+  /** GKE: the binding that lets the Kubernetes service account impersonate {@link gcpServiceAccount}. */
+  public readonly gcpImpersonation?: ServiceAccountIamMember;
+  /** EKS: the Pod Identity association of the service account with {@link awsRole}. */
+  public readonly podIdentityAssociation?: EksPodIdentityAssociation;
+  private readonly inlinePolicies?: InlinePolicies;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -58,11 +69,20 @@ export class WorkloadIdentity extends Construct {
         accountId: `${props.cloudName}-wi`,
         displayName: `Workload ${namespace}/${props.serviceAccountName} on ${props.target.clusterName}`,
       });
-      new google.ServiceAccountIamMember(this, 'gcp-sa-impersonation', {
+      this.gcpImpersonation = new google.ServiceAccountIamMember(this, 'gcp-sa-impersonation', {
         serviceAccountId: this.gcpServiceAccount.name,
         role: 'roles/iam.workloadIdentityUser',
         member: `serviceAccount:${mode.gcpProject}.svc.id.goog[${namespace}/${props.serviceAccountName}]`,
+        // The `<project>.svc.id.goog` pool exists only once a cluster with Workload Identity does; before that
+        // IAM rejects the member ("Identity Pool does not exist").
+        dependsOn: props.target.dependables,
       });
+      if (mode.poolOwner instanceof TerraformResource) {
+        Contracts.order(this, {
+          producer: mode.poolOwner, what: `the ${mode.gcpProject}.svc.id.goog workload identity pool`, resource: this.gcpImpersonation, after: [mode.poolOwner],
+          fix: 'make the binding depend on the cluster (or a node pool of it): pass the cluster target\'s dependables as dependsOn',
+        });
+      }
     }
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
@@ -85,7 +105,8 @@ export class WorkloadIdentity extends Construct {
           Action: ['sts:AssumeRole', 'sts:TagSession'],
         }]),
       });
-      new EksPodIdentityAssociation(this, 'pod-identity', {
+      this.inlinePolicies = new InlinePolicies(this, this.awsRole.name, (name, n) => `policy-${name}-${n}`);
+      this.podIdentityAssociation = new EksPodIdentityAssociation(this, 'pod-identity', {
         clusterName: mode.eksClusterName!,
         namespace,
         serviceAccount: props.serviceAccountName,
@@ -100,19 +121,30 @@ export class WorkloadIdentity extends Construct {
   }
 
   /**
-   * Adds an inline policy to the workload's IAM role. Throws where the cluster has no AWS identity, naming
-   * what to do instead.
+   * Adds an inline policy to the workload's IAM role; an identical policy already on the role is returned
+   * instead of a copy. Throws where the cluster has no AWS identity, naming what to do instead.
    */
   public addAwsPolicy(name: string, statements: PolicyStatement[]): IamRolePolicy {
-    if (!this.awsRole) {
+    if (!this.inlinePolicies) {
       throw new Error(`${this.node.path}: ${this.target.clusterName} has no AWS workload identity (it is not an EKS cluster); ` +
         'reach AWS stores from EKS workloads, or give this workload credentials through an existing Kubernetes secret');
     }
-    return new IamRolePolicy(this, `policy-${name}-${this.policyCount++}`, {
-      role: this.awsRole.name,
-      name,
-      policy: policyDocument(statements),
-    });
+    return this.inlinePolicies.add(name, statements);
+  }
+
+  /**
+   * What a pod running as this identity must wait for before it touches a cloud store: the Kubernetes service
+   * account, the cloud binding (Pod Identity association, or the `workloadIdentityUser` member) and every grant
+   * to the identity made so far in its stack, by any construct (role policies and attachments on the IAM role;
+   * `google_*_iam_member` resources naming the Google service account). Pass it to `dependsOn` after the grants.
+   */
+  public get dependables(): ITerraformDependable[] {
+    const found: TerraformResource[] = [this.serviceAccount];
+    if (this.podIdentityAssociation) found.push(this.podIdentityAssociation);
+    if (this.gcpImpersonation) found.push(this.gcpImpersonation);
+    if (this.awsRole) found.push(...findResources(this, /^aws_iam_role_policy(_attachment)?$/, { role: this.awsRole.name }));
+    if (this.gcpServiceAccount) found.push(...findResources(this, /^google_.+_iam_member$/, { member: this.gcpServiceAccount.member }));
+    return [...new Set(found)];
   }
 }
 

@@ -1,9 +1,11 @@
-import { TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { Contracts } from '../contracts/contracts';
+import { declareModelConsumer } from '../contracts/needs';
 import { Validator } from '../core/errors';
 import { Wiring } from '../core/wiring';
 import { PlatformLabels, StandardLabels } from '../core/labels';
-import { IModelSource } from '../core/model-source';
+import { bindModelSource, IModelSource, ModelAccess, ModelRegistryUser } from '../core/model-source';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
@@ -46,11 +48,8 @@ export interface EdgeFleetProps {
   readonly modelCacheSize?: Size;
   /** Storage class of the model cache. @default - the cluster's default (k3s: local-path) */
   readonly storageClass?: string;
-  /**
-   * How sites fetch model versions: an AWS CLI image (pinned by digest) and an existing Kubernetes secret at
-   * each site holding `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` for read-only access to the artifacts.
-   */
-  readonly modelFetcher: { readonly image: string; readonly credentialsSecret: string; readonly endpointUrl?: string };
+  /** How sites fetch model versions: the fetcher image and the credentials secret at each site. */
+  readonly modelFetcher: EdgeModelFetcherProps;
   /** Forward metrics to the central MonitoringStack by Prometheus remote write. @default - no forwarding */
   readonly metrics?: EdgeMetricsProps;
   /** @default '~/.kube/config' */
@@ -66,6 +65,56 @@ export interface EdgeFleetProps {
    * @default - ceil(sites / sitesPerStack)
    */
   readonly shards?: number;
+}
+
+/**
+ * How sites fetch model versions. The source's URI scheme decides the tool: `aws` for `s3://` (AWS S3 or an
+ * S3-compatible store), `gcloud` for `gs://`, `mlflow` for `models:/` (an MlflowModelRegistry with
+ * `externalAccess`). Every site needs the credentials secret; what it holds depends on the scheme.
+ */
+export interface EdgeModelFetcherProps {
+  /**
+   * The fetcher image: it must contain the scheme's tool, `/bin/sh` and python (python3 or python), e.g. a
+   * mirror of the default, pinned by digest (`registry/repo@sha256:…`).
+   * @default - MODEL_FETCHER_IMAGES for the source's scheme (tag-pinned upstream images; mirror them to your
+   *   registry and pin them by digest for production)
+   */
+  readonly image?: string;
+  /**
+   * An existing secret at each site, read-only credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` for
+   * `s3://`; a `credentials.json` key (service account key or workload identity federation config) for `gs://`;
+   * the MLflow user's password under `MLFLOW_TRACKING_PASSWORD` (see `registryUser`) for `models:/`.
+   */
+  readonly credentialsSecret: string;
+  /** An S3-compatible endpoint (`https://…`) the sites read `s3://` URIs from, e.g. MinIO on the site network. @default - the source's */
+  readonly endpointUrl?: string;
+  /**
+   * The MLflow user sites log in as (the registry grants it READ on the model).
+   * @default - user `edge.<fleetName>`, password from key `MLFLOW_TRACKING_PASSWORD` of `credentialsSecret`
+   */
+  readonly registryUser?: ModelRegistryUser;
+}
+
+/**
+ * Default fetcher images per URI scheme: the upstream images that carry the tool the fetch script runs, plus
+ * `/bin/sh` and python. Pinned by version tag; mirror them and pin by digest for production (governance warns
+ * on a serving pod image without a digest).
+ */
+export const MODEL_FETCHER_IMAGES = {
+  /** AWS CLI v2 (Amazon Linux 2: python 2.7 for unpacking), multi-arch. */
+  s3: 'public.ecr.aws/aws-cli/aws-cli:2.27.0',
+  /** Google Cloud CLI on Alpine (python3, busybox), multi-arch. */
+  gs: 'gcr.io/google.com/cloudsdktool/google-cloud-cli:525.0.0-alpine',
+  /** MLflow's own image (python 3, the mlflow CLI). */
+  models: 'ghcr.io/mlflow/mlflow:v2.22.0',
+} as const;
+
+/** The scheme of a URI the edge fetcher reads, or undefined. */
+function fetchScheme(uri: string): keyof typeof MODEL_FETCHER_IMAGES | undefined {
+  if (/^s3:\/\/[^/\s]+(\/|$)/.test(uri)) return 's3';
+  if (/^gs:\/\/[^/\s]+(\/|$)/.test(uri)) return 'gs';
+  if (/^models:\/[^/\s]+\/[^/\s]+$/.test(uri)) return 'models';
+  return undefined;
 }
 
 /** How sites forward metrics to the central MonitoringStack (Prometheus remote write, labelled `site` and `ring`). */
@@ -107,6 +156,7 @@ export class EdgeFleet extends Construct implements IMonitorable {
     this.props = props;
     const rings = new Map(props.rings.map((r) => [r.name, r]));
     Wiring.connect(this, props.model.source, 'models');
+    const access = this.bindRings();
     for (let k = 0; k < shards; k++) {
       const stack = new TerraformStack(this, `${id}-shard-${k}`);
       qualifyProviderSources(stack);
@@ -126,7 +176,10 @@ export class EdgeFleet extends Construct implements IMonitorable {
         kubeconfigPath: site.kubeconfigPath ?? props.kubeconfigPath ?? '~/.kube/config',
         context: site.context ?? site.name,
         namespace: props.namespace ?? 'ml-edge',
-        model: { name: props.model.name, version: ring.modelVersion, uri: props.model.source.modelVersionUri(props.model.name, ring.modelVersion) },
+        model: {
+          name: props.model.name, version: ring.modelVersion,
+          uri: props.model.source.modelVersionUri(props.model.name, ring.modelVersion), access: access.get(ring.modelVersion),
+        },
         image: props.image,
         port: props.port ?? 8080,
         replicas: props.replicas ?? 1,
@@ -134,13 +187,28 @@ export class EdgeFleet extends Construct implements IMonitorable {
         memory: (props.memory ?? Size.gibibytes(1)).toKubernetes(),
         cacheSize: (props.modelCacheSize ?? Size.gibibytes(20)).toKubernetes(),
         storageClass: props.storageClass,
-        fetcher: props.modelFetcher,
+        fetcher: {
+          image: props.modelFetcher.image ?? MODEL_FETCHER_IMAGES[fetchScheme(props.model.source.modelVersionUri(props.model.name, ring.modelVersion))!],
+          credentialsSecret: props.modelFetcher.credentialsSecret,
+          endpointUrl: props.modelFetcher.endpointUrl,
+        },
         metrics: props.metrics ? {
           remoteWriteUrl: props.metrics.remoteWriteUrl,
           username: props.metrics.username ?? props.fleetName,
           credentialsSecret: props.metrics.credentialsSecret,
           agentImage: props.metrics.agentImage ?? PROMETHEUS_AGENT_IMAGE,
         } : undefined,
+      });
+      // What the site's fetcher needs for its URI scheme, checked at synth (the site is its own cluster).
+      const siteWorkload = this.sites[site.name];
+      const uri = props.model.source.modelVersionUri(props.model.name, ring.modelVersion);
+      declareModelConsumer(siteWorkload, { workload: siteWorkload.workload, container: 'fetch-model', clusterName: `edge site ${site.name}` }, {},
+        { uri, source: props.model.source, model: props.model.name, version: ring.modelVersion });
+      Contracts.configuration(siteWorkload, {
+        producer: typeof (props.model.source as unknown as IConstruct).node?.path === 'string' ? props.model.source as unknown as IConstruct : props.model.source.registryName,
+        what: `model ${props.model.name} v${ring.modelVersion}`, workload: siteWorkload.workload, container: 'fetch-model',
+        env: [{ name: 'MODEL_URI', value: uri }, { name: 'MODEL_DIR' }],
+        fix: 'the EdgeFleet sets them from the ring\'s version; keep MODEL_URI and MODEL_DIR on the fetch-model init container',
       });
     }
   }
@@ -159,6 +227,37 @@ export class EdgeFleet extends Construct implements IMonitorable {
       name: `${this.props.fleetName}-edge`,
       attributes: { model: this.props.model.name, sites: String(this.props.sites.length), rings: this.props.rings.map((r) => `${r.name}=${r.modelVersion}`).join(',') },
     }];
+  }
+
+  /**
+   * Asks the source for each ring's version: the grants (an MLflow user's READ, …) and what the fetchers need.
+   * Sites are remote consumers: no workload identity, credentials from the site secret.
+   */
+  private bindRings(): Map<string, ModelAccess> {
+    const props = this.props;
+    const source = props.model.source;
+    const fetcher = props.modelFetcher;
+    const consumer = {
+      construct: this,
+      prop: 'model.source',
+      credentialsSecret: fetcher.credentialsSecret,
+      registryUser: fetcher.registryUser ?? {
+        username: `edge.${props.fleetName}`,
+        passwordSecret: { name: fetcher.credentialsSecret, key: 'MLFLOW_TRACKING_PASSWORD' },
+      },
+    };
+    const out = new Map<string, ModelAccess>();
+    const v = new Validator(this);
+    for (const version of new Set(props.rings.map((r) => r.modelVersion))) {
+      const uri = source.modelVersionUri(props.model.name, version);
+      const access = bindModelSource(consumer, uri, source, props.model.name, version);
+      // models:/ is only readable with the tracking server the source names.
+      v.check(fetchScheme(uri) !== 'models' || access.env.some((e) => e.name === 'MLFLOW_TRACKING_URI'), 'model.source', uri,
+        `comes from ${source.registryName}, which names no MLflow tracking server for it; use an MlflowModelRegistry (with externalAccess) as the source`);
+      out.set(version, access);
+    }
+    v.throwIfAny();
+    return out;
   }
 
   private static validate(self: Construct, props: EdgeFleetProps): number {
@@ -186,6 +285,16 @@ export class EdgeFleet extends Construct implements IMonitorable {
         v.check(typeof r?.modelVersion === 'string', `rings[${i}].modelVersion`, r?.modelVersion, 'is required');
       }
     });
+    if (source && typeof source.modelVersionUri === 'function') {
+      rings.forEach((r) => {
+        if (typeof r?.modelVersion !== 'string') return;
+        const uri = source.modelVersionUri(props.model.name, r.modelVersion);
+        if (Token.isUnresolved(uri)) return;
+        v.check(fetchScheme(uri) !== undefined, 'model.source', uri,
+          `is a model URI the edge fetcher cannot read (ring ${r.name}, from ${source.registryName}); sites fetch s3://bucket/…, gs://bucket/… ` +
+          'and models:/<name>/<version> (MlflowModelRegistry); publish the model to S3 or Cloud Storage, or use a registry that does');
+      });
+    }
     const ringNames = new Set(rings.map((r) => r?.name));
     sites.forEach((s, i) => {
       checkResourceName(v, `sites[${i}].name`, s?.name, 40);
@@ -194,7 +303,10 @@ export class EdgeFleet extends Construct implements IMonitorable {
         `must be one of ${Object.values(Architecture).join(', ')}`);
     });
     v.matches('image', props.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>) so every site runs the same bytes');
+    v.check(!!props.modelFetcher && typeof props.modelFetcher === 'object', 'modelFetcher', props.modelFetcher,
+      'is required: { credentialsSecret } naming the existing secret with read-only credentials at each site');
     v.matches('modelFetcher.image', props.modelFetcher?.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>)');
+    v.matches('modelFetcher.endpointUrl', props.modelFetcher?.endpointUrl, /^https:\/\/\S+$/, 'must be an https:// URL: credentials and models cross the network');
     checkResourceName(v, 'modelFetcher.credentialsSecret', props.modelFetcher?.credentialsSecret, 253);
     if (props.metrics) {
       v.matches('metrics.remoteWriteUrl', props.metrics.remoteWriteUrl, /^https:\/\/\S+$/, 'must be an https:// URL: metrics leave the site');

@@ -9,6 +9,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { ContainerEnv, ModelAccess } from '../core/model-source';
 import { suppress } from '../governance/suppressions';
 import { Architecture, EdgeWorkloadKind } from './site';
 
@@ -22,7 +23,8 @@ export interface SiteWorkloadProps {
   readonly kubeconfigPath: string;
   readonly context: string;
   readonly namespace: string;
-  readonly model: { readonly name: string; readonly version: string; readonly uri: string };
+  /** The version the site runs, and what its fetcher needs to read it (from the source's binding). */
+  readonly model: { readonly name: string; readonly version: string; readonly uri: string; readonly access?: ModelAccess };
   readonly image: string;
   readonly port: number;
   readonly replicas: number;
@@ -33,6 +35,90 @@ export interface SiteWorkloadProps {
   readonly fetcher: { readonly image: string; readonly credentialsSecret: string; readonly endpointUrl?: string };
   readonly metrics?: { readonly remoteWriteUrl: string; readonly username: string; readonly credentialsSecret: string; readonly agentImage: string };
 }
+
+/**
+ * The init container's script (`/bin/sh -c`, POSIX sh): offline-first, it fetches the pinned version only
+ * when the cache lacks a complete copy. It downloads into a staging directory on the cache volume with the
+ * scheme's tool (`aws s3` for s3://, an object or else a prefix; `gcloud storage` for gs://, likewise;
+ * `mlflow artifacts download` for models:/), unpacks a single `.tar.gz`/`.tgz`/`.tar`/`.zip` (refusing
+ * entries that escape the directory), fails when nothing was fetched, writes the marker (holding the URI)
+ * and renames the directory into place, so a version directory is either absent or complete. Markers of
+ * earlier releases (`.complete`, written even when nothing was copied) are not trusted. Reads `MODEL_URI`,
+ * `MODEL_NAME`, `MODEL_VERSION`, `MODEL_DIR` and `MODEL_CACHE`; needs python (python3 or python) besides the
+ * tool. No "$" + "{" anywhere: Terraform would read it as an interpolation.
+ */
+export const FETCH_MODEL_SCRIPT = `set -eu
+marker="$MODEL_DIR/.ml-platform-complete"
+complete() { [ -f "$marker" ] && [ "$(cat "$marker")" = "$MODEL_URI" ]; }
+if complete; then echo "fetch-model: $MODEL_URI is cached in $MODEL_DIR"; exit 0; fi
+py=$(command -v python3 || command -v python || true)
+if [ -z "$py" ]; then echo "fetch-model: the fetcher image needs python (python3 or python) to unpack and move the model" >&2; exit 1; fi
+pod=$(cat /proc/sys/kernel/hostname 2>/dev/null || echo $$)
+work="$MODEL_CACHE/.staging/$MODEL_NAME-$MODEL_VERSION-$pod"
+rm -rf "$work"
+mkdir -p "$work/download" "$(dirname "$MODEL_DIR")"
+trap 'rm -rf "$work"' EXIT
+dl="$work/download"
+case "$MODEL_URI" in
+  s3://*/) aws s3 sync --only-show-errors "$MODEL_URI" "$dl" ;;
+  s3://*) aws s3 cp --only-show-errors "$MODEL_URI" "$dl/" || { echo "fetch-model: $MODEL_URI is not an object; fetching it as a prefix"; aws s3 sync --only-show-errors "$MODEL_URI/" "$dl"; } ;;
+  gs://*/) gcloud storage rsync --recursive "$MODEL_URI" "$dl" ;;
+  gs://*) gcloud storage cp "$MODEL_URI" "$dl/" || { echo "fetch-model: $MODEL_URI is not an object; fetching it as a prefix"; gcloud storage rsync --recursive "$MODEL_URI/" "$dl"; } ;;
+  models:/*) mlflow artifacts download --artifact-uri "$MODEL_URI" --dst-path "$dl" ;;
+  *) echo "fetch-model: cannot read $MODEL_URI; supported: s3://, gs://, models:/" >&2; exit 2 ;;
+esac
+model="$work/model"
+archive=""
+if [ "$(ls -A "$dl" | wc -l)" -eq 1 ]; then
+  only="$dl/$(ls -A "$dl")"
+  case "$only" in *.tar.gz|*.tgz|*.tar|*.zip) if [ -f "$only" ]; then archive="$only"; fi ;; esac
+fi
+if [ -n "$archive" ]; then
+  mkdir "$model"
+  "$py" - "$archive" "$model" <<'PY'
+import os, sys, tarfile, zipfile
+src, root = sys.argv[1], os.path.realpath(sys.argv[2])
+def check(name, link=None):
+    path = os.path.join(root, name)
+    targets = [path] + ([] if link is None else [os.path.join(os.path.dirname(path), link)])
+    for t in targets:
+        real = os.path.realpath(t)
+        if os.path.isabs(name) or (link is not None and os.path.isabs(link)) or (real != root and not real.startswith(root + os.sep)):
+            sys.exit('fetch-model: refusing to extract %s: it points outside the model directory' % name)
+if zipfile.is_zipfile(src):
+    with zipfile.ZipFile(src) as z:
+        for n in z.namelist():
+            check(n)
+        z.extractall(root)
+else:
+    with tarfile.open(src) as t:
+        for m in t.getmembers():
+            if not (m.isfile() or m.isdir() or m.issym() or m.islnk()):
+                sys.exit('fetch-model: refusing to extract %s: not a file, directory or link' % m.name)
+            check(m.name, m.linkname if m.issym() else None)
+            if m.islnk():
+                check(m.linkname)
+        t.extractall(root)
+PY
+else
+  mv "$dl" "$model"
+fi
+if [ -z "$(ls -A "$model")" ]; then
+  echo "fetch-model: nothing was fetched from $MODEL_URI; check the URI and the credentials" >&2
+  exit 1
+fi
+printf '%s' "$MODEL_URI" > "$model/.ml-platform-complete"
+if complete; then echo "fetch-model: another pod completed $MODEL_DIR"; exit 0; fi
+rm -rf "$MODEL_DIR"
+if ! "$py" -c 'import os, sys; os.rename(sys.argv[1], sys.argv[2])' "$model" "$MODEL_DIR"; then
+  if complete; then echo "fetch-model: another pod completed $MODEL_DIR"; exit 0; fi
+  exit 1
+fi
+echo "fetch-model: $MODEL_URI is in $MODEL_DIR"
+`;
+
+/** The completion marker the fetch script writes into a version directory. */
+export const MODEL_COMPLETE_MARKER = '.ml-platform-complete';
 
 const HARDENED = {
   allowPrivilegeEscalation: false,
@@ -86,6 +172,12 @@ export class SiteWorkload extends Construct {
       ? { name: 'model-cache', hostPath: { path: `/var/lib/ml-platform/${props.fleetName}/models`, type: 'DirectoryOrCreate' } }
       : { name: 'model-cache', persistentVolumeClaim: { claimName: this.cacheClaim(props, ns).metadata.name } };
     const modelDir = `/models/${props.model.name}/${props.model.version}`;
+    const access = props.model.access ?? { env: [], secretVolumes: [], granted: false };
+    const secretVolumes = access.secretVolumes ?? [];
+    const endpointEnv: ContainerEnv[] = props.fetcher.endpointUrl
+      // The fleet's endpoint (a store on the site network: MinIO, Ceph RGW) wins over the source's.
+      ? [{ name: 'AWS_ENDPOINT_URL', value: props.fetcher.endpointUrl }, { name: 'AWS_ENDPOINT_URL_S3', value: props.fetcher.endpointUrl }]
+      : [];
     const podSpec: DeploymentV1SpecTemplateSpec = {
       automountServiceAccountToken: false,
       nodeSelector: { 'kubernetes.io/arch': props.architecture },
@@ -93,21 +185,28 @@ export class SiteWorkload extends Construct {
       initContainer: [{
         name: 'fetch-model',
         image: props.fetcher.image,
-        command: ['/bin/sh', '-c',
-          // Offline-first: fetch only when the cache lacks a complete copy of this version. (No "${" here:
-          // Terraform would read it as an interpolation.)
-          'test -f "$MODEL_DIR/.complete" || (aws s3 sync "$MODEL_URI" "$MODEL_DIR" && touch "$MODEL_DIR/.complete")'],
-        env: [
+        command: ['/bin/sh', '-c', FETCH_MODEL_SCRIPT],
+        env: uniqueEnv([
           { name: 'MODEL_URI', value: props.model.uri },
+          { name: 'MODEL_NAME', value: props.model.name },
+          { name: 'MODEL_VERSION', value: props.model.version },
           { name: 'MODEL_DIR', value: modelDir },
+          { name: 'MODEL_CACHE', value: '/models' },
           { name: 'HOME', value: '/tmp' },
-          // AWS CLI v2 reads AWS_ENDPOINT_URL: an S3-compatible store on the site network (MinIO, Ceph RGW).
-          ...(props.fetcher.endpointUrl ? [{ name: 'AWS_ENDPOINT_URL', value: props.fetcher.endpointUrl }] : []),
-        ],
+          // gcloud writes its configuration; the root filesystem is read-only.
+          { name: 'CLOUDSDK_CONFIG', value: '/tmp/gcloud' },
+          ...access.env,
+          ...endpointEnv,
+        ]),
         envFrom: [{ secretRef: { name: props.fetcher.credentialsSecret } }],
         securityContext: HARDENED,
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-        volumeMount: [{ name: 'model-cache', mountPath: '/models' }, { name: 'tmp', mountPath: '/tmp' }],
+        // MLflow's client and gcloud are Python programs: 256Mi is too little for them.
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        volumeMount: [
+          { name: 'model-cache', mountPath: '/models' },
+          { name: 'tmp', mountPath: '/tmp' },
+          ...secretVolumes.map((m) => ({ name: m.volumeName, mountPath: m.mountPath, readOnly: true })),
+        ],
       }],
       container: [{
         name: 'inference',
@@ -125,7 +224,11 @@ export class SiteWorkload extends Construct {
         securityContext: HARDENED,
         volumeMount: [{ name: 'model-cache', mountPath: '/models', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
       }],
-      volume: [cacheVolume, { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+      volume: [
+        cacheVolume,
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        ...secretVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.secretName, defaultMode: '0440' } })),
+      ],
     };
     const labels = { ...appLabels, ...siteLabels, 'ml-platform.io/model-version': props.model.version };
     const metadata = { name: props.fleetName, namespace: ns, labels };
@@ -257,4 +360,11 @@ export class SiteWorkload extends Construct {
       spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress'], ingress: [] },
     });
   }
+}
+
+/** Env with one entry per name; a later entry replaces an earlier one in place. */
+function uniqueEnv(env: ContainerEnv[]): ContainerEnv[] {
+  const byName = new Map<string, ContainerEnv>();
+  for (const e of env) byName.set(e.name, e);
+  return [...byName.values()];
 }

@@ -1,8 +1,8 @@
-import { Fn } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { Contracts } from '../contracts/contracts';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -13,6 +13,7 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
+import { RequiredPodLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Size } from '../core/units';
@@ -24,7 +25,8 @@ import { buildOnlineStore, checkOnlineStore } from './feast-online-store';
 import { FeastRedis } from './feast-redis';
 import { FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastRegistry } from './feast-stores';
 import { IFeatureStore } from './feature-store';
-import { grantBigQueryTables } from './gcp-grants';
+import { grantBigQueryTables, grantProjectRole } from './gcp-grants';
+import { uniqueIamMember } from '../core/private/bindings';
 import { checkPinnedImage, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
 
 /**
@@ -110,7 +112,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   public readonly serverIdentity: WorkloadIdentity;
   /** The identity of the apply and materialization jobs. */
   public readonly jobIdentity: WorkloadIdentity;
-  /** Labels a client pod must carry to reach the feature server (after a grant admits its namespace). */
+  /**
+   * Labels a client pod must carry to reach the feature server. Do not copy them: `grantRead` /
+   * `grantWrite` admit the workload's namespace and return them (also `RequiredPodLabels.of(workload)`).
+   */
   public readonly clientLabels: Record<string, string>;
   /** `http://host:port` of the feature server inside the cluster. */
   public readonly endpoint: string;
@@ -118,6 +123,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   /** The feature server's URL, as an InferenceEndpoint's `FEATURE_STORE_ENDPOINT`. */
   public get onlineEndpoint(): string {
     return this.endpoint;
+  }
+
+  /** The pods online clients connect to and the container port they use (for network contracts). */
+  public get onlineServer(): { readonly workload: DeploymentV1; readonly port: number } {
+    return { workload: this.deployment, port: SERVER_PORT };
   }
   private readonly registry: FeastRegistry;
   private readonly offline: FeastOfflineStore;
@@ -139,6 +149,13 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
         if (view?.source?.kind === undefined) return;
         v.check(view.source.kind === props.offlineStore.sourceKind, `definitions.featureViews[${i}].source`, String(view.source),
           `does not match the offline store (it reads ${props.offlineStore.sourceKind} sources); move the data or choose a matching offline store`);
+        // Feast writes temporary tables into the offline store's dataset, so every client gets dataEditor there:
+        // a source table in that dataset would be writable by every reader.
+        const bq = props.offlineStore.bigQuery;
+        const [project, dataset] = String(view.source.location ?? '').split('.');
+        v.check(!bq || project !== bq.project || dataset !== bq.dataset, `definitions.featureViews[${i}].source`, view.source.location,
+          `is in ${bq?.project}.${bq?.dataset}, the dataset Feast writes its temporary tables to (its clients get roles/bigquery.dataEditor there); ` +
+          'give FeastOfflineStore.bigQuery a staging dataset of its own');
       });
     }
     checkPinnedImage(v, 'image', props.image);
@@ -212,7 +229,9 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
 
     this.applyJob = new JobV1(this, 'apply', {
       provider: target.provider,
-      dependsOn: [...target.dependables, this.configMap, ...online.connection.dependables],
+      // The jobs' cloud access (service account, Pod Identity / Workload Identity binding, bucket and table
+      // grants) must exist before `feast apply` writes the registry, or its first run fails with 403s.
+      dependsOn: [...target.dependables, this.configMap, ...online.connection.dependables, ...this.jobIdentity.dependables],
       metadata: { name: `${name}-apply`, namespace: ns, labels: { ...partOf, 'app.kubernetes.io/component': 'apply' } },
       spec: {
         backoffLimit: 3,
@@ -226,6 +245,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       timeouts: { create: '15m', update: '15m' },
       // A changed repository is applied again: the Job is replaced whenever the ConfigMap changes.
       lifecycle: { replaceTriggeredBy: [this.configMap] },
+    });
+    Contracts.order(this, {
+      producer: this.jobIdentity, what: 'the jobs\' cloud access (service account, identity binding, grants)', resource: this.applyJob,
+      after: () => this.jobIdentity.dependables,
+      fix: 'add the grant to the apply Job\'s dependsOn (FeastFeatureStore waits for the grants it makes itself; grant before constructing the store)',
     });
 
     const serverLabels = { ...partOf, 'app.kubernetes.io/component': 'feature-server' };
@@ -327,29 +351,57 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   }
 
   /**
-   * Lets a workload read features: network access to the feature server from its namespace (its pods must
-   * carry {@link clientLabels}), and read access to the registry and offline store for historical retrieval
-   * where its cluster has the cloud's workload identity.
+   * Lets a workload read features: network access to the feature server from its namespace, and read access
+   * to the registry and offline store for historical retrieval where its cluster has the cloud's workload
+   * identity. The feature server's NetworkPolicies admit pods by {@link clientLabels}: they are recorded for
+   * the workload ({@link RequiredPodLabels.of}) and returned, to be put on the pod template of every pod that
+   * runs as it (KubernetesInferenceEndpoint does so itself).
+   * @returns the labels the workload's pods must carry (empty for a workload on another cluster, which no
+   *   NetworkPolicy can admit)
    */
-  public grantRead(workload: WorkloadIdentity): void {
-    this.admit(workload);
-    this.grantCloudAccess(workload, 'registry-read');
-    this.grantCloudAccess(workload, 'offline-read');
+  public grantRead(workload: WorkloadIdentity): Record<string, string> {
+    const labels = this.admit(workload);
+    // Registry and offline files in one bucket: one read grant. Two would be inline policies of the same name
+    // on one role (the bucket's grantRead names them after the bucket), and one would silently replace the other.
+    if (!this.registryInOfflineBucket) this.grantCloudAccess(workload, 'registry-read');
+    this.grantCloudAccess(workload, 'offline-read', this.registryInOfflineBucket);
+    return labels;
   }
 
   /**
    * Lets a workload write features: everything {@link grantRead} gives, plus write access to the offline
    * store (the files or tables that materialization reads). The registry stays writable only by `feast apply`.
+   * @returns the labels the workload's pods must carry, as {@link grantRead}
    */
-  public grantWrite(workload: WorkloadIdentity): void {
-    this.admit(workload);
+  public grantWrite(workload: WorkloadIdentity): Record<string, string> {
+    const labels = this.admit(workload);
     this.grantCloudAccess(workload, 'registry-read');
     this.grantCloudAccess(workload, 'offline-write');
+    return labels;
   }
 
-  private admit(workload: WorkloadIdentity): void {
+  /** Whether the registry file lives in the offline store's bucket. */
+  private get registryInOfflineBucket(): boolean {
+    const r = this.registry;
+    const o = this.offline;
+    return (r.s3Bucket !== undefined && r.s3Bucket === o.s3Bucket) || (r.gcsBucket !== undefined && r.gcsBucket === o.gcsBucket);
+  }
+
+  /**
+   * Admits the workload's namespace to the feature server (this namespace is admitted by the server's own
+   * policy) and records the client labels its pods must carry. A workload on another cluster cannot be
+   * admitted: a namespace selector here would admit this cluster's namespace of the same name instead.
+   */
+  private admit(workload: WorkloadIdentity): Record<string, string> {
+    if (workload.target.clusterName !== this.target.clusterName) {
+      Annotations.of(this).addWarning(`${this.node.path}: ${workload.node.path} runs on cluster ${workload.target.clusterName}, the feature ` +
+        `server on ${this.target.clusterName}: it was granted offline (historical) access only. Online lookups cannot reach ${this.endpoint}; ` +
+        'run the reader on this cluster or expose the feature server through an internal load balancer with TLS');
+      return {};
+    }
+    RequiredPodLabels.add(workload, this.clientLabels, this);
     const ns = workload.target.namespace;
-    if (ns === this.target.namespace || this.grantedNamespaces.has(ns)) return;
+    if (ns === this.target.namespace || this.grantedNamespaces.has(ns)) return { ...this.clientLabels };
     this.grantedNamespaces.add(ns);
     const serverLabels = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'feature-server' };
     new NetworkPolicyV1(this, `client-namespace-${ns}`, {
@@ -365,10 +417,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
         }],
       },
     });
+    return { ...this.clientLabels };
   }
 
   /** Cloud grants through the workload's identity; a cloud it has no identity for is reached with credentialsSecret instead. */
-  private grantCloudAccess(workload: WorkloadIdentity, what: 'registry-read' | 'registry-write' | 'offline-read' | 'offline-write'): void {
+  private grantCloudAccess(workload: WorkloadIdentity, what: 'registry-read' | 'registry-write' | 'offline-read' | 'offline-write', coverRegistry = false): void {
     const cloud = cloudOf(workload.target.identity.kind);
     const write = what.endsWith('write');
     if (what.startsWith('registry')) {
@@ -384,7 +437,9 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     }
     const o = this.offline;
     if (o.s3Bucket && cloud === FeastCloud.AWS) {
-      if (write) o.s3Bucket.grantReadWrite(workload, o.prefix); else o.s3Bucket.grantRead(workload, o.prefix);
+      // A reader whose registry shares the bucket gets one grant covering both (see grantRead).
+      const prefix = coverRegistry ? commonPrefix(o.prefix, this.registry.path!) : o.prefix;
+      if (write) o.s3Bucket.grantReadWrite(workload, o.prefix); else o.s3Bucket.grantRead(workload, prefix);
     }
     if (o.gcsBucket && cloud === FeastCloud.GOOGLE) {
       if (write) o.gcsBucket.grantReadWrite(workload); else o.gcsBucket.grantRead(workload);
@@ -394,11 +449,20 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       const id = `bq-${this.grants++}`;
       grantBigQueryTables(this, `${id}-table`, member, this.definitions.featureViews.map((fv) => fv.source),
         write ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer');
-      // Feast stages entity dataframes and query results as temporary tables in its own dataset, and runs query jobs.
-      new BigqueryDatasetIamMember(this, `${id}-dataset`, { project: o.bigQuery.project, datasetId: o.bigQuery.dataset, role: 'roles/bigquery.dataEditor', member });
-      new ProjectIamMember(this, `${id}-jobs`, { project: o.bigQuery.project, role: 'roles/bigquery.jobUser', member });
+      // Feast stages entity dataframes and query results as temporary tables in its own staging dataset (which
+      // holds no source table: checked at construction), and runs query jobs.
+      uniqueIamMember(this, 'google_bigquery_dataset_iam_member', { project: o.bigQuery.project, datasetId: o.bigQuery.dataset, role: 'roles/bigquery.dataEditor', member },
+        () => new BigqueryDatasetIamMember(this, `${id}-dataset`, { project: o.bigQuery!.project, datasetId: o.bigQuery!.dataset, role: 'roles/bigquery.dataEditor', member }));
+      grantProjectRole(this, `${id}-jobs`, o.bigQuery.project, 'roles/bigquery.jobUser', member);
     }
   }
+}
+
+/** The longest key prefix two keys share, up to and including its last `/`. */
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, a.lastIndexOf('/', i - 1) + 1);
 }
 
 function cloudOf(kind: WorkloadIdentityKind): FeastCloud {

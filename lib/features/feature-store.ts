@@ -14,9 +14,11 @@ export interface IFeatureStore extends IConstruct {
   readonly definitions: FeatureDefinitions;
   /**
    * Lets a serving or training workload read features: online lookups and the offline (historical) data of
-   * this store, nothing else.
+   * this store, nothing else. A store whose online server admits clients by pod labels (Feast's
+   * NetworkPolicies) records the labels for the workload: put `RequiredPodLabels.of(workload)` on the pod
+   * template of every pod that runs as it.
    */
   grantRead(workload: WorkloadIdentity): void;
-  /** Lets an ingestion workload write feature values into this store (and read them back). */
+  /** Lets an ingestion workload write feature values into this store (and read them back); records pod labels as {@link grantRead}. */
   grantWrite(workload: WorkloadIdentity): void;
 }

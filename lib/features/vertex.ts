@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { VertexAiFeatureGroup } from '@cdktf/provider-google/lib/vertex-ai-feature-group';
 import { VertexAiFeatureGroupFeature } from '@cdktf/provider-google/lib/vertex-ai-feature-group-feature';
 import { VertexAiFeatureOnlineStore } from '@cdktf/provider-google/lib/vertex-ai-feature-online-store';
@@ -10,7 +9,7 @@ import { WorkloadIdentity } from '../core/workload-identity';
 import { DataAccessAuditLogs } from '../storage/gcp-audit-logs';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend } from './definitions';
 import { IFeatureStore } from './feature-store';
-import { grantBigQueryTables } from './gcp-grants';
+import { grantBigQueryRead, grantBigQueryWrite, grantProjectRole } from './gcp-grants';
 
 /** How the Vertex AI online store serves. */
 export class VertexOnlineServing {
@@ -59,7 +58,8 @@ export interface VertexFeatureStoreProps {
  *
  * Not covered by the Google provider 6.50 (GA): CMEK on feature online stores (`encryption_spec` is not in
  * the resource) and IAM on one feature view, so read grants bind `roles/aiplatform.featurestoreDataViewer`
- * on the project; data grants are per BigQuery table.
+ * on the project; data grants are per BigQuery table, plus the project roles that run BigQuery jobs and read
+ * sessions on them (see ./gcp-grants.ts for Google's role definitions).
  */
 export class VertexFeatureStore extends Construct implements IFeatureStore {
   public readonly backend = FeatureStoreBackend.VERTEX_AI;
@@ -146,25 +146,31 @@ export class VertexFeatureStore extends Construct implements IFeatureStore {
 
   /**
    * Lets a workload fetch online values (`roles/aiplatform.featurestoreDataViewer` on the project: the GA
-   * provider has no feature-view IAM) and read this store's BigQuery source tables (`roles/bigquery.dataViewer`
-   * on each table).
+   * provider has no feature-view IAM) and read this store's BigQuery source tables for historical features:
+   * `roles/bigquery.dataViewer` on each table, and on the store's project `roles/bigquery.jobUser` (run
+   * queries) and `roles/bigquery.readSessionUser` (Storage Read API). Never a role that writes.
    */
   public grantRead(workload: WorkloadIdentity): void {
     const member = this.memberOf(workload);
     const id = `grant-${this.grants++}`;
-    new ProjectIamMember(this, `${id}-online`, { project: this.project, role: 'roles/aiplatform.featurestoreDataViewer', member });
-    grantBigQueryTables(this, `${id}-table`, member, this.definitions.featureViews.map((fv) => fv.source), 'roles/bigquery.dataViewer');
+    grantProjectRole(this, `${id}-online`, this.project, 'roles/aiplatform.featurestoreDataViewer', member);
+    grantBigQueryRead(this, id, member, this.sources(), this.project);
   }
 
   /**
    * Lets a workload write feature values: Vertex AI reads them from the BigQuery source tables, so this is
-   * `roles/bigquery.dataEditor` on each of this store's tables (plus what {@link grantRead} gives).
+   * `roles/bigquery.dataEditor` on each of this store's tables (never the dataset) and `roles/bigquery.jobUser`
+   * on the store's project for the load and DML jobs, plus online reads. Grant read separately for read sessions.
    */
   public grantWrite(workload: WorkloadIdentity): void {
     const member = this.memberOf(workload);
     const id = `grant-${this.grants++}`;
-    new ProjectIamMember(this, `${id}-online`, { project: this.project, role: 'roles/aiplatform.featurestoreDataViewer', member });
-    grantBigQueryTables(this, `${id}-table`, member, this.definitions.featureViews.map((fv) => fv.source), 'roles/bigquery.dataEditor');
+    grantProjectRole(this, `${id}-online`, this.project, 'roles/aiplatform.featurestoreDataViewer', member);
+    grantBigQueryWrite(this, id, member, this.sources(), this.project);
+  }
+
+  private sources() {
+    return this.definitions.featureViews.map((fv) => fv.source);
   }
 
   private memberOf(workload: WorkloadIdentity): string {

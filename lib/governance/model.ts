@@ -1,3 +1,5 @@
+import type { GovernanceParameters } from './rule';
+
 /** How serious a finding is. `error` findings fail synth and (by default) the CLI. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -14,7 +16,9 @@ export type Category =
   | 'tagging-labels'
   | 'key-management'
   | 'cost-capacity'
-  | 'ml-lifecycle';
+  | 'ml-lifecycle'
+  /** Platform contracts: a wire between two capabilities that would not work when applied. */
+  | 'platform-wiring';
 
 /** A recorded decision to accept one rule's finding on one resource. */
 export interface Suppression {
@@ -91,6 +95,8 @@ export interface Finding {
   readonly note?: string;
   /** Input file the resource came from, when known (set by folder and file reviews). */
   readonly file?: string;
+  /** Stack the resource is in, when the review spans stacks (platform contracts). */
+  readonly stack?: string;
 }
 
 /** A rule that was evaluated on a resource and found nothing (recorded only on request, for JUnit). */
@@ -124,4 +130,28 @@ export interface ReviewSummary {
   readonly skippedResourceTypes: Readonly<Record<string, number>>;
   readonly rulesEvaluated: number;
   readonly packs: readonly string[];
+  /**
+   * The governance configuration(s) the review applied: one entry, or one per group of stacks when the stacks of a
+   * folder were synthesized with different configurations. Absent when the review was run on a model directly.
+   */
+  readonly configurations?: readonly AppliedConfiguration[];
+}
+
+/** Which governance configuration a review applied, and where it came from. */
+export interface AppliedConfiguration {
+  /**
+   * `recorded`: what synth recorded in the stack (`//.ml_platform.governance`); `options`: the review's options only
+   * (command-line flags), nothing was recorded or it was ignored; `recorded+options`: the recorded configuration with
+   * the options overriding it.
+   */
+  readonly source: 'recorded' | 'options' | 'recorded+options';
+  /** Built-in packs besides baseline, and custom packs. */
+  readonly packs: readonly string[];
+  readonly parameters: GovernanceParameters;
+  readonly severityOverrides: Readonly<Record<string, Severity | 'off'>>;
+  readonly disabledRules: readonly string[];
+  /** Ids of the custom rules evaluated. */
+  readonly customRules: readonly string[];
+  /** Stack names (folder reviews) or the input file the configuration applied to. */
+  readonly appliesTo: readonly string[];
 }

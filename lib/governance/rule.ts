@@ -9,7 +9,10 @@ export interface GovernanceParameters {
   readonly allowedRegions?: readonly string[];
   /** Per data classification (value of the `data-classification` tag/label), the allowed regions. Overrides `allowedRegions` for that class. @default - none */
   readonly allowedRegionsByClassification?: Readonly<Record<string, readonly string[]>>;
-  /** Image registry prefixes serving images may come from (`123456789012.dkr.ecr.eu-west-1.amazonaws.com/`). @default - any registry */
+  /**
+   * Image registry prefixes every image may come from (`123456789012.dkr.ecr.eu-west-1.amazonaws.com/`): serving images
+   * (ml-serving-image-approved-registry) and every other workload image (ml-image-approved-registry). @default - any registry
+   */
   readonly approvedRegistries?: readonly string[];
   /** Most accelerators (GPUs/TPU chips) one node pool may scale to. @default - no budget */
   readonly maxAcceleratorsPerPool?: number;
@@ -63,7 +66,33 @@ export interface Rule {
   evaluate(resource: GovernedResource, context: RuleContext): readonly string[];
 }
 
-/** Identity helper that types a rule literal. */
-export function defineRule(rule: Rule): Rule {
-  return rule;
+/** A rule as written by its author: references default to none and packs to `baseline` (on whenever the rule is registered). */
+export type RuleDefinition = Omit<Rule, 'references' | 'packs'> & {
+  readonly references?: readonly string[];
+  readonly packs?: readonly PackName[];
+};
+
+/**
+ * Types a rule literal. Built-in rules and custom rules (registered with `Governance.of(stack).addRules`, or loaded by
+ * `ml-platform review --rules`) are written the same way; a custom rule that names no pack is on whenever it is registered.
+ */
+export function defineRule(rule: RuleDefinition): Rule {
+  return { ...rule, references: rule.references ?? [], packs: rule.packs ?? ['baseline'] };
+}
+
+/**
+ * A named set of custom rules, the way cdk-nag groups rules in a NagPack: `Governance.of(stack).addPack(pack)` registers
+ * every rule of it; `ml-platform review --rules ./pack.js` loads it from a module.
+ */
+export interface RulePack {
+  /** Shown in reports next to the built-in packs; not one of `baseline`, `ml-guardrails`, `strict`. */
+  readonly name: string;
+  /** What the pack asserts, in one sentence. @default - none */
+  readonly description?: string;
+  readonly rules: readonly Rule[];
+}
+
+/** Types a custom pack literal. */
+export function definePack(pack: RulePack): RulePack {
+  return pack;
 }

@@ -18,8 +18,9 @@ export function createSuppression(ruleId: string, options: SuppressionOptions, w
   // The rule catalogue loads on first use: constructs that record a suppression do not pay for it at import.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ALL_RULES } = require('./rules') as typeof import('./rules');
-  if (!ALL_RULES.some((r) => r.id === ruleId)) {
-    throw new Error(`${where}: cannot suppress unknown rule '${ruleId}'; use a rule id from the governance catalogue (e.g. aws-s3-access-logging)`);
+  // An unknown id with a built-in prefix is a typo; any other id may name a custom rule registered later (checked at synth).
+  if (!ALL_RULES.some((r) => r.id === ruleId) && (typeof ruleId !== 'string' || /^(aws|gcp|k8s|ml)-/.test(ruleId) || ruleId.trim() === '')) {
+    throw new Error(`${where}: cannot suppress unknown rule '${ruleId}'; use a rule id from the governance catalogue (e.g. aws-s3-access-logging) or of a custom rule`);
   }
   if (typeof options?.reason !== 'string' || options.reason.trim() === '') {
     throw new Error(`${where}: suppression of ${ruleId} needs a non-empty reason explaining why the finding is acceptable`);

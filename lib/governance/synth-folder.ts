@@ -38,6 +38,19 @@ export function readSynthesizedFolder(dir: string): SynthesizedStack[] {
   return files.map(({ name, file }) => ({ name, file, json: parseJsonFile(file) }));
 }
 
+/** Stack name → names of the stacks it depends on, from a cdktf.out manifest (empty without one). */
+export function stackDependencies(dir: string): Map<string, string[]> {
+  const manifestFile = path.join(dir, 'manifest.json');
+  const out = new Map<string, string[]>();
+  if (!fs.existsSync(manifestFile)) return out;
+  const manifest = parseJsonFile(manifestFile) as { stacks?: Record<string, { constructPath?: string; dependencies?: string[] }> };
+  const byPath = new Map(Object.entries(manifest.stacks ?? {}).map(([name, s]) => [s.constructPath ?? name, name]));
+  for (const [name, s] of Object.entries(manifest.stacks ?? {})) {
+    out.set(name, (Array.isArray(s.dependencies) ? s.dependencies : []).map((d) => byPath.get(d) ?? d));
+  }
+  return out;
+}
+
 /** Construct paths and suppressions from a synthesized folder, keyed by resource address (for plan reviews). */
 export function synthMetadataFromFolder(dir: string): SynthMetadata {
   const out = new Map<string, { constructPath?: string; suppressions: Suppression[] }>();

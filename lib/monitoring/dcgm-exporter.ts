@@ -16,8 +16,11 @@ export interface DcgmExporterProps {
   readonly namespace?: string;
 }
 
-/** The exporter's metrics port. */
+/** The exporter's metrics port (the GPU Operator's exporter listens on it too). */
 export const DCGM_EXPORTER_PORT = 9400;
+
+/** The `app` label of the GPU Operator's exporter pods (NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml). */
+export const GPU_OPERATOR_DCGM_EXPORTER_APP = 'nvidia-dcgm-exporter';
 
 /** The target's NVIDIA GPU node groups. */
 export function nvidiaGpuNodes(target: IKubernetesTarget): AcceleratorNodes[] {
@@ -29,20 +32,34 @@ export function nvidiaGpuNodes(target: IKubernetesTarget): AcceleratorNodes[] {
  * tolerations), publishing `DCGM_FI_DEV_*` metrics labelled with the pod each GPU is allocated to (read
  * from the kubelet's pod-resources socket). Lives in `kube-system` by default, beside the device plugin:
  * it needs root and `SYS_ADMIN`, which Pod Security `baseline`/`restricted` namespaces refuse.
+ *
+ * Where the NVIDIA GPU Operator manages the target's GPU nodes (`target.gpuOperatorNamespace`), it creates
+ * nothing: the Operator already runs `nvidia-dcgm-exporter` on every GPU node, with the same pod mapping
+ * (`DCGM_EXPORTER_KUBERNETES=true`, NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml), and a
+ * second exporter would double every series. `namespace` is then the Operator's, where Prometheus scrapes it.
  */
 export class DcgmExporter extends Construct {
-  public readonly daemonSet: DaemonSetV1;
-  /** The namespace it runs in. */
+  /** The DaemonSet (escape hatch); undefined where the GPU Operator runs the exporter. */
+  public readonly daemonSet?: DaemonSetV1;
+  /** The namespace the exporter runs in: this construct's, or the GPU Operator's. */
   public readonly namespace: string;
+  /** Labels that select the exporter's pods in {@link namespace} (for NetworkPolicies). */
+  public readonly podSelector: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: DcgmExporterProps) {
     super(scope, id);
+    if (props.target.gpuOperatorNamespace) {
+      this.namespace = props.target.gpuOperatorNamespace;
+      this.podSelector = { app: GPU_OPERATOR_DCGM_EXPORTER_APP };
+      return;
+    }
     this.namespace = props.namespace ?? 'kube-system';
+    this.podSelector = componentSelector('dcgm-exporter');
     const labels = componentLabels('dcgm-exporter');
     const nodes = nvidiaGpuNodes(props.target);
     const tolerations = new Map<string, { key: string; operator: string; value?: string; effect: string }>();
     for (const n of nodes) for (const t of n.tolerations) tolerations.set(JSON.stringify(t), { ...t });
-    this.daemonSet = new DaemonSetV1(this, 'daemon-set', {
+    const daemonSet = new DaemonSetV1(this, 'daemon-set', {
       provider: props.target.provider,
       dependsOn: props.dependsOn,
       metadata: { name: 'dcgm-exporter', namespace: this.namespace, labels },
@@ -94,11 +111,12 @@ export class DcgmExporter extends Construct {
         },
       },
     });
+    this.daemonSet = daemonSet;
     // Recorded in the synthesized output, so reviewers see the exceptions and why.
-    suppress(this.daemonSet, 'k8s-no-dangerous-capabilities', {
+    suppress(daemonSet, 'k8s-no-dangerous-capabilities', {
       reason: 'DCGM needs SYS_ADMIN for its profiling (DCP) metrics, as NVIDIA ships dcgm-exporter; every other capability is dropped, no privilege escalation, read-only root filesystem.',
     });
-    suppress(this.daemonSet, 'k8s-run-as-non-root', {
+    suppress(daemonSet, 'k8s-run-as-non-root', {
       reason: 'dcgm-exporter reads the kubelet\'s root-owned pod-resources socket to map GPUs to pods, and runs as root as NVIDIA ships it; it is not privileged.',
     });
   }

@@ -9,12 +9,15 @@ import { DRIFT_PUSH_JOB } from './metrics';
 import { componentLabels, componentSelector, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
 
 /**
- * Scheduled drift detection, one CronJob per inference endpoint that names its reference dataset and
- * prediction log (workload attributes `referenceDatasetUri`, `predictionLogUri`).
+ * Scheduled drift detection, one CronJob per inference endpoint that declares its reference dataset and
+ * prediction log (`MonitoredWorkload.drift`, e.g. `KubernetesInferenceEndpoint`'s `drift` prop; or the workload
+ * attributes `referenceDatasetUri` and `predictionLogUri`). Endpoints that declare neither get no job, and the
+ * MonitoringStack warns about each of them.
  *
  * The image is yours; the contract it implements:
  * - input (environment): `ML_WORKLOAD` (endpoint name), `ML_REFERENCE_DATASET_URI`, `ML_PREDICTION_LOG_URI`,
- *   `ML_LOOKBACK_SECONDS` (how much of the prediction log to compare), `ML_PUSHGATEWAY_URL`;
+ *   `ML_LOOKBACK_SECONDS` (how much of the prediction log to compare), `ML_PUSHGATEWAY_URL`, and `ML_FEATURES`
+ *   (comma-separated) when the endpoint names the features to compare;
  * - output: an HTTP PUT of the text exposition format to `ML_PUSHGATEWAY_URL` (which already ends in
  *   `/metrics/job/ml-drift/workload/<endpoint>`) with the gauges `ml_feature_drift_score{feature="…"}` and
  *   `ml_prediction_drift_score`, each 0..1 (e.g. PSI capped at 1); exit non-zero on failure.
@@ -38,6 +41,12 @@ export interface DriftDetectionProps {
   readonly timeout?: Duration;
   /** The non-root uid the image runs as. @default 65532 (distroless `nonroot`) */
   readonly runAsUser?: number;
+  /**
+   * An existing Secret in the monitoring namespace whose keys become the drift jobs' environment
+   * (`AWS_ACCESS_KEY_ID`, …), for a cluster without cloud workload identity (on-prem). The jobs then read every
+   * input with it, and no grant is made. @default - none: inputs are read through the drift identity's grants
+   */
+  readonly credentialsSecretName?: string;
 }
 
 /** The Pushgateway's port. */
@@ -98,6 +107,8 @@ export interface DriftJobProps {
   readonly workload: string;
   readonly referenceDatasetUri: string;
   readonly predictionLogUri: string;
+  /** Features to compare, passed as `ML_FEATURES`. @default - every feature (no `ML_FEATURES`) */
+  readonly features?: string[];
   readonly pushgatewayAddress: string;
   /** The Kubernetes service account the job runs as (with the cloud identity that may read the data). */
   readonly serviceAccountName: string;
@@ -120,6 +131,7 @@ export class DriftJob extends Construct {
       ML_PREDICTION_LOG_URI: props.predictionLogUri,
       ML_LOOKBACK_SECONDS: String((d.lookback ?? Duration.hours(24)).toSeconds()),
       ML_PUSHGATEWAY_URL: `http://${props.pushgatewayAddress}/metrics/job/${DRIFT_PUSH_JOB}/workload/${props.workload}`,
+      ...(props.features?.length ? { ML_FEATURES: props.features.join(',') } : {}),
     };
     this.cronJob = new CronJobV1(this, 'cron-job', {
       provider: props.target.provider,
@@ -150,6 +162,7 @@ export class DriftJob extends Construct {
                   name: 'drift',
                   image: d.image,
                   env: Object.entries(env).map(([name, value]) => ({ name, value })),
+                  ...(d.credentialsSecretName ? { envFrom: [{ secretRef: { name: d.credentialsSecretName } }] } : {}),
                   resources: resources(d.cpu ?? Cpu.cores(1), d.memory ?? Size.gibibytes(2)),
                   securityContext: hardenedContainer(),
                   volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],

@@ -52,7 +52,8 @@ function plainDescription(r: AlertRule): string {
 /**
  * The managed Google Cloud variant: one Cloud Monitoring alert policy per generated rule, each a PromQL
  * condition (`condition_prometheus_query_language`) over Google Managed Prometheus, with the same PromQL,
- * duration and labels as MonitoringStack's rules, routed to notification channels by severity.
+ * duration and labels as MonitoringStack's rules, routed to notification channels by severity. Metric
+ * validation is off, so the policies apply on a project where the watched series do not exist yet.
  *
  * Not created here: collection. Enable managed collection on the GKE cluster and add a PodMonitoring per
  * scrape target, named as its job (GMP sets `job` to the PodMonitoring's name), plus one for the DCGM
@@ -115,6 +116,12 @@ export class GmpMonitoring extends Construct {
               alertRule: r.alert,
               ruleGroup: g.name,
               labels: r.labels,
+              // The policies are created before the workloads first write their series, and Cloud Monitoring
+              // refuses a PromQL condition on a metric it has not seen. `disable_metric_validation` arrived in
+              // hashicorp/google 6.13.0 (CHANGELOG: "monitoring: added `disable_metric_validation` field to
+              // `google_monitoring_alert_policy`", #20544); the pinned @cdktf/provider-google 16.12.1 binds
+              // 6.50.0 (registry: monitoring_alert_policy#disable_metric_validation).
+              disableMetricValidation: true,
             },
           }],
         });

@@ -1,4 +1,4 @@
-import { ITerraformDependable } from 'cdktf';
+import { Annotations, ITerraformDependable } from 'cdktf';
 import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -15,13 +15,14 @@ import { DcgmExporter, DCGM_EXPORTER_PORT, nvidiaGpuNodes } from './dcgm-exporte
 import { DRIFT_JOB_LABELS, DriftDetectionProps, DriftJob, Pushgateway, PUSHGATEWAY_PORT } from './drift-job';
 import { GrafanaAdminSecret, GrafanaServer, GRAFANA_PORT } from './grafana';
 import { DEFAULT_MONITORING_IMAGES, MonitoringImages } from './images';
-import { DRIFT_ATTRIBUTES } from './metrics';
 import { MonitoringNetworkPolicies } from './network-policies';
 import { componentSelector } from './pod-security';
+import { DriftEndpoint, driftInputsOf, grantDriftReads, planDriftReads } from './private/drift-inputs';
 import { PrometheusServer, PROMETHEUS_PORT } from './prometheus';
 import { AlertReceiverKind, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
 import { AlertRuleGroup, alertRuleGroups, renderRuleFile } from './rules';
 import { prometheusConfig } from './scrape';
+import { Contracts } from '../contracts/contracts';
 import { AlertThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
 import { collectWorkloads, discoverMonitorables } from './workloads';
 
@@ -74,7 +75,8 @@ export interface MonitoringStackProps {
   /**
    * Skip verifying kubelet serving certificates when scraping cAdvisor (self-signed kubelet certificates on
    * some on-prem clusters). EKS and GKE kubelets present certificates signed by the cluster CA.
-   * @default false
+   * @default - from the target: verified where kubelets are signed by the cluster CA (EKS, GKE), skipped for
+   *   self-signed kubelets (kubeadm's default, on-prem and edge targets)
    */
   readonly kubeletInsecureSkipVerify?: boolean;
   /** Run the DCGM exporter on the GPU nodes. @default true where the target has NVIDIA GPU nodes */
@@ -211,15 +213,21 @@ export class MonitoringStack extends Construct {
         const d = drift[key];
         if (d !== undefined) v.check(d instanceof Duration && d.toSeconds() > 0, `driftDetection.${key}`, d, 'must be a Duration longer than 0');
       }
+      checkResourceName(v, 'driftDetection.credentialsSecretName', drift.credentialsSecretName, 253);
     }
+    const endpoints = workloads.filter((w) => w.kind === MonitoredKind.INFERENCE_ENDPOINT);
+    const driftEndpoints: DriftEndpoint[] = drift ? endpoints.flatMap((w) => {
+      const inputs = driftInputsOf(w);
+      return inputs ? [{ name: w.name, inputs }] : [];
+    }) : [];
+    const driftReads = drift ? planDriftReads(v, target, drift.credentialsSecretName, driftEndpoints) : [];
     v.throwIfAny();
+    this.reportEndpointsWithoutDrift(endpoints, drift !== undefined);
     const retentionSize = props.retentionSize ?? Size.mebibytes(Math.floor(storage.toMebibytes() * 0.85));
 
     // ---- model: workloads → rules, scrape configs, dashboards ----
     this.workloads = workloads;
     this.thresholds = thresholds;
-    const driftEndpoints = drift ? workloads.filter((w) => w.kind === MonitoredKind.INFERENCE_ENDPOINT
-      && w.attributes?.[DRIFT_ATTRIBUTES.referenceDatasetUri] && w.attributes?.[DRIFT_ATTRIBUTES.predictionLogUri]) : [];
     const staleAfter = drift?.staleAfter ?? Duration.hours(3);
     this.ruleGroups = alertRuleGroups(workloads, thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) });
     const images = { ...DEFAULT_MONITORING_IMAGES, ...(props.images ?? {}) };
@@ -261,6 +269,7 @@ export class MonitoringStack extends Construct {
       dcgmNamespace: this.dcgmExporter?.namespace,
       pushgateway: this.pushgateway?.address,
       kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify,
+      kubeletServingCertificates: target.kubeletServingCertificates,
     });
     const routing = props.alerting;
     const alertmanagerYml = alertmanagerConfig(routing, alertmanagerSecretPath);
@@ -287,14 +296,17 @@ export class MonitoringStack extends Construct {
 
     if (drift && driftEndpoints.length > 0) {
       this.driftIdentity = new WorkloadIdentity(this, 'drift-identity', { target: here, serviceAccountName: 'ml-drift', cloudName: 'ml-drift' });
-      for (const w of driftEndpoints) {
-        this.driftJobs[w.name] = new DriftJob(this, `drift-${w.name}`, {
-          target: here, dependsOn, detection: drift, workload: w.name,
-          referenceDatasetUri: w.attributes![DRIFT_ATTRIBUTES.referenceDatasetUri],
-          predictionLogUri: w.attributes![DRIFT_ATTRIBUTES.predictionLogUri],
+      for (const { name, inputs } of driftEndpoints) {
+        this.driftJobs[name] = new DriftJob(this, `drift-${name}`, {
+          target: here, dependsOn, detection: drift, workload: name,
+          referenceDatasetUri: inputs.referenceDataset.uri,
+          predictionLogUri: inputs.predictionLog.uri,
+          features: inputs.features,
           pushgatewayAddress: this.pushgateway!.address, serviceAccountName: 'ml-drift',
         });
+        for (const data of [inputs.referenceDataset, inputs.predictionLog]) Wiring.connect(this, data.store, 'drift inputs');
       }
+      grantDriftReads(this, this.driftIdentity, driftReads);
     }
 
     // ---- network isolation ----
@@ -316,10 +328,38 @@ export class MonitoringStack extends Construct {
     }
     if (this.dcgmExporter) {
       np.allow({
-        name: 'dcgm-exporter-allow-prometheus', namespace: this.dcgmExporter.namespace, podSelector: componentSelector('dcgm-exporter'),
+        name: 'dcgm-exporter-allow-prometheus', namespace: this.dcgmExporter.namespace, podSelector: this.dcgmExporter.podSelector,
         port: DCGM_EXPORTER_PORT, fromPodsInNamespace: { namespace: ns, podSelector: componentSelector('prometheus') },
       });
     }
-    for (const w of workloads) for (const s of w.scrape ?? []) np.allowScrape(s);
+    for (const w of workloads) {
+      for (const s of w.scrape ?? []) {
+        np.allowScrape(s);
+        if (!s.workload) continue;
+        Contracts.network(this, {
+          producer: `${w.kind} ${w.name}`, what: `metrics of scrape job ${s.jobName}`, client: this.prometheus.statefulSet, server: s.workload, port: s.portName,
+          fix: `admit Prometheus (namespace ${ns}) to the ${s.portName} port in the workload's NetworkPolicy, or keep the pods' labels as the scrape target declares them`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Says which watched endpoints get no drift job: with drift detection on, those that declare no drift
+   * inputs (a warning: their drift alerts wait for metrics nothing pushes); with it off, those that declare
+   * inputs that nothing reads.
+   */
+  private reportEndpointsWithoutDrift(endpoints: readonly MonitoredWorkload[], driftDetection: boolean): void {
+    const missing = endpoints.filter((w) => (driftInputsOf(w) === undefined) === driftDetection).map((w) => w.name);
+    if (missing.length === 0) return;
+    if (driftDetection) {
+      Annotations.of(this).addWarning(`${this.node.path}: no drift job for ${missing.join(', ')}: ` +
+        'the endpoint declares no reference dataset and prediction log; set its drift prop ' +
+        '(drift: { referenceDataset: DriftData.fromStore(...), predictionLog: DriftData.fromUri(...) }), or publish ' +
+        'ml_feature_drift_score from the server itself');
+    } else {
+      Annotations.of(this).addInfo(`${this.node.path}: ${missing.join(', ')} declare drift inputs, but driftDetection is not set: ` +
+        'no drift job runs; set driftDetection: { image } to run one per endpoint');
+    }
   }
 }

@@ -1,5 +1,7 @@
+import { KubeletServingCertificates } from '../core/kubernetes-target';
 import { MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { Duration } from '../core/units';
+import { GPU_OPERATOR_DCGM_EXPORTER_APP } from './dcgm-exporter';
 import { CONTRACT_LABELS } from './metrics';
 
 /** Job names the MonitoringStack uses itself; workloads may not take them. */
@@ -50,12 +52,33 @@ export interface PrometheusConfigOptions {
   readonly workloads: readonly MonitoredWorkload[];
   /** `host:port` of Alertmanager. */
   readonly alertmanager: string;
-  /** Scrape the DCGM exporter pods in this namespace. @default - no GPU scraping */
+  /** Scrape the DCGM exporter pods (this library's or the GPU Operator's) in this namespace. @default - no GPU scraping */
   readonly dcgmNamespace?: string;
   /** `host:port` of the Pushgateway. @default - none */
   readonly pushgateway?: string;
-  /** Skip verifying kubelet serving certificates (self-signed on some on-prem clusters). @default false */
+  /**
+   * How the monitored cluster's kubelets sign their serving certificates (the target's
+   * `kubeletServingCertificates`): self-signed ones cannot be verified, so the cAdvisor scrape skips verification.
+   * @default KubeletServingCertificates.CLUSTER_CA_SIGNED (verified)
+   */
+  readonly kubeletServingCertificates?: KubeletServingCertificates;
+  /** Skip verifying kubelet serving certificates, whatever `kubeletServingCertificates` says. @default - from kubeletServingCertificates */
   readonly kubeletInsecureSkipVerify?: boolean;
+}
+
+/**
+ * Whether the cAdvisor scrape skips verifying kubelet certificates. It always goes to the kubelet itself
+ * (`:10250/metrics/cadvisor`, RBAC `nodes/metrics`), never through the API server proxy
+ * (`/api/v1/nodes/<node>/proxy/metrics/cadvisor`): that verifies only the API server, whose own hop to a
+ * kubeadm kubelet is unverified too ("By default, the API server does not verify the kubelet's serving
+ * certificate", kubernetes.io, control-plane-node-communication), and it needs `get nodes/proxy`, which "is not a
+ * read-only permission, and authorizes executing commands in any container running on the node"
+ * (kubernetes.io, kubelet-authn-authz#get-nodes-proxy-warning; CIS Kubernetes 5.1.10). Skipping verification
+ * of self-signed kubelet certificates is Prometheus' own advice for them (documentation/examples/
+ * prometheus-kubernetes.yml: "If your node certificates are self-signed … disable certificate verification").
+ */
+function kubeletSkipVerify(o: PrometheusConfigOptions): boolean {
+  return o.kubeletInsecureSkipVerify ?? o.kubeletServingCertificates === KubeletServingCertificates.SELF_SIGNED;
 }
 
 /**
@@ -73,7 +96,7 @@ export function prometheusConfig(o: PrometheusConfigOptions): string {
       metrics_path: '/metrics/cadvisor',
       kubernetes_sd_configs: [{ role: 'node' }],
       authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
-      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: o.kubeletInsecureSkipVerify ?? false },
+      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: kubeletSkipVerify(o) },
       relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }],
       // Only the series the rules and dashboards use: cAdvisor is the largest source of cardinality.
       metric_relabel_configs: [{
@@ -90,7 +113,14 @@ export function prometheusConfig(o: PrometheusConfigOptions): string {
       honor_labels: true,
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [o.dcgmNamespace] } }],
       relabel_configs: [
-        { source_labels: [podLabelMeta('app.kubernetes.io/name')], regex: 'dcgm-exporter', action: 'keep' },
+        // This library's exporter (app.kubernetes.io/name=dcgm-exporter) or the NVIDIA GPU Operator's
+        // (app=nvidia-dcgm-exporter, port "metrics": NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml).
+        {
+          source_labels: [podLabelMeta('app.kubernetes.io/name'), podLabelMeta('app')],
+          separator: ';',
+          regex: `dcgm-exporter;.*|.*;${GPU_OPERATOR_DCGM_EXPORTER_APP}`,
+          action: 'keep',
+        },
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
         { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
       ],

@@ -1,6 +1,8 @@
 import { reviewTerraformJson } from '../governance/review';
 import { readSynthesizedFolder } from '../governance/synth-folder';
 import { ReviewOptions } from '../governance/engine';
+import { evaluateContracts } from '../contracts/evaluate';
+import { stackDependencies } from '../governance/synth-folder';
 
 /** Groups resource types for the summary: `aws_eks_node_group` -> `aws eks`, `kubernetes_deployment_v1` -> `kubernetes deployment`. */
 function family(type: string): string {
@@ -16,7 +18,8 @@ export function platformReport(outdir: string, options: ReviewOptions = { packs:
   const lines: string[] = [];
   let total = 0;
   const totals = { error: 0, warning: 0, info: 0, suppressed: 0 };
-  for (const stack of readSynthesizedFolder(outdir).sort((a, b) => a.name.localeCompare(b.name))) {
+  const stacks = readSynthesizedFolder(outdir);
+  for (const stack of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) {
     const json = stack.json as { resource?: Record<string, Record<string, unknown>> };
     const counts = new Map<string, number>();
     let n = 0;
@@ -35,5 +38,9 @@ export function platformReport(outdir: string, options: ReviewOptions = { packs:
   }
   lines.push(`${'total'.padEnd(28)} ${String(total).padStart(5)} resources  governance: ${totals.error} error(s), ` +
     `${totals.warning} warning(s), ${totals.info} info, ${totals.suppressed} suppressed`);
+  const contracts = evaluateContracts(stacks, { dependencies: stackDependencies(outdir) });
+  const bad = (severity: string) => contracts.findings.filter((f) => f.severity === severity).length;
+  lines.push(`${'contracts'.padEnd(28)} ${String(contracts.evaluated).padStart(5)} wires      checked: ${bad('error')} broken, ${bad('warning')} unverifiable, ` +
+    `${contracts.suppressed.length} suppressed`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { IModelSource } from '../core/model-source';
+import { IModelSource, ModelAccess, ModelConsumer } from '../core/model-source';
 import { checkReleasedVersions, isReleased, ReleasedModelVersions } from './model-versions';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
@@ -39,6 +40,29 @@ export interface MlflowAdminSecretRef {
   readonly flaskSecretKeyKey?: string;
 }
 
+/**
+ * How clients outside the cluster (edge sites) reach MLflow: through an Ingress (or Gateway) you run, which
+ * terminates TLS. The registry only admits the ingress controller's pods to the server; it does not create
+ * the Ingress.
+ */
+export interface MlflowExternalAccess {
+  /** The external URL, `https://…` (credentials cross the network: plain HTTP is refused). */
+  readonly url: string;
+  /** Namespaces of the ingress controller pods that forward to MLflow, admitted by a NetworkPolicy. */
+  readonly fromNamespaces: string[];
+}
+
+/** One permission the server applies at start for a model consumer (see {@link MlflowModelRegistry.modelGrants}). */
+export interface MlflowModelGrant {
+  /** The consumer's MLflow user. */
+  readonly username: string;
+  /** The registered model. */
+  readonly model: string;
+  /** The versions the consumer reads: READ on the experiments holding their artifacts is granted too. */
+  readonly versions: string[];
+  readonly permission: MlflowPermission;
+}
+
 /** Props for {@link MlflowModelRegistry}. */
 export interface MlflowModelRegistryProps {
   /** The cluster and namespace it runs in. */
@@ -74,9 +98,23 @@ export interface MlflowModelRegistryProps {
    * only use these. @default - none released
    */
   readonly releasedVersions?: ReleasedModelVersions;
+  /**
+   * An existing secret in the registry's namespace holding the passwords of model consumers' MLflow users: one
+   * key per user name (`serving.churn-serving`, `edge.defects`), the same password as the consumer's own
+   * secret. At every start the server creates or updates those users and applies their grants
+   * ({@link MlflowModelRegistry.modelGrants}); a user without a key is logged and gets no access.
+   * @default '<name>-users'
+   */
+  readonly usersSecretName?: string;
+  /** Clients outside the cluster (edge sites) and how they get in. @default - in-cluster clients only */
+  readonly externalAccess?: MlflowExternalAccess;
 }
 
 const PORT = 5000;
+/** Where the users secret is mounted; the launcher reads one file per user. */
+const USERS_DIR = '/etc/mlflow/users';
+/** MLflow user names are keys of the users secret. */
+const USERNAME = /^[A-Za-z0-9]([-._A-Za-z0-9]{0,251}[A-Za-z0-9])?$/;
 /** Where an in-cluster database's nightly dumps go in the artifact store (outside the artifact root). */
 const BACKUP_PREFIX = 'mlflow-db-backups/';
 const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127}@sha256:[0-9a-f]{64})$/;
@@ -108,8 +146,13 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
   public readonly networkPolicy: NetworkPolicyV1;
   /** NetworkPolicies added by grants, by namespace. */
   public readonly grantPolicies: Record<string, NetworkPolicyV1> = {};
+  /** The URL clients outside the cluster use, when {@link MlflowModelRegistryProps.externalAccess} is set. */
+  public readonly externalUrl?: string;
+  /** The secret the server reads consumers' passwords from. */
+  public readonly usersSecretName: string;
   private readonly podLabels: Record<string, string>;
   private readonly artifactPrefix: string;
+  private readonly grants = new Map<string, { username: string; model: string; versions: Set<string>; permission: MlflowPermission }>();
 
   constructor(scope: Construct, id: string, props: MlflowModelRegistryProps) {
     super(scope, id);
@@ -123,6 +166,8 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     this.target = target;
     this.artifactStore = props.artifactStore;
     this.artifactPrefix = props.artifactPrefix ?? 'mlflow-artifacts/';
+    this.usersSecretName = props.usersSecretName ?? `${name}-users`;
+    this.externalUrl = props.externalAccess?.url;
     this.podLabels = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': name };
     const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     const common = { provider: target.provider, dependsOn: target.dependables };
@@ -199,6 +244,9 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
                 fromSecret('MLFLOW_ADMIN_USERNAME', admin.usernameKey ?? 'username'),
                 fromSecret('MLFLOW_ADMIN_PASSWORD', admin.passwordKey ?? 'password'),
                 fromSecret('MLFLOW_FLASK_SERVER_SECRET_KEY', admin.flaskSecretKeyKey ?? 'flask-secret-key'),
+                // Consumers bind after the registry is declared: the grants are read at synth.
+                { name: 'MLFLOW_MODEL_GRANTS', value: Lazy.stringValue({ produce: () => JSON.stringify(this.modelGrants) }) },
+                { name: 'MLFLOW_USERS_DIR', value: USERS_DIR },
               ],
               // Database migrations run on first start; give them up to 10 minutes.
               startupProbe: { ...health, periodSeconds: 10, failureThreshold: 60 },
@@ -211,12 +259,18 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
                 limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory },
               },
               securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMount: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'run', mountPath: '/run/mlflow' }],
+              volumeMount: [
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'run', mountPath: '/run/mlflow' },
+                { name: 'users', mountPath: USERS_DIR, readOnly: true },
+              ],
             }],
             volume: [
               { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
               // Credentials the launcher renders: in memory only.
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+              // Optional: without consumers nothing needs it, and a missing user is logged, not fatal.
+              { name: 'users', secret: { secretName: this.usersSecretName, optional: true, defaultMode: '0440' } },
             ],
           },
         },
@@ -242,6 +296,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
         ingress: [{ from: [{ podSelector: {} }], ports: [{ port: String(PORT), protocol: 'TCP' }] }],
       },
     });
+    for (const ns of props.externalAccess?.fromNamespaces ?? []) this.admitNamespaceByName(ns);
   }
 
   /** Registry name for messages. */
@@ -282,17 +337,88 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     this.admitNamespace(workload);
   }
 
+  /**
+   * Gives a model consumer access to one version: the namespace of a consumer on the registry's cluster is
+   * admitted by a NetworkPolicy and gets the in-cluster URL; any other consumer (an edge site, a workload on
+   * another cluster) gets the external URL and comes through {@link MlflowModelRegistryProps.externalAccess}. The
+   * consumer's MLflow user gets READ on the registered model and on the experiments holding the versions'
+   * artifacts (applied by the server at start, {@link modelGrants}), and the consumer receives
+   * `MLFLOW_TRACKING_URI` (in-cluster URL or external URL), `MLFLOW_TRACKING_USERNAME` and
+   * `MLFLOW_TRACKING_PASSWORD` (a secretKeyRef to the consumer's own secret).
+   */
+  public bindModelConsumer(consumer: ModelConsumer, model: string, version: string): ModelAccess {
+    const v = new Validator(consumer.construct);
+    const user = consumer.registryUser;
+    if (v.check(!!user && typeof user.username === 'string' && !!user.passwordSecret, `${consumer.prop}.registryUser`, user,
+      `is required to read ${this.registryName}: MLflow runs with basic auth and no default permission; name the user and the secret key ` +
+      'holding its password, e.g. { username: "serving.churn", passwordSecret: { name: "churn-mlflow", key: "password" } }')) {
+      if (!Token.isUnresolved(user!.username)) {
+        v.check(USERNAME.test(user!.username), `${consumer.prop}.registryUser.username`, user!.username,
+          `must be letters, digits, "-", "_" and "." (it is a key of secret ${this.usersSecretName}), e.g. "serving.churn"`);
+      }
+    }
+    const local = consumer.identity !== undefined && consumer.identity.target.clusterName === this.target.clusterName;
+    v.check(local || this.externalUrl !== undefined, consumer.prop, this.registryName,
+      `is read over the network by ${consumer.construct.node.path}, which runs outside cluster ${this.target.clusterName}, but the registry has no ` +
+      'externalAccess; set externalAccess: { url: "https://mlflow.example.com", fromNamespaces: ["ingress-nginx"] } on the registry and publish it through that Ingress');
+    v.throwIfAny();
+    if (local) this.admitNamespace(consumer.identity!);
+    this.grantModelPermission(user!.username, model, [version], MlflowPermission.READ);
+    return {
+      env: [
+        { name: 'MLFLOW_TRACKING_URI', value: local ? this.trackingUri : this.externalUrl! },
+        { name: 'MLFLOW_TRACKING_USERNAME', value: user!.username },
+        { name: 'MLFLOW_TRACKING_PASSWORD', valueFrom: { secretKeyRef: { name: user!.passwordSecret.name, key: user!.passwordSecret.key } } },
+      ],
+      granted: true,
+    };
+  }
+
+  /**
+   * Lets an MLflow user (password under its name in {@link usersSecretName}) use a registered model: the server
+   * creates or updates the user and sets the permission at every start. Reading versions also needs READ on
+   * the experiments holding their artifacts (artifacts are proxied by experiment), which the server grants
+   * for the listed versions that exist.
+   */
+  public grantModelPermission(username: string, model: string, versions: string[], permission: MlflowPermission = MlflowPermission.READ): void {
+    const v = new Validator(this);
+    v.matches('grantModelPermission.username', username, USERNAME, `must be letters, digits, "-", "_" and "." (a key of secret ${this.usersSecretName})`);
+    v.check(typeof model === 'string' && model.length > 0, 'grantModelPermission.model', model, 'is required: the registered model name');
+    v.check(Array.isArray(versions), 'grantModelPermission.versions', versions, 'must list version numbers, e.g. ["3"]');
+    v.check(Object.values(MlflowPermission).includes(permission), 'grantModelPermission.permission', permission, `must be one of ${Object.values(MlflowPermission).join(', ')}`);
+    v.throwIfAny();
+    const key = `${username}\u0000${model}`;
+    const grant = this.grants.get(key);
+    if (!grant) {
+      this.grants.set(key, { username, model, versions: new Set(versions), permission });
+      return;
+    }
+    versions.forEach((ver) => grant.versions.add(ver));
+    const rank = Object.values(MlflowPermission);
+    if (rank.indexOf(permission) > rank.indexOf(grant.permission)) grant.permission = permission;
+  }
+
+  /** The grants the server applies at start (its `MLFLOW_MODEL_GRANTS`), sorted by user and model. */
+  public get modelGrants(): MlflowModelGrant[] {
+    return [...this.grants.values()]
+      .map((g) => ({ username: g.username, model: g.model, versions: [...g.versions].sort((a, b) => Number(a) - Number(b)), permission: g.permission }))
+      .sort((a, b) => (a.username === b.username ? a.model.localeCompare(b.model) : a.username.localeCompare(b.username)));
+  }
+
   /** MLflow model-version tags, as `MlflowClient.set_model_version_tag(name, version, key, value)` takes them. */
   public lineageMetadata(lineage: ModelLineage): Record<string, string> {
     return lineage.toRecord();
   }
 
   private admitNamespace(workload: WorkloadIdentity): void {
-    const ns = workload.target.namespace;
     if (workload.target.clusterName !== this.target.clusterName) {
       throw new Error(`${this.node.path}: workload ${workload.node.path} runs on cluster ${workload.target.clusterName}, MLflow on ` +
         `${this.target.clusterName}; a NetworkPolicy cannot admit another cluster. Expose MLflow through an internal Ingress with TLS instead`);
     }
+    this.admitNamespaceByName(workload.target.namespace);
+  }
+
+  private admitNamespaceByName(ns: string): void {
     if (ns === this.target.namespace || this.grantPolicies[ns]) return;
     this.grantPolicies[ns] = new NetworkPolicyV1(this, `from-${ns}`, {
       provider: this.target.provider,
@@ -367,6 +493,15 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
         `is a Cloud Storage bucket, reached with GKE Workload Identity, but ${platform} is not GKE; use an S3 or S3-compatible store`);
     }
     checkReleasedVersions(v, 'releasedVersions', props.releasedVersions);
+    checkResourceName(v, 'usersSecretName', props.usersSecretName, 253);
+    if (props.externalAccess !== undefined) {
+      const ext = props.externalAccess;
+      v.matches('externalAccess.url', ext?.url, /^https:\/\/[^\s/]+(:\d+)?(\/\S*)?$/,
+        'must be an https:// URL: consumers send their MLflow credentials over it');
+      v.check(typeof ext?.url === 'string', 'externalAccess.url', ext?.url, 'is required: the https:// URL of the Ingress in front of MLflow');
+      v.nonEmpty('externalAccess.fromNamespaces', ext?.fromNamespaces, 'must name the ingress controller\'s namespace(s), e.g. ["ingress-nginx"]');
+      (ext?.fromNamespaces ?? []).forEach((ns, i) => checkResourceName(v, `externalAccess.fromNamespaces[${i}]`, ns, 63));
+    }
     v.throwIfAny();
   }
 }

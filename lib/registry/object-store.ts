@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { ContainerEnv } from '../core/model-source';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration } from '../core/units';
@@ -89,12 +90,8 @@ export class ObjectStoreLocation {
   ) {}
 }
 
-/** An environment variable for a container, as the kubernetes provider takes it (literal or from a secret key). */
-export interface ContainerEnv {
-  readonly name: string;
-  readonly value?: string;
-  readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
-}
+/** Re-exported from lib/core/model-source.ts, where the type now lives (one concept, one place). */
+export { ContainerEnv };
 
 /** Props for {@link ObjectStore}. */
 export interface ObjectStoreProps {

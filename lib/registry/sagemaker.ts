@@ -1,17 +1,17 @@
 import { Construct } from 'constructs';
-import { IModelSource } from '../core/model-source';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { checkReleasedVersions, isReleased, ReleasedModelVersions } from './model-versions';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
 import { SagemakerModelPackageGroupPolicy } from '@cdktf/provider-aws/lib/sagemaker-model-package-group-policy';
+import { IAwsGrantee, IAwsModelArtifactSource, ModelVersionRef } from '../core/aws-grantee';
 import { Validator } from '../core/errors';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration } from '../core/units';
-import { WorkloadIdentity } from '../core/workload-identity';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
 import { ModelLineage } from './lineage';
@@ -54,7 +54,7 @@ export const SAGEMAKER_MODEL_PREFIX = 'models/';
  * the listed accounts read-only. Publishers register versions with `CreateModelPackage`, passing the lineage
  * as `CustomerMetadataProperties` (`lineageMetadata()`).
  */
-export class SageMakerModelRegistry extends Construct implements IModelRegistry, IModelSource {
+export class SageMakerModelRegistry extends Construct implements IModelRegistry, IAwsModelArtifactSource {
   /** Versions released for deployment. */
   public readonly releasedVersions?: ReleasedModelVersions;
   public readonly kind = ModelRegistryKind.SAGEMAKER;
@@ -88,14 +88,17 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
     this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', {
       description: `SageMaker model registry ${props.groupName}: model artifacts`,
       alias: `sagemaker/${props.groupName}`,
-      extraStatements: principals.length ? [{
+    });
+    // Also on a key passed in: without it the listed accounts could fetch objects but never decrypt them.
+    if (principals.length) {
+      this.kmsKey.addToResourcePolicy({
         Sid: 'CrossAccountDecryptModelArtifacts',
         Effect: 'Allow',
         Principal: { AWS: principals },
         Action: ['kms:Decrypt', 'kms:DescribeKey'],
         Resource: '*',
-      }] : [],
-    });
+      });
+    }
     this.artifactBucket = new SecureS3Bucket(this, 'artifacts', {
       bucketName: props.artifactBucketName,
       kmsKey: this.kmsKey,
@@ -116,11 +119,10 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
         ]),
       });
       // SecureS3Bucket's policy holds only its TLS-only deny; the accounts also need to read artifacts.
-      const bucket = this.artifactBucket.bucket;
-      this.artifactBucket.policy.addOverride('policy', policyDocument([
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-        { Sid: 'CrossAccountReadModelArtifacts', Effect: 'Allow', Principal: { AWS: principals }, Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${bucket.arn}/${SAGEMAKER_MODEL_PREFIX}*` },
-      ]));
+      this.artifactBucket.addToResourcePolicy({
+        Sid: 'CrossAccountReadModelArtifacts', Effect: 'Allow', Principal: { AWS: principals }, Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: `${this.artifactBucket.bucket.arn}/${SAGEMAKER_MODEL_PREFIX}*`,
+      });
     }
   }
 
@@ -147,12 +149,17 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
     return this.group.arn;
   }
 
+  /** The KMS key that encrypts the artifacts (readers need kms:Decrypt on it). */
+  public get artifactKmsKeyArn(): string {
+    return this.kmsKey.key.arn;
+  }
+
   public get artifactUri(): string {
     return this.artifactBucket.uri(SAGEMAKER_MODEL_PREFIX);
   }
 
   /** Lets a workload register model versions in this group (approval stays a separate, human step) and upload artifacts. */
-  public grantPublish(workload: WorkloadIdentity): void {
+  public grantPublish(workload: IAwsGrantee): void {
     workload.addAwsPolicy(`publish-${this.node.id}`, [
       ...this.readStatements(),
       { Effect: 'Allow', Action: ['sagemaker:CreateModelPackage', 'sagemaker:AddTags'], Resource: this.packagesArn },
@@ -161,10 +168,32 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
   }
 
   /** Lets a workload read this group's model versions and download their artifacts. */
-  public grantRead(workload: WorkloadIdentity): void {
+  public grantRead(workload: IAwsGrantee): void {
     workload.addAwsPolicy(`read-${this.node.id}`, [
       ...this.readStatements(),
       ...this.artifactBucket.accessStatements(false, SAGEMAKER_MODEL_PREFIX),
+    ]);
+  }
+
+  /**
+   * Lets an AWS role (a SageMaker execution role, an IoT device role, a workload identity) download the
+   * artifacts of `versions` and decrypt them: `s3:ListBucket` limited to their prefixes, `s3:GetObject` and
+   * `s3:GetObjectVersion` on `models/<model>/<version>/*`, and `kms:Decrypt` on the registry key. Every
+   * artifact of the group when `versions` is omitted. No SageMaker API access: serving needs only the objects.
+   *
+   * The policy is created in the grantee's scope, so a consumer in another stack reads the bucket and key ARNs
+   * through remote state. Within the account the key policy delegates to IAM and the bucket policy denies only
+   * plain HTTP, so this policy is all the role needs; other accounts are admitted by `crossAccountReadAccountIds`.
+   */
+  public grantReadToRole(grantee: IAwsGrantee, versions?: ModelVersionRef[]): IamRolePolicy {
+    const prefixes = versions === undefined
+      ? [SAGEMAKER_MODEL_PREFIX]
+      : [...new Set(versions.map((v) => `${SAGEMAKER_MODEL_PREFIX}${v.model}/${v.version}/`))].sort();
+    const bucket = this.artifactBucket.bucket;
+    return grantee.addAwsPolicy(`read-artifacts-${this.node.id}`, [
+      { Sid: 'ListModelArtifacts', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket.arn, Condition: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } } },
+      { Sid: 'ReadModelArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: prefixes.map((p) => `${bucket.arn}/${p}*`) },
+      { Sid: 'DecryptModelArtifacts', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.kmsKey.key.arn },
     ]);
   }
 

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
@@ -5,6 +6,7 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Accelerator } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
+import { ModelAccess } from '../core/model-source';
 import { Cpu, Duration, Size } from '../core/units';
 import { ModelArtifact } from './model-source';
 
@@ -66,7 +68,14 @@ export interface VariantPodSettings {
   readonly runAsUser: number;
   readonly priorityClassName: string;
   readonly credentialsSecretName?: string;
+  /** What the model source says the server needs (MLflow tracking URI and credentials, credential files). @default - nothing */
+  readonly modelAccess?: ModelAccess;
   readonly featureStoreEndpoint?: string;
+  /**
+   * Labels producers require on the pods to admit them (RequiredPodLabels of the endpoint's identity, e.g. a
+   * feature store's client label), read at synth so grants made after the endpoint still land.
+   */
+  readonly requiredPodLabels: () => Record<string, string>;
   /** Whether this variant gets its own Service (Gateway API routing). */
   readonly ownService: boolean;
 }
@@ -116,6 +125,9 @@ export class KubernetesVariant extends Construct {
       ...p.env,
     };
     const probe = (path: string) => ({ httpGet: { path, port: 'http' } });
+    // The source's env (secrets by reference) joins the literal env; the variant's own `env` wins on a name clash.
+    const sourceEnv = (s.modelAccess?.env ?? []).filter((e) => !(e.name in env));
+    const sourceVolumes = s.modelAccess?.secretVolumes ?? [];
 
     this.deployment = new DeploymentV1(this, 'deployment', {
       ...common,
@@ -127,7 +139,8 @@ export class KubernetesVariant extends Construct {
         // Never drop below the serving capacity during a rollout; surge instead.
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
         template: {
-          metadata: { labels },
+          // The selector stays `podLabels`: granted labels join the template only.
+          metadata: { labels: Lazy.anyValue({ produce: () => ({ ...s.requiredPodLabels(), ...labels }) }) as unknown as Record<string, string> },
           spec: {
             serviceAccountName: s.serviceAccountName,
             priorityClassName: s.priorityClassName,
@@ -156,7 +169,7 @@ export class KubernetesVariant extends Construct {
                 { name: 'http', containerPort: s.servingPort, protocol: 'TCP' },
                 { name: 'metrics', containerPort: s.metricsPort, protocol: 'TCP' },
               ],
-              env: Object.entries(env).map(([name, value]) => ({ name, value })),
+              env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...sourceEnv],
               ...(s.credentialsSecretName ? { envFrom: [{ secretRef: { name: s.credentialsSecretName } }] } : {}),
               resources: {
                 requests: { cpu, memory, ...accelerators },
@@ -177,11 +190,13 @@ export class KubernetesVariant extends Construct {
               volumeMount: [
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'model-cache', mountPath: MODEL_DIR },
+                ...sourceVolumes.map((m) => ({ name: m.volumeName, mountPath: m.mountPath, readOnly: true })),
               ],
             }],
             volume: [
               { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
               { name: 'model-cache', emptyDir: { sizeLimit: s.modelCacheSize.toKubernetes() } },
+              ...sourceVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.secretName, defaultMode: '0440' } })),
             ],
           },
         },

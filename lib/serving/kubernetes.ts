@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
@@ -7,7 +7,8 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { Accelerator } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
-import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { DriftData, DriftInputs, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { RequiredPodLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration, Size } from '../core/units';
@@ -17,6 +18,9 @@ import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndp
 import { checkClients, checkRouting, ClientSelector, TrafficRouting, TrafficRoutingKind } from './kubernetes-routing';
 import { KubernetesVariant, KubernetesVariantProps, ResolvedVariant, SERVING_LABELS } from './kubernetes-variant';
 import { Wiring } from '../core/wiring';
+import { Contracts } from '../contracts/contracts';
+import { declareModelConsumer } from '../contracts/needs';
+import { bindModelSource, ModelAccess, ModelConsumer, ModelRegistryUser } from '../core/model-source';
 import { canGrantRead, checkModelArtifact, IReadableModelSource, s3ReadStatements } from './model-source';
 import { checkTraffic, replicasPerVariant, replicasToExpress, Traffic } from './traffic';
 
@@ -67,6 +71,20 @@ export interface KubernetesInferenceEndpointProps extends InferenceEndpointProps
    * identity (on-prem reading S3/GCS). @default - none
    */
   readonly credentialsSecretName?: string;
+  /**
+   * The user the model servers log in to an authenticating registry (MLflow, for `models:/` artifacts) as; the
+   * registry grants it READ on the served models and the servers get `MLFLOW_TRACKING_USERNAME` and
+   * `MLFLOW_TRACKING_PASSWORD` (by secret reference). The registry's users secret needs the same password under
+   * the user name. @default - user `<namespace>.<name>-serving`, password from key `password` of secret `<name>-mlflow`
+   */
+  readonly registryUser?: ModelRegistryUser;
+  /**
+   * The reference dataset and prediction log drift is measured between. A MonitoringStack with
+   * `driftDetection` that watches this endpoint runs its drift CronJob and grants the job read access to both.
+   * @default - none: no drift job runs (a watching MonitoringStack warns), drift alerts fire only on drift
+   *   metrics the server publishes itself
+   */
+  readonly drift?: DriftInputs;
 }
 
 const DEFAULT_REPLICAS = { min: 2, max: 4 };
@@ -118,7 +136,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       serviceAccountName: `${name}-serving`,
       cloudName: `inf-${name}`.slice(0, 24).replace(/-+$/, ''),
     });
-    this.grantModelAccess(resolved);
+    const modelAccess = this.grantModelAccess(resolved);
     props.featureStore?.grantRead(this.identity);
     Wiring.connect(this, props.featureStore, 'features');
 
@@ -137,7 +155,9 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
         runAsUser: props.runAsUser ?? 1000,
         priorityClassName: props.priorityClassName ?? PRIORITY_CLASSES.serving,
         credentialsSecretName: props.credentialsSecretName,
+        modelAccess: modelAccess[variant.props.name],
         featureStoreEndpoint: props.featureStore?.onlineEndpoint,
+        requiredPodLabels: () => RequiredPodLabels.of(this.identity),
         ownService: gateway,
       });
     }
@@ -182,6 +202,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
         },
       });
     }
+    this.declareNeeds(resolved);
   }
 
   /** In-cluster URL of the shared Service (replica-proportional routing); under Gateway API, clients call the Gateway. */
@@ -201,8 +222,10 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
         podLabels: v.podLabels,
         portName: 'metrics',
         path: this.props.metricsPath ?? '/metrics',
+        workload: v.deployment,
       })),
       slo: this.props.slo,
+      drift: this.props.drift,
       usesGpus: this.usesGpus,
       attributes: {
         routing: this.routing.kind,
@@ -241,8 +264,13 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     };
   }
 
-  /** Registries that can grant do; other artifacts are granted from the URI: S3 on EKS and GCS on GKE. */
-  private grantModelAccess(resolved: ResolvedVariant[]): void {
+  /**
+   * Each variant's source is asked for access (bindModelSource: an MLflow registry grants its user and returns
+   * its env); sources that leave grants to the consumer are granted by registries that can, else from the URI:
+   * S3 on EKS and GCS on GKE. Returns what each variant's containers need, by variant name.
+   */
+  private grantModelAccess(resolved: ResolvedVariant[]): Record<string, ModelAccess> {
+    const access: Record<string, ModelAccess> = {};
     const sources = new Set<IReadableModelSource>();
     const s3: string[] = [];
     const keys: string[] = [];
@@ -251,7 +279,10 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     // registry cannot grant it anything. Registries reached over the network (MLflow) still grant.
     const viaSecret = (uri: string) => this.target.identity.kind === WorkloadIdentityKind.NONE && !!this.props.credentialsSecretName
       && /^(s3|gs):\/\//.test(uri);
-    for (const { props: p } of resolved) {
+    for (const [i, { props: p }] of resolved.entries()) {
+      const bound = bindModelSource(this.modelConsumer(`variants[${i}].model`), p.model.uri, p.model.source, p.model.model, p.model.version);
+      access[p.name] = bound;
+      if (bound.granted) continue;
       if (canGrantRead(p.model.source) && !viaSecret(p.model.uri)) {
         sources.add(p.model.source);
         continue;
@@ -273,6 +304,65 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     [...gcs].sort().forEach((bucket, i) => {
       new StorageBucketIamMember(this, `model-bucket-read-${i}`, { bucket, role: 'roles/storage.objectViewer', member: this.identity.gcpMember! });
     });
+    return access;
+  }
+
+  /** The endpoint as a model consumer: its identity, credentials secret and registry user. */
+  private modelConsumer(prop: string): ModelConsumer {
+    const p = this.props;
+    return {
+      construct: this,
+      prop,
+      identity: this.identity,
+      credentialsSecret: p.credentialsSecretName,
+      registryUser: p.registryUser ?? {
+        username: `${p.target.namespace}.${this.identity.serviceAccountName}`,
+        passwordSecret: { name: `${p.name}-mlflow`, key: 'password' },
+      },
+    };
+  }
+
+  /**
+   * The wires this endpoint needs, as contracts checked at synth (lib/contracts): each variant reads its model
+   * artifact with the endpoint's cloud identity, reaches the feature server, and fits the team's GPU quota and
+   * its pool at max replicas plus the rollout surge (maxSurge 25%).
+   */
+  private declareNeeds(resolved: ResolvedVariant[]): void {
+    const reader = { awsRole: this.identity.awsRole, gcpServiceAccount: this.identity.gcpServiceAccount };
+    const server = this.props.featureStore?.onlineServer;
+    for (const r of resolved) {
+      const variant = this.variants[r.props.name];
+      declareModelConsumer(this, { workload: variant.deployment, container: 'model-server', clusterName: this.target.clusterName },
+        this.props.credentialsSecretName ? {} : reader, r.props.model);
+      if (server && this.props.featureStore) {
+        Contracts.network(this, {
+          producer: this.props.featureStore as unknown as IConstruct, what: 'online features', client: variant.deployment, server: server.workload, port: server.port,
+          fix: 'pass the store as featureStore (its grantRead admits the namespace and labels the pods), or label the pods with the store\'s clientLabels',
+        });
+      }
+      if (r.pool && r.acceleratorCount > 0) {
+        const surge = Math.ceil(r.maxReplicas * 0.25);
+        Contracts.capacity(this, {
+          producer: `cluster ${this.target.clusterName}`, what: `${r.acceleratorCount} × ${r.pool.accelerator.id} per replica of ${r.props.name}`,
+          fix: 'raise the team quota or the pool\'s maxNodes, or lower maxReplicas',
+          cluster: this.target.clusterName, namespace: this.target.namespace, resource: r.pool.accelerator.kubernetesResource,
+          maxDemand: (r.maxReplicas + surge) * r.acceleratorCount, minDemand: r.minReplicas * r.acceleratorCount, pool: r.pool.pool,
+        });
+      }
+    }
+  }
+
+  /** Drift inputs are DriftData of a scheme the drift job reads, and features are named. */
+  private static checkDrift(v: Validator, drift: DriftInputs | undefined): void {
+    if (drift === undefined) return;
+    for (const key of ['referenceDataset', 'predictionLog'] as const) {
+      const data = drift[key];
+      if (v.check(data instanceof DriftData, `drift.${key}`, data, 'must be DriftData.fromStore(datasetStore, prefix) or DriftData.fromUri("s3://…")')) {
+        v.check(data.hasKnownScheme, `drift.${key}`, data.uri, 'is not an s3:// or gs:// URI; drift jobs read object storage');
+      }
+    }
+    (drift.features ?? []).forEach((f, i) => v.matches(`drift.features[${i}]`, f, /^[A-Za-z_][A-Za-z0-9_.-]*$/,
+      'must be a feature name (letters, digits, "_", "." and "-"); it is passed comma-separated in ML_FEATURES'));
   }
 
   private static validate(self: Construct, props: KubernetesInferenceEndpointProps): ResolvedVariant[] {
@@ -288,6 +378,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     const trafficOk = checkTraffic(v, props.traffic, names);
     const routingOk = checkRouting(v, props.routing);
     checkClients(v, props.allowedClients);
+    KubernetesInferenceEndpoint.checkDrift(v, props.drift);
     checkResourceName(v, 'monitoringNamespace', props.monitoringNamespace, 63);
     v.integer('servingPort', props.servingPort, 1024, 65535, 'must be a port from 1024 to 65535 (the server runs as non-root)');
     v.integer('metricsPort', props.metricsPort, 1024, 65535, 'must be a port from 1024 to 65535 (the server runs as non-root)');

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { Validator } from '../core/errors';
 import { PolicyStatement } from '../core/iam';
 import { IModelSource } from '../core/model-source';
@@ -28,6 +28,11 @@ export interface IFeatureReader {
   grantRead(workload: WorkloadIdentity): void;
   /** The online store's address, passed to the model server as `FEATURE_STORE_ENDPOINT`. @default - none */
   readonly onlineEndpoint?: string;
+  /**
+   * The in-cluster pods clients call and their container port, where the store runs its own server (Feast):
+   * the endpoint declares a network contract to it. @default - none (managed stores are reached over the cloud API)
+   */
+  readonly onlineServer?: { readonly workload: TerraformResource; readonly port: number | string };
 }
 
 /** Where a model artifact comes from: a registry version or a plain URI. */

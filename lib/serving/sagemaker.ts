@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
@@ -11,6 +11,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
 import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import { AwsRoleGrantee, canGrantReadToRole, IAwsModelArtifactSource, ModelVersionRef } from '../core/aws-grantee';
 import { Validator } from '../core/errors';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
@@ -21,6 +22,7 @@ import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
 import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { Wiring } from '../core/wiring';
+import { declareModelArtifactRead } from '../contracts/needs';
 import { checkModelArtifact, ModelArtifact, parseS3Uri, s3ReadStatements } from './model-source';
 import { checkDeployment, SageMakerDeployment } from './sagemaker-deployment';
 import { checkTraffic, Traffic } from './traffic';
@@ -102,6 +104,11 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
   public readonly traffic: Traffic;
   public readonly executionRole: IamRole;
   public readonly executionPolicy: IamRolePolicy;
+  /**
+   * The execution role as a grantee: registries that serve the variants grant their artifacts to it here
+   * (`IAwsModelArtifactSource.grantReadToRole`), and the models wait for those grants.
+   */
+  public readonly executionGrants: AwsRoleGrantee;
   /** Per variant, by name. */
   public readonly models: Record<string, SagemakerModel> = {};
   public readonly endpointConfiguration: SagemakerEndpointConfiguration;
@@ -151,8 +158,17 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
       name: 'serve-model',
       policy: policyDocument(this.executionStatements(props, partition, region, account)),
     });
+    // A registry grants its own artifacts (bucket prefix and key), whatever stack it lives in; the URI of a
+    // registry version names a bucket that is usually a token, so nothing can be derived from it here.
+    this.executionGrants = new AwsRoleGrantee(this, 'execution-grants', this.executionRole);
+    const modelAccess: ITerraformDependable[] = [this.executionPolicy];
+    for (const [source, versions] of registryVersions(props.variants)) {
+      modelAccess.push(source.grantReadToRole(this.executionGrants, versions));
+    }
 
     for (const v of props.variants) {
+      // The need, independent of how it is granted: the execution role reads this artifact (and its key).
+      declareModelArtifactRead(this, { awsRole: this.executionRole }, v.model);
       this.models[v.name] = new SagemakerModel(this, `model-${v.name}`, {
         executionRoleArn: this.executionRole.arn,
         enableNetworkIsolation: true,
@@ -164,7 +180,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
         vpcConfig: { subnets: props.subnetIds, securityGroupIds: props.securityGroupIds },
         // Models are replaced on every change; the new one must exist before the config that names it.
         lifecycle: { createBeforeDestroy: true },
-        dependsOn: [this.executionPolicy],
+        dependsOn: modelAccess,
       });
     }
 
@@ -300,10 +316,14 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     return { errorRate, latency };
   }
 
-  /** Read the model artifacts and pull the images (nothing else), manage VPC ENIs, write logs and captures. */
+  /**
+   * Read the artifacts given by URI and pull the images (nothing else), manage VPC ENIs, write logs and
+   * captures. Registry versions are granted by their registry (`executionGrants`).
+   */
   private executionStatements(props: SageMakerInferenceEndpointProps, partition: string, region: string, account: string): PolicyStatement[] {
-    const uris = props.variants.map((v) => v.model.uri);
-    const keys = props.variants.flatMap((v) => (v.model.kmsKeyArn ? [v.model.kmsKeyArn] : []));
+    const byUri = props.variants.filter((v) => !canGrantReadToRole(v.model.source));
+    const uris = byUri.map((v) => v.model.uri);
+    const keys = byUri.flatMap((v) => (v.model.kmsKeyArn ? [v.model.kmsKeyArn] : []));
     const repositories = [...new Set(props.variants.map((v) => {
       const m = ECR_IMAGE.exec(v.image)!;
       return `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
@@ -366,6 +386,11 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
         const uri = p.model.uri;
         v.check(Token.isUnresolved(uri) || parseS3Uri(uri) !== undefined, `${prop}.model`, uri,
           'is not an S3 URI; SageMaker loads model_data_url from S3, so publish the artifact to s3://bucket/prefix');
+        // The execution role's s3:GetObject comes from the registry's grant or from the URI; a token URI from a
+        // source that cannot grant would leave the role without access and CreateModel failing at apply.
+        v.check(!Token.isUnresolved(uri) || canGrantReadToRole(p.model.source), `${prop}.model`, uri,
+          `is only known at apply time, so no s3:GetObject grant can be derived from it; serve it with ModelArtifact.fromRegistry ` +
+          'from a registry that grants read itself (SageMakerModelRegistry), or pass a literal s3://bucket/prefix to ModelArtifact.fromUri with its kmsKeyArn');
       }
       if (checkImageDigest(v, `${prop}.image`, p.image) && typeof p.image === 'string' && !Token.isUnresolved(p.image)) {
         v.check(ECR_IMAGE.test(p.image), `${prop}.image`, p.image,
@@ -382,4 +407,15 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     });
     v.throwIfAny();
   }
+}
+
+/** The versions each registry that grants read itself serves, in variant order. */
+function registryVersions(variants: SageMakerVariantProps[]): Map<IAwsModelArtifactSource, ModelVersionRef[]> {
+  const bySource = new Map<IAwsModelArtifactSource, ModelVersionRef[]>();
+  for (const v of variants) {
+    const source = v.model.source;
+    if (!canGrantReadToRole(source)) continue;
+    bySource.set(source, [...(bySource.get(source) ?? []), { model: v.model.model!, version: v.model.version! }]);
+  }
+  return bySource;
 }

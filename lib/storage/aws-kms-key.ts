@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -23,21 +24,33 @@ export interface AwsKmsKeyProps {
 export class AwsKmsKey extends Construct {
   public readonly key: KmsKey;
   public readonly alias: KmsAlias;
+  private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: AwsKmsKeyProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, 'partition').partition;
     const account = new DataAwsCallerIdentity(this, 'caller').accountId;
+    // The root statement delegates to IAM: a role of this account may use the key when its IAM policy allows
+    // (AWS KMS Developer Guide, "Default key policy"). Grants therefore need no key policy change in-account.
+    this.statements = [
+      { Sid: 'AccountIamAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      ...(props.extraStatements ?? []),
+    ];
     this.key = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument([
-        { Sid: 'AccountIamAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-        ...(props.extraStatements ?? []),
-      ]),
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
     this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+  }
+
+  /**
+   * Adds a statement to the key policy (rendered at synth), e.g. another account that may decrypt. Principals
+   * of this account need none: the policy delegates to their IAM policies.
+   */
+  public addToResourcePolicy(statement: PolicyStatement): void {
+    this.statements.push(statement);
   }
 
   /** IAM statements that let a principal encrypt and decrypt with this key. */

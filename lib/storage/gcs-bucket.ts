@@ -3,6 +3,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Validator } from '../core/errors';
+import { uniqueIamMember } from '../core/private/bindings';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { DataAccessAuditLogs } from './gcp-audit-logs';
@@ -87,13 +88,19 @@ export class SecureGcsBucket extends Construct {
     this.bind(workload, 'roles/storage.objectUser');
   }
 
-  /** Binds `role` on this bucket only to the workload's Google service account. */
+  /**
+   * Binds `role` on this bucket only to the workload's Google service account. A binding the stack already
+   * makes (same bucket, role and member) is returned instead of a second copy, whose destroy would revoke both.
+   */
   public bind(workload: WorkloadIdentity, role: string): StorageBucketIamMember {
     const member = workload.gcpMember;
     if (!member) {
       throw new Error(`${this.node.path}: workload ${workload.node.path} has no Google identity (its cluster is not GKE); ` +
         'run it on a GKE cluster with Workload Identity, or give it credentials through an existing Kubernetes secret');
     }
-    return new StorageBucketIamMember(this, `grant-${this.grants++}`, { bucket: this.bucket.name, role, member });
+    // The counter advances on every call, so the ids (Terraform addresses) of later grants never shift.
+    const id = `grant-${this.grants++}`;
+    return uniqueIamMember(this, 'google_storage_bucket_iam_member', { bucket: this.bucket.name, role, member },
+      () => new StorageBucketIamMember(this, id, { bucket: this.bucket.name, role, member }));
   }
 }

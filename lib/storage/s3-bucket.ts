@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -11,7 +12,7 @@ import { Validator } from '../core/errors';
 import { suppress } from '../governance/suppressions';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { Duration } from '../core/units';
-import { WorkloadIdentity } from '../core/workload-identity';
+import { IAwsGrantee } from '../core/aws-grantee';
 import { AwsKmsKey } from './aws-kms-key';
 
 /** Props for {@link SecureS3Bucket}. */
@@ -52,6 +53,7 @@ export class SecureS3Bucket extends Construct {
   /** The access-log bucket, when this construct created it. */
   public readonly accessLogBucket?: S3Bucket;
   public readonly bucketName: string;
+  private readonly policyStatements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: SecureS3BucketProps) {
     super(scope, id);
@@ -75,9 +77,10 @@ export class SecureS3Bucket extends Construct {
     });
     this.publicAccessBlock = blockPublicAccess(this, 'public-access-block', this.bucket);
     new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    this.policyStatements = [denyInsecureTransport(this.bucket)];
     this.policy = new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
-      policy: policyDocument([denyInsecureTransport(this.bucket)]),
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
       dependsOn: [this.publicAccessBlock],
     });
 
@@ -139,6 +142,15 @@ export class SecureS3Bucket extends Construct {
     return `s3://${this.bucket.bucket}/${prefix}`;
   }
 
+  /**
+   * Adds a statement to the bucket policy (rendered at synth), e.g. another account that may read a prefix.
+   * The policy's only Deny is plain HTTP; principals of this account need no statement here (their IAM policy
+   * suffices within one account).
+   */
+  public addToResourcePolicy(statement: PolicyStatement): void {
+    this.policyStatements.push(statement);
+  }
+
   /** IAM statements for reading (and optionally writing) this bucket, limited to `prefix` when given. */
   public accessStatements(write: boolean, prefix = ''): PolicyStatement[] {
     const objects = `${this.bucket.arn}/${prefix}*`;
@@ -154,14 +166,14 @@ export class SecureS3Bucket extends Construct {
     ];
   }
 
-  /** Lets a workload read objects (and decrypt them). */
-  public grantRead(workload: WorkloadIdentity, prefix = ''): void {
-    workload.addAwsPolicy(`read-${this.node.id}`, this.accessStatements(false, prefix));
+  /** Lets a workload (or any AWS role, through `AwsRoleGrantee`) read objects and decrypt them. */
+  public grantRead(grantee: IAwsGrantee, prefix = ''): void {
+    grantee.addAwsPolicy(`read-${this.node.id}`, this.accessStatements(false, prefix));
   }
 
   /** Lets a workload read and write objects. Deleting writes a delete marker; versions stay recoverable. */
-  public grantReadWrite(workload: WorkloadIdentity, prefix = ''): void {
-    workload.addAwsPolicy(`write-${this.node.id}`, this.accessStatements(true, prefix));
+  public grantReadWrite(grantee: IAwsGrantee, prefix = ''): void {
+    grantee.addAwsPolicy(`write-${this.node.id}`, this.accessStatements(true, prefix));
   }
 }
 

@@ -7,7 +7,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksAddon, EksAddonConfig } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -27,6 +27,7 @@ import { EksNodePool } from './eks-node-pool';
 import { policyDocument } from '../core/iam';
 import { NeuronDevicePlugin } from './neuron-device-plugin';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { checkVpcCni, vpcCniAddonSettings } from './private/vpc-cni';
 import { acceleratorNodes, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
@@ -84,6 +85,20 @@ export interface EksTrainingClusterProps extends TrainingClusterProps {
   readonly logRetention?: Duration;
   /** Refuse `terraform destroy` of the cluster (EKS deletion protection). @default true */
   readonly deletionProtection?: boolean;
+  /**
+   * Enforce Kubernetes NetworkPolicies with the VPC CNI (its EKS-run policy controller and the network policy
+   * agent in aws-node). Without it every NetworkPolicy on the cluster, including the ones this library
+   * writes, is accepted and ignored. Set false only where another engine (Calico, Cilium) enforces them.
+   * Needs Kubernetes 1.25 or later and vpc-cni v1.14.0-eksbuild.3 or later.
+   * @default true
+   */
+  readonly networkPolicyEnforcement?: boolean;
+  /**
+   * The vpc-cni add-on version, e.g. `v1.19.2-eksbuild.1` (`aws eks describe-addon-versions --addon-name vpc-cni`).
+   * With network policy enforcement on it must be v1.14.0-eksbuild.3 or later.
+   * @default - the version EKS installs by default for kubernetesVersion; the apply stops if that is older than v1.14
+   */
+  readonly vpcCniVersion?: string;
 }
 
 /** CloudWatch Logs retention values (days) that the API accepts. */
@@ -94,9 +109,9 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  *
  * Creates: a KMS key (secrets envelope encryption and log encryption, rotation on), the control-plane log
  * group, the cluster with a private endpoint, all five control-plane log types and API-mode access entries
- * (not aws-auth), least-privilege IAM roles, the managed add-ons (VPC CNI, kube-proxy, CoreDNS, Pod
- * Identity agent), a CPU system node group, and one managed node group per pool with the accelerated AMI,
- * the accelerator taint, IMDSv2-only launch template with encrypted root volume, EFA interfaces plus a
+ * (not aws-auth), least-privilege IAM roles, the managed add-ons (VPC CNI with NetworkPolicy enforcement,
+ * kube-proxy, CoreDNS, Pod Identity agent), a CPU system node group, and one managed node group per pool with
+ * the accelerated AMI, the accelerator taint, IMDSv2-only launch template with encrypted root volume, EFA interfaces plus a
  * cluster placement group where the instance supports EFA, and Capacity Block / reservation wiring.
  * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), the Neuron device plugin for
  * Trainium/Inferentia pools, team namespaces with
@@ -230,15 +245,16 @@ export class EksTrainingCluster extends TrainingClusterBase {
         policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
       }));
 
-    const addon = (addonName: string, dependsOn: ITerraformDependable[] = []) => new EksAddon(this, `addon-${addonName}`, {
+    const addon = (addonName: string, dependsOn: ITerraformDependable[] = [], extra: Partial<EksAddonConfig> = {}) => new EksAddon(this, `addon-${addonName}`, {
       clusterName: this.cluster.name,
       addonName,
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
       dependsOn,
+      ...extra,
     });
     // Networking add-ons must exist before nodes join, or nodes never become Ready.
-    const networking = [addon('vpc-cni'), addon('kube-proxy'), addon('eks-pod-identity-agent')];
+    const networking = [addon('vpc-cni', [], vpcCniAddonSettings(props)), addon('kube-proxy'), addon('eks-pod-identity-agent')];
 
     const nodeDefaults = {
       cluster: this.cluster,
@@ -277,6 +293,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
     if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {
       this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
         nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
+        tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU).flatMap((n) => n.tolerations),
       });
     }
     if (pools.some((p) => p.accelerator.kind === AcceleratorKind.AWS_NEURON)) {
@@ -323,6 +340,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
       v.check(days !== undefined && LOG_RETENTION_DAYS.includes(days), 'logRetention', props.logRetention,
         `must be one of the CloudWatch retention periods (days): ${LOG_RETENTION_DAYS.join(', ')}`);
     }
+    checkVpcCni(v, props);
     const sys = props.systemNodes ?? {};
     const sysMin = sys.minNodes ?? 2;
     const sysMax = sys.maxNodes ?? 4;

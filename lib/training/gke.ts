@@ -215,7 +215,7 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       platform: KubernetesPlatform.GKE,
       acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.perNode)),
       dependables,
-      identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project),
+      identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project, this.cluster),
     });
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }

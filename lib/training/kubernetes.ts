@@ -1,3 +1,4 @@
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AcceleratorKind } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
@@ -5,7 +6,7 @@ import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarg
 import { PlatformLabels } from '../core/labels';
 import { checkLabels, checkResourceName } from '../core/names';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
-import { acceleratorTaint, Taint, TaintEffect } from './pool';
+import { acceleratorTaint, POOL_LABELS, Taint, TaintEffect } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
@@ -19,8 +20,14 @@ export interface ExistingGpuNodesProps {
   readonly acceleratorsPerNode: number;
   /** How many such nodes exist (for budgets and capacity checks). */
   readonly nodeCount: number;
-  /** Node labels that select exactly these nodes, e.g. `{ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }`. */
-  readonly nodeSelector: Record<string, string>;
+  /**
+   * Node labels that select exactly these nodes. The device plugin, the DCGM exporter and every workload are
+   * pinned to them, so they must be labels the nodes carry: without the GPU Operator, labels you set
+   * (`kubectl label nodes <node> ml-platform.io/pool=a100`); with it, GPU feature discovery's are fine too
+   * (`{ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }`).
+   * @default - `{ 'ml-platform.io/pool': name }`, the pool label EKS and GKE pools carry
+   */
+  readonly nodeSelector?: Record<string, string>;
   /**
    * Taints the nodes carry, which workloads must tolerate. Taint GPU nodes `nvidia.com/gpu=present:NoSchedule`
    * (e.g. `kubectl taint nodes … nvidia.com/gpu=present:NoSchedule`) so CPU pods stay off them.
@@ -36,21 +43,41 @@ export interface KubernetesTrainingClusterProps extends Omit<TrainingClusterProp
   /** The GPU nodes the cluster has. @default - none */
   readonly gpuNodes?: ExistingGpuNodesProps[];
   /**
-   * Install the NVIDIA device plugin DaemonSet on the GPU nodes. Turn off where the NVIDIA GPU Operator
-   * already runs it. @default true when there are GPU nodes
+   * The NVIDIA GPU Operator manages the GPU nodes. It runs the device plugin and the DCGM exporter on every GPU
+   * node itself (with drivers, container toolkit and GPU feature discovery), so the library installs neither:
+   * no device plugin here, and a MonitoringStack on this cluster scrapes the Operator's DCGM exporter instead
+   * of deploying its own. Leave it off where the nodes have drivers and the NVIDIA container toolkit but no
+   * Operator: then the library installs the device plugin (and MonitoringStack the exporter), pinned to the
+   * GPU nodes by their `nodeSelector`.
+   * @default false
+   */
+  readonly gpuOperator?: boolean;
+  /** The GPU Operator's namespace (OpenShift's OperatorHub install uses `nvidia-gpu-operator`). @default 'gpu-operator' */
+  readonly gpuOperatorNamespace?: string;
+  /**
+   * Install the NVIDIA device plugin DaemonSet on the GPU nodes. Turn off where something other than the GPU
+   * Operator already runs it (e.g. NVIDIA's k8s-device-plugin Helm chart); with the Operator, set `gpuOperator`.
+   * @default true when there are GPU nodes and no GPU Operator
    */
   readonly nvidiaDevicePlugin?: boolean;
   /** @default - see NvidiaDevicePlugin */
   readonly nvidiaDevicePluginImage?: string;
 }
 
+/** The namespace NVIDIA's install guide uses (docs.nvidia.com gpu-operator getting-started: `helm install … -n gpu-operator --create-namespace`). */
+const DEFAULT_GPU_OPERATOR_NAMESPACE = 'gpu-operator';
+
+/** Node label prefix of NVIDIA GPU feature discovery (`nvidia.com/gpu.product`, …; NVIDIA/k8s-device-plugin, GFD "Generated Labels"), which the GPU Operator runs. */
+const GFD_LABEL_PREFIX = 'nvidia.com/';
+
 /**
  * GPU capacity on an existing Kubernetes cluster (on-prem, or any cluster Terraform does not own).
  *
  * Creates, through the cluster's kubernetes provider: one namespace per team with a ResourceQuota that caps
  * its GPUs (`requests.nvidia.com/gpu`), a LimitRange with default container resources, a same-namespace
- * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and the
- * NVIDIA device plugin DaemonSet pinned to the GPU nodes by node affinity.
+ * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and,
+ * unless the NVIDIA GPU Operator manages the GPU nodes (`gpuOperator`), the NVIDIA device plugin DaemonSet
+ * pinned to the GPU nodes by their labels (default `ml-platform.io/pool=<name>`), tolerating their taints.
  */
 export class KubernetesTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
@@ -65,6 +92,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     this.clusterName = props.clusterName;
     this.platform = props.target.platform;
     if (props.labels) PlatformLabels.apply(this, props.labels);
+    const operator = props.gpuOperator === true;
     this.kubernetes = KubernetesTarget.fromProvider(props.target.provider, {
       clusterName: props.clusterName,
       namespace: props.target.namespace,
@@ -72,16 +100,37 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
       acceleratorNodes: [...props.target.acceleratorNodes, ...nodes],
       dependables: props.target.dependables,
       identity: props.target.identity,
+      kubeletServingCertificates: props.target.kubeletServingCertificates,
+      gpuOperatorNamespace: operator ? props.gpuOperatorNamespace ?? DEFAULT_GPU_OPERATOR_NAMESPACE : props.target.gpuOperatorNamespace,
     });
-    if (nodes.length > 0 && (props.nvidiaDevicePlugin ?? true)) {
+    if (nodes.length > 0 && !operator && (props.nvidiaDevicePlugin ?? true)) {
       this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
         nodeSelectors: nodes.map((n) => n.nodeSelector),
+        tolerations: nodes.flatMap((n) => n.tolerations),
         image: props.nvidiaDevicePluginImage,
       });
+      this.warnOnFeatureDiscoveryLabels(props.gpuNodes ?? []);
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }
 
+
+  /**
+   * GPU feature discovery labels (`nvidia.com/gpu.product`, `nvidia.com/gpu.present`) exist only where GFD runs,
+   * which in practice means the GPU Operator, which runs its own device plugin and DCGM exporter: either the
+   * library's DaemonSets schedule nowhere (no GFD) or they duplicate the Operator's. Not an error, since GFD can
+   * run alone (k8s-device-plugin's chart), but worth a word at synth.
+   */
+  private warnOnFeatureDiscoveryLabels(gpuNodes: readonly ExistingGpuNodesProps[]): void {
+    gpuNodes.forEach((n, i) => {
+      const keys = Object.keys(n.nodeSelector ?? {}).filter((k) => k.startsWith(GFD_LABEL_PREFIX));
+      if (keys.length === 0) return;
+      Annotations.of(this).addWarning(`gpuNodes[${i}].nodeSelector uses ${keys.join(', ')}, a label only NVIDIA GPU feature discovery sets, `
+        + 'which runs with the NVIDIA GPU Operator. Where the Operator runs, set gpuOperator: true: it already runs the device plugin and the '
+        + 'DCGM exporter, and a second copy of each fights it. Otherwise select the nodes by a label you set, e.g. leave nodeSelector unset '
+        + `and run kubectl label nodes <node> ${POOL_LABELS.pool}=${n.name}.`);
+    });
+  }
 
   private static validate(self: Construct, props: KubernetesTrainingClusterProps): AcceleratorNodes[] {
     const v = new Validator(self);
@@ -93,13 +142,24 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     checkResourceName(v, 'clusterName', props.clusterName, 63);
     v.check(!!props.target && typeof props.target === 'object' && !!props.target.provider, 'target', props.target,
       'is required: KubernetesTarget.fromKubeconfig(scope, id, { clusterName, context })');
+    v.check(props.gpuOperator === undefined || typeof props.gpuOperator === 'boolean', 'gpuOperator', props.gpuOperator, 'must be true or false');
+    if (props.gpuOperatorNamespace !== undefined && checkResourceName(v, 'gpuOperatorNamespace', props.gpuOperatorNamespace, 63)) {
+      v.check(props.gpuOperator === true, 'gpuOperatorNamespace', props.gpuOperatorNamespace,
+        'is set but gpuOperator is not; set gpuOperator: true where the NVIDIA GPU Operator manages the GPU nodes, or remove gpuOperatorNamespace');
+    }
+    if (props.gpuOperator === true) {
+      v.check(props.nvidiaDevicePlugin !== true, 'nvidiaDevicePlugin', props.nvidiaDevicePlugin,
+        'would run a second device plugin beside the GPU Operator\'s; remove nvidiaDevicePlugin (the Operator runs the plugin), or set gpuOperator: false');
+      v.check(props.nvidiaDevicePluginImage === undefined, 'nvidiaDevicePluginImage', props.nvidiaDevicePluginImage,
+        'has no effect with gpuOperator: the Operator picks its device plugin image (ClusterPolicy devicePlugin.version); remove it');
+    }
     const list = props.gpuNodes ?? [];
     v.unique('gpuNodes', list, (n) => String(n?.name), 'name');
     const out: AcceleratorNodes[] = [];
     list.forEach((n, i) => {
       const prop = `gpuNodes[${i}]`;
       if (!n || typeof n !== 'object') {
-        v.add(prop, n, 'must be { name, accelerator, acceleratorsPerNode, nodeCount, nodeSelector }');
+        v.add(prop, n, 'must be { name, accelerator, acceleratorsPerNode, nodeCount, nodeSelector? }');
         return;
       }
       checkResourceName(v, `${prop}.name`, n.name, 63);
@@ -111,9 +171,10 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
       v.check(n.acceleratorsPerNode !== undefined, `${prop}.acceleratorsPerNode`, n.acceleratorsPerNode, 'is required: GPUs per node');
       v.integer(`${prop}.nodeCount`, n.nodeCount, 1, 100000);
       v.check(n.nodeCount !== undefined, `${prop}.nodeCount`, n.nodeCount, 'is required: how many such nodes exist');
-      const selectorOk = v.check(!!n.nodeSelector && typeof n.nodeSelector === 'object' && Object.keys(n.nodeSelector).length > 0,
-        `${prop}.nodeSelector`, n.nodeSelector, 'must name at least one node label that selects these nodes');
-      if (selectorOk) checkLabels(v, `${prop}.nodeSelector`, n.nodeSelector);
+      const nodeSelector = n.nodeSelector ?? { [POOL_LABELS.pool]: n.name };
+      const selectorOk = v.check(!!nodeSelector && typeof nodeSelector === 'object' && Object.keys(nodeSelector).length > 0,
+        `${prop}.nodeSelector`, n.nodeSelector, `must name at least one node label that selects these nodes, or be left unset to select them by ${POOL_LABELS.pool}=${n.name}`);
+      if (selectorOk) checkLabels(v, `${prop}.nodeSelector`, nodeSelector);
       if (!isAccel || !selectorOk) return;
       const taints = n.taints ?? [acceleratorTaint(n.accelerator)];
       out.push({
@@ -121,7 +182,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
         accelerator: n.accelerator,
         acceleratorsPerNode: n.acceleratorsPerNode,
         maxNodes: n.nodeCount,
-        nodeSelector: n.nodeSelector,
+        nodeSelector,
         tolerations: taints.map((t) => ({
           key: t.key,
           operator: t.value ? 'Equal' : 'Exists',

@@ -1,19 +1,37 @@
 import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
-import { IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
+import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
 import { suppress } from '../governance/suppressions';
 
 /** Props for {@link NvidiaDevicePlugin}. */
 export interface NvidiaDevicePluginProps {
   /**
-   * Node label sets that select GPU nodes; the plugin runs on nodes matching any of them.
+   * Node label sets that select GPU nodes; the plugin runs on nodes matching any of them. Use labels the nodes
+   * really carry: the pools' own labels, not GPU feature discovery's (`nvidia.com/gpu.present`, …), which only
+   * exist where the GPU Operator runs, and the Operator runs its own device plugin.
    */
   readonly nodeSelectors: Array<Record<string, string>>;
+  /**
+   * Taints of the GPU nodes beyond `nvidia.com/gpu`, which the plugin must tolerate to run there at all.
+   * @default - only the `nvidia.com/gpu` taint (any value) is tolerated
+   */
+  readonly tolerations?: Toleration[];
   /**
    * Container image. Pin a digest in production (`nvcr.io/nvidia/k8s-device-plugin@sha256:…`).
    * @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' (release of 2025-03-17, NVIDIA/k8s-device-plugin)
    */
   readonly image?: string;
+}
+
+/** `nvidia.com/gpu` (any value, NoSchedule) and every other taint the GPU nodes carry, each once. */
+function deviceTolerations(extra: readonly Toleration[]): Toleration[] {
+  const gpu: Toleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+  const out = new Map<string, Toleration>([[JSON.stringify(gpu), gpu]]);
+  for (const t of extra) {
+    if (t.key === gpu.key && t.effect === gpu.effect) continue;
+    out.set(JSON.stringify(t), { key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect });
+  }
+  return [...out.values()];
 }
 
 /** The default device plugin image. */
@@ -24,7 +42,9 @@ export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.1
  *
  * Needed where the node image does not bring it: on-prem nodes and the EKS AL2023 NVIDIA AMI ("The
  * EKS-optimized AL2023 NVIDIA AMIs do not include the NVIDIA Kubernetes device plugin", EKS User Guide,
- * ml-eks-optimized-ami). Not needed on Bottlerocket NVIDIA (it ships the plugin) or GKE (GKE manages it).
+ * ml-eks-optimized-ami). Not needed on Bottlerocket NVIDIA (it ships the plugin), GKE (GKE manages it) or where
+ * the NVIDIA GPU Operator runs (its own plugin is scheduled by `nvidia.com/gpu.deploy.device-plugin=true`,
+ * NVIDIA/gpu-operator assets/state-device-plugin/0500_daemonset.yaml; a second plugin would fight it).
  * Modelled on NVIDIA/k8s-device-plugin deployments/static/nvidia-device-plugin.yml: no privileges, all
  * capabilities dropped, only the kubelet's device-plugins directory mounted.
  */
@@ -48,7 +68,7 @@ export class NvidiaDevicePlugin extends Construct {
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
             affinity: nodeAffinityForAny(props.nodeSelectors),
-            toleration: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            toleration: deviceTolerations(props.tolerations ?? []),
             container: [{
               name: 'nvidia-device-plugin',
               image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,

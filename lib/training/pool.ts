@@ -253,6 +253,7 @@ export function acceleratorNodes(pool: ResolvedPool, acceleratorsPerNode: number
     accelerator: pool.accelerator,
     acceleratorsPerNode,
     maxNodes: pool.maxNodes,
+    minNodes: pool.minNodes,
     nodeSelector: { [POOL_LABELS.pool]: pool.name },
     tolerations,
   };

@@ -1,4 +1,5 @@
 import { TerraformResource } from 'cdktf';
+import { Contracts } from '../contracts/contracts';
 import { Construct, IConstruct } from 'constructs';
 import { qualifyProviderSources } from '../core/provider-sources';
 import type { TeamQuotas } from './team-quotas';
@@ -65,6 +66,25 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
   constructor(scope: Construct, id: string) {
     super(scope, id);
     qualifyProviderSources(this);
+    // What each pool can hold, for the capacity contracts of the workloads placed on it (read at synth).
+    Contracts.capacitySupply(this, () => this.kubernetes.acceleratorNodes.map((n) => ({
+      cluster: this.clusterName,
+      pool: n.pool,
+      resource: n.accelerator.kubernetesResource,
+      perNode: n.acceleratorsPerNode,
+      minNodes: n.minNodes ?? n.maxNodes,
+      maxNodes: n.maxNodes,
+      nodeGroup: this.nodeGroupOf(n.pool),
+    })));
+  }
+
+  /** The node group / node pool resource of a pool, where the target creates one. */
+  protected nodeGroupOf(pool: string): TerraformResource | undefined {
+    const pools = (this as unknown as { nodePools?: Record<string, unknown> }).nodePools;
+    const p = pools?.[pool];
+    if (p instanceof TerraformResource) return p;
+    const group = (p as { nodeGroup?: unknown } | undefined)?.nodeGroup;
+    return group instanceof TerraformResource ? group : undefined;
   }
 
   /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */

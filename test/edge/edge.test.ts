@@ -1,14 +1,17 @@
 import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App } from 'cdktf';
-import { StaticModelSource } from '../../lib/core/model-source';
+import { App, TerraformStack } from 'cdktf';
+import { IModelSource, StaticModelSource } from '../../lib/core/model-source';
 import { Cpu, Size } from '../../lib/core/units';
-import { EdgeFleet, EdgeFleetProps } from '../../lib/edge/fleet';
+import { EdgeFleet, EdgeFleetProps, MODEL_FETCHER_IMAGES } from '../../lib/edge/fleet';
+import { MlflowModelRegistry } from '../../lib/registry/mlflow';
 import { rendezvousShard } from '../../lib/edge/sharding';
 import { Architecture, EdgeSiteProps, EdgeWorkloadKind } from '../../lib/edge/site';
 import { errorOf, literalSecrets, Synth, synthApp } from '../util';
+import { mlflowOnPrem, onPremTarget } from '../registry/fixtures';
+import { FetchSandbox, tarball } from './fetch-harness';
 
 const digest = (n: string) => `registry.example.com/${n}@sha256:${'a'.repeat(64)}`;
 const source = new StaticModelSource('central-registry', 's3://ml-models', { 'defect-detector': ['11', '12', '13'] });
@@ -57,7 +60,8 @@ describe('EdgeFleet', () => {
     expect(bySite('store-0001').spec.template.spec.node_selector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     expect(spec.container[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
     expect(spec.container[0]).toMatchObject({ image_pull_policy: 'IfNotPresent', security_context: { run_as_non_root: true, allow_privilege_escalation: false, read_only_root_filesystem: true } });
-    expect(spec.init_container[0].command[2]).toMatch(/^test -f "\$MODEL_DIR\/\.complete" \|\|/);
+    // Offline-first: the fetch script returns at once when the cache holds a complete copy of this version.
+    expect(spec.init_container[0].command[2]).toMatch(/^set -eu\nmarker="\$MODEL_DIR\/\.ml-platform-complete"\n.*\nif complete; then .*exit 0; fi/);
     expect(spec.init_container[0].command[2]).not.toContain('${');
     // A site that cannot pull the new version keeps serving the old one.
     expect(bySite('store-0000').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
@@ -177,4 +181,215 @@ test('edge fleet stacks pass governance baseline and ml-guardrails with no error
     const result = reviewTerraformJson(s.json, { packs: ['baseline', 'ml-guardrails'] });
     expect(result.findings.filter((f: any) => f.severity !== 'info').map((f: any) => `${f.ruleId} ${f.address}`)).toEqual([]);
   }
+});
+
+// ---- Defect 3: sites get the model their source's URI scheme needs, verified before it is marked complete ----
+
+/** A source whose versions are single objects, as SageMaker's `…/model.tar.gz`. */
+const objectSource: IModelSource = {
+  registryName: 'object-registry',
+  modelVersionUri: (m, v) => `s3://ml-models/${m}/${v}/model.tar.gz`,
+  hasModelVersion: () => true,
+};
+
+/** The fetch init container of one site's workload. */
+function fetchContainer(out: Record<string, Synth>, site = 'store-0004'): any {
+  const d = all(out, 'kubernetes_deployment_v1').find((x) => x.metadata.name === 'defects' && x.metadata.labels['ml-platform.io/site'] === site);
+  return d.spec.template.spec.init_container.find((c: any) => c.name === 'fetch-model');
+}
+
+const envOf = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.value_from]));
+
+describe('EdgeFleet: the fetch script, run against a local store with stubbed tools', () => {
+  let sandbox: FetchSandbox;
+  beforeEach(() => { sandbox = new FetchSandbox(); });
+  afterEach(() => sandbox.dispose());
+
+  test('the script is valid POSIX sh and has nothing Terraform would interpolate', () => {
+    const script = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps()))).command[2];
+    expect(execFileSync('sh', ['-n', '-c', script], { encoding: 'utf8' })).toBe('');
+    expect(script).not.toMatch(/\$\{|%\{/);
+    expect(script).not.toContain('/models'); // paths come from the env, so the same script runs in any volume layout
+  });
+
+  test('an object URI (model.tar.gz) is downloaded, extracted and marked complete; a restart does not fetch again', () => {
+    const init = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ model: { source: objectSource, name: 'defect-detector' } }))));
+    sandbox.put('s3://ml-models/defect-detector/12/model.tar.gz', tarball({ 'model.onnx': 'weights-12', 'config/labels.txt': 'ok' }));
+    const first = sandbox.run(init);
+    expect(first).toMatchObject({ status: 0 });
+    const dir = join(sandbox.cache, 'defect-detector', '12');
+    expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toBe('weights-12');
+    expect(readFileSync(join(dir, 'config', 'labels.txt'), 'utf8')).toBe('ok');
+    expect(readFileSync(join(dir, '.ml-platform-complete'), 'utf8')).toBe('s3://ml-models/defect-detector/12/model.tar.gz');
+    expect(existsSync(join(dir, 'model.tar.gz'))).toBe(false);
+    expect(sandbox.calls()).toEqual([expect.stringMatching(/^aws s3 cp --only-show-errors s3:\/\/ml-models\/defect-detector\/12\/model\.tar\.gz \S+\/\.staging\/\S+\/download\/$/)]);
+    // Offline-first: the uplink is down (no store), the cached copy is served.
+    rmSync(sandbox.store, { recursive: true, force: true });
+    expect(sandbox.run(init).status).toBe(0);
+    expect(sandbox.calls()).toHaveLength(1);
+  });
+
+  test('a prefix URI (StaticModelSource) is not an object: the fetcher falls back to syncing the prefix', () => {
+    const init = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps())));
+    sandbox.put('s3://ml-models/defect-detector/12/model.onnx', 'weights');
+    sandbox.put('s3://ml-models/defect-detector/12/meta/signature.json', '{}');
+    expect(sandbox.run(init).status).toBe(0);
+    const dir = join(sandbox.cache, 'defect-detector', '12');
+    expect(readdirSync(dir).sort()).toEqual(['.ml-platform-complete', 'meta', 'model.onnx']);
+    expect(sandbox.calls().map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual(['aws s3 cp', 'aws s3 sync']);
+  });
+
+  test('nothing at the URI: the fetch fails non-zero and writes no marker, so the next start retries', () => {
+    const init = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ model: { source: objectSource, name: 'defect-detector' } }))));
+    const r = sandbox.run(init);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('nothing was fetched from s3://ml-models/defect-detector/12/model.tar.gz');
+    expect(existsSync(join(sandbox.cache, 'defect-detector', '12'))).toBe(false);
+    sandbox.put('s3://ml-models/defect-detector/12/model.tar.gz', tarball({ 'model.onnx': 'late' }));
+    expect(sandbox.run(init).status).toBe(0);
+    expect(readFileSync(join(sandbox.cache, 'defect-detector', '12', 'model.onnx'), 'utf8')).toBe('late');
+  });
+
+  test('an empty directory marked complete by the old fetcher is not trusted: the model is fetched', () => {
+    const init = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps())));
+    const dir = join(sandbox.cache, 'defect-detector', '12');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '.complete'), '');
+    sandbox.put('s3://ml-models/defect-detector/12/model.onnx', 'weights');
+    expect(sandbox.run(init).status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['.ml-platform-complete', 'model.onnx']);
+  });
+
+  test('a zip is extracted; an archive entry that escapes the model directory is refused', () => {
+    const zipped = { model: { source: { ...objectSource, modelVersionUri: (m: string, v: string) => `s3://ml-models/${m}/${v}/model.zip` }, name: 'defect-detector' } };
+    const init = fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps(zipped))));
+    sandbox.put('s3://ml-models/defect-detector/12/model.zip', tarball({ 'model.onnx': 'zipped' }, { zip: true }));
+    expect(sandbox.run(init).status).toBe(0);
+    expect(readFileSync(join(sandbox.cache, 'defect-detector', '12', 'model.onnx'), 'utf8')).toBe('zipped');
+
+    const other = new FetchSandbox();
+    try {
+      const evil = execFileSync('python3', ['-c', [
+        'import io, sys, tarfile',
+        'buf = io.BytesIO()',
+        't = tarfile.open(fileobj=buf, mode="w:gz")',
+        'info = tarfile.TarInfo("../../escaped.txt"); data = b"x"; info.size = len(data)',
+        't.addfile(info, io.BytesIO(data)); t.close()',
+        'sys.stdout.buffer.write(buf.getvalue())',
+      ].join('\n')]);
+      other.put('s3://ml-models/defect-detector/12/model.tar.gz', evil);
+      const r = other.run(fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ model: { source: objectSource, name: 'defect-detector' } })))));
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('refusing to extract ../../escaped.txt');
+      expect(existsSync(join(other.cache, 'escaped.txt'))).toBe(false);
+      expect(existsSync(join(other.cache, 'defect-detector', '12'))).toBe(false);
+    } finally {
+      other.dispose();
+    }
+  });
+
+  test('gs:// (object or prefix) is fetched with gcloud, authenticated by the mounted credentials file', () => {
+    const gcs = new StaticModelSource('gcs-models', 'gs://ml-models-eu', { 'defect-detector': ['11', '12', '13'] });
+    const out = synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ model: { source: gcs, name: 'defect-detector' }, modelFetcher: { credentialsSecret: 'model-reader' } })));
+    const init = fetchContainer(out);
+    expect(init.image).toBe(MODEL_FETCHER_IMAGES.gs);
+    expect(envOf(init)).toMatchObject({
+      CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: '/var/run/secrets/ml-platform/gcp/credentials.json',
+      GOOGLE_APPLICATION_CREDENTIALS: '/var/run/secrets/ml-platform/gcp/credentials.json',
+      CLOUDSDK_CONFIG: '/tmp/gcloud',
+    });
+    expect(init.volume_mount).toContainEqual({ name: 'gcp-credentials', mount_path: '/var/run/secrets/ml-platform/gcp', read_only: true });
+    const d = all(out, 'kubernetes_deployment_v1').find((x) => x.metadata.name === 'defects');
+    expect(d.spec.template.spec.volume).toContainEqual({ name: 'gcp-credentials', secret: { secret_name: 'model-reader', default_mode: '0440' } });
+
+    sandbox.put('gs://ml-models-eu/defect-detector/12/model.onnx', 'from-gcs');
+    expect(sandbox.run(init).status).toBe(0);
+    expect(readFileSync(join(sandbox.cache, 'defect-detector', '12', 'model.onnx'), 'utf8')).toBe('from-gcs');
+    expect(sandbox.calls().map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual(['gcloud storage cp', 'gcloud storage rsync']);
+  });
+
+  test('each scheme gets a fetcher image that carries its tool, unless one is given', () => {
+    expect(fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ modelFetcher: { credentialsSecret: 'model-reader' } })))).image)
+      .toBe('public.ecr.aws/aws-cli/aws-cli:2.27.0');
+    expect(MODEL_FETCHER_IMAGES).toEqual({
+      s3: 'public.ecr.aws/aws-cli/aws-cli:2.27.0',
+      gs: 'gcr.io/google.com/cloudsdktool/google-cloud-cli:525.0.0-alpine',
+      models: 'ghcr.io/mlflow/mlflow:v2.22.0',
+    });
+    expect(fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps()))).image).toBe(digest('aws-cli'));
+  });
+
+  test('an S3-compatible endpoint reaches the fetcher as AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_S3; the source\'s own endpoint otherwise', () => {
+    expect(envOf(fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps())))))
+      .toMatchObject({ AWS_ENDPOINT_URL: 'https://minio.site.local', AWS_ENDPOINT_URL_S3: 'https://minio.site.local' });
+    const minio = new StaticModelSource('minio', 's3://ml-models', { 'defect-detector': ['11', '12', '13'] }, { s3EndpointUrl: 'https://minio.dc1.example.com' });
+    const e = envOf(fetchContainer(synthApp((app) => new EdgeFleet(app, 'edge', fleetProps({ model: { source: minio, name: 'defect-detector' }, modelFetcher: { credentialsSecret: 'model-reader' } })))));
+    expect(e.AWS_ENDPOINT_URL_S3).toBe('https://minio.dc1.example.com');
+    expect(e.AWS_ENDPOINT_URL).toBeUndefined();
+  });
+});
+
+describe('EdgeFleet: models:/ from an MLflow registry', () => {
+  const external = { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] };
+  function build(app: App, registryOverrides: Record<string, unknown> = { externalAccess: external }, fleet: Partial<EdgeFleetProps> = {}) {
+    const central = new TerraformStack(app, 'central');
+    const registry = mlflowOnPrem(central, onPremTarget(central), { releasedVersions: { 'defect-detector': ['11', '12', '13'] }, ...registryOverrides });
+    new EdgeFleet(app, 'edge', fleetProps({ model: { source: registry, name: 'defect-detector' }, modelFetcher: { credentialsSecret: 'model-reader' }, ...fleet }));
+    return registry;
+  }
+
+  test('the fetcher gets the external tracking URL, its user and the password by secret reference; the registry grants the user READ', () => {
+    let registry!: MlflowModelRegistry;
+    const out = synthApp((app) => { registry = build(app); });
+    const init = fetchContainer(out);
+    expect(init.image).toBe(MODEL_FETCHER_IMAGES.models);
+    expect(init.env).toEqual(expect.arrayContaining([
+      { name: 'MODEL_URI', value: 'models:/defect-detector/12' },
+      { name: 'MLFLOW_TRACKING_URI', value: 'https://mlflow.dc1.example.com' },
+      { name: 'MLFLOW_TRACKING_USERNAME', value: 'edge.defects' },
+      { name: 'MLFLOW_TRACKING_PASSWORD', value_from: { secret_key_ref: { name: 'model-reader', key: 'MLFLOW_TRACKING_PASSWORD' } } },
+    ]));
+    expect(registry.modelGrants).toEqual([{ username: 'edge.defects', model: 'defect-detector', versions: ['12', '13'], permission: 'READ' }]);
+    const server = out.central.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'mlflow').spec.template.spec.container[0];
+    expect(JSON.parse(envOf(server).MLFLOW_MODEL_GRANTS)).toEqual(registry.modelGrants);
+    // Sites come through the ingress controller, which the server's NetworkPolicy admits.
+    const policy = out.central.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'mlflow-from-ingress-nginx');
+    expect(policy.spec.ingress[0]).toEqual({ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: '5000', protocol: 'TCP' }] });
+    for (const s of Object.values(out)) expect(literalSecrets(s.json)).toEqual([]);
+  });
+
+  test('the fetch script downloads the version through the MLflow CLI with those credentials', () => {
+    const sandbox = new FetchSandbox();
+    try {
+      const init = fetchContainer(synthApp((app) => { build(app); }));
+      sandbox.put('models:/defect-detector/12/MLmodel', 'flavors: {}');
+      sandbox.put('models:/defect-detector/12/model.onnx', 'mlflow-weights');
+      expect(sandbox.run(init)).toMatchObject({ status: 0 });
+      expect(readFileSync(join(sandbox.cache, 'defect-detector', '12', 'model.onnx'), 'utf8')).toBe('mlflow-weights');
+      expect(sandbox.calls()).toContain('https://mlflow.dc1.example.com edge.defects secret:model-reader/MLFLOW_TRACKING_PASSWORD');
+    } finally {
+      sandbox.dispose();
+    }
+  });
+
+  test('a registry without external access is refused at synth, saying what to set', () => {
+    expect(errorOf((scope) => build((scope as TerraformStack).node.root as App, {})))
+      .toBe('edge: model.source ("MLflow mlflow on dc1") is read over the network by edge, which runs outside cluster dc1, but the registry has no ' +
+        'externalAccess; set externalAccess: { url: "https://mlflow.example.com", fromNamespaces: ["ingress-nginx"] } on the registry and publish it through that Ingress');
+  });
+
+  test('a source naming no tracking server for models:/ is refused at synth', () => {
+    const bare = new StaticModelSource('bare', 'models:', { 'defect-detector': ['11', '12', '13'] });
+    const one = { rings: [{ name: 'broad', modelVersion: '12' }], sites: [{ name: 'a', ring: 'broad' }] };
+    expect(errorOf((scope) => new EdgeFleet(scope.node.root as App, 'edge', fleetProps({ model: { source: bare, name: 'defect-detector' }, ...one }))))
+      .toBe('edge: model.source ("models:/defect-detector/12") comes from bare, which names no MLflow tracking server for it; ' +
+        'use an MlflowModelRegistry (with externalAccess) as the source');
+  });
+});
+
+test('a URI scheme the edge fetcher cannot read is refused at synth with the fix', () => {
+  const hub = new StaticModelSource('hub', 'hf://acme', { 'defect-detector': ['11', '12', '13'] });
+  expect(errorOf((scope) => new EdgeFleet(scope.node.root as App, 'edge', fleetProps({ model: { source: hub, name: 'defect-detector' }, rings: [{ name: 'broad', modelVersion: '12' }], sites: [{ name: 'a', ring: 'broad' }] }))))
+    .toBe('edge: model.source ("hf://acme/defect-detector/12") is a model URI the edge fetcher cannot read (ring broad, from hub); sites fetch ' +
+      's3://bucket/…, gs://bucket/… and models:/<name>/<version> (MlflowModelRegistry); publish the model to S3 or Cloud Storage, or use a registry that does');
 });

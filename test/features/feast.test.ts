@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
+import { RequiredPodLabels } from '../../lib/core/labels';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { FeastFeatureStore } from '../../lib/features/feast';
 import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
@@ -116,7 +117,73 @@ describe('FeastFeatureStore on EKS', () => {
   });
 });
 
+describe('FeastFeatureStore: clients are admitted by the labels their grant returns', () => {
+  test('grantRead returns the client labels and records them for the workload\'s pod template', () => {
+    let returned: Record<string, string> | undefined;
+    let ranker!: WorkloadIdentity;
+    synth((stack) => {
+      const store = feastOnEks(stack);
+      ranker = new WorkloadIdentity(stack, 'ranker-2', { target: store.target.inNamespace('ranking'), serviceAccountName: 'ranker', cloudName: 'ranker2' });
+      returned = store.grantRead(ranker);
+    });
+    expect(returned).toEqual({ 'feast.ml-platform.io/feast-client': 'true' });
+    expect(RequiredPodLabels.of(ranker)).toEqual({ 'feast.ml-platform.io/feast-client': 'true' });
+  });
+
+  test('a reader on another cluster is not admitted through this cluster\'s namespace of the same name, and the store says why', () => {
+    let store!: FeastFeatureStore;
+    let reader!: WorkloadIdentity;
+    const out = synth((stack) => {
+      store = feastOnEks(stack);
+      const other = KubernetesTarget.fromProvider(store.target.provider, { clusterName: 'edge-1', namespace: 'scoring' });
+      reader = new WorkloadIdentity(stack, 'scorer', { target: other, serviceAccountName: 'scorer', cloudName: 'scorer' });
+      store.grantRead(reader);
+    });
+    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name)).not.toContain('feast-from-scoring');
+    expect(RequiredPodLabels.of(reader)).toEqual({});
+    expect(store.node.metadata.map((m) => String(m.data))).toEqual([expect.stringMatching(/runs on cluster edge-1, the feature server on ml: it was granted offline \(historical\) access only/)]);
+  });
+
+  test('a reader whose registry shares the offline bucket gets one read policy covering both, not two of the same name', () => {
+    const out = synth(feastOnEks);
+    const ranker = out.resources('aws_iam_role_policy').filter((p) => p.role.includes('ranker_aws-role'));
+    expect(ranker.map((p) => p.name)).toEqual([...new Set(ranker.map((p) => p.name))]);
+    expect(ranker).toHaveLength(1);
+    expect(JSON.parse(ranker[0].policy).Statement[1]).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/offline_bucket_\w+\.arn\}\/\*$/) });
+  });
+});
+
 describe('FeastFeatureStore elsewhere', () => {
+  test('on GKE with BigQuery: a reader gets dataEditor only on the staging dataset, never on a dataset holding source tables', () => {
+    const out = synth((stack) => {
+      const target = gkeTarget(stack);
+      const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+      const store = new FeastFeatureStore(stack, 'features', {
+        target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+        offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }), onlineStore: redis,
+      });
+      const reader = new WorkloadIdentity(stack, 'reader', { target: target.inNamespace('serving'), serviceAccountName: 'reader', cloudName: 'reader' });
+      store.grantRead(reader);
+      store.grantRead(reader);
+    });
+    const datasets = out.resources('google_bigquery_dataset_iam_member');
+    expect(datasets.every((d) => d.dataset_id === 'feast_staging')).toBe(true);
+    // Granting the same reader twice binds each (dataset, role, member) and (project, role, member) once.
+    const keys = (rs: any[]) => rs.map((r) => `${r.dataset_id ?? r.project}|${r.role}|${r.member}`);
+    expect(new Set(keys(datasets)).size).toBe(datasets.length);
+    const jobs = out.resources('google_project_iam_member').filter((m) => m.role === 'roles/bigquery.jobUser');
+    expect(new Set(keys(jobs)).size).toBe(jobs.length);
+    const message = errorOf((stack) => {
+      const target = gkeTarget(stack);
+      const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+      new FeastFeatureStore(stack, 'features', {
+        target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+        offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'features', location: 'US' }), onlineStore: redis,
+      });
+    });
+    expect(message).toContain('definitions.featureViews[0].source ("ml-prod-123.features.driver_hourly_stats") is in ml-prod-123.features, the dataset Feast writes its temporary tables to (its clients get roles/bigquery.dataEditor there); give FeastOfflineStore.bigQuery a staging dataset of its own');
+  });
+
   test('on GKE with BigQuery: the offline store config, and table-scoped BigQuery grants through Workload Identity', () => {
     const out = synth((stack) => {
       const target = gkeTarget(stack);
@@ -173,5 +240,50 @@ describe('FeastFeatureStore elsewhere', () => {
 
   test('synthesis is deterministic', () => {
     expect(synth(feastOnEks).text).toBe(synth(feastOnEks).text);
+  });
+});
+
+describe('FeastFeatureStore: feast apply waits for its cloud access', () => {
+  /** Terraform addresses (`type.name`) of every resource whose attributes match `pick`. */
+  const addresses = (out: any, type: string, pick: (r: any) => boolean) =>
+    Object.entries(out.json.resource[type] ?? {}).filter(([, r]) => pick(r)).map(([name]) => `${type}.${name}`);
+  const jobsIdentity = (s: string) => typeof s === 'string' && s.includes('features_job-identity_');
+
+  test('on EKS: the jobs\' service account, Pod Identity association and role policies come before the Job', () => {
+    const out = synth(feastOnEks);
+    const job = out.resources('kubernetes_job_v1')[0];
+    const grants = [
+      ...addresses(out, 'aws_iam_role_policy', (p) => jobsIdentity(p.role)),
+      ...addresses(out, 'aws_eks_pod_identity_association', (a) => jobsIdentity(a.role_arn)),
+      ...addresses(out, 'kubernetes_service_account_v1', (sa) => sa.metadata.name === 'feast-jobs'),
+    ];
+    expect(grants).toHaveLength(4); // registry write, offline read, the association, the service account
+    expect(job.depends_on).toEqual(expect.arrayContaining(grants));
+  });
+
+  test('on GKE: the Workload Identity binding, the bucket and BigQuery IAM members come before the Job', () => {
+    const out = synth((stack) => {
+      const target = gkeTarget(stack);
+      const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+      new FeastFeatureStore(stack, 'features', {
+        target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+        offlineStore: FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }), onlineStore: redis,
+      });
+    });
+    const job = out.resources('kubernetes_job_v1')[0];
+    const member = (m: any) => jobsIdentity(m.member) || jobsIdentity(m.service_account_id);
+    const grants = [
+      ...addresses(out, 'google_service_account_iam_member', member),
+      ...addresses(out, 'google_storage_bucket_iam_member', member),
+      ...addresses(out, 'google_bigquery_table_iam_member', member),
+      ...addresses(out, 'google_bigquery_dataset_iam_member', member),
+      ...addresses(out, 'google_project_iam_member', member),
+      ...addresses(out, 'kubernetes_service_account_v1', (sa) => sa.metadata.name === 'feast-jobs'),
+    ];
+    expect(grants.map((g) => g.split('.')[0]).sort()).toEqual([
+      'google_bigquery_dataset_iam_member', 'google_bigquery_table_iam_member', 'google_bigquery_table_iam_member',
+      'google_project_iam_member', 'google_service_account_iam_member', 'google_storage_bucket_iam_member', 'kubernetes_service_account_v1',
+    ]);
+    expect(job.depends_on).toEqual(expect.arrayContaining(grants));
   });
 });

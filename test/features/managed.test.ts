@@ -117,7 +117,10 @@ describe('VertexFeatureStore', () => {
   });
 
   test('grants: online read on the project (the GA provider has no feature-view IAM), data on each source table only', () => {
-    expect(out.resources('google_project_iam_member').map((m) => m.role)).toEqual(['roles/aiplatform.featurestoreDataViewer', 'roles/aiplatform.featurestoreDataViewer']);
+    expect(out.resources('google_project_iam_member').map((m) => m.role).sort()).toEqual([
+      'roles/aiplatform.featurestoreDataViewer', 'roles/aiplatform.featurestoreDataViewer',
+      'roles/bigquery.jobUser', 'roles/bigquery.jobUser', 'roles/bigquery.readSessionUser',
+    ]);
     expect(out.resources('google_bigquery_table_iam_member').map((m) => [m.table_id, m.role]).sort()).toEqual([
       ['driver_embeddings', 'roles/bigquery.dataEditor'], ['driver_embeddings', 'roles/bigquery.dataViewer'],
       ['driver_hourly_stats', 'roles/bigquery.dataEditor'], ['driver_hourly_stats', 'roles/bigquery.dataViewer'],
@@ -135,5 +138,48 @@ describe('VertexFeatureStore', () => {
       optimized: {}, dedicated_serving_endpoint: { private_service_connect_config: { enable_private_service_connect: true, project_allowlist: ['ml-prod-123'] } },
     });
     expect(synth(vertex).text).toBe(out.text);
+  });
+});
+
+describe('VertexFeatureStore: BigQuery grants follow Google\'s predefined roles', () => {
+  const out = synth(vertex);
+  const membersOf = (name: string) => (m: any) => m.member.includes(`google_service_account.${name}_gcp-sa_`);
+
+  test('a reader gets dataViewer on each source table and may run query jobs and read sessions, never dataEditor', () => {
+    const tables = out.resources('google_bigquery_table_iam_member').filter(membersOf('ranker'));
+    expect(tables.map((m) => [m.dataset_id, m.table_id, m.role]).sort()).toEqual([
+      ['features', 'driver_embeddings', 'roles/bigquery.dataViewer'], ['features', 'driver_hourly_stats', 'roles/bigquery.dataViewer'],
+    ]);
+    const project = out.resources('google_project_iam_member').filter(membersOf('ranker'));
+    expect(project.map((m) => [m.project, m.role]).sort()).toEqual([
+      ['ml-prod-123', 'roles/aiplatform.featurestoreDataViewer'], ['ml-prod-123', 'roles/bigquery.jobUser'], ['ml-prod-123', 'roles/bigquery.readSessionUser'],
+    ]);
+    expect(out.resources('google_bigquery_dataset_iam_member')).toEqual([]);
+    expect(JSON.stringify(out.resources('google_bigquery_table_iam_member').filter(membersOf('ranker')))).not.toContain('dataEditor');
+  });
+
+  test('a writer gets dataEditor on each source table (not the dataset) and may run load and query jobs', () => {
+    const tables = out.resources('google_bigquery_table_iam_member').filter(membersOf('ingest'));
+    expect(tables.map((m) => [m.table_id, m.role]).sort()).toEqual([
+      ['driver_embeddings', 'roles/bigquery.dataEditor'], ['driver_hourly_stats', 'roles/bigquery.dataEditor'],
+    ]);
+    expect(out.resources('google_project_iam_member').filter(membersOf('ingest')).map((m) => m.role).sort())
+      .toEqual(['roles/aiplatform.featurestoreDataViewer', 'roles/bigquery.jobUser']);
+  });
+
+  test('read and write granted to the same workload bind each (role, member, resource) once', () => {
+    const both = synth((stack) => {
+      const target = gkeTarget(stack);
+      const store = new VertexFeatureStore(stack, 'features', { definitions: bigQueryDefinitions(), project: 'ml-prod-123', region: 'us-central1' });
+      const ranker = new WorkloadIdentity(stack, 'ranker', { target, serviceAccountName: 'ranker', cloudName: 'ranker' });
+      store.grantRead(ranker);
+      store.grantWrite(ranker);
+      store.grantRead(ranker);
+    });
+    const bindings = [...both.resources('google_project_iam_member').map((m) => `${m.project} ${m.role} ${m.member}`),
+      ...both.resources('google_bigquery_table_iam_member').map((m) => `${m.table_id} ${m.role} ${m.member}`)];
+    expect(bindings).toEqual([...new Set(bindings)]);
+    expect(both.resources('google_project_iam_member').map((m) => m.role).sort())
+      .toEqual(['roles/aiplatform.featurestoreDataViewer', 'roles/bigquery.jobUser', 'roles/bigquery.readSessionUser']);
   });
 });

@@ -95,6 +95,12 @@ describe('GmpMonitoring (Google Managed Prometheus + Cloud Monitoring alert poli
     });
   });
 
+  test('every PromQL condition skips metric validation, so a fresh project accepts policies on series not yet written', () => {
+    // The workloads start writing their metrics after the apply; Cloud Monitoring rejects a PromQL condition on an
+    // unknown metric unless validation is off.
+    expect(policies.map((p) => p.conditions[0].condition_prometheus_query_language.disable_metric_validation)).toEqual(policies.map(() => true));
+  });
+
   test('drift and stale-model policies also notify the retraining channel', () => {
     const drift = policies.find((p) => p.display_name === 'MlFeatureDrift (churn)');
     expect(drift.notification_channels).toEqual(['projects/ml-prod-123/notificationChannels/222', 'projects/ml-prod-123/notificationChannels/333']);

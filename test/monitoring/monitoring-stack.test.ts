@@ -1,11 +1,13 @@
-import { KubernetesTarget } from '../../lib/core/kubernetes-target';
+import { TerraformStack } from 'cdktf';
+import { KubeletServingCertificates, KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { Duration, Size } from '../../lib/core/units';
 import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
 import { AlertReceiver } from '../../lib/monitoring/receivers';
+import { prometheusConfig, SERVICE_ACCOUNT_DIR } from '../../lib/monitoring/scrape';
 import { literalSecrets, synth } from '../util';
-import { buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, featureStore, registry, routing, trainingCluster } from './fakes';
+import { a100Nodes, buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, featureStore, registry, routing, trainingCluster } from './fakes';
 
 const POD_TYPES: Record<string, string[]> = {
   kubernetes_stateful_set_v1: ['spec', 'template', 'spec'],
@@ -74,10 +76,6 @@ describe('MonitoringStack on an on-prem cluster with GPU nodes, watching every k
     expect(prometheusYml.rule_files).toEqual(['rules/*.yml']);
   });
 
-  test('kubelet certificates are verified unless the user opts out', () => {
-    const kubelet = prometheusYml.scrape_configs.find((s: any) => s.job_name === 'kubelet-cadvisor');
-    expect(kubelet.tls_config.insecure_skip_verify).toBe(false);
-  });
 
   test('Alertmanager reads receiver secrets from mounted Secrets through *_file fields, never inline', () => {
     const am = JSON.parse(configMap('alertmanager-config').data['alertmanager.yml']);
@@ -256,6 +254,31 @@ describe('MonitoringStack options', () => {
     expect(stackConstruct!.dcgmExporter).toBeDefined();
   });
 
+  test('where the NVIDIA GPU Operator manages the GPUs, Prometheus scrapes the Operator\'s DCGM exporter instead of running a second one', () => {
+    const out = synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      const training = new KubernetesTrainingCluster(stack, 'training', {
+        clusterName: 'dc1', target, gpuOperator: true,
+        gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
+      });
+      new MonitoringStack(stack, 'monitoring', {
+        target: training.kubernetes.inNamespace('monitoring'), watch: [training], alerting: routing, grafana: { adminSecret: { name: 'grafana-admin' } },
+      });
+    });
+    expect(out.resources('kubernetes_daemon_set_v1')).toEqual([]);
+    const yml = JSON.parse(out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === 'prometheus-config').data['prometheus.yml']);
+    const dcgm = yml.scrape_configs.find((j: any) => j.job_name === 'dcgm-exporter');
+    expect(dcgm.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['gpu-operator'] } }]);
+    // Prometheus relabel regexes are fully anchored; the pod's label values are joined by the separator.
+    const kept = (podLabels: Record<string, string>, port: string) => dcgm.relabel_configs.filter((r: any) => r.action === 'keep').every((r: any) =>
+      new RegExp(`^(?:${r.regex})$`).test(r.source_labels.map((l: string) => l === '__meta_kubernetes_pod_container_port_name' ? port
+        : podLabels[Object.keys(podLabels).find((k) => `__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}` === l) ?? ''] ?? '').join(r.separator ?? ';')));
+    // NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml: label app=nvidia-dcgm-exporter, port "metrics".
+    expect(kept({ app: 'nvidia-dcgm-exporter' }, 'metrics')).toBe(true);
+    expect(kept({ 'app.kubernetes.io/name': 'dcgm-exporter' }, 'metrics')).toBe(true);
+    expect(kept({ app: 'nvidia-device-plugin-daemonset' }, 'metrics')).toBe(false);
+  });
+
   test('the generated rules per kind', () => {
     let s: MonitoringStack | undefined;
     synth((stack) => { s = buildStack(stack, {}, [endpoint(), featureStore(), registry(), trainingCluster()]); });
@@ -301,4 +324,51 @@ test('feature materialization jobs in other namespaces can be admitted to the Pu
   expect(policy.spec.ingress[0].from).toContainEqual({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'features' } } });
   const prometheusYml = JSON.parse(out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === 'prometheus-config').data['prometheus.yml']);
   expect(prometheusYml.scrape_configs.find((s: any) => s.job_name === 'pushgateway')).toEqual({ job_name: 'pushgateway', honor_labels: true, static_configs: [{ targets: ['pushgateway.monitoring.svc:9091'] }] });
+});
+
+describe('kubelet (cAdvisor) scraping follows how the target\'s kubelets sign their serving certificates', () => {
+  const kubeletJob = (yml: string) => JSON.parse(yml).scrape_configs.find((j: any) => j.job_name === 'kubelet-cadvisor');
+  const options = { clusterName: 'dc1', scrapeInterval: Duration.seconds(30), workloads: [], alertmanager: 'alertmanager.monitoring.svc:9093' };
+  const stackOn = (target: (stack: TerraformStack) => KubernetesTarget) => {
+    let yml = '';
+    const out = synth((stack) => { yml = buildStack(stack, { target: target(stack).inNamespace('monitoring') }).files.prometheus; });
+    return { yml, out };
+  };
+
+  test('kubeadm\'s self-signed kubelet certificates: scraped without verification, straight from each kubelet (nodes/metrics)', () => {
+    const job = kubeletJob(prometheusConfig({ ...options, kubeletServingCertificates: KubeletServingCertificates.SELF_SIGNED }));
+    expect(job).toMatchObject({
+      scheme: 'https', metrics_path: '/metrics/cadvisor', kubernetes_sd_configs: [{ role: 'node' }],
+      tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: true },
+    });
+    // Not through the API server proxy: its RBAC (get nodes/proxy) would let Prometheus run commands in every pod.
+    expect(JSON.stringify(job)).not.toMatch(/proxy|kubernetes\.default\.svc/);
+  });
+
+  test('kubelet certificates signed by the cluster CA are verified', () => {
+    expect(kubeletJob(prometheusConfig({ ...options, kubeletServingCertificates: KubeletServingCertificates.CLUSTER_CA_SIGNED })).tls_config.insecure_skip_verify).toBe(false);
+    expect(kubeletJob(prometheusConfig(options)).tls_config.insecure_skip_verify).toBe(false);
+  });
+
+  test('MonitoringStack\'s explicit kubeletInsecureSkipVerify wins over the target', () => {
+    expect(kubeletJob(prometheusConfig({ ...options, kubeletServingCertificates: KubeletServingCertificates.SELF_SIGNED, kubeletInsecureSkipVerify: false }))
+      .tls_config.insecure_skip_verify).toBe(false);
+    expect(kubeletJob(prometheusConfig({ ...options, kubeletServingCertificates: KubeletServingCertificates.CLUSTER_CA_SIGNED, kubeletInsecureSkipVerify: true }))
+      .tls_config.insecure_skip_verify).toBe(true);
+  });
+
+  test('a MonitoringStack on a cluster-CA-signed target verifies kubelet certificates, with read-only RBAC', () => {
+    const { yml, out } = stackOn((stack) => KubernetesTarget.fromKubeconfig(stack, 'signed', {
+      clusterName: 'dc1', kubeletServingCertificates: KubeletServingCertificates.CLUSTER_CA_SIGNED, acceleratorNodes: a100Nodes,
+    }));
+    expect(kubeletJob(yml).tls_config.insecure_skip_verify).toBe(false);
+    expect(out.resources('kubernetes_cluster_role_v1')[0].rule[0].resources).not.toContain('nodes/proxy');
+  });
+
+  // Fails until lib/monitoring/monitoring-stack.ts passes the target's kubeletServingCertificates to prometheusConfig
+  // (that file belongs to another change); then jest reports this test as passing unexpectedly: make it a plain test.
+  test('a MonitoringStack on a default kubeadm cluster scrapes its self-signed kubelets', () => {
+    const { yml } = stackOn((stack) => KubernetesTarget.fromKubeconfig(stack, 'kubeadm', { clusterName: 'dc1', acceleratorNodes: a100Nodes }));
+    expect(kubeletJob(yml).tls_config.insecure_skip_verify).toBe(true);
+  });
 });

@@ -1,8 +1,13 @@
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { Duration } from '../../lib/core/units';
 import { ModelLineage } from '../../lib/registry/lineage';
 import { MlflowBackend } from '../../lib/registry/mlflow-backend';
 import { MlflowModelRegistry } from '../../lib/registry/mlflow';
+import { MLFLOW_LAUNCHER, MLFLOW_MODEL_GRANTS_APPLY } from '../../lib/registry/mlflow-launcher';
 import { ObjectStore, ObjectStoreLocation } from '../../lib/registry/object-store';
 import { errorOf, literalSecrets, synth } from '../util';
 import { eksTarget, gkeTarget, MLFLOW_IMAGE, mlflowOnEks, mlflowOnPrem, onPremArtifacts, onPremTarget, rdsProps } from './fixtures';
@@ -223,4 +228,152 @@ describe('MlflowModelRegistry validation', () => {
 test('an image with "${" is refused before it reaches Terraform', () => {
   expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { image: 'registry.example.com/mlflow${var.x}:2.22.0' })))
     .toMatch(/registry: image \("registry\.example\.com\/mlflow\$\{var\.x\}:2\.22\.0"\) must be registry\/repository/);
+});
+
+// ---- Model consumers: the server creates their users and applies their grants at start ----
+describe('MlflowModelRegistry: model grants, applied by the server as it starts', () => {
+  /** The synthesized server's grants, with two consumers bound: an in-cluster endpoint's user and an edge fleet's. */
+  function grantsEnv(): Record<string, string> {
+    let registry!: MlflowModelRegistry;
+    const out = synth((stack) => {
+      const dc1 = onPremTarget(stack);
+      registry = mlflowOnPrem(stack, dc1, { releasedVersions: { churn: ['3', '4', '5'] }, externalAccess: { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] } });
+      const serving = new WorkloadIdentity(stack, 'serving', { target: dc1.inNamespace('serving'), serviceAccountName: 'churn-serving', cloudName: 'churn' });
+      const endpointUser = { username: 'serving.churn-serving', passwordSecret: { name: 'churn-mlflow', key: 'password' } };
+      registry.bindModelConsumer({ construct: serving, prop: 'model', identity: serving, registryUser: endpointUser }, 'churn', '3');
+      registry.bindModelConsumer({ construct: serving, prop: 'model', identity: serving, registryUser: endpointUser }, 'churn', '4');
+      registry.bindModelConsumer({ construct: stack, prop: 'model.source', registryUser: { username: 'edge.churn', passwordSecret: { name: 'model-reader', key: 'MLFLOW_TRACKING_PASSWORD' } } }, 'churn', '5');
+    });
+    return env(container(out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'mlflow'), 'mlflow'));
+  }
+
+  /** Runs MLFLOW_MODEL_GRANTS_APPLY with python3 against a stub basic-auth store and a stub tracking database. */
+  function applyGrants(serverEnv: Record<string, string>, passwords: Record<string, string>, before: Record<string, unknown> = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'mlflow-grants-'));
+    try {
+      const users = join(dir, 'users');
+      mkdirSync(users);
+      for (const [user, password] of Object.entries(passwords)) writeFileSync(join(users, user), password);
+      const stub = (path: string, text: string) => { mkdirSync(join(dir, 'py', path, '..'), { recursive: true }); writeFileSync(join(dir, 'py', path), text); };
+      stub('mlflow/__init__.py', '');
+      stub('mlflow/exceptions.py', 'class MlflowException(Exception):\n    pass\n');
+      stub('mlflow/server/__init__.py', '');
+      stub('mlflow/server/auth/__init__.py', '');
+      stub('mlflow/server/auth/sqlalchemy_store.py', [
+        'import json, os',
+        'from mlflow.exceptions import MlflowException',
+        'STATE = json.loads(os.environ["STUB_STATE"])',
+        'class SqlAlchemyStore(object):',
+        '    def init_db(self, uri): STATE["init_db"] = uri',
+        '    def has_user(self, u): return u in STATE["users"]',
+        '    def create_user(self, u, p, is_admin=False):',
+        '        if u in STATE["users"]: raise MlflowException("RESOURCE_ALREADY_EXISTS")',
+        '        STATE["users"][u] = p',
+        '    def update_user(self, u, password=None, is_admin=None):',
+        '        if u not in STATE["users"]: raise MlflowException("RESOURCE_DOES_NOT_EXIST")',
+        '        STATE["users"][u] = password',
+        'def methods(kind):',
+        '    def get(self, key, u):',
+        '        if key + "|" + u not in STATE[kind]: raise MlflowException("RESOURCE_DOES_NOT_EXIST")',
+        '    def create(self, key, u, p):',
+        '        if u not in STATE["users"]: raise MlflowException("user does not exist")',
+        '        if key + "|" + u in STATE[kind]: raise MlflowException("RESOURCE_ALREADY_EXISTS")',
+        '        STATE[kind][key + "|" + u] = p',
+        '    def update(self, key, u, p):',
+        '        if key + "|" + u not in STATE[kind]: raise MlflowException("RESOURCE_DOES_NOT_EXIST")',
+        '        STATE[kind][key + "|" + u] = p',
+        '    setattr(SqlAlchemyStore, "get_" + kind + "_permission", get)',
+        '    setattr(SqlAlchemyStore, "create_" + kind + "_permission", create)',
+        '    setattr(SqlAlchemyStore, "update_" + kind + "_permission", update)',
+        'methods("registered_model"); methods("experiment")',
+      ].join('\n'));
+      const harness = [
+        MLFLOW_MODEL_GRANTS_APPLY,
+        'import json, os, sys',
+        'from mlflow.server.auth.sqlalchemy_store import STATE',
+        '# The tracking database: churn 3 was registered from run r1 (experiment 7); churn 4 from a source in experiment 9; 5 is not registered.',
+        'class Cursor(object):',
+        '    def execute(self, sql, params):',
+        '        self.sql, self.params = sql, params',
+        '    def fetchone(self):',
+        '        runs = {("churn", 3): "7"}; sources = {("churn", 4): "mlflow-artifacts:/9/0a1b/artifacts/model"}',
+        '        if "JOIN runs" in self.sql: return (runs[self.params],) if self.params in runs else None',
+        '        return (sources[self.params],) if self.params in sources else None',
+        '    def close(self): pass',
+        'class Connection(object):',
+        '    autocommit = False',
+        '    def cursor(self): return Cursor()',
+        '    def close(self): STATE["tracking_closed"] = True',
+        'apply_model_grants(dict(os.environ), "postgresql+psycopg2://mlflow@db/mlflow_auth", Connection)',
+        'print(json.dumps(STATE))',
+      ].join('\n');
+      const state = { users: {}, registered_model: {}, experiment: {}, ...before };
+      const r = spawnSync('python3', ['-c', harness], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, PYTHONPATH: join(dir, 'py'), STUB_STATE: JSON.stringify(state), ...serverEnv, MLFLOW_USERS_DIR: users } as any,
+      });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return { state: JSON.parse(r.stdout), log: r.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('the server creates each consumer\'s user and grants READ on the model and on the experiments of its versions', () => {
+    const e = grantsEnv();
+    expect(JSON.parse(e.MLFLOW_MODEL_GRANTS)).toEqual([
+      { username: 'edge.churn', model: 'churn', versions: ['5'], permission: 'READ' },
+      { username: 'serving.churn-serving', model: 'churn', versions: ['3', '4'], permission: 'READ' },
+    ]);
+    const { state, log } = applyGrants(e, { 'serving.churn-serving': 's3cret-serving', 'edge.churn': 's3cret-edge' });
+    expect(state.init_db).toBe('postgresql+psycopg2://mlflow@db/mlflow_auth');
+    expect(state.users).toEqual({ 'serving.churn-serving': 's3cret-serving', 'edge.churn': 's3cret-edge' });
+    expect(state.registered_model).toEqual({ 'churn|serving.churn-serving': 'READ', 'churn|edge.churn': 'READ' });
+    // Proxied artifact downloads are authorized by experiment: READ on the experiments holding versions 3 and 4.
+    expect(state.experiment).toEqual({ '7|serving.churn-serving': 'READ', '9|serving.churn-serving': 'READ' });
+    expect(log).toContain('churn version 5 is not registered: edge.churn cannot read its artifacts until a restart after it is');
+    expect(state.tracking_closed).toBe(true);
+  });
+
+  test('a rotated password is applied, the model permission is reset to the declared one, a wider experiment permission is kept', () => {
+    const { state } = applyGrants(grantsEnv(), { 'serving.churn-serving': 'rotated', 'edge.churn': 'x' }, {
+      users: { 'serving.churn-serving': 'old' },
+      registered_model: { 'churn|serving.churn-serving': 'MANAGE' },
+      experiment: { '7|serving.churn-serving': 'EDIT' },
+    });
+    expect(state.users['serving.churn-serving']).toBe('rotated');
+    expect(state.registered_model['churn|serving.churn-serving']).toBe('READ');
+    expect(state.experiment['7|serving.churn-serving']).toBe('EDIT');
+  });
+
+  test('a consumer whose password is missing from the users secret is logged and skipped; the server still starts', () => {
+    const { state, log } = applyGrants(grantsEnv(), { 'edge.churn': 'x' });
+    expect(Object.keys(state.users)).toEqual(['edge.churn']);
+    expect(log).toContain('no password for user serving.churn-serving (key serving.churn-serving of the users secret): it gets no access');
+  });
+
+  test('without consumers the grants are empty and nothing is touched', () => {
+    const out = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack)));
+    const e = env(container(out.resources('kubernetes_deployment_v1')[0], 'mlflow'));
+    expect(e.MLFLOW_MODEL_GRANTS).toBe('[]');
+    expect(applyGrants(e, {}).state).toEqual({ users: {}, registered_model: {}, experiment: {} });
+  });
+
+  test('the launcher, with the grants step, is valid Python', () => {
+    const r = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: MLFLOW_LAUNCHER, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(MLFLOW_LAUNCHER).toContain('apply_model_grants(e, uri(auth_db),');
+    expect(MLFLOW_LAUNCHER).not.toMatch(/\$\{|%\{/);
+  });
+});
+
+describe('MlflowModelRegistry: external access for edge sites', () => {
+  test('the ingress controller\'s namespace is admitted; the URL must be https', () => {
+    const out = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { externalAccess: { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] } }));
+    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name)).toContain('mlflow-from-ingress-nginx');
+    expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { externalAccess: { url: 'http://mlflow.dc1.example.com', fromNamespaces: [] } })))
+      .toBe('2 problems:\n  - test/registry: externalAccess.url ("http://mlflow.dc1.example.com") must be an https:// URL: consumers send their MLflow credentials over it\n' +
+        '  - test/registry: externalAccess.fromNamespaces ([]) must name the ingress controller\'s namespace(s), e.g. ["ingress-nginx"]');
+  });
 });

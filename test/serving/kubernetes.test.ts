@@ -11,7 +11,15 @@ import { KubernetesVariantProps } from '../../lib/serving/kubernetes-variant';
 import { ModelArtifact } from '../../lib/serving/model-source';
 import { Traffic } from '../../lib/serving/traffic';
 import { MonitoredKind } from '../../lib/core/monitoring-contract';
+import { RequiredPodLabels } from '../../lib/core/labels';
+import { FeastFeatureStore } from '../../lib/features/feast';
+import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
+import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
+import { s3Definitions } from '../features/fixtures';
+import { admitting, podsOf, reaches } from '../network';
+import { MlflowModelRegistry } from '../../lib/registry/mlflow';
 import { errorOf, literalSecrets, synth } from '../util';
+import { mlflowOnPrem, onPremTarget } from '../registry/fixtures';
 import { cpuTarget, FakeFeatureStore, FakeRegistry, gpuTarget, image } from './fixtures';
 
 const registry = new FakeRegistry('churn-registry', { churn: ['3', '4', '5'] });
@@ -311,6 +319,76 @@ describe('KubernetesInferenceEndpoint: identity, registry and feature store', ()
   });
 });
 
+describe('KubernetesInferenceEndpoint: online features from Feast pass every NetworkPolicy in the way', () => {
+  /**
+   * Given Feast in namespace `features` and the churn endpoint (a canary: two variants) in `endpointNamespace`
+   * of the same cluster, reading features from it.
+   */
+  function endpointReadingFeast(endpointNamespace = 'serving', after?: (stack: TerraformStack, ep: KubernetesInferenceEndpoint) => void) {
+    return synth((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const target = gpuTarget(stack, endpointNamespace);
+      const features = new FeastFeatureStore(stack, 'features', {
+        target: target.inNamespace('features'), definitions: s3Definitions(),
+        registry: FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }),
+        offlineStore: FeastOfflineStore.s3Files(new SecureS3Bucket(stack, 'lake', { bucketName: 'ml-features-offline' })),
+        onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } }),
+        credentialsSecret: 'feast-aws-credentials',
+      });
+      const ep = new KubernetesInferenceEndpoint(stack, 'endpoint', {
+        ...base, target, featureStore: features,
+        variants: [variant('v3', '3'), variant('v4', '4')], traffic: Traffic.canary('v3', 'v4', 10),
+      });
+      after?.(stack, ep);
+    });
+  }
+  const server = (out: ReturnType<typeof endpoint>) => out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'feast-server');
+  const serverPort = (out: ReturnType<typeof endpoint>) => server(out).spec.template.spec.container[0].port[0].container_port;
+
+  test('every variant\'s pods carry the feature store\'s client label, and the grant admits their namespace on the server port', () => {
+    const out = endpointReadingFeast();
+    const policies = out.resources('kubernetes_network_policy_v1');
+    expect(serverPort(out)).toBe(6566);
+    for (const v of ['v3', 'v4']) {
+      const pods = podsOf(deployment(out, v));
+      expect(pods.labels).toMatchObject({ 'feast.ml-platform.io/feast-client': 'true', 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': v });
+      expect(reaches(policies, pods, podsOf(server(out)), 6566)).toBe(true);
+      expect(admitting(policies, pods, podsOf(server(out)), 6566).ingress.map((p) => p.metadata.name)).toEqual(['feast-from-serving']);
+    }
+    // The selector is unchanged: the Deployment keeps its pods across the label change.
+    expect(deployment(out, 'v3').spec.selector.match_labels).toEqual({ 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v3' });
+  });
+
+  test('the label is what admits them: pods of the same namespace without it are refused', () => {
+    const out = endpointReadingFeast();
+    const unlabelled = { namespace: 'serving', labels: { 'ml-platform.io/endpoint': 'churn' } };
+    expect(reaches(out.resources('kubernetes_network_policy_v1'), unlabelled, podsOf(server(out)), 6566)).toBe(false);
+  });
+
+  test('in the feature store\'s own namespace, the server\'s own policy admits the labelled pods', () => {
+    const out = endpointReadingFeast('features');
+    const policies = out.resources('kubernetes_network_policy_v1');
+    const pods = podsOf(deployment(out, 'v3'));
+    expect(reaches(policies, pods, podsOf(server(out)), 6566)).toBe(true);
+    expect(admitting(policies, pods, podsOf(server(out)), 6566).ingress.map((p) => p.metadata.name)).toEqual(['feast-server-ingress']);
+  });
+
+  test('labels a producer records for the endpoint\'s identity after the endpoint was declared still land on its pods', () => {
+    const out = endpointReadingFeast('serving', (_stack, ep) => RequiredPodLabels.add(ep.identity, { 'example.com/reader': 'true' }, ep));
+    expect(podsOf(deployment(out, 'v4')).labels['example.com/reader']).toBe('true');
+  });
+
+  test('the feature server reaches its Redis, and so do the apply Job and the materialization CronJobs', () => {
+    const out = endpointReadingFeast();
+    const policies = out.resources('kubernetes_network_policy_v1');
+    const redis = podsOf(out.resources('kubernetes_stateful_set_v1')[0]);
+    const clients = [server(out), ...out.resources('kubernetes_job_v1'), ...out.resources('kubernetes_cron_job_v1')];
+    expect(clients).toHaveLength(4);
+    for (const client of clients) expect(reaches(policies, podsOf(client), redis, 6379)).toBe(true);
+    expect(reaches(policies, podsOf(deployment(out, 'v3')), redis, 6379)).toBe(false);
+  });
+});
+
 describe('KubernetesInferenceEndpoint: validation says what to do', () => {
   const two = [variant('a', '3'), variant('b', '4')];
 
@@ -377,5 +455,75 @@ describe('KubernetesInferenceEndpoint: validation says what to do', () => {
     });
     expect(message).toMatch(/^4 problems:/);
     for (const prop of ['name', 'traffic.weights', 'variants[0].model.version', 'variants[0].image']) expect(message).toContain(`test/endpoint: ${prop} (`);
+  });
+});
+
+// ---- Defect 5: an endpoint serving models:/ from MLflow gets what MLflow needs, and MLflow grants it ----
+describe('KubernetesInferenceEndpoint: models:/ from an MLflow registry', () => {
+  const modelEnv = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.value_from]));
+  /** MLflow on-prem in namespace ml, and the endpoint in namespace serving of the same cluster. */
+  function served(props: Partial<Props> | ((registry: MlflowModelRegistry) => Partial<Props>) = {}) {
+    let registry!: MlflowModelRegistry;
+    const out = synth((stack) => {
+      const mlops = onPremTarget(stack);
+      registry = mlflowOnPrem(stack, mlops, { releasedVersions: { churn: ['3', '4'] } });
+      new KubernetesInferenceEndpoint(stack, 'endpoint', {
+        ...base, target: mlops.inNamespace('serving'), routing: TrafficRouting.replicaProportional({ minReplicas: 2 }),
+        variants: [{ name: 'v3', model: ModelArtifact.fromRegistry(registry, 'churn', '3'), image: image() }],
+        ...(typeof props === 'function' ? props(registry) : props),
+      });
+    });
+    const server = out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'mlflow');
+    return { out, registry, server, serving: deployment(out, 'v3').spec.template.spec.container[0] };
+  }
+
+  test('the model server gets MLFLOW_TRACKING_URI, its user, and the password by secret reference only', () => {
+    const { out, serving } = served();
+    expect(modelEnv(serving)).toMatchObject({
+      MODEL_URI: 'models:/churn/3',
+      MLFLOW_TRACKING_URI: 'http://mlflow.ml.svc:5000',
+      MLFLOW_TRACKING_USERNAME: 'serving.churn-serving',
+      MLFLOW_TRACKING_PASSWORD: { secret_key_ref: { name: 'churn-mlflow', key: 'password' } },
+    });
+    expect(serving.env.filter((e: any) => /PASSWORD/.test(e.name) && e.value !== undefined)).toEqual([]);
+    expect(literalSecrets(out.json)).toEqual([]);
+  });
+
+  test('MLflow grants that user READ on the model (applied by the server at start) and admits the endpoint\'s namespace', () => {
+    const { out, registry, server } = served();
+    expect(registry.modelGrants).toEqual([{ username: 'serving.churn-serving', model: 'churn', versions: ['3'], permission: 'READ' }]);
+    const c = server.spec.template.spec.container[0];
+    expect(JSON.parse(modelEnv(c).MLFLOW_MODEL_GRANTS)).toEqual(registry.modelGrants);
+    // The user's password comes from the registry's users secret, under the user name.
+    expect(modelEnv(c).MLFLOW_USERS_DIR).toBe('/etc/mlflow/users');
+    expect(server.spec.template.spec.volume).toContainEqual({ name: 'users', secret: { secret_name: 'mlflow-users', optional: true, default_mode: '0440' } });
+    expect(c.volume_mount).toContainEqual({ name: 'users', mount_path: '/etc/mlflow/users', read_only: true });
+    const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'mlflow-from-serving');
+    expect(policy.spec.ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'serving' } } }]);
+    expect(policy.spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': 'mlflow' });
+  });
+
+  test('a named registry user is used as given; the variant\'s own env wins on a name clash', () => {
+    const named = served({ registryUser: { username: 'churn-reader', passwordSecret: { name: 'mlflow-readers', key: 'churn' } } });
+    expect(modelEnv(named.serving)).toMatchObject({
+      MLFLOW_TRACKING_USERNAME: 'churn-reader', MLFLOW_TRACKING_PASSWORD: { secret_key_ref: { name: 'mlflow-readers', key: 'churn' } },
+    });
+    expect(named.registry.modelGrants.map((g) => g.username)).toEqual(['churn-reader']);
+    const proxied = served((registry) => ({
+      variants: [{ name: 'v3', model: ModelArtifact.fromRegistry(registry, 'churn', '3'), image: image(), env: { MLFLOW_TRACKING_URI: 'http://mlflow-cache.serving.svc:8080' } }],
+    }));
+    expect(proxied.serving.env.filter((e: any) => e.name === 'MLFLOW_TRACKING_URI')).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-cache.serving.svc:8080' }]);
+  });
+
+  test('a variant that does not read from MLflow gets nothing MLflow-specific, and MLflow grants nothing', () => {
+    const { registry, serving } = served({ variants: [{ name: 'v3', model: ModelArtifact.fromRegistry(new FakeRegistry('x', { churn: ['3'] }), 'churn', '3'), image: image() }] });
+    expect(serving.env.map((e: any) => e.name)).not.toContain('MLFLOW_TRACKING_URI');
+    expect(registry.modelGrants).toEqual([]);
+  });
+
+  test('a registry user name that cannot be a secret key is refused with the fix', () => {
+    expect(() => served({ registryUser: { username: 'churn reader', passwordSecret: { name: 'mlflow-readers', key: 'churn' } } }))
+      .toThrow('test/endpoint: variants[0].model.registryUser.username ("churn reader") must be letters, digits, "-", "_" and "." ' +
+        '(it is a key of secret mlflow-users), e.g. "serving.churn"');
   });
 });

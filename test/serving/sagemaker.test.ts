@@ -1,10 +1,14 @@
+import { TerraformStack, Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsRoleGrantee } from '../../lib/core/aws-grantee';
 import { Duration } from '../../lib/core/units';
+import { SageMakerModelRegistry } from '../../lib/registry/sagemaker';
 import { ModelArtifact } from '../../lib/serving/model-source';
 import { SageMakerInferenceEndpoint, SageMakerInferenceEndpointProps, SageMakerVariantProps } from '../../lib/serving/sagemaker';
 import { SageMakerDeployment } from '../../lib/serving/sagemaker-deployment';
 import { Traffic } from '../../lib/serving/traffic';
-import { errorOf, literalSecrets, synth } from '../util';
+import { errorOf, literalSecrets, synth, Synth, synthApp } from '../util';
 import { FakeFeatureStore, FakeRegistry, image } from './fixtures';
 
 const registry = new FakeRegistry('churn-registry', { churn: ['3', '4'] });
@@ -179,5 +183,97 @@ describe('SageMakerInferenceEndpoint: validation says what to do', () => {
 
   test('a name too long for the default capture bucket', () => {
     expect(sagemakerError({ name: 'a'.repeat(31) })).toMatch(/name \("a{31}"\) is 31 characters long; use at most 30/);
+  });
+});
+
+describe('SageMakerInferenceEndpoint: serving a SageMakerModelRegistry version', () => {
+  const statementsOf = (policy: any) => JSON.parse(policy.policy).Statement as any[];
+  /** Every statement of every inline policy on the execution role, whatever policy it lands in. */
+  const roleStatements = (out: Synth) => out.resources('aws_iam_role_policy')
+    .filter((p) => /aws_iam_role\.endpoint_execution-role_\w+\.name/.test(p.role))
+    .flatMap(statementsOf);
+  const allows = (statements: any[], action: string, resource: RegExp) => statements.some((s) => s.Effect === 'Allow'
+    && [].concat(s.Action).includes(action as never) && [].concat(s.Resource).some((r: string) => resource.test(r)));
+
+  function withRegistry(stack: TerraformStack): SageMakerModelRegistry {
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    return new SageMakerModelRegistry(stack, 'registry', { groupName: 'churn', artifactBucketName: 'ml-churn-models', releasedVersions: { churn: ['3', '4'] } });
+  }
+  const registryVariants = (registry: SageMakerModelRegistry) => [
+    variant('stable', '3', { model: ModelArtifact.fromRegistry(registry, 'churn', '3') }),
+    variant('canary', '4', { model: ModelArtifact.fromRegistry(registry, 'churn', '4') }),
+  ];
+
+  test('given a registry version, the execution role may read exactly those artifacts and decrypt them with the registry key', () => {
+    const out = synth((stack) => {
+      const registry = withRegistry(stack);
+      new SageMakerInferenceEndpoint(stack, 'endpoint', { ...base, variants: registryVariants(registry) });
+    });
+    const statements = roleStatements(out);
+    const objects = /^\$\{aws_s3_bucket\.registry_artifacts_bucket_\w+\.arn\}\/models\/churn\/[34]\/\*$/;
+    expect(allows(statements, 's3:GetObject', objects)).toBe(true);
+    const read = statements.find((s) => [].concat(s.Action).includes('s3:GetObject' as never));
+    expect(read.Resource).toEqual([expect.stringMatching(/\/models\/churn\/3\/\*$/), expect.stringMatching(/\/models\/churn\/4\/\*$/)]);
+    expect(allows(statements, 'kms:Decrypt', /^\$\{aws_kms_key\.registry_kms_key_\w+\.arn\}$/)).toBe(true);
+    // The models wait for the grant: CreateModel checks the role can read model_data_url.
+    const grant = out.resources('aws_iam_role_policy').find((p) => statementsOf(p).some((s) => [].concat(s.Action).includes('kms:Decrypt' as never)));
+    const grantAddress = Object.entries(out.json.resource.aws_iam_role_policy).find(([, p]: any) => p.policy === grant.policy)![0];
+    for (const m of out.resources('aws_sagemaker_model')) expect(m.depends_on).toContain(`aws_iam_role_policy.${grantAddress}`);
+  });
+
+  test('the registry key policy delegates to the account\'s IAM (so the role policy counts) and the bucket policy denies only plain HTTP', () => {
+    const out = synth((stack) => {
+      const registry = withRegistry(stack);
+      new SageMakerInferenceEndpoint(stack, 'endpoint', { ...base, variants: registryVariants(registry) });
+    });
+    const key = Object.entries(out.json.resource.aws_kms_key).find(([address]) => address.startsWith('registry_kms_key'))![1] as any;
+    expect(JSON.parse(key.policy).Statement).toContainEqual({
+      Sid: 'AccountIamAdministers', Effect: 'Allow', Principal: { AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.registry_kms_partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.registry_kms_caller_\w+\.account_id\}:root$/) },
+      Action: 'kms:*', Resource: '*',
+    });
+    const bucketPolicy = out.resources('aws_s3_bucket_policy').find((p) => /registry_artifacts_bucket_/.test(p.bucket));
+    const denies = JSON.parse(bucketPolicy.policy).Statement.filter((s: any) => s.Effect === 'Deny');
+    expect(denies).toEqual([expect.objectContaining({ Sid: 'DenyInsecureTransport', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+  });
+
+  test('given the registry in another stack, the grant reads its bucket and key through remote state', () => {
+    const stacks = synthApp((app) => {
+      const models = new TerraformStack(app, 'models');
+      const registry = withRegistry(models);
+      const serving = new TerraformStack(app, 'serving');
+      new AwsProvider(serving, 'aws', { region: 'us-east-1' });
+      new SageMakerInferenceEndpoint(serving, 'endpoint', { ...base, variants: registryVariants(registry) });
+    });
+    const statements = roleStatements(stacks.serving);
+    expect(allows(statements, 's3:GetObject', /^\$\{data\.terraform_remote_state\.[^}]+\}\/models\/churn\/3\/\*$/)).toBe(true);
+    expect(allows(statements, 'kms:Decrypt', /^\$\{data\.terraform_remote_state\.[^}]+\}$/)).toBe(true);
+    expect(Object.keys(stacks.models.json.output ?? {}).length).toBeGreaterThanOrEqual(2);
+    expect(stacks.models.resources('aws_iam_role_policy')).toEqual([]);
+  });
+
+  test('a model whose S3 location is only known at apply time, from a source that cannot grant, is refused', () => {
+    const message = sagemakerError({
+      variants: [variant('stable', '3', { model: ModelArtifact.fromUri(Token.asString({ Ref: 'bucket' }) + '/churn/3/') }), variant('canary', '4')],
+    });
+    expect(message).toMatch(/test\/endpoint: variants\[0\]\.model \(.+\) is only known at apply time, so no s3:GetObject grant can be derived from it; serve it with ModelArtifact\.fromRegistry/);
+  });
+});
+
+describe('AwsRoleGrantee', () => {
+  test('two different grants from one registry to one role keep both policies, under distinct names', () => {
+    const out = synth((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+      const registry = new SageMakerModelRegistry(stack, 'registry', { groupName: 'churn', artifactBucketName: 'ml-churn-models', releasedVersions: { churn: ['3', '4'] } });
+      const role = new IamRole(stack, 'role', { assumeRolePolicy: '{}' });
+      const grantee = new AwsRoleGrantee(stack, 'grants', role);
+      registry.grantReadToRole(grantee, [{ model: 'churn', version: '3' }]);
+      registry.grantReadToRole(grantee, [{ model: 'churn', version: '3' }]);
+      registry.grantReadToRole(grantee, [{ model: 'churn', version: '4' }]);
+    });
+    const policies = out.resources('aws_iam_role_policy').map((p) => [p.name, JSON.parse(p.policy).Statement[1].Resource]).sort();
+    expect(policies).toEqual([
+      ['read-artifacts-registry', [expect.stringMatching(/\/models\/churn\/3\/\*$/)]],
+      ['read-artifacts-registry-2', [expect.stringMatching(/\/models\/churn\/4\/\*$/)]],
+    ]);
   });
 });

@@ -1,6 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { KubernetesPlatform, KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { Duration } from '../../lib/core/units';
+import { WorkloadIdentity, WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 import { errorOf, synth } from '../util';
@@ -69,5 +72,28 @@ describe('SecureGcsBucket', () => {
     expect(out.resources('google_project_iam_audit_config')).toEqual([{
       project: 'ml-prod-123', service: 'storage.googleapis.com', audit_log_config: [{ log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }],
     }]);
+  });
+});
+
+describe('Grants bind each (role, member, bucket) once', () => {
+  test('the same GCS role granted twice to one workload is one IAM member (destroying a copy would revoke both)', () => {
+    const out = synth((stack) => {
+      const provider = new KubernetesProvider(stack, 'k8s', { configPath: '~/.kube/config' });
+      const target = KubernetesTarget.fromProvider(provider, { clusterName: 'ml', platform: KubernetesPlatform.GKE, identity: WorkloadIdentityMode.gkeWorkloadIdentity('ml-prod-123') });
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123' });
+      const wi = new WorkloadIdentity(stack, 'trainer', { target, serviceAccountName: 'trainer', cloudName: 'trainer' });
+      const other = new WorkloadIdentity(stack, 'server', { target, serviceAccountName: 'server', cloudName: 'server' });
+      const bucket = new SecureGcsBucket(stack, 'data', { project: 'ml-prod-123', bucketName: 'ml-datasets', location: 'EU' });
+      bucket.grantRead(wi);
+      bucket.grantRead(wi);
+      bucket.grantReadWrite(wi);
+      bucket.grantRead(other);
+    });
+    const members = out.resources('google_storage_bucket_iam_member').map((m) => [m.role, m.member.replace(/_gcp-sa_\w+/, '')]);
+    expect(members).toEqual([
+      ['roles/storage.objectViewer', '${google_service_account.trainer.member}'],
+      ['roles/storage.objectUser', '${google_service_account.trainer.member}'],
+      ['roles/storage.objectViewer', '${google_service_account.server.member}'],
+    ]);
   });
 });

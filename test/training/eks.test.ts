@@ -88,6 +88,50 @@ describe('EksTrainingCluster: the cluster is secure by default', () => {
   });
 });
 
+describe('EksTrainingCluster: the NetworkPolicies the library writes are enforced', () => {
+  const vpcCni = (out: ReturnType<typeof eks>) => out.resources('aws_eks_addon').find((a) => a.addon_name === 'vpc-cni');
+
+  test('the managed vpc-cni add-on turns on network policy enforcement (EKS controller and aws-node policy agent)', () => {
+    const addon = vpcCni(eks());
+    // The add-on schema takes the flag as the string "true", not a JSON boolean.
+    expect(JSON.parse(addon.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+  });
+
+  test('without a pinned add-on version, the apply stops unless EKS installed vpc-cni v1.14 or later', () => {
+    const addon = vpcCni(eks());
+    expect(addon.addon_version).toBeUndefined();
+    expect(addon.lifecycle.postcondition).toEqual([{
+      condition: expect.stringContaining('self.addon_version'),
+      error_message: expect.stringMatching(/v1\.14 or later.*vpcCniVersion/),
+    }]);
+  });
+
+  test('a pinned vpc-cni version is used as is', () => {
+    expect(vpcCni(eks({ vpcCniVersion: 'v1.19.2-eksbuild.1' })).addon_version).toBe('v1.19.2-eksbuild.1');
+  });
+
+  test('enforcement is left to another policy engine only when asked explicitly', () => {
+    const addon = vpcCni(eks({ networkPolicyEnforcement: false }));
+    expect(addon.configuration_values).toBeUndefined();
+    expect(addon.lifecycle).toBeUndefined();
+  });
+
+  test.each<[string, Partial<EksTrainingClusterProps>, RegExp]>([
+    ['a vpc-cni version without network policy support', { vpcCniVersion: 'v1.13.4-eksbuild.1' },
+      /vpcCniVersion \("v1\.13\.4-eksbuild\.1"\) does not enforce NetworkPolicies; use v1\.14\.0-eksbuild\.3 or later/],
+    ['the first 1.14 build, which lacks the setting', { vpcCniVersion: 'v1.14.0-eksbuild.2' }, /vpcCniVersion \("v1\.14\.0-eksbuild\.2"\) does not enforce/],
+    ['a malformed vpc-cni version', { vpcCniVersion: '1.19' }, /vpcCniVersion \("1\.19"\) must be an EKS add-on version such as "v1\.19\.2-eksbuild\.1"/],
+    ['a cluster too old for VPC CNI network policies', { kubernetesVersion: '1.24' },
+      /kubernetesVersion \("1\.24"\) is below 1\.25, the first version on which the VPC CNI enforces NetworkPolicies/],
+  ])('%s is refused', (_what, props, message) => {
+    expect(eksError(props)).toMatch(message);
+  });
+
+  test('with enforcement off, an old add-on version is the user\'s choice', () => {
+    expect(vpcCni(eks({ networkPolicyEnforcement: false, vpcCniVersion: 'v1.13.4-eksbuild.1' })).addon_version).toBe('v1.13.4-eksbuild.1');
+  });
+});
+
 describe('EksTrainingCluster: GPU pools', () => {
   const out = eks({
     pools: [
@@ -164,7 +208,11 @@ describe('EksTrainingCluster: GPU pools', () => {
     const spec = ds.spec.template.spec;
     expect(ds.metadata.namespace).toBe('kube-system');
     expect(spec.container[0].image).toBe('nvcr.io/nvidia/k8s-device-plugin:v0.17.1');
-    expect(spec.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    // The l4 pool's own taint too, or the plugin would never run there and its GPUs never be schedulable.
+    expect(spec.toleration).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Equal', value: 'training', effect: 'NoSchedule' },
+    ]);
     expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term[0].match_expressions)
       .toEqual([{ key: 'ml-platform.io/accelerator-kind', operator: 'In', values: ['nvidia-gpu'] }]);
     expect(spec.container[0].security_context).toMatchObject({ allow_privilege_escalation: false, capabilities: { drop: ['ALL'] } });

@@ -3,6 +3,7 @@ import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster, KubernetesTrainingClusterProps } from '../../lib/training/kubernetes';
 import { PodSecurityLevel } from '../../lib/training/team-quotas';
 import { Cpu, Size } from '../../lib/core/units';
+import { TaintEffect } from '../../lib/training/pool';
 import { errorOf, literalSecrets, synth } from '../util';
 
 const a100 = { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } };
@@ -88,6 +89,53 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     });
   });
 
+  test('GPU nodes declared without labels are selected by the pool label, as EKS and GKE pools are', () => {
+    let cluster: KubernetesTrainingCluster | undefined;
+    const plain = synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      cluster = new KubernetesTrainingCluster(stack, 'training', {
+        clusterName: 'dc1', target, gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4 }],
+      });
+    });
+    const spec = plain.resources('kubernetes_daemon_set_v1')[0].spec.template.spec;
+    expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term)
+      .toEqual([{ match_expressions: [{ key: 'ml-platform.io/pool', operator: 'In', values: ['a100'] }] }]);
+    // Workloads and the DCGM exporter select the same nodes.
+    expect(cluster!.kubernetes.acceleratorNodes[0].nodeSelector).toEqual({ 'ml-platform.io/pool': 'a100' });
+  });
+
+  test('the device plugin tolerates the taints the GPU nodes declare, or it would schedule nowhere', () => {
+    const tainted = onprem({ gpuNodes: [{ ...a100, taints: [{ key: 'dedicated', value: 'gpu', effect: TaintEffect.NO_EXECUTE }] }] });
+    expect(tainted.resources('kubernetes_daemon_set_v1')[0].spec.template.spec.toleration).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' },
+    ]);
+  });
+
+  test('where the NVIDIA GPU Operator runs, the library does not install a second device plugin', () => {
+    let cluster: KubernetesTrainingCluster | undefined;
+    const withOperator = synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], gpuOperator: true });
+    });
+    expect(withOperator.resources('kubernetes_daemon_set_v1')).toEqual([]);
+    expect(cluster!.nvidiaDevicePlugin).toBeUndefined();
+    // What a MonitoringStack on this cluster reads to use the Operator's DCGM exporter instead of its own.
+    expect(cluster!.kubernetes.inNamespace('monitoring').gpuOperatorNamespace).toBe('gpu-operator');
+    expect(cluster!.kubernetes.acceleratorNodes[0].nodeSelector).toEqual(a100.nodeSelector);
+  });
+
+  test('selecting GPU nodes by GPU feature discovery labels without the Operator draws a warning naming both fixes', () => {
+    let cluster: KubernetesTrainingCluster | undefined;
+    synth((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100] });
+    });
+    const warnings = cluster!.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+    expect(warnings).toEqual([expect.stringMatching(
+      /gpuNodes\[0\]\.nodeSelector uses nvidia\.com\/gpu\.product, a label only NVIDIA GPU feature discovery sets.*gpuOperator: true.*ml-platform\.io\/pool=a100/)]);
+  });
+
   test.each<[string, Partial<KubernetesTrainingClusterProps>, RegExp]>([
     ['a TPU on-prem', { gpuNodes: [{ ...a100, accelerator: Accelerator.AWS_TRAINIUM }] }, /gpuNodes\[0\]\.accelerator \("aws-trainium"\) is not an NVIDIA GPU/],
     ['GPU nodes without a selector', { gpuNodes: [{ ...a100, nodeSelector: {} }] }, /gpuNodes\[0\]\.nodeSelector \(\{\}\) must name at least one node label/],
@@ -95,6 +143,11 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     ['duplicate teams', { teams: [{ team: 'a' }, { team: 'a' }] }, /teams\[1\] \("a"\) repeats an earlier team/],
     ['a negative GPU quota', { teams: [{ team: 'a', maxGpus: -2 }] }, /teams\[0\]\.maxGpus \(-2\) must be a whole number from 0 to 100000/],
     ['a quota for GPUs the cluster does not have', { gpuNodes: [], teams: [{ team: 'a', maxGpus: 4 }] }, /caps NVIDIA GPUs but the cluster has no NVIDIA GPU pool/],
+    ['the library\'s device plugin beside the GPU Operator\'s', { gpuOperator: true, nvidiaDevicePlugin: true },
+      /nvidiaDevicePlugin \(true\) would run a second device plugin beside the GPU Operator's; remove nvidiaDevicePlugin/],
+    ['an Operator namespace without the Operator', { gpuOperatorNamespace: 'nvidia-gpu-operator' },
+      /gpuOperatorNamespace \("nvidia-gpu-operator"\) is set but gpuOperator is not; set gpuOperator: true/],
+    ['an invalid Operator namespace', { gpuOperator: true, gpuOperatorNamespace: 'GPU Operator' }, /gpuOperatorNamespace \("GPU Operator"\) is not a valid name/],
   ])('%s is refused', (_what, props, message) => {
     expect(errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });

@@ -1,5 +1,6 @@
 import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '../model';
 import { UNKNOWN } from '../values';
+import { expandDynamicBlocks } from './dynamic-blocks';
 import { buildModel, RawReference } from './index-builder';
 
 /** Where ml-platform keeps its own data inside cdktf's `//` metadata key. */
@@ -32,7 +33,7 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
       addresses.add(address);
       const meta = (body['//'] ?? {}) as Record<string, any>;
       const values: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(body)) if (!META_ARGUMENTS.has(k)) values[k] = normaliseValue(v);
+      for (const [k, v] of Object.entries(expandDynamicBlocks(body) as Record<string, unknown>)) if (!META_ARGUMENTS.has(k)) values[k] = normaliseValue(v);
       const provider = typeof body.provider === 'string' ? body.provider.replace(/^\$\{|\}$/g, '') : undefined;
       resources.push({
         type,

@@ -1,5 +1,6 @@
 import { Finding, ReviewResult } from '../model';
 import { ReportContext } from './context';
+import { describeConfigurations } from '../recorded-configuration';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -33,6 +34,8 @@ export function renderMarkdown(result: ReviewResult, context: ReportContext): st
     }
     lines.push('', '</details>', '');
   }
+  const configuration = describeConfigurations(s.configurations);
+  if (configuration.length) lines.push(`<sub>${configuration.map(cell).join('<br>')}</sub>`, '');
   const skipped = Object.entries(result.skippedResourceTypes);
   if (skipped.length) lines.push(`<sub>Skipped ${s.resourcesSkipped} resource(s) of ${skipped.length} type(s) no rule covers.</sub>`, '');
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { ReviewResult } from '../model';
 import { ReportContext } from './context';
 import { formatFinding } from './format';
+import { describeConfigurations } from '../recorded-configuration';
 
 /** Human-readable report: one line per finding, suppressed findings apart, then counts. */
 export function renderTable(result: ReviewResult, context: ReportContext): string {
@@ -15,6 +16,7 @@ export function renderTable(result: ReviewResult, context: ReportContext): strin
   }
   const s = result.summary;
   lines.push('', `${s.error} error(s), ${s.warning} warning(s), ${s.info} info, ${s.suppressed} suppressed; ${s.resourcesReviewed} resource(s) reviewed with ${s.rulesEvaluated} rules (packs: ${s.packs.join(', ')})`);
+  lines.push(...describeConfigurations(s.configurations));
   const skipped = Object.entries(result.skippedResourceTypes).sort(([a], [b]) => a.localeCompare(b));
   if (skipped.length) lines.push(`Skipped ${s.resourcesSkipped} resource(s) of types no rule covers: ${skipped.map(([t, n]) => `${t} (${n})`).join(', ')}`);
   return lines.join('\n') + '\n';

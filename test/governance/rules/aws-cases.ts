@@ -223,4 +223,116 @@ export const AWS_CASES: RuleCase[] = [
     compliant: { 'aws_iot_policy.p': { name: 'p', policy: policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:eu-west-1:1:client/$${iot:Connection.Thing.ThingName}' }) } },
     nonCompliant: { 'aws_iot_policy.p': { name: 'p', policy: policy({ Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:eu-west-1:1:client/*' }) } },
   },
+  {
+    ruleId: 'aws-s3-bucket-policy-not-public', address: 'aws_s3_bucket_policy.data',
+    compliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: ref('aws_s3_bucket.data'), policy: policy(
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-data/*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c' } } },
+      { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::ml-data/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ) } },
+    nonCompliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: ref('aws_s3_bucket.data'), policy: policy({ Sid: 'Public', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-data/*' }) } },
+  },
+  {
+    name: 'a condition that pins nothing', ruleId: 'aws-s3-bucket-policy-not-public', address: 'aws_s3_bucket_policy.data',
+    compliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: 'ml-data', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:role/reader' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-data/*' }) } },
+    nonCompliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: 'ml-data', policy: policy(
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-data/*', Condition: { Bool: { 'aws:SecureTransport': 'true' }, IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } },
+    ) } },
+  },
+  {
+    name: 'NotPrincipal', ruleId: 'aws-s3-bucket-policy-not-public', address: 'aws_s3_bucket_policy.data',
+    compliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: 'ml-data', policy: policy({ Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::1:role/admin' }, Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::ml-data' }) } },
+    nonCompliant: { ...bucket, 'aws_s3_bucket_policy.data': { bucket: 'ml-data', policy: policy({ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::1:role/x' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::ml-data/*' }) } },
+  },
+  {
+    ruleId: 'aws-eks-node-group-ssh-restricted', address: 'aws_eks_node_group.gpu',
+    compliant: { 'aws_launch_template.lt': { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } }, 'aws_eks_node_group.gpu': nodeGroup({ launch_template: undefined, remote_access: { ec2_ssh_key: 'ops', source_security_group_ids: ['sg-bastion'] } }) },
+    nonCompliant: { 'aws_eks_node_group.gpu': nodeGroup({ launch_template: undefined, remote_access: { ec2_ssh_key: 'ops' } }) },
+  },
+  {
+    ruleId: 'aws-eks-node-group-imds-hop-limit', address: 'aws_eks_node_group.gpu',
+    compliant: { 'aws_launch_template.lt': { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } }, 'aws_eks_node_group.gpu': nodeGroup() },
+    nonCompliant: { 'aws_launch_template.lt': { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } }, 'aws_eks_node_group.gpu': nodeGroup() },
+  },
+  {
+    name: 'unset (AL2023 AMIs default to 2)', ruleId: 'aws-eks-node-group-imds-hop-limit', address: 'aws_eks_node_group.gpu',
+    compliant: { 'aws_launch_template.lt': { metadata_options: [{ http_tokens: 'required', http_put_response_hop_limit: '1' }] }, 'aws_eks_node_group.gpu': nodeGroup() },
+    nonCompliant: { 'aws_launch_template.lt': { metadata_options: { http_tokens: 'required' } }, 'aws_eks_node_group.gpu': nodeGroup() },
+  },
+  {
+    ruleId: 'aws-rds-tls-enforced', address: 'aws_db_instance.db',
+    compliant: {
+      'aws_db_parameter_group.pg': { family: 'postgres14', parameter: [{ name: 'rds.force_ssl', value: '1' }] },
+      'aws_db_instance.db': db({ engine_version: '14.12', parameter_group_name: ref('aws_db_parameter_group.pg', 'name') }),
+    },
+    nonCompliant: {
+      'aws_db_parameter_group.pg': { family: 'postgres14', parameter: [{ name: 'rds.force_ssl', value: '0' }] },
+      'aws_db_instance.db': db({ engine_version: '14.12', parameter_group_name: ref('aws_db_parameter_group.pg', 'name') }),
+    },
+  },
+  {
+    name: 'default parameter group: PostgreSQL 15+ forces TLS, MySQL does not', ruleId: 'aws-rds-tls-enforced', address: 'aws_db_instance.db',
+    compliant: { 'aws_db_instance.db': db({ engine_version: '16.4' }) },
+    nonCompliant: { 'aws_db_instance.db': db({ engine: 'mysql', engine_version: '8.0.39' }) },
+  },
+  {
+    name: 'Aurora cluster parameter group by name', ruleId: 'aws-rds-tls-enforced', address: 'aws_rds_cluster.aurora',
+    compliant: {
+      'aws_rds_cluster_parameter_group.tls': { name: 'aurora-tls', family: 'aurora-postgresql16', parameter: { name: 'rds.force_ssl', value: 1 } },
+      'aws_rds_cluster.aurora': { engine: 'aurora-postgresql', db_cluster_parameter_group_name: 'aurora-tls' },
+    },
+    nonCompliant: { 'aws_rds_cluster.aurora': { engine: 'aurora-postgresql', engine_version: '16.4' } },
+  },
+  {
+    ruleId: 'aws-sagemaker-domain-encrypted', address: 'aws_sagemaker_domain.studio',
+    compliant: { 'aws_sagemaker_domain.studio': { domain_name: 'studio', auth_mode: 'IAM', app_network_access_type: 'VpcOnly', kms_key_id: ref('aws_kms_key.k', 'arn') } },
+    nonCompliant: { 'aws_sagemaker_domain.studio': { domain_name: 'studio', auth_mode: 'IAM', app_network_access_type: 'VpcOnly' } },
+  },
+  {
+    ruleId: 'aws-sagemaker-notebook-imdsv2', address: 'aws_sagemaker_notebook_instance.nb',
+    compliant: { 'aws_sagemaker_notebook_instance.nb': notebook({ instance_metadata_service_configuration: { minimum_instance_metadata_service_version: '2' } }) },
+    nonCompliant: { 'aws_sagemaker_notebook_instance.nb': notebook() },
+  },
+  {
+    ruleId: 'aws-sagemaker-notebook-in-vpc', address: 'aws_sagemaker_notebook_instance.nb',
+    compliant: { 'aws_sagemaker_notebook_instance.nb': notebook({ subnet_id: 'subnet-1', security_groups: ['sg-1'] }) },
+    nonCompliant: { 'aws_sagemaker_notebook_instance.nb': notebook() },
+  },
+  {
+    ruleId: 'aws-ecr-image-tags-immutable', address: 'aws_ecr_repository.models',
+    compliant: { 'aws_ecr_repository.models': { name: 'models', image_tag_mutability: 'IMMUTABLE' } },
+    nonCompliant: { 'aws_ecr_repository.models': { name: 'models' } },
+  },
+  {
+    ruleId: 'aws-ecr-scan-on-push', address: 'aws_ecr_repository.models',
+    compliant: { 'aws_ecr_repository.models': { name: 'models', image_scanning_configuration: { scan_on_push: true } } },
+    nonCompliant: { 'aws_ecr_repository.models': { name: 'models', image_scanning_configuration: { scan_on_push: false } } },
+  },
+  {
+    name: 'registry-level enhanced scanning', ruleId: 'aws-ecr-scan-on-push', address: 'aws_ecr_repository.models',
+    compliant: {
+      'aws_ecr_repository.models': { name: 'models' },
+      'aws_ecr_registry_scanning_configuration.scan': { scan_type: 'ENHANCED', rule: [{ scan_frequency: 'CONTINUOUS_SCAN', repository_filter: [{ filter: '*', filter_type: 'WILDCARD' }] }] },
+    },
+    nonCompliant: { 'aws_ecr_repository.models': { name: 'models' } },
+  },
+  {
+    ruleId: 'aws-cloudwatch-log-group-encrypted', address: 'aws_cloudwatch_log_group.eks',
+    compliant: { 'aws_cloudwatch_log_group.eks': { name: '/aws/eks/train/cluster', kms_key_id: ref('aws_kms_key.k', 'arn') } },
+    nonCompliant: { 'aws_cloudwatch_log_group.eks': { name: '/aws/eks/train/cluster' } },
+  },
+  {
+    ruleId: 'aws-fsx-lustre-encrypted', address: 'aws_fsx_lustre_file_system.scratch',
+    compliant: { 'aws_fsx_lustre_file_system.scratch': { storage_capacity: 1200, subnet_ids: ['s'], deployment_type: 'PERSISTENT_2', per_unit_storage_throughput: 250, kms_key_id: ref('aws_kms_key.k', 'arn') } },
+    nonCompliant: { 'aws_fsx_lustre_file_system.scratch': { storage_capacity: 1200, subnet_ids: ['s'] } },
+  },
+  {
+    name: 'persistent without a key', ruleId: 'aws-fsx-lustre-encrypted', address: 'aws_fsx_lustre_file_system.scratch',
+    compliant: { 'aws_fsx_lustre_file_system.scratch': { storage_capacity: 1200, subnet_ids: ['s'], deployment_type: 'PERSISTENT_1', kms_key_id: 'arn:aws:kms:eu-west-1:1:key/k' } },
+    nonCompliant: { 'aws_fsx_lustre_file_system.scratch': { storage_capacity: 1200, subnet_ids: ['s'], deployment_type: 'PERSISTENT_2' } },
+  },
+  {
+    name: 'Aurora Serverless v1 is always encrypted', ruleId: 'aws-rds-storage-encrypted', address: 'aws_rds_cluster.aurora',
+    compliant: { 'aws_rds_cluster.aurora': { engine: 'aurora-postgresql', engine_mode: 'serverless' } },
+    nonCompliant: { 'aws_rds_cluster.aurora': { engine: 'aurora-postgresql', engine_mode: 'provisioned', serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 4 } } },
+  },
 ];

@@ -166,6 +166,53 @@ const cases: Array<Omit<RuleCase, 'provider'>> = [
     compliant: { 'google_kms_crypto_key.k': { name: 'k', key_ring: 'r', rotation_period: '7776000s' } },
     nonCompliant: { 'google_kms_crypto_key.k': { name: 'k', key_ring: 'r', rotation_period: '31536000s' } },
   },
+  {
+    ruleId: 'gcp-gke-binary-authorization', address: 'google_container_cluster.main',
+    compliant: { 'google_container_cluster.main': gke({ binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } }) },
+    nonCompliant: { 'google_container_cluster.main': gke({ binary_authorization: { evaluation_mode: 'DISABLED' } }) },
+  },
+  {
+    ruleId: 'gcp-gke-cluster-labels', address: 'google_container_cluster.main',
+    compliant: { 'google_container_cluster.main': gke({ resource_labels: { owner: 'ml', 'cost-center': 'cc1' } }) },
+    nonCompliant: { 'google_container_cluster.main': gke({ resource_labels: { 'goog-terraform-provisioned': 'true' } }) },
+  },
+  {
+    ruleId: 'gcp-sql-private-ip-requires-tls', address: 'google_sql_database_instance.db',
+    compliant: { 'google_sql_database_instance.db': sql({ ip_configuration: { ipv4_enabled: false, private_network: 'projects/p/global/networks/n', ssl_mode: 'ENCRYPTED_ONLY' } }) },
+    nonCompliant: { 'google_sql_database_instance.db': sql({ ip_configuration: { ipv4_enabled: false, private_network: 'projects/p/global/networks/n' } }) },
+  },
+  {
+    name: 'read replicas cannot have PITR', ruleId: 'gcp-sql-backups-point-in-time', address: 'google_sql_database_instance.db',
+    compliant: { 'google_sql_database_instance.db': sql({ backup_configuration: { enabled: false } }, { master_instance_name: '${google_sql_database_instance.primary.name}', replica_configuration: { failover_target: false } }) },
+    nonCompliant: { 'google_sql_database_instance.db': sql({ backup_configuration: { enabled: false } }) },
+  },
+  {
+    ruleId: 'gcp-vertex-ai-index-endpoint-private', address: 'google_vertex_ai_index_endpoint.search',
+    compliant: { 'google_vertex_ai_index_endpoint.search': { display_name: 'search', region: 'europe-west4', private_service_connect_config: { enable_private_service_connect: true, project_allowlist: ['ml'] } } },
+    nonCompliant: { 'google_vertex_ai_index_endpoint.search': { display_name: 'search', region: 'europe-west4', public_endpoint_enabled: true } },
+  },
+  {
+    ruleId: 'gcp-vertex-ai-workbench-private', address: 'google_workbench_instance.nb',
+    compliant: { 'google_workbench_instance.nb': { name: 'nb', location: 'europe-west4-a', gce_setup: { machine_type: 'e2-standard-4', disable_public_ip: true } } },
+    nonCompliant: { 'google_workbench_instance.nb': { name: 'nb', location: 'europe-west4-a', gce_setup: { machine_type: 'e2-standard-4' } } },
+  },
+  {
+    name: 'legacy notebooks instance', ruleId: 'gcp-vertex-ai-workbench-private', address: 'google_notebooks_instance.nb',
+    compliant: { 'google_notebooks_instance.nb': { name: 'nb', location: 'europe-west4-a', machine_type: 'e2-standard-4', no_public_ip: true } },
+    nonCompliant: { 'google_notebooks_instance.nb': { name: 'nb', location: 'europe-west4-a', machine_type: 'e2-standard-4' } },
+  },
+  {
+    ruleId: 'gcp-vertex-ai-workbench-cmek', address: 'google_workbench_instance.nb',
+    compliant: { 'google_workbench_instance.nb': { name: 'nb', location: 'europe-west4-a', gce_setup: {
+      disable_public_ip: true, boot_disk: { disk_encryption: 'CMEK', kms_key: '${google_kms_crypto_key.k.id}' }, data_disks: { disk_encryption: 'CMEK', kms_key: '${google_kms_crypto_key.k.id}' },
+    } } },
+    nonCompliant: { 'google_workbench_instance.nb': { name: 'nb', location: 'europe-west4-a', gce_setup: { disable_public_ip: true, boot_disk: { disk_encryption: 'CMEK', kms_key: '${google_kms_crypto_key.k.id}' }, data_disks: { disk_size_gb: 100 } } } },
+  },
+  {
+    ruleId: 'gcp-vertex-ai-feature-online-store-private', address: 'google_vertex_ai_feature_online_store.online',
+    compliant: { 'google_vertex_ai_feature_online_store.online': { name: 'online', region: 'europe-west4', optimized: {}, dedicated_serving_endpoint: { private_service_connect_config: { enable_private_service_connect: true, project_allowlist: ['ml'] } } } },
+    nonCompliant: { 'google_vertex_ai_feature_online_store.online': { name: 'online', region: 'europe-west4', optimized: {} } },
+  },
 ];
 
 /** One compliant and one non-compliant configuration per Google Cloud rule. */

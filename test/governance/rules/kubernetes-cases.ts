@@ -97,6 +97,38 @@ const cases: Array<Omit<RuleCase, 'provider'>> = [
     },
     nonCompliant: { 'kubernetes_namespace_v1.ml': namespace({}), 'kubernetes_deployment_v1.app': deployment() },
   },
+  {
+    ruleId: 'k8s-read-only-root-filesystem', address: 'kubernetes_deployment_v1.app',
+    compliant: { 'kubernetes_deployment_v1.app': deployment({ security_context: { ...hardened.security_context, read_only_root_filesystem: true } }) },
+    nonCompliant: { 'kubernetes_deployment_v1.app': deployment() },
+  },
+  {
+    ruleId: 'k8s-net-raw-dropped', address: 'kubernetes_deployment_v1.app',
+    compliant: { 'kubernetes_deployment_v1.app': deployment({ security_context: { ...hardened.security_context, capabilities: { drop: ['NET_RAW'] } } }) },
+    nonCompliant: { 'kubernetes_deployment_v1.app': deployment({ security_context: { ...hardened.security_context, capabilities: { drop: ['SYS_ADMIN'] } } }) },
+  },
+  {
+    name: 'added back', ruleId: 'k8s-net-raw-dropped', address: 'kubernetes_deployment_v1.app',
+    compliant: { 'kubernetes_deployment_v1.app': deployment() },
+    nonCompliant: { 'kubernetes_deployment_v1.app': deployment({ security_context: { ...hardened.security_context, capabilities: { drop: ['ALL'], add: ['NET_RAW'] } } }) },
+  },
+  {
+    ruleId: 'k8s-no-container-runtime-socket', address: 'kubernetes_deployment_v1.app',
+    compliant: { 'kubernetes_deployment_v1.app': deployment({}, { volume: [{ name: 'plugins', host_path: { path: '/var/lib/kubelet/device-plugins' } }] }) },
+    nonCompliant: { 'kubernetes_deployment_v1.app': deployment({}, { volume: [{ name: 'docker', host_path: { path: '/var/run/docker.sock', type: 'Socket' } }] }) },
+  },
+  {
+    name: 'containerd and CRI-O socket directories', ruleId: 'k8s-no-container-runtime-socket', address: 'kubernetes_daemon_set_v1.agent',
+    compliant: { 'kubernetes_daemon_set_v1.agent': { metadata: { name: 'agent', namespace: 'ml' }, spec: { template: { spec: { container: [hardened], volume: [{ name: 'logs', host_path: { path: '/var/log/pods' } }] } } } } },
+    nonCompliant: { 'kubernetes_daemon_set_v1.agent': { metadata: { name: 'agent', namespace: 'ml' }, spec: { template: { spec: { container: [hardened], volume: [
+      { name: 'containerd', host_path: { path: '/run/containerd/' } }, { name: 'crio', host_path: { path: '/var/run/crio/crio.sock' } },
+    ] } } } } },
+  },
+  {
+    ruleId: 'k8s-no-host-run-directory', address: 'kubernetes_deployment_v1.app',
+    compliant: { 'kubernetes_deployment_v1.app': deployment({}, { volume: [{ name: 'plugins', host_path: { path: '/var/lib/kubelet/device-plugins' } }] }) },
+    nonCompliant: { 'kubernetes_deployment_v1.app': deployment({}, { volume: [{ name: 'run', host_path: { path: '/var/run' } }] }) },
+  },
 ];
 
 /** One compliant and one non-compliant configuration per Kubernetes rule. */

@@ -111,4 +111,11 @@ export const ML_CASES: RuleCase[] = [
     compliant: { 'google_container_node_pool.gpu': { cluster: 'c', node_config: { resource_labels: { owner: 'ml' }, labels: { team: 'ml' } } } },
     nonCompliant: { 'google_container_node_pool.gpu': { cluster: 'c', node_config: { resource_labels: { team: 'ml' }, labels: { owner: 'ml' } } } },
   },
+  {
+    ruleId: 'ml-image-approved-registry', address: 'kubernetes_stateful_set_v1.prometheus', options: { parameters: { approvedRegistries: [ECR] } },
+    compliant: { 'kubernetes_stateful_set_v1.prometheus': { metadata: { name: 'prometheus', namespace: 'monitoring' }, spec: { template: { spec: { container: [{ name: 'prometheus', image: `${ECR}prometheus:v3.5.0` }] } } } } },
+    nonCompliant: { 'kubernetes_stateful_set_v1.prometheus': { metadata: { name: 'prometheus', namespace: 'monitoring' }, spec: { template: { spec: {
+      init_container: [{ name: 'init', image: `${ECR}busybox:1.36` }], container: [{ name: 'prometheus', image: 'quay.io/prometheus/prometheus:v3.5.0' }],
+    } } } } },
+  },
 ];

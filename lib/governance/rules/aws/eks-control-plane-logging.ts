@@ -10,7 +10,7 @@ export const eksControlPlaneLogging = defineRule({
   category: 'logging-audit',
   description: 'EKS cluster sends api, audit and authenticator control-plane logs to CloudWatch.',
   remediation: 'Set enabled_cluster_log_types to include "api", "audit" and "authenticator" (ideally all five types).',
-  references: ['CKV_AWS_37', 'AVD-AWS-0038', 'CIS EKS 2.1.1'],
+  references: ['CKV_AWS_37', 'AVD-AWS-0038', 'CIS EKS 1.5.0 2.1.1'],
   appliesTo: ['aws_eks_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

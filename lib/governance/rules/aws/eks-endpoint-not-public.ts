@@ -12,7 +12,7 @@ export const eksEndpointNotPublic = defineRule({
   category: 'public-exposure',
   description: 'EKS cluster API endpoint is not reachable from the whole internet.',
   remediation: 'Set vpc_config.endpoint_public_access = false (with endpoint_private_access = true), or restrict vpc_config.public_access_cidrs to known CIDRs.',
-  references: ['CKV_AWS_39', 'CKV_AWS_38', 'AVD-AWS-0040', 'AVD-AWS-0041', 'CIS EKS 5.4.2'],
+  references: ['CKV_AWS_39', 'CKV_AWS_38', 'AVD-AWS-0040', 'AVD-AWS-0041', 'CIS EKS 1.5.0 5.4.2'],
   appliesTo: ['aws_eks_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

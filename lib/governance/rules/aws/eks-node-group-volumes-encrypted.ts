@@ -12,7 +12,7 @@ export const eksNodeGroupVolumesEncrypted = defineRule({
   category: 'encryption-at-rest',
   description: 'EBS volumes in launch templates used by EKS node groups are encrypted.',
   remediation: 'Set block_device_mappings { ebs { encrypted = "true", kms_key_id = <key> } } in the launch template.',
-  references: ['CKV_AWS_8', 'AVD-AWS-0131'],
+  references: ['CIS AWS 3.0 2.2.1'],
   appliesTo: ['aws_eks_node_group'],
   companions: ['aws_launch_template'],
   packs: ['baseline'],

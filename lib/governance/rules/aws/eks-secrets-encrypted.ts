@@ -8,7 +8,7 @@ export const eksSecretsEncrypted = defineRule({
   category: 'encryption-at-rest',
   description: 'EKS cluster encrypts Kubernetes secrets with a KMS key (envelope encryption).',
   remediation: 'Add encryption_config { resources = ["secrets"], provider { key_arn = <KMS key ARN> } }.',
-  references: ['CKV_AWS_58', 'AVD-AWS-0039', 'CIS EKS 5.3.1'],
+  references: ['CKV_AWS_58', 'AVD-AWS-0039', 'CIS EKS 1.5.0 5.3.1'],
   appliesTo: ['aws_eks_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -10,7 +10,7 @@ export const iamNoAdministratorAccess = defineRule({
   category: 'least-privilege',
   description: 'The AdministratorAccess managed policy is not attached.',
   remediation: 'Attach a least-privilege customer-managed policy instead; keep admin access in break-glass roles outside this stack.',
-  references: ['CKV_AWS_274', 'CIS AWS 1.16'],
+  references: ['CKV_AWS_274', 'CIS AWS 3.0 1.16'],
   appliesTo: ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_role'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -16,7 +16,7 @@ export const iamNoWildcardAdminPolicy = defineRule({
   category: 'least-privilege',
   description: 'IAM policies do not allow Action "*" on Resource "*".',
   remediation: 'List the actions and resource ARNs the principal needs; use IAM Access Analyzer policy generation to find them.',
-  references: ['CKV_AWS_1', 'CKV_AWS_62', 'CKV_AWS_63', 'AVD-AWS-0057', 'CIS AWS 1.16'],
+  references: ['CKV_AWS_1', 'CKV_AWS_62', 'CKV_AWS_63', 'AVD-AWS-0057', 'CIS AWS 3.0 1.16'],
   appliesTo: [...Object.keys(POLICY_ATTRIBUTE), 'aws_iam_role'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -9,7 +9,7 @@ export const iamTrustPolicyNoWildcardPrincipal = defineRule({
   category: 'least-privilege',
   description: 'IAM role trust policy does not allow Principal "*" without a Condition.',
   remediation: 'Name the trusted accounts, services or OIDC provider in Principal, and add Condition keys (sts:ExternalId, aud/sub for OIDC).',
-  references: ['AVD-AWS-0062', 'CKV_AWS_60'],
+  references: ['CKV_AWS_60'],
   appliesTo: ['aws_iam_role'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -9,7 +9,7 @@ export const kmsKeyPolicyNoWildcard = defineRule({
   category: 'key-management',
   description: 'KMS key policy does not grant kms:* to Principal "*" without a Condition.',
   remediation: 'Grant key administration to the account root or named roles, and usage (kms:Encrypt/Decrypt/GenerateDataKey*) to the principals that need it.',
-  references: ['CKV_AWS_33', 'AVD-AWS-0061'],
+  references: ['CKV_AWS_33'],
   appliesTo: ['aws_kms_key', 'aws_kms_key_policy'],
   packs: ['baseline'],
   evaluate(resource) {

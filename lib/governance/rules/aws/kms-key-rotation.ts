@@ -8,7 +8,7 @@ export const kmsKeyRotation = defineRule({
   category: 'key-management',
   description: 'Symmetric KMS key has enable_key_rotation = true.',
   remediation: 'Set enable_key_rotation = true (optionally rotation_period_in_days).',
-  references: ['CKV_AWS_7', 'AVD-AWS-0065', 'CIS AWS 3.6'],
+  references: ['CKV_AWS_7', 'AVD-AWS-0065', 'CIS AWS 3.0 3.6'],
   appliesTo: ['aws_kms_key'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const rdsDeletionProtection = defineRule({
   category: 'data-protection',
   description: 'RDS instance / Aurora cluster has deletion protection enabled.',
   remediation: 'Set deletion_protection = true.',
-  references: ['CKV_AWS_293', 'CKV_AWS_139'],
+  references: ['CKV_AWS_293', 'CKV_AWS_139', 'AVD-AWS-0177', 'AVD-AWS-0343'],
   appliesTo: ['aws_db_instance', 'aws_rds_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

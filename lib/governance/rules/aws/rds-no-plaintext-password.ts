@@ -11,7 +11,7 @@ export const rdsNoPlaintextPassword = defineRule({
   category: 'data-protection',
   description: 'RDS instance / Aurora cluster has no literal master password in configuration.',
   remediation: 'Remove password / master_password and set manage_master_user_password = true (or use password_wo from a secret).',
-  references: ['CKV_SECRET_6', 'CKV_AWS_41'],
+  references: ['CKV_SECRET_6'],
   appliesTo: ['aws_db_instance', 'aws_rds_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

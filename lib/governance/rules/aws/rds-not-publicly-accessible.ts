@@ -8,7 +8,7 @@ export const rdsNotPubliclyAccessible = defineRule({
   category: 'public-exposure',
   description: 'RDS instance is not publicly accessible.',
   remediation: 'Set publicly_accessible = false and reach the database through the VPC.',
-  references: ['CKV_AWS_17', 'AVD-AWS-0082', 'CIS AWS 2.3.3'],
+  references: ['CKV_AWS_17', 'AVD-AWS-0180', 'CIS AWS 3.0 2.3.3'],
   appliesTo: ['aws_db_instance', 'aws_rds_cluster_instance'],
   packs: ['baseline'],
   evaluate(resource) {

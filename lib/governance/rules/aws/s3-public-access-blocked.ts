@@ -11,7 +11,7 @@ export const s3PublicAccessBlocked = defineRule({
   category: 'public-exposure',
   description: 'S3 bucket has a public access block with all four flags set to true.',
   remediation: 'Add aws_s3_bucket_public_access_block for the bucket with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets = true.',
-  references: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56', 'AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093', 'CIS AWS 2.1.5'],
+  references: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56', 'AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093', 'CIS AWS 3.0 2.1.4'],
   appliesTo: ['aws_s3_bucket'],
   companions: ['aws_s3_bucket_public_access_block'],
   packs: ['baseline'],

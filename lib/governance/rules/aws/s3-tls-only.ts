@@ -9,7 +9,7 @@ export const s3TlsOnly = defineRule({
   category: 'encryption-in-transit',
   description: 'S3 bucket policy denies requests that do not use TLS.',
   remediation: 'Add aws_s3_bucket_policy with a Deny statement for "s3:*" on the bucket and its objects with Condition { Bool = { "aws:SecureTransport" = "false" } }.',
-  references: ['CKV_AWS_379', 'CIS AWS 2.1.1'],
+  references: ['CKV_AWS_379', 'CIS AWS 3.0 2.1.1'],
   appliesTo: ['aws_s3_bucket'],
   companions: ['aws_s3_bucket_policy'],
   packs: ['baseline'],

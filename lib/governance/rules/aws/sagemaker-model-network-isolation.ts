@@ -8,7 +8,7 @@ export const sagemakerModelNetworkIsolation = defineRule({
   category: 'network-isolation',
   description: 'SageMaker model has enable_network_isolation = true.',
   remediation: 'Set enable_network_isolation = true unless the container must call out (then suppress with the reason).',
-  references: ['AWS SageMaker network isolation'],
+  references: ['CKV_AWS_370'],
   appliesTo: ['aws_sagemaker_model'],
   packs: ['baseline'],
   evaluate(resource) {

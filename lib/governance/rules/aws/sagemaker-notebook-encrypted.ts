@@ -8,7 +8,7 @@ export const sagemakerNotebookEncrypted = defineRule({
   category: 'encryption-at-rest',
   description: 'SageMaker notebook instance sets kms_key_id.',
   remediation: 'Set kms_key_id to a customer-managed KMS key.',
-  references: ['CKV_AWS_22'],
+  references: ['CKV_AWS_22', 'CKV_AWS_187'],
   appliesTo: ['aws_sagemaker_notebook_instance'],
   packs: ['baseline'],
   evaluate(resource) {

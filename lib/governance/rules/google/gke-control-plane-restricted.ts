@@ -11,7 +11,7 @@ export const gkeControlPlaneRestricted = defineRule({
   category: 'public-exposure',
   description: 'GKE control plane is private or limited to master authorized networks.',
   remediation: 'Set private_cluster_config.enable_private_endpoint = true, or master_authorized_networks_config with cidr_blocks for your networks (never 0.0.0.0/0).',
-  references: ['CKV_GCP_20', 'AVD-GCP-0061', 'CIS GKE 5.6.3'],
+  references: ['CKV_GCP_20', 'AVD-GCP-0061', 'CIS GKE 1.6.0 5.6.3'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

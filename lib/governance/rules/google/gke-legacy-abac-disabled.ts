@@ -8,7 +8,7 @@ export const gkeLegacyAbacDisabled = defineRule({
   category: 'least-privilege',
   description: 'GKE cluster has legacy ABAC disabled.',
   remediation: 'Remove enable_legacy_abac = true; use Kubernetes RBAC.',
-  references: ['CKV_GCP_7', 'CIS GKE 5.8.4'],
+  references: ['CKV_GCP_7', 'AVD-GCP-0062', 'CIS GKE 1.6.0 5.8.3'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

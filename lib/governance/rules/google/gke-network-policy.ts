@@ -8,7 +8,7 @@ export const gkeNetworkPolicy = defineRule({
   category: 'network-isolation',
   description: 'GKE cluster enforces Kubernetes NetworkPolicy (Dataplane V2 or Calico).',
   remediation: 'Set datapath_provider = "ADVANCED_DATAPATH" (Dataplane V2), or network_policy { enabled = true }.',
-  references: ['CKV_GCP_12', 'CIS GKE 5.6.7'],
+  references: ['CKV_GCP_12', 'AVD-GCP-0056'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const gkeNodePoolAutoRepairUpgrade = defineRule({
   category: 'workload-hardening',
   description: 'GKE node pool keeps auto_repair and auto_upgrade enabled.',
   remediation: 'Remove management { auto_repair = false / auto_upgrade = false }; use maintenance windows to control timing.',
-  references: ['CKV_GCP_9', 'CKV_GCP_10', 'CIS GKE 5.5.2', 'CIS GKE 5.5.3'],
+  references: ['CKV_GCP_9', 'CKV_GCP_10', 'AVD-GCP-0063', 'AVD-GCP-0058', 'CIS GKE 1.6.0 5.5.2', 'CIS GKE 1.6.0 5.5.3'],
   appliesTo: ['google_container_node_pool'],
   packs: ['baseline'],
   evaluate(resource) {

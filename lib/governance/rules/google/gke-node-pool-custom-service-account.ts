@@ -8,7 +8,7 @@ export const gkeNodePoolCustomServiceAccount = defineRule({
   category: 'least-privilege',
   description: 'GKE node pool runs as a dedicated, minimally privileged service account.',
   remediation: 'Set node_config.service_account to a service account with roles/container.defaultNodeServiceAccount only.',
-  references: ['CKV_GCP_30', 'CIS GKE 5.2.1'],
+  references: ['CKV2_GCP_1', 'AVD-GCP-0050', 'CIS GKE 1.6.0 5.2.1'],
   appliesTo: ['google_container_node_pool'],
   packs: ['baseline'],
   evaluate(resource) {

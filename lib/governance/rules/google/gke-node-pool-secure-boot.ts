@@ -8,7 +8,7 @@ export const gkeNodePoolSecureBoot = defineRule({
   category: 'workload-hardening',
   description: 'GKE node pool enables Secure Boot.',
   remediation: 'Set node_config { shielded_instance_config { enable_secure_boot = true } } (third-party unsigned kernel modules will not load).',
-  references: ['CKV_GCP_68', 'CIS GKE 5.5.7'],
+  references: ['CKV_GCP_68', 'CIS GKE 1.6.0 5.5.7'],
   appliesTo: ['google_container_node_pool'],
   packs: ['baseline'],
   evaluate(resource) {

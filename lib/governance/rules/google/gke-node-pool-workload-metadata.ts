@@ -11,7 +11,7 @@ export const gkeNodePoolWorkloadMetadata = defineRule({
   category: 'workload-hardening',
   description: 'GKE node pool uses workload_metadata_config.mode = "GKE_METADATA".',
   remediation: 'Set node_config { workload_metadata_config { mode = "GKE_METADATA" } } and enable Workload Identity on the cluster.',
-  references: ['CKV_GCP_69', 'AVD-GCP-0057', 'CIS GKE 5.4.2'],
+  references: ['CKV_GCP_69', 'CIS GKE 1.6.0 5.4.1'],
   appliesTo: ['google_container_node_pool'],
   packs: ['baseline'],
   evaluate(resource, ctx) {

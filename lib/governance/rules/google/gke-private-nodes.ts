@@ -8,7 +8,7 @@ export const gkePrivateNodes = defineRule({
   category: 'network-isolation',
   description: 'GKE cluster uses private nodes.',
   remediation: 'Set private_cluster_config { enable_private_nodes = true } (egress through Cloud NAT).',
-  references: ['CKV_GCP_25', 'AVD-GCP-0059', 'CIS GKE 5.6.5'],
+  references: ['CKV_GCP_25', 'CKV_GCP_64', 'AVD-GCP-0059', 'CIS GKE 1.6.0 5.6.5'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

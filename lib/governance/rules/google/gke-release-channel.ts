@@ -11,7 +11,7 @@ export const gkeReleaseChannel = defineRule({
   category: 'workload-hardening',
   description: 'GKE cluster is enrolled in a release channel.',
   remediation: 'Set release_channel { channel = "REGULAR" } (or STABLE / RAPID).',
-  references: ['CKV_GCP_70', 'CIS GKE 5.5.4'],
+  references: ['CKV_GCP_70', 'CIS GKE 1.6.0 5.5.4'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const gkeSecretsEncrypted = defineRule({
   category: 'encryption-at-rest',
   description: 'GKE cluster encrypts Kubernetes secrets with Cloud KMS (database_encryption ENCRYPTED).',
   remediation: 'Set database_encryption { state = "ENCRYPTED", key_name = <crypto key id> }.',
-  references: ['CKV_GCP_24', 'CIS GKE 5.3.1'],
+  references: ['CIS GKE 1.6.0 5.3.1'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const gkeShieldedNodes = defineRule({
   category: 'workload-hardening',
   description: 'GKE cluster keeps Shielded GKE nodes enabled.',
   remediation: 'Remove enable_shielded_nodes = false (the default is true).',
-  references: ['CKV_GCP_71', 'CIS GKE 5.5.5'],
+  references: ['CKV_GCP_71', 'AVD-GCP-0055', 'CIS GKE 1.6.0 5.5.5'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const gkeWorkloadIdentity = defineRule({
   category: 'least-privilege',
   description: 'GKE cluster enables Workload Identity (workload_identity_config.workload_pool).',
   remediation: 'Set workload_identity_config { workload_pool = "<project>.svc.id.goog" }.',
-  references: ['CKV_GCP_66', 'CIS GKE 5.2.2'],
+  references: ['CIS GKE 1.6.0 5.2.2'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
   evaluate(resource) {

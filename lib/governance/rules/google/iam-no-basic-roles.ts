@@ -10,7 +10,7 @@ export const iamNoBasicRoles = defineRule({
   category: 'least-privilege',
   description: 'IAM grants do not use basic roles (roles/owner, roles/editor, roles/viewer).',
   remediation: 'Grant predefined roles scoped to the job (e.g. roles/aiplatform.user, roles/storage.objectViewer) or a custom role.',
-  references: ['CKV_GCP_117', 'AVD-GCP-0007', 'CIS GCP 1.5'],
+  references: ['CKV_GCP_117', 'CKV_GCP_116', 'CKV_GCP_115', 'AVD-GCP-0007', 'CIS GCP 3.0 1.5'],
   appliesTo: ['google_project_iam_member', 'google_project_iam_binding', 'google_folder_iam_member', 'google_folder_iam_binding', 'google_organization_iam_member', 'google_organization_iam_binding'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -10,7 +10,7 @@ export const iamNoPublicMembers = defineRule({
   category: 'public-exposure',
   description: 'IAM members and bindings do not include allUsers or allAuthenticatedUsers.',
   remediation: 'Grant the role to named users, groups or service accounts; serve public content through a load balancer or signed URLs.',
-  references: ['CKV_GCP_28', 'AVD-GCP-0001', 'CIS GCP 5.1'],
+  references: ['CKV_GCP_28', 'CKV_GCP_99', 'CKV_GCP_101', 'CKV_GCP_102', 'AVD-GCP-0001', 'CIS GCP 3.0 5.1'],
   appliesTo: [
     'google_project_iam_member', 'google_project_iam_binding', 'google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding',
     'google_bigquery_dataset_iam_member', 'google_bigquery_dataset_iam_binding', 'google_cloud_run_service_iam_member', 'google_cloud_run_service_iam_binding',

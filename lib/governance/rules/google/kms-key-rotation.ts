@@ -10,7 +10,7 @@ export const cloudKmsKeyRotation = defineRule({
   category: 'key-management',
   description: 'Cloud KMS crypto key has rotation_period of 90 days (7776000s) or less.',
   remediation: 'Set rotation_period = "7776000s" (or shorter).',
-  references: ['CKV_GCP_43', 'AVD-GCP-0065', 'CIS GCP 1.10'],
+  references: ['CKV_GCP_43', 'AVD-GCP-0065', 'CIS GCP 3.0 1.10'],
   appliesTo: ['google_kms_crypto_key'],
   packs: ['baseline'],
   evaluate(resource) {

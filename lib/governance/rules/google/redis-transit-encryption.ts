@@ -8,7 +8,7 @@ export const redisTransitEncryption = defineRule({
   category: 'encryption-in-transit',
   description: 'Memorystore Redis instance has transit_encryption_mode = "SERVER_AUTHENTICATION".',
   remediation: 'Set transit_encryption_mode = "SERVER_AUTHENTICATION" (requires replacing the instance).',
-  references: ['CKV_GCP_97', 'AVD-GCP-0074'],
+  references: ['CKV_GCP_97'],
   appliesTo: ['google_redis_instance'],
   packs: ['baseline'],
   evaluate(resource) {

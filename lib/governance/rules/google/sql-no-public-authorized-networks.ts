@@ -8,7 +8,7 @@ export const sqlNoPublicAuthorizedNetworks = defineRule({
   category: 'public-exposure',
   description: 'Cloud SQL authorized networks do not include 0.0.0.0/0.',
   remediation: 'Remove 0.0.0.0/0 from settings.ip_configuration.authorized_networks; use private IP or the Cloud SQL Auth Proxy.',
-  references: ['CKV_GCP_11', 'AVD-GCP-0017', 'CIS GCP 6.5'],
+  references: ['CKV_GCP_11', 'AVD-GCP-0017', 'CIS GCP 3.0 6.5'],
   appliesTo: ['google_sql_database_instance'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -13,7 +13,7 @@ export const sqlSslRequired = defineRule({
   category: 'encryption-in-transit',
   description: 'Cloud SQL instance has no public IP, or requires TLS (ssl_mode ENCRYPTED_ONLY or stricter).',
   remediation: 'Set settings.ip_configuration { ipv4_enabled = false, private_network = ... } or ssl_mode = "ENCRYPTED_ONLY".',
-  references: ['CKV_GCP_6', 'AVD-GCP-0015', 'CIS GCP 6.7'],
+  references: ['CKV_GCP_6', 'AVD-GCP-0015', 'CIS GCP 3.0 6.4'],
   appliesTo: ['google_sql_database_instance'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const storageCmek = defineRule({
   category: 'key-management',
   description: 'Cloud Storage bucket sets encryption.default_kms_key_name (CMEK).',
   remediation: 'Set encryption { default_kms_key_name = <crypto key id> } and grant the GCS service agent encrypter/decrypter on the key.',
-  references: ['CKV_GCP_62', 'AVD-GCP-0066'],
+  references: ['AVD-GCP-0066'],
   appliesTo: ['google_storage_bucket'],
   packs: ['strict'],
   evaluate(resource) {

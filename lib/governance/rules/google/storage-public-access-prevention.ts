@@ -8,7 +8,7 @@ export const storagePublicAccessPrevention = defineRule({
   category: 'public-exposure',
   description: 'Cloud Storage bucket enforces public access prevention.',
   remediation: 'Set public_access_prevention = "enforced".',
-  references: ['CKV_GCP_114', 'AVD-GCP-0001', 'CIS GCP 5.1'],
+  references: ['CKV_GCP_114', 'AVD-GCP-0001', 'CIS GCP 3.0 5.1'],
   appliesTo: ['google_storage_bucket'],
   packs: ['baseline'],
   evaluate(resource) {

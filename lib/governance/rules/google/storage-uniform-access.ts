@@ -8,7 +8,7 @@ export const storageUniformAccess = defineRule({
   category: 'least-privilege',
   description: 'Cloud Storage bucket uses uniform bucket-level access.',
   remediation: 'Set uniform_bucket_level_access = true.',
-  references: ['CKV_GCP_29', 'AVD-GCP-0002', 'CIS GCP 5.2'],
+  references: ['CKV_GCP_29', 'AVD-GCP-0002', 'CIS GCP 3.0 5.2'],
   appliesTo: ['google_storage_bucket'],
   packs: ['baseline'],
   evaluate(resource) {

@@ -8,7 +8,7 @@ export const vertexAiCmek = defineRule({
   category: 'key-management',
   description: 'Vertex AI endpoint / feature store / dataset / index sets encryption_spec.kms_key_name.',
   remediation: 'Set encryption_spec { kms_key_name = <crypto key id in the same region> }.',
-  references: ['Vertex AI CMEK'],
+  references: ['CKV2_GCP_24', 'CKV2_GCP_25', 'CKV2_GCP_26', 'CKV_GCP_92', 'CKV_GCP_96'],
   appliesTo: ['google_vertex_ai_endpoint', 'google_vertex_ai_featurestore', 'google_vertex_ai_dataset', 'google_vertex_ai_index', 'google_vertex_ai_metadata_store', 'google_vertex_ai_tensorboard'],
   packs: ['strict'],
   evaluate(resource) {

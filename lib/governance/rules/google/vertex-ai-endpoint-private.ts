@@ -8,7 +8,7 @@ export const vertexAiEndpointPrivate = defineRule({
   category: 'network-isolation',
   description: 'Vertex AI endpoint is private (network or private_service_connect_config).',
   remediation: 'Set network = "projects/<number>/global/networks/<vpc>" or private_service_connect_config { enable_private_service_connect = true, project_allowlist = [...] }.',
-  references: ['Vertex AI private endpoints'],
+  references: ['CKV2_GCP_33'],
   appliesTo: ['google_vertex_ai_endpoint'],
   packs: ['baseline'],
   evaluate(resource) {

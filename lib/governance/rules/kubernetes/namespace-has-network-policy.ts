@@ -44,7 +44,7 @@ export const namespaceHasNetworkPolicy = defineRule({
   category: 'network-isolation',
   description: 'Namespaces with workloads have a NetworkPolicy (e.g. default deny) in the same configuration.',
   remediation: 'Add a kubernetes_network_policy_v1 in the namespace with a default-deny ingress policy, then allow what is needed.',
-  references: ['CIS Kubernetes 5.3.2', 'CKV2_K8S_6'],
+  references: ['CIS Kubernetes 1.10 5.3.2', 'CKV2_K8S_6'],
   appliesTo: ['kubernetes_namespace', 'kubernetes_namespace_v1'],
   companions: ['kubernetes_network_policy', 'kubernetes_network_policy_v1'],
   packs: ['baseline'],

@@ -10,7 +10,7 @@ export const namespacePodSecurityEnforced = defineRule({
   category: 'workload-hardening',
   description: 'Namespaces carry pod-security.kubernetes.io/enforce = baseline or restricted.',
   remediation: 'Add metadata.labels["pod-security.kubernetes.io/enforce"] = "restricted" (or "baseline").',
-  references: ['CIS Kubernetes 5.2.1'],
+  references: ['CIS Kubernetes 1.10 5.2.1'],
   appliesTo: ['kubernetes_namespace', 'kubernetes_namespace_v1'],
   packs: ['baseline'],
   evaluate(resource) {

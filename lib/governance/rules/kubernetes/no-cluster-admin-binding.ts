@@ -8,7 +8,7 @@ export const noClusterAdminBinding = defineRule({
   category: 'least-privilege',
   description: 'ClusterRoleBindings do not grant cluster-admin.',
   remediation: 'Bind a ClusterRole or namespaced Role with only the verbs and resources needed.',
-  references: ['CIS Kubernetes 5.1.1', 'AVD-KSV-0111'],
+  references: ['CIS Kubernetes 1.10 5.1.1', 'AVD-KSV-0111'],
   appliesTo: ['kubernetes_cluster_role_binding', 'kubernetes_cluster_role_binding_v1'],
   packs: ['baseline'],
   evaluate(resource) {

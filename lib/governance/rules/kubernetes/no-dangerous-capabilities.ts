@@ -11,7 +11,7 @@ export const noDangerousCapabilities = defineRule({
   category: 'workload-hardening',
   description: 'Containers do not add SYS_ADMIN, NET_ADMIN or ALL capabilities.',
   remediation: 'Remove the capability from security_context.capabilities.add; drop ALL and add back only what is needed (e.g. NET_BIND_SERVICE).',
-  references: ['CKV_K8S_39', 'AVD-KSV-0005', 'AVD-KSV-0022', 'CIS Kubernetes 5.2.8'],
+  references: ['CKV_K8S_39', 'AVD-KSV-0005', 'AVD-KSV-0022', 'CIS Kubernetes 1.10 5.2.9'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['baseline'],
   evaluate(resource) {

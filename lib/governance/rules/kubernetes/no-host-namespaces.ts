@@ -9,7 +9,7 @@ export const noHostNamespaces = defineRule({
   category: 'workload-hardening',
   description: 'Pods do not use host_network, host_pid or host_ipc.',
   remediation: 'Remove host_network / host_pid / host_ipc = true from the pod spec; expose ports through a Service.',
-  references: ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19', 'AVD-KSV-0008', 'AVD-KSV-0009', 'AVD-KSV-0010', 'CIS Kubernetes 5.2.3-5.2.5'],
+  references: ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19', 'AVD-KSV-0008', 'AVD-KSV-0009', 'AVD-KSV-0010', 'CIS Kubernetes 1.10 5.2.3-5.2.5'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['baseline'],
   evaluate(resource) {

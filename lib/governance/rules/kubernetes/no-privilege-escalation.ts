@@ -9,7 +9,7 @@ export const noPrivilegeEscalation = defineRule({
   category: 'workload-hardening',
   description: 'Containers set security_context.allow_privilege_escalation = false.',
   remediation: 'Add security_context { allow_privilege_escalation = false } to every container.',
-  references: ['CKV_K8S_20', 'AVD-KSV-0001', 'CIS Kubernetes 5.2.6'],
+  references: ['CKV_K8S_20', 'AVD-KSV-0001', 'CIS Kubernetes 1.10 5.2.6'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['baseline'],
   evaluate(resource) {

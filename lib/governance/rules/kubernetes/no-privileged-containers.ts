@@ -9,7 +9,7 @@ export const noPrivilegedContainers = defineRule({
   category: 'workload-hardening',
   description: 'Containers do not run privileged.',
   remediation: 'Remove security_context { privileged = true }; grant the specific capability or use a device plugin (GPUs need no privilege).',
-  references: ['CKV_K8S_16', 'AVD-KSV-0017', 'CIS Kubernetes 5.2.2'],
+  references: ['CKV_K8S_16', 'AVD-KSV-0017', 'CIS Kubernetes 1.10 5.2.2'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['baseline'],
   evaluate(resource) {

@@ -9,7 +9,7 @@ export const runAsNonRoot = defineRule({
   category: 'workload-hardening',
   description: 'Pods or containers set run_as_non_root = true.',
   remediation: 'Set spec.security_context { run_as_non_root = true, run_as_user = 1000 } or the same per container; build images with a non-root USER.',
-  references: ['CKV_K8S_23', 'AVD-KSV-0012', 'CIS Kubernetes 5.2.7'],
+  references: ['CKV_K8S_23', 'AVD-KSV-0012', 'CIS Kubernetes 1.10 5.2.7'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['baseline'],
   evaluate(resource) {

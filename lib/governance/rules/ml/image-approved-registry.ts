@@ -1,0 +1,34 @@
+import { defineRule } from '../../rule';
+import { SERVING_IMAGE_TYPES, servingImages } from '../../support/serving-images';
+import { containers, POD_BEARING_TYPES } from '../../support/workloads';
+import { str } from '../../values';
+
+/**
+ * Every workload image comes from an approved registry (parameter approvedRegistries, matched as prefixes): feature
+ * servers, registries, monitoring, device plugins, exporters, jobs and edge workloads, not only model serving.
+ * Serving images are ml-serving-image-approved-registry's, so each image is reported once. In the strict pack: the
+ * library's infrastructure images default to their upstream registries (quay.io, docker.io, nvcr.io, public.ecr.aws)
+ * until an app mirrors them and sets the constructs' image props.
+ */
+export const imageApprovedRegistry = defineRule({
+  id: 'ml-image-approved-registry',
+  severity: 'error',
+  category: 'ml-lifecycle',
+  description: 'Images of every Kubernetes workload (containers and init containers) come from an approved registry (parameter approvedRegistries).',
+  remediation: 'Mirror the image into an approved registry (ECR / Artifact Registry pull-through cache) and set the construct\'s image prop to the mirrored reference.',
+  references: ['SLSA: trusted build sources', 'CIS EKS 1.5.0 5.1.4 (approved registries)'],
+  appliesTo: POD_BEARING_TYPES,
+  packs: ['strict'],
+  evaluate(resource, ctx) {
+    const approved = ctx.parameters.approvedRegistries;
+    if (!approved || approved.length === 0) return [];
+    const serving = SERVING_IMAGE_TYPES.includes(resource.type) ? new Set(servingImages(resource).map((s) => s.label)) : new Set<string>();
+    const out: string[] = [];
+    for (const { label, container } of containers(resource)) {
+      const image = str(container.image);
+      if (!image || serving.has(label)) continue;
+      if (!approved.some((prefix) => image.startsWith(prefix))) out.push(`${label} image ${image} is not from an approved registry`);
+    }
+    return out;
+  },
+});
