@@ -49,7 +49,7 @@ export { DatasetStore, DatasetStoreProps, DvcRemote } from './registry/dataset-s
 export { MlflowBackend, MlflowBackendKind, DatabaseConnection, IMlflowDatabase, BackendContext } from './registry/mlflow-backend';
 export { RdsPostgres, RdsPostgresProps } from './registry/rds-postgres';
 export { InClusterPostgres, InClusterPostgresProps, PasswordSecretRef, POSTGRES_IMAGE } from './registry/in-cluster-postgres';
-export { MlflowModelRegistry, MlflowModelRegistryProps, MlflowAdminSecretRef, MlflowPermission } from './registry/mlflow';
+export { MlflowModelRegistry, MlflowModelRegistryProps, MlflowAdminSecretRef, MlflowPermission, MlflowExternalAccess, MlflowModelGrant } from './registry/mlflow';
 export { SageMakerModelRegistry, SageMakerModelRegistryProps, SAGEMAKER_MODEL_PREFIX } from './registry/sagemaker';
 export { ReleasedModelVersions, checkReleasedVersions } from './registry/model-versions';
 export { CloudSqlPostgres, CloudSqlPostgresProps, checkCloudSqlProps } from './registry/cloud-sql-postgres';
@@ -87,6 +87,16 @@ export * from './core/wiring';
 export * from './platform/ml-platform';
 export { platformDiagram } from './platform/diagram';
 export { platformReport } from './platform/report';
+
+// platform contracts: the wires between capabilities, checked at synth and by `ml-platform review`
+export {
+  Contracts, ContractParties, AwsPermissionNeed, GcpPermissionNeed, NetworkNeed, ConfigurationNeed, CapacityNeed, CapacityOffer, OrderNeed,
+} from './contracts/contracts';
+export {
+  Contract, ContractRecord, ContractEnds, ResourceLocation, AwsPermissionContract, GcpPermissionContract, GcpResourceRef, NetworkContract,
+  ConfigurationContract, RequiredEnv, CapacityContract, CapacitySupply, OrderContract, CONTRACT_RULE_IDS,
+} from './contracts/contract';
+export { evaluateContracts, contractsOf, EvaluateContractsOptions, ContractResult } from './contracts/evaluate';
 
 // governance: rules, packs, suppressions, reviews and reports
 export * from './governance';

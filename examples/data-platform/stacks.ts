@@ -102,7 +102,7 @@ export class GcpDataStack extends TerraformStack {
     const registryBucket = new SecureGcsBucket(this, 'feast-registry', { project, bucketName: 'acme-feast-registry-eu', location: 'EU' });
     const feast = new FeastFeatureStore(this, 'feast', {
       target: mlops, definitions, registry: FeastRegistry.gcs(registryBucket),
-      offlineStore: FeastOfflineStore.bigQuery({ project, dataset: 'features', location: 'EU' }), onlineStore: redis,
+      offlineStore: FeastOfflineStore.bigQuery({ project, dataset: 'feast_staging', location: 'EU' }), onlineStore: redis, // Feast's temporary tables: a dataset of its own
     });
     const vertex = new VertexFeatureStore(this, 'vertex-features', { definitions, project, region: 'europe-west4' });
 

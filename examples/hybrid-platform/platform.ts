@@ -78,6 +78,8 @@ export function buildHybridPlatform(app: App): MlPlatform {
 
   // ---- on-prem: GPU training with team quotas, features, canary serving, central monitoring ----
   const onprem = platform.onPrem('onprem', { clusterName: 'dc1', context: 'dc1-admin' });
+  // Layers: the existing cluster's setup (team namespaces, quotas, priority classes) in acme-onprem, the capabilities
+  // in acme-onprem-workloads, applied after it (`cdktf deploy 'acme-onprem*'` follows the order).
   const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
     clusterName: 'dc1', target: onprem.target,
     // dc1 runs the NVIDIA GPU Operator: it labels the GPU nodes and runs their device plugin and DCGM exporter.
@@ -88,7 +90,7 @@ export function buildHybridPlatform(app: App): MlPlatform {
     ],
     teams: [{ team: 'vision', maxGpus: 16 }, { team: 'nlp', maxGpus: 24 }, { team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
   });
-  const features = new FeastFeatureStore(onprem.stack, 'features', {
+  const features = new FeastFeatureStore(onprem.workloads, 'features', {
     target: cluster.teamTarget('mlops'), definitions: churnFeatures(s3Sources('acme-feature-lake')),
     registry: FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }), offlineStore: FeastOfflineStore.s3Files(lake),
     onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'feast-redis', key: 'password' } }),
@@ -100,7 +102,7 @@ export function buildHybridPlatform(app: App): MlPlatform {
     name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: image('churn-server', 'c'),
     cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas, maxReplicas,
   });
-  new KubernetesInferenceEndpoint(onprem.stack, 'churn', {
+  new KubernetesInferenceEndpoint(onprem.workloads, 'churn', {
     name: 'churn', target: cluster.teamTarget('serving'),
     variants: [gpuVariant('stable', '11', 2, 4), gpuVariant('canary', '12', 1, 2)],
     traffic: Traffic.canary('stable', 'canary', 10),
@@ -128,9 +130,9 @@ export function buildHybridPlatform(app: App): MlPlatform {
     sitesPerStack: 4,
   });
 
-  new MonitoringStack(onprem.stack, 'monitoring', {
+  new MonitoringStack(onprem.workloads, 'monitoring', {
     target: cluster.kubernetes.inNamespace('monitoring'),
-    watch: [...MonitoringStack.discover(onprem.stack), edge],
+    watch: [...MonitoringStack.discover(onprem.stack), ...MonitoringStack.discover(onprem.workloads), edge],
     alerting: {
       critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })],
       warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],

@@ -106,6 +106,8 @@ export interface ModelConsumerWorkload {
   readonly container: string;
   /** The consumer's cluster. */
   readonly clusterName: string;
+  /** Variables the user set on the container themselves: their value is the user's call, only their presence is checked. */
+  readonly userEnv?: readonly string[];
 }
 
 /**
@@ -125,7 +127,7 @@ export function declareModelConsumer(consumer: IConstruct, at: ModelConsumerWork
   Contracts.configuration(consumer, {
     producer, what, fix, workload: at.workload, container: at.container,
     env: [
-      { name: 'MLFLOW_TRACKING_URI', value: local ? server.trackingUri : server.externalUrl },
+      { name: 'MLFLOW_TRACKING_URI', value: at.userEnv?.includes('MLFLOW_TRACKING_URI') ? undefined : local ? server.trackingUri : server.externalUrl },
       { name: 'MLFLOW_TRACKING_USERNAME' },
       { name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true },
     ],

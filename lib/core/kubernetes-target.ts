@@ -1,5 +1,5 @@
-import { ITerraformDependable, TerraformProvider, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from './accelerators/accelerator';
 import { Validator } from './errors';
@@ -104,6 +104,29 @@ export interface IKubernetesTarget {
   readonly gpuOperatorNamespace?: string;
   /** The same cluster, another namespace. */
   inNamespace(namespace: string): IKubernetesTarget;
+  /**
+   * The kubernetes provider for resources in `scope`'s stack. Each stack gets its own (Terraform providers
+   * cannot be shared across states), configured from literals or from the cluster stack's outputs through
+   * remote state, never from a resource of the same stack. Throws, naming the fix, where that is impossible.
+   */
+  providerFor(scope: IConstruct): TerraformProvider;
+  /** What resources in `scope` must wait for: {@link dependables} in their own stack; in another stack the stack order covers it. */
+  dependablesFor(scope: IConstruct): ITerraformDependable[];
+}
+
+/**
+ * Makes the kubernetes provider for one stack (see {@link IKubernetesTarget.providerFor}); called at most once
+ * per stack. `id` is unique per target within the stack.
+ */
+export type KubernetesProviderFactory = (stack: TerraformStack, id: string) => TerraformProvider;
+
+/** Providers already made for a target, per stack; shared by a target's namespace copies. */
+interface ProviderCache {
+  readonly byStack: Map<TerraformStack, TerraformProvider>;
+  readonly factory?: KubernetesProviderFactory;
+  /** Stacks whose resources create the cluster: a provider there would be configured from them. */
+  readonly clusterStacks: ReadonlySet<TerraformStack>;
+  readonly id: string;
 }
 
 /** Props to describe a target whose provider already exists. */
@@ -174,22 +197,39 @@ export class KubernetesTarget implements IKubernetesTarget {
     }
     KubernetesTarget.checkFacts(v, props);
     v.throwIfAny();
-    const provider = new KubernetesProvider(scope, id, {
-      alias: id.replace(/[^A-Za-z0-9_]/g, '_'),
-      configPath: props.configPath ?? '~/.kube/config',
-      configContext: props.context,
-    });
-    return new KubernetesTarget(provider, props);
+    const config = { alias: id.replace(/[^A-Za-z0-9_]/g, '_'), configPath: props.configPath ?? '~/.kube/config', configContext: props.context };
+    const provider = new KubernetesProvider(scope, id, config);
+    // A kubeconfig is configuration, not a resource: every stack can configure the same provider from it.
+    const factory: KubernetesProviderFactory = (stack, providerId) => new KubernetesProvider(stack, `kubernetes-${providerId}`, config);
+    return new KubernetesTarget(provider, props, { byStack: new Map([[TerraformStack.of(provider), provider]]), factory, clusterStacks: new Set(), id });
   }
 
-  /** Wraps a kubernetes provider that already exists. */
-  public static fromProvider(provider: TerraformProvider, props: KubernetesTargetProps): KubernetesTarget {
+  /**
+   * Wraps a kubernetes provider that already exists. Resources in other stacks need `factory` to get a provider
+   * of their own (`providerFor` throws otherwise); `clusterStacks` are stacks that create the cluster, where no
+   * provider may be configured (its configuration would come from resources of the same stack).
+   */
+  public static fromProvider(provider: TerraformProvider, props: KubernetesTargetProps, options: {
+    readonly factory?: KubernetesProviderFactory;
+    readonly clusterStacks?: TerraformStack[];
+  } = {}): KubernetesTarget {
     const v = new Validator(provider.node.path);
     checkResourceName(v, 'clusterName', props.clusterName, 63);
     checkResourceName(v, 'namespace', props.namespace, 63);
     KubernetesTarget.checkFacts(v, props);
     v.throwIfAny();
-    return new KubernetesTarget(provider, props);
+    return new KubernetesTarget(provider, props, {
+      byStack: new Map([[TerraformStack.of(provider), provider]]), factory: options.factory,
+      clusterStacks: new Set(options.clusterStacks ?? []), id: provider.node.id,
+    });
+  }
+
+  /**
+   * A target that describes `base`'s cluster differently (another namespace, more facts) and shares its
+   * providers: resources in any stack get the provider `base` gives that stack.
+   */
+  public static derivedFrom(base: IKubernetesTarget, props: KubernetesTargetProps): KubernetesTarget {
+    return KubernetesTarget.fromProvider(base.provider, props, { factory: (stack) => base.providerFor(stack) });
   }
 
   private static checkFacts(v: Validator, props: KubernetesTargetProps): void {
@@ -208,7 +248,7 @@ export class KubernetesTarget implements IKubernetesTarget {
   public readonly kubeletServingCertificates: KubeletServingCertificates;
   public readonly gpuOperatorNamespace?: string;
 
-  private constructor(public readonly provider: TerraformProvider, props: KubernetesTargetProps) {
+  private constructor(public readonly provider: TerraformProvider, props: KubernetesTargetProps, private readonly providers: ProviderCache) {
     this.clusterName = props.clusterName;
     this.namespace = props.namespace ?? 'default';
     this.platform = props.platform ?? KubernetesPlatform.EXISTING;
@@ -223,7 +263,33 @@ export class KubernetesTarget implements IKubernetesTarget {
     const v = new Validator(this.provider.node.path);
     checkResourceName(v, 'namespace', namespace, 63);
     v.throwIfAny();
-    return new KubernetesTarget(this.provider, { ...this, namespace });
+    return new KubernetesTarget(this.provider, { ...this, namespace }, this.providers);
+  }
+
+  public providerFor(scope: IConstruct): TerraformProvider {
+    const stack = TerraformStack.of(scope);
+    const cached = this.providers.byStack.get(stack);
+    if (cached) return cached;
+    const path = scope.node.path;
+    if (this.providers.clusterStacks.has(stack)) {
+      throw new Error(`${path}: cluster ${this.clusterName} is created in stack ${stack.node.id}, so a kubernetes provider there would be ` +
+        'configured from resources of its own stack (the first plan fails, later ones are unpredictable); place this construct in ' +
+        'the environment\'s add-ons or workloads stack (MlPlatform: env.addons / env.workloads)');
+    }
+    if (!this.providers.factory) {
+      throw new Error(`${path}: the kubernetes provider of cluster ${this.clusterName} is in stack ${TerraformStack.of(this.provider).node.id}, ` +
+        `and this construct is in ${stack.node.id}; a provider serves one stack. Create the target with KubernetesTarget.fromKubeconfig, ` +
+        'or pass a factory to KubernetesTarget.fromProvider, so each stack gets its own');
+    }
+    const provider = this.providers.factory(stack, this.providers.id.replace(/[^A-Za-z0-9_-]/g, '-'));
+    this.providers.byStack.set(stack, provider);
+    return provider;
+  }
+
+  public dependablesFor(scope: IConstruct): ITerraformDependable[] {
+    const stack = TerraformStack.of(scope);
+    // Dependables in another stack cannot be named in depends_on: that stack is applied first.
+    return this.dependables.filter((d) => !(d instanceof Construct) || TerraformStack.of(d) === stack);
   }
 }
 

@@ -75,7 +75,7 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
         member: `serviceAccount:${mode.gcpProject}.svc.id.goog[${namespace}/${props.serviceAccountName}]`,
         // The `<project>.svc.id.goog` pool exists only once a cluster with Workload Identity does; before that
         // IAM rejects the member ("Identity Pool does not exist").
-        dependsOn: props.target.dependables,
+        dependsOn: props.target.dependablesFor(this),
       });
       if (mode.poolOwner instanceof TerraformResource) {
         Contracts.order(this, {
@@ -86,8 +86,8 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
     }
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
-      provider: props.target.provider,
-      dependsOn: props.target.dependables,
+      provider: props.target.providerFor(this),
+      dependsOn: props.target.dependablesFor(this),
       metadata: {
         name: props.serviceAccountName,
         namespace,

@@ -1,4 +1,4 @@
-import { TerraformStack, Token } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Contracts } from '../contracts/contracts';
 import { declareModelConsumer } from '../contracts/needs';
@@ -7,10 +7,11 @@ import { Wiring } from '../core/wiring';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { bindModelSource, IModelSource, ModelAccess, ModelRegistryUser } from '../core/model-source';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Size } from '../core/units';
-import { rendezvousShard } from './sharding';
+import { EdgeAccelerator } from './accelerator';
+import { fetchScheme, validateFleetProps } from './private/fleet-validation';
+import { assignRingStacks } from './sharding';
 import { Architecture, EdgeSiteProps, EdgeWorkloadKind } from './site';
 import { SiteWorkload } from './site-workload';
 
@@ -20,6 +21,12 @@ export interface EdgeRing {
   readonly name: string;
   /** The model version every site of the ring runs; must exist in the model source. */
   readonly modelVersion: string;
+  /**
+   * Number of stacks of this ring. Fix it for a large ring: adding sites then never moves existing ones between
+   * stacks (Terraform states), at the price of stacks growing past `sitesPerStack`.
+   * @default - ceil(sites of the ring / sitesPerStack); none for a ring without sites
+   */
+  readonly stacks?: number;
 }
 
 /** Props for {@link EdgeFleet}. */
@@ -54,17 +61,21 @@ export interface EdgeFleetProps {
   readonly metrics?: EdgeMetricsProps;
   /** @default '~/.kube/config' */
   readonly kubeconfigPath?: string;
-  /** Standard labels for every resource of every shard. @default - none */
+  /** Standard labels for every resource of every stack. @default - none */
   readonly labels?: StandardLabels;
   /** Namespace at every site. @default 'ml-edge' */
   readonly namespace?: string;
-  /** Target sites per stack (Terraform state). @default 100 */
-  readonly sitesPerStack?: number;
   /**
-   * Number of stacks. Fix it for large fleets: adding sites then never moves existing ones between states.
-   * @default - ceil(sites / sitesPerStack)
+   * Target sites per stack (Terraform state): the blast radius of one unreachable site, whose failed refresh
+   * stops the plan and apply of every site in its stack. Each ring gets ceil(ring sites / sitesPerStack) stacks,
+   * so stacks average at most this many sites (rendezvous hashing places sites, so single stacks vary by a few).
+   * The default keeps one offline site from holding back more than about ten others while a 1,000-site fleet stays
+   * at about 100 stacks of ~120 resources, which a CI pool applies ten at a time.
+   * @default 10
    */
-  readonly shards?: number;
+  readonly sitesPerStack?: number;
+  /** The sites' accelerator; a site's own `accelerator` wins. @default EdgeAccelerator.NONE (CPU sites) */
+  readonly accelerator?: EdgeAccelerator;
 }
 
 /**
@@ -74,8 +85,8 @@ export interface EdgeFleetProps {
  */
 export interface EdgeModelFetcherProps {
   /**
-   * The fetcher image: it must contain the scheme's tool, `/bin/sh` and python (python3 or python), e.g. a
-   * mirror of the default, pinned by digest (`registry/repo@sha256:…`).
+   * The fetcher image: it must contain the scheme's tool, `/bin/sh`, python (python3 or python) and, in DaemonSet
+   * mode, `chown`, e.g. a mirror of the default, pinned by digest (`registry/repo@sha256:…`).
    * @default - MODEL_FETCHER_IMAGES for the source's scheme (tag-pinned upstream images; mirror them to your
    *   registry and pin them by digest for production)
    */
@@ -109,14 +120,6 @@ export const MODEL_FETCHER_IMAGES = {
   models: 'ghcr.io/mlflow/mlflow:v2.22.0',
 } as const;
 
-/** The scheme of a URI the edge fetcher reads, or undefined. */
-function fetchScheme(uri: string): keyof typeof MODEL_FETCHER_IMAGES | undefined {
-  if (/^s3:\/\/[^/\s]+(\/|$)/.test(uri)) return 's3';
-  if (/^gs:\/\/[^/\s]+(\/|$)/.test(uri)) return 'gs';
-  if (/^models:\/[^/\s]+\/[^/\s]+$/.test(uri)) return 'models';
-  return undefined;
-}
-
 /** How sites forward metrics to the central MonitoringStack (Prometheus remote write, labelled `site` and `ring`). */
 export interface EdgeMetricsProps {
   /** The central remote-write endpoint (https). */
@@ -132,46 +135,56 @@ export interface EdgeMetricsProps {
 /** The default Prometheus agent image (Prometheus 3.5 LTS, multi-arch). */
 export const PROMETHEUS_AGENT_IMAGE = 'quay.io/prometheus/prometheus:v3.5.0';
 
-const DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
-
 /**
- * A fleet of edge sites receiving a model in rollout rings. Sites are sharded into several stacks
- * (`<id>-shard-<n>`) so each Terraform state stays small and stacks apply in parallel; each site is reached
- * through its own kubeconfig context and gets a {@link SiteWorkload}.
+ * A fleet of edge sites receiving a model in rollout rings. Each ring's sites are spread over the ring's own
+ * stacks, `<id>-<ring>-<n>`: a stack never mixes rings, so rings deploy one after the other
+ * (`cdktf deploy '<id>-canary-*'`, then the next ring), and each stack holds about `sitesPerStack` sites, so an
+ * unreachable site holds back only its stack. Each site is reached through its own kubeconfig context and gets a
+ * {@link SiteWorkload}.
  *
  * Create it in the App (not inside a stack): it creates the stacks.
  */
 export class EdgeFleet extends Construct implements IMonitorable {
-  /** The shard stacks, in shard order. */
+  /** Every stack, ring by ring in rollout order, each ring's in index order. */
   public readonly stacks: TerraformStack[] = [];
   /** Per site: its workload construct. */
   public readonly sites: Record<string, SiteWorkload> = {};
-  /** Per site: the shard (stack index) it landed in. */
+  /** Per site: the index of its stack among its ring's stacks (`<id>-<ring>-<index>`). */
   public readonly shardOf: Record<string, number> = {};
   private readonly props: EdgeFleetProps;
+  private readonly ringStacks = new Map<string, TerraformStack[]>();
+  private readonly siteStacks = new Map<string, TerraformStack>();
 
   constructor(scope: Construct, id: string, props: EdgeFleetProps) {
     super(scope, id);
-    const shards = EdgeFleet.validate(this, props);
+    const stackCounts = validateFleetProps(this, props);
     this.props = props;
     const rings = new Map(props.rings.map((r) => [r.name, r]));
     Wiring.connect(this, props.model.source, 'models');
     const access = this.bindRings();
-    for (let k = 0; k < shards; k++) {
-      const stack = new TerraformStack(this, `${id}-shard-${k}`);
-      qualifyProviderSources(stack);
-      if (props.labels) PlatformLabels.apply(stack, props.labels);
-      this.stacks.push(stack);
+    for (const ring of props.rings) {
+      const stacks: TerraformStack[] = [];
+      for (let k = 0; k < (stackCounts.get(ring.name) ?? 0); k++) {
+        const stack = new TerraformStack(this, `${id}-${ring.name}-${k}`);
+        qualifyProviderSources(stack);
+        if (props.labels) PlatformLabels.apply(stack, props.labels);
+        stacks.push(stack);
+      }
+      this.ringStacks.set(ring.name, stacks);
+      this.stacks.push(...stacks);
+      const members = props.sites.filter((s) => s.ring === ring.name);
+      Object.assign(this.shardOf, assignRingStacks(props.fleetName, members, stacks.length));
     }
     for (const site of props.sites) {
-      const shard = site.shard ?? rendezvousShard(props.fleetName, site.name, shards);
-      this.shardOf[site.name] = shard;
       const ring = rings.get(site.ring)!;
-      this.sites[site.name] = new SiteWorkload(this.stacks[shard], site.name, {
+      const stack = this.ringStacks.get(ring.name)![this.shardOf[site.name]];
+      this.siteStacks.set(site.name, stack);
+      this.sites[site.name] = new SiteWorkload(stack, site.name, {
         fleetName: props.fleetName,
         site: site.name,
         ring: ring.name,
         architecture: site.architecture ?? Architecture.ARM64,
+        accelerator: site.accelerator ?? props.accelerator ?? EdgeAccelerator.NONE,
         kind: props.kind ?? EdgeWorkloadKind.DEPLOYMENT,
         kubeconfigPath: site.kubeconfigPath ?? props.kubeconfigPath ?? '~/.kube/config',
         context: site.context ?? site.name,
@@ -211,6 +224,23 @@ export class EdgeFleet extends Construct implements IMonitorable {
         fix: 'the EdgeFleet sets them from the ring\'s version; keep MODEL_URI and MODEL_DIR on the fetch-model init container',
       });
     }
+  }
+
+  /**
+   * The stacks of one ring, in index order: deploy them together (`cdktf deploy '<id>-<ring>-*'`) once the ring
+   * before is healthy. Empty for a ring without sites.
+   */
+  public stacksOfRing(ring: string): TerraformStack[] {
+    const stacks = this.ringStacks.get(ring);
+    if (!stacks) throw new Error(`${this.node.path}: stacksOfRing("${ring}"): no such ring; the rings are ${[...this.ringStacks.keys()].join(', ')}`);
+    return [...stacks];
+  }
+
+  /** The stack that holds a site. */
+  public stackOf(site: string): TerraformStack {
+    const stack = this.siteStacks.get(site);
+    if (!stack) throw new Error(`${this.node.path}: stackOf("${site}"): no such site in this fleet`);
+    return stack;
   }
 
   /** Sites per ring, in ring order: what a reviewer checks before promoting a ring. */
@@ -258,72 +288,5 @@ export class EdgeFleet extends Construct implements IMonitorable {
     }
     v.throwIfAny();
     return out;
-  }
-
-  private static validate(self: Construct, props: EdgeFleetProps): number {
-    const v = new Validator(self);
-    if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { fleetName, model, rings, sites, image, modelFetcher }');
-      v.throwIfAny();
-    }
-    checkResourceName(v, 'fleetName', props.fleetName, 30);
-    v.check(typeof props.fleetName === 'string', 'fleetName', props.fleetName, 'is required');
-    const rings = Array.isArray(props.rings) ? props.rings : [];
-    const sites = Array.isArray(props.sites) ? props.sites : [];
-    v.nonEmpty('rings', props.rings, 'must list at least one ring, e.g. [{ name: "all", modelVersion: "3" }]');
-    v.nonEmpty('sites', props.sites, 'is empty; a fleet needs at least one site');
-    v.unique('rings', rings, (r) => String(r?.name), 'ring name');
-    v.unique('sites', sites, (s) => String(s?.name), 'site name');
-    const source = props.model?.source;
-    v.check(!!source && typeof source.hasModelVersion === 'function', 'model.source', source, 'must be a model source such as a ModelRegistry');
-    rings.forEach((r, i) => {
-      checkResourceName(v, `rings[${i}].name`, r?.name, 63);
-      if (source && typeof source.hasModelVersion === 'function' && typeof r?.modelVersion === 'string') {
-        v.check(source.hasModelVersion(props.model.name, r.modelVersion), `rings[${i}].modelVersion`, r.modelVersion,
-          `is not a version of model "${props.model.name}" in ${source.registryName}; register it first or pin the ring to an existing version`);
-      } else {
-        v.check(typeof r?.modelVersion === 'string', `rings[${i}].modelVersion`, r?.modelVersion, 'is required');
-      }
-    });
-    if (source && typeof source.modelVersionUri === 'function') {
-      rings.forEach((r) => {
-        if (typeof r?.modelVersion !== 'string') return;
-        const uri = source.modelVersionUri(props.model.name, r.modelVersion);
-        if (Token.isUnresolved(uri)) return;
-        v.check(fetchScheme(uri) !== undefined, 'model.source', uri,
-          `is a model URI the edge fetcher cannot read (ring ${r.name}, from ${source.registryName}); sites fetch s3://bucket/…, gs://bucket/… ` +
-          'and models:/<name>/<version> (MlflowModelRegistry); publish the model to S3 or Cloud Storage, or use a registry that does');
-      });
-    }
-    const ringNames = new Set(rings.map((r) => r?.name));
-    sites.forEach((s, i) => {
-      checkResourceName(v, `sites[${i}].name`, s?.name, 40);
-      v.check(ringNames.has(s?.ring), `sites[${i}].ring`, s?.ring, `is not a declared ring; use one of ${[...ringNames].join(', ')}`);
-      v.check(s?.architecture === undefined || Object.values(Architecture).includes(s.architecture), `sites[${i}].architecture`, s?.architecture,
-        `must be one of ${Object.values(Architecture).join(', ')}`);
-    });
-    v.matches('image', props.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>) so every site runs the same bytes');
-    v.check(!!props.modelFetcher && typeof props.modelFetcher === 'object', 'modelFetcher', props.modelFetcher,
-      'is required: { credentialsSecret } naming the existing secret with read-only credentials at each site');
-    v.matches('modelFetcher.image', props.modelFetcher?.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>)');
-    v.matches('modelFetcher.endpointUrl', props.modelFetcher?.endpointUrl, /^https:\/\/\S+$/, 'must be an https:// URL: credentials and models cross the network');
-    checkResourceName(v, 'modelFetcher.credentialsSecret', props.modelFetcher?.credentialsSecret, 253);
-    if (props.metrics) {
-      v.matches('metrics.remoteWriteUrl', props.metrics.remoteWriteUrl, /^https:\/\/\S+$/, 'must be an https:// URL: metrics leave the site');
-      checkResourceName(v, 'metrics.credentialsSecret', props.metrics.credentialsSecret, 253);
-    }
-    checkResourceName(v, 'namespace', props.namespace, 63);
-    v.integer('port', props.port, 1, 65535);
-    v.integer('replicas', props.replicas, 1, 100);
-    v.check(props.replicas === undefined || props.kind !== EdgeWorkloadKind.DAEMON_SET, 'replicas', props.replicas, 'does not apply to a DaemonSet (one per node); remove it');
-    const perStack = props.sitesPerStack ?? 100;
-    v.integer('sitesPerStack', perStack, 1, 10000);
-    v.integer('shards', props.shards, 1, 10000);
-    const shards = props.shards ?? Math.max(1, Math.ceil(sites.length / (Number.isInteger(perStack) && perStack > 0 ? perStack : 100)));
-    sites.forEach((s, i) => {
-      if (s?.shard !== undefined) v.integer(`sites[${i}].shard`, s.shard, 0, shards - 1, `must be a shard from 0 to ${shards - 1}`);
-    });
-    v.throwIfAny();
-    return shards;
   }
 }

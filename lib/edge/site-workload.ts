@@ -11,6 +11,7 @@ import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ContainerEnv, ModelAccess } from '../core/model-source';
 import { suppress } from '../governance/suppressions';
+import { EdgeAccelerator, EdgeAcceleratorConfig } from './accelerator';
 import { Architecture, EdgeWorkloadKind } from './site';
 
 /** Everything a site needs, resolved by the fleet. */
@@ -19,6 +20,8 @@ export interface SiteWorkloadProps {
   readonly site: string;
   readonly ring: string;
   readonly architecture: Architecture;
+  /** @default EdgeAccelerator.NONE */
+  readonly accelerator?: EdgeAccelerator;
   readonly kind: EdgeWorkloadKind;
   readonly kubeconfigPath: string;
   readonly context: string;
@@ -127,11 +130,26 @@ const HARDENED = {
   capabilities: { drop: ['ALL'] },
 };
 
+/** The user and group the fetcher and the inference server run as (distroless `nonroot`). */
+const POD_USER = '65532';
+
+/**
+ * The DaemonSet mode's first init container (`/bin/sh -c`): hands the node's cache directory to the pod user.
+ * The kubelet creates a `DirectoryOrCreate` hostPath as root with mode 0755, and `fsGroup` does not apply to
+ * hostPath volumes, so without it the fetcher (uid 65532) cannot write its first file. Only the top directory
+ * changes owner: everything below it is written by the fetcher.
+ */
+export const PREPARE_CACHE_SCRIPT = `set -eu
+if [ "$(stat -c %u:%g /models)" != "${POD_USER}:${POD_USER}" ]; then chown ${POD_USER}:${POD_USER} /models; fi
+echo "prepare-cache: /models belongs to ${POD_USER}:${POD_USER}"
+`;
+
 /**
  * One site's model workload: namespace, model cache, an init container that fetches the pinned model version
  * only when the cache lacks it (so a site that lost its uplink keeps serving what it has), the inference
- * Deployment or DaemonSet pinned to the site's architecture, a NetworkPolicy, and a Prometheus agent that
- * remote-writes metrics to the central MonitoringStack labelled with the site and ring.
+ * Deployment or DaemonSet pinned to the site's architecture (and accelerator: a Jetson's GPU through the NVIDIA
+ * runtime and device plugin), a NetworkPolicy, and a Prometheus agent that remote-writes metrics to the central
+ * MonitoringStack labelled with the site and ring.
  */
 export class SiteWorkload extends Construct {
   public readonly provider: KubernetesProvider;
@@ -143,6 +161,7 @@ export class SiteWorkload extends Construct {
     const alias = `site_${props.site.replace(/-/g, '_')}`;
     this.provider = new KubernetesProvider(this, 'provider', { alias, configPath: props.kubeconfigPath, configContext: props.context });
     const provider = this.provider;
+    const accelerator = (props.accelerator ?? EdgeAccelerator.NONE).bind(this, provider);
     const daemon = props.kind === EdgeWorkloadKind.DAEMON_SET;
     const appLabels = { 'app.kubernetes.io/name': props.fleetName, 'app.kubernetes.io/component': 'inference' };
     const siteLabels = { 'ml-platform.io/site': props.site, 'ml-platform.io/ring': props.ring };
@@ -163,7 +182,8 @@ export class SiteWorkload extends Construct {
     if (daemon) {
       suppress(this.namespace, 'k8s-namespace-pod-security-enforced', {
         reason: 'DaemonSet mode keeps each node\'s model cache on its own disk (a hostPath volume), which Pod Security ' +
-          'baseline forbids; pods still run non-root, without privilege escalation and with every capability dropped.',
+          'baseline forbids; the fetcher and the server run non-root, without privilege escalation and with every capability ' +
+          'dropped; only the prepare-cache init step runs as root, with CHOWN alone, to hand the cache directory to them.',
       });
     }
     const ns = this.namespace.metadata.name;
@@ -178,11 +198,27 @@ export class SiteWorkload extends Construct {
       // The fleet's endpoint (a store on the site network: MinIO, Ceph RGW) wins over the source's.
       ? [{ name: 'AWS_ENDPOINT_URL', value: props.fetcher.endpointUrl }, { name: 'AWS_ENDPOINT_URL_S3', value: props.fetcher.endpointUrl }]
       : [];
+    const prepareCache = daemon ? [{
+      name: 'prepare-cache',
+      image: props.fetcher.image,
+      command: ['/bin/sh', '-c', PREPARE_CACHE_SCRIPT],
+      // Root without root's powers: every capability dropped but CHOWN, so it can change the owner of the cache
+      // directory and nothing else (not even read files it does not own).
+      securityContext: {
+        runAsUser: '0', runAsNonRoot: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'], add: ['CHOWN'] },
+      },
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      volumeMount: [{ name: 'model-cache', mountPath: '/models' }],
+    }] : [];
     const podSpec: DeploymentV1SpecTemplateSpec = {
       automountServiceAccountToken: false,
-      nodeSelector: { 'kubernetes.io/arch': props.architecture },
-      securityContext: { runAsNonRoot: true, runAsUser: '65532', runAsGroup: '65532', fsGroup: '65532', seccompProfile: { type: 'RuntimeDefault' } },
-      initContainer: [{
+      nodeSelector: { 'kubernetes.io/arch': props.architecture, ...accelerator.nodeSelector },
+      ...(accelerator.runtimeClassName ? { runtimeClassName: accelerator.runtimeClassName } : {}),
+      ...(accelerator.tolerations.length ? { toleration: accelerator.tolerations.map((t) => ({ ...t })) } : {}),
+      // fsGroup makes the PersistentVolumeClaim cache writable; it does not apply to hostPath (see prepare-cache).
+      securityContext: { runAsNonRoot: true, runAsUser: POD_USER, runAsGroup: POD_USER, fsGroup: POD_USER, seccompProfile: { type: 'RuntimeDefault' } },
+      initContainer: [...prepareCache, {
         name: 'fetch-model',
         image: props.fetcher.image,
         command: ['/bin/sh', '-c', FETCH_MODEL_SCRIPT],
@@ -220,7 +256,12 @@ export class SiteWorkload extends Construct {
         port: [{ name: 'http', containerPort: props.port }],
         readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 10 },
         livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' }, periodSeconds: 20, failureThreshold: 3 },
-        resources: { requests: { cpu: props.cpu, memory: props.memory }, limits: { cpu: props.cpu, memory: props.memory } },
+        // An accelerator's device (Jetson: `nvidia.com/gpu`) is requested and limited alike: extended resources
+        // cannot be overcommitted.
+        resources: {
+          requests: { cpu: props.cpu, memory: props.memory, ...accelerator.resources },
+          limits: { cpu: props.cpu, memory: props.memory, ...accelerator.resources },
+        },
         securityContext: HARDENED,
         volumeMount: [{ name: 'model-cache', mountPath: '/models', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
       }],
@@ -233,18 +274,28 @@ export class SiteWorkload extends Construct {
     const labels = { ...appLabels, ...siteLabels, 'ml-platform.io/model-version': props.model.version };
     const metadata = { name: props.fleetName, namespace: ns, labels };
     const template = { metadata: { labels }, spec: podSpec };
+    // Offline-first rollout: the new pod starts before the old one stops, so a site that cannot pull the new
+    // image or fetch the new model (uplink down) keeps serving the old version. The cache volume is
+    // ReadWriteOnce, which both pods share on a one-node site; where the new pod does not fit, it waits. An
+    // accelerator with no device to spare for the surge pod (a Jetson without time-slicing) would keep it pending
+    // forever, and the apply with it: there the old pod stops first.
+    const surge = accelerator.podsPerSite === undefined || props.replicas < accelerator.podsPerSite;
+    const rollingUpdate = surge ? { maxSurge: '1', maxUnavailable: '0' } : { maxSurge: '0', maxUnavailable: '1' };
     this.workload = daemon
       ? new DaemonSetV1(this, 'daemonset', { provider, metadata, spec: { selector: { matchLabels: appLabels }, template } })
       : new DeploymentV1(this, 'deployment', {
         provider, metadata,
-        // Offline-first rollout: the new pod starts before the old one stops, so a site that cannot pull the new
-        // image or fetch the new model (uplink down) keeps serving the old version. The cache volume is
-        // ReadWriteOnce, which both pods share on a one-node site; where the new pod does not fit, it waits.
         spec: {
           replicas: String(props.replicas), selector: { matchLabels: appLabels },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } }, template,
+          strategy: { type: 'RollingUpdate', rollingUpdate }, template,
         },
       });
+    if (daemon) {
+      suppress(this.workload, 'k8s-run-as-non-root', {
+        reason: 'Only the prepare-cache init container runs as root, with every capability dropped but CHOWN, to hand the ' +
+          'hostPath cache directory (created root-owned by the kubelet; fsGroup does not apply to hostPath) to the pod user 65532.',
+      });
+    }
 
     new NetworkPolicyV1(this, 'network-policy', {
       provider,
@@ -257,7 +308,7 @@ export class SiteWorkload extends Construct {
       },
     });
 
-    if (props.metrics) this.metricsAgent(props, ns, siteLabels);
+    if (props.metrics) this.metricsAgent(props, ns, siteLabels, accelerator.tolerations);
   }
 
   private cacheClaim(props: SiteWorkloadProps, namespace: string): PersistentVolumeClaimV1 {
@@ -276,7 +327,7 @@ export class SiteWorkload extends Construct {
   }
 
   /** A Prometheus agent (no local storage beyond its WAL) that scrapes the workload and remote-writes centrally. */
-  private metricsAgent(props: SiteWorkloadProps, ns: string, siteLabels: Record<string, string>): void {
+  private metricsAgent(props: SiteWorkloadProps, ns: string, siteLabels: Record<string, string>, tolerations: EdgeAcceleratorConfig['tolerations']): void {
     const metrics = props.metrics!;
     const provider = this.provider;
     const name = `${props.fleetName}-metrics-agent`;
@@ -328,6 +379,8 @@ export class SiteWorkload extends Construct {
             // The agent needs its token to list pods for service discovery.
             automountServiceAccountToken: true,
             nodeSelector: { 'kubernetes.io/arch': props.architecture },
+            // On a one-node Jetson site tainted for GPU pods, the agent runs there too.
+            ...(tolerations.length ? { toleration: tolerations.map((t) => ({ ...t })) } : {}),
             securityContext: { runAsNonRoot: true, runAsUser: '65534', runAsGroup: '65534', fsGroup: '65534', seccompProfile: { type: 'RuntimeDefault' } },
             container: [{
               name: 'prometheus-agent',

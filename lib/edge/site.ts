@@ -1,3 +1,5 @@
+import type { EdgeAccelerator } from './accelerator';
+
 /** CPU architecture of an edge site's nodes (the `kubernetes.io/arch` node label). */
 export enum Architecture {
   ARM64 = 'arm64',
@@ -8,15 +10,20 @@ export enum Architecture {
 export interface EdgeSiteProps {
   /** Site name, DNS-1123 (at most 40 characters); becomes the `site` label on metrics and part of addresses. */
   readonly name: string;
-  /** The rollout ring the site belongs to. */
+  /** The rollout ring the site belongs to; the site lands in one of that ring's stacks. */
   readonly ring: string;
   /** Node architecture; the workload is pinned to it. @default Architecture.ARM64 */
   readonly architecture?: Architecture;
+  /** The site's accelerator, e.g. `EdgeAccelerator.nvidiaJetson()`. @default - the fleet's accelerator */
+  readonly accelerator?: EdgeAccelerator;
   /** The kubeconfig context that reaches the site. @default - the site name */
   readonly context?: string;
   /** The kubeconfig file. @default - the fleet's kubeconfigPath */
   readonly kubeconfigPath?: string;
-  /** Pin the site to a shard (stack). @default - rendezvous hashing over the fleet's shards */
+  /**
+   * Pin the site to one of its ring's stacks (`<fleet>-<ring>-<shard>`), from 0 to the ring's stack count - 1.
+   * @default - rendezvous hashing over the ring's stacks
+   */
   readonly shard?: number;
 }
 

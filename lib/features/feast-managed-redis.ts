@@ -232,8 +232,8 @@ export class FeastElastiCache extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     this.secret = new SecretV1(this, 'secret', {
-      provider: ctx.target.provider,
-      dependsOn: ctx.target.dependables,
+      provider: ctx.target.providerFor(this),
+      dependsOn: ctx.target.dependablesFor(this),
       metadata: { name: `${ctx.name}-online-store`, namespace: ctx.target.namespace, labels: { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': ctx.name } },
       type: 'Opaque',
       data: { password: token },
@@ -293,8 +293,8 @@ export class FeastMemorystore extends Construct {
     });
     const secretName = `${ctx.name}-online-store`;
     this.secret = new SecretV1(this, 'secret', {
-      provider: ctx.target.provider,
-      dependsOn: ctx.target.dependables,
+      provider: ctx.target.providerFor(this),
+      dependsOn: ctx.target.dependablesFor(this),
       metadata: { name: secretName, namespace: ctx.target.namespace, labels: { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': ctx.name } },
       type: 'Opaque',
       data: {

@@ -36,7 +36,7 @@ export class FeastRedis extends Construct {
   constructor(scope: Construct, id: string, props: FeastRedisProps) {
     super(scope, id);
     const { target, name } = props;
-    const common = { provider: target.provider, dependsOn: target.dependables };
+    const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
     const labels = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'online-store' };
     const memory = (props.memory ?? Size.gibibytes(2)).toKubernetes();
 

@@ -181,7 +181,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     this.offline = props.offlineStore;
     const target = props.target;
     const ns = target.namespace;
-    const common = { provider: target.provider, dependsOn: target.dependables };
+    const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
     const partOf = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': name };
     this.clientLabels = { [`feast.ml-platform.io/${name}-client`]: 'true' };
 
@@ -228,10 +228,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     });
 
     this.applyJob = new JobV1(this, 'apply', {
-      provider: target.provider,
+      provider: target.providerFor(this),
       // The jobs' cloud access (service account, Pod Identity / Workload Identity binding, bucket and table
       // grants) must exist before `feast apply` writes the registry, or its first run fails with 403s.
-      dependsOn: [...target.dependables, this.configMap, ...online.connection.dependables, ...this.jobIdentity.dependables],
+      dependsOn: [...target.dependablesFor(this), this.configMap, ...online.connection.dependables, ...this.jobIdentity.dependables],
       metadata: { name: `${name}-apply`, namespace: ns, labels: { ...partOf, 'app.kubernetes.io/component': 'apply' } },
       spec: {
         backoffLimit: 3,
@@ -257,8 +257,8 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     const serverSpec = pod.spec(this.serverIdentity.serviceAccountName, 'feature-server',
       ['feast', '-c', REPO, 'serve', '-h', '0.0.0.0', '-p', String(SERVER_PORT)], cpu, false);
     this.deployment = new DeploymentV1(this, 'deployment', {
-      provider: target.provider,
-      dependsOn: [...target.dependables, this.applyJob],
+      provider: target.providerFor(this),
+      dependsOn: [...target.dependablesFor(this), this.applyJob],
       metadata: { name: `${name}-server`, namespace: ns, labels: serverLabels },
       spec: {
         replicas: String(minReplicas),
@@ -323,8 +323,8 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       const labels = { ...partOf, 'app.kubernetes.io/component': 'materialize' };
       const viewArgs = views.map((fv) => `-v ${fv.name}`).join(' ');
       this.materializeJobs.push(new CronJobV1(this, `materialize-${every}`, {
-        provider: target.provider,
-        dependsOn: [...target.dependables, this.applyJob],
+        provider: target.providerFor(this),
+        dependsOn: [...target.dependablesFor(this), this.applyJob],
         metadata: { name: `${name}-materialize-${every}`, namespace: ns, labels },
         spec: {
           schedule: cronFor(every)!,
@@ -405,8 +405,8 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     this.grantedNamespaces.add(ns);
     const serverLabels = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'feature-server' };
     new NetworkPolicyV1(this, `client-namespace-${ns}`, {
-      provider: this.target.provider,
-      dependsOn: this.target.dependables,
+      provider: this.target.providerFor(this),
+      dependsOn: this.target.dependablesFor(this),
       metadata: { name: `${this.name}-from-${ns}`.slice(0, 63), namespace: this.target.namespace, labels: serverLabels },
       spec: {
         podSelector: { matchLabels: serverLabels },

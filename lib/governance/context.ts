@@ -23,23 +23,24 @@ export function createContext(model: GovernanceModel, parameters: GovernancePara
     parameters,
     referencing(resource, types, attribute) {
       const refs = model.referencedBy.get(resource.address) ?? [];
-      const out: GovernedResource[] = [];
+      // A Set, not out.includes: a key or cluster can be referenced by tens of thousands of resources.
+      const out = new Set<GovernedResource>();
       for (const ref of refs) {
         if (types && !types.includes(ref.from.type)) continue;
         if (attribute && ref.attribute !== attribute) continue;
-        if (!out.includes(ref.from)) out.push(ref.from);
+        out.add(ref.from);
       }
-      return out;
+      return [...out];
     },
     referencedFrom(resource, attribute, types) {
       const refs = model.references.get(resource.address) ?? [];
-      const out: GovernedResource[] = [];
+      const out = new Set<GovernedResource>();
       for (const ref of refs) {
         if (ref.attribute !== attribute) continue;
         if (types && !types.includes(ref.to.type)) continue;
-        if (!out.includes(ref.to)) out.push(ref.to);
+        out.add(ref.to);
       }
-      return out;
+      return [...out];
     },
     provider,
     tags(resource) {

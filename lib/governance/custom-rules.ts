@@ -40,13 +40,14 @@ export function checkCustomRules(rules: readonly unknown[], where: string, alrea
     if (!Array.isArray(r.appliesTo) || r.appliesTo.length === 0 || r.appliesTo.some((t) => typeof t !== 'string')) {
       problems.push(`${label} needs appliesTo: the Terraform resource types it checks (e.g. ['aws_s3_bucket'])`);
     }
-    if (!Array.isArray(r.packs) || r.packs.some((p) => !(PACK_NAMES as readonly string[]).includes(p))) {
+    if (r.packs !== undefined && (!Array.isArray(r.packs) || r.packs.some((p) => !(PACK_NAMES as readonly string[]).includes(p)))) {
       problems.push(`${label} has packs ${JSON.stringify(r.packs)}; use built-in pack names (${PACK_NAMES.join(', ')}) or leave packs out (defineRule sets baseline: on whenever registered)`);
     }
     if (typeof r.evaluate !== 'function') problems.push(`${label} needs evaluate(resource, context) returning the violation messages`);
   });
   if (problems.length) throw new Error(`${where}: ${problems.join('; ')}`);
-  return rules as Rule[];
+  // Plain objects from a JavaScript module may leave out what defineRule would default.
+  return (rules as Rule[]).map((r) => (r.packs && r.references ? r : { ...r, packs: r.packs ?? ['baseline'], references: r.references ?? [] }));
 }
 
 /** Check a custom pack: a name that is not a built-in pack and valid rules. */
@@ -56,8 +57,7 @@ export function checkCustomPack(pack: unknown, where: string, alreadyRegistered:
     throw new Error(`${where}: a custom pack needs a name and rules; build it with definePack({ name: 'acme', rules: [...] })`);
   }
   if ((PACK_NAMES as readonly string[]).includes(p.name)) throw new Error(`${where}: custom pack '${p.name}' reuses a built-in pack name; choose another name`);
-  checkCustomRules(p.rules, `${where}: pack '${p.name}'`, alreadyRegistered);
-  return p as RulePack;
+  return { ...(p as RulePack), rules: checkCustomRules(p.rules, `${where}: pack '${p.name}'`, alreadyRegistered) };
 }
 
 /** Custom rules and packs loaded from a module, for `ml-platform review --rules`. */
@@ -99,9 +99,9 @@ export function loadRulesModule(file: string, alreadyRegistered: readonly Rule[]
     if (Array.isArray(value)) {
       for (const v of value) visit(v, depth);
     } else if (isPack(value)) {
-      checkCustomPack(value, `--rules ${file}`, [...alreadyRegistered, ...rules]);
-      packs.push(value.name);
-      rules.push(...value.rules);
+      const pack = checkCustomPack(value, `--rules ${file}`, [...alreadyRegistered, ...rules]);
+      packs.push(pack.name);
+      rules.push(...pack.rules);
     } else if (isRuleLike(value)) {
       rules.push(...checkCustomRules([value], `--rules ${file}`, [...alreadyRegistered, ...rules]));
     } else if (depth === 0 && typeof value === 'object' && value !== null) {

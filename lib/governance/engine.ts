@@ -1,8 +1,12 @@
 import { createContext } from './context';
-import { Finding, GovernanceModel, PassedCheck, ReviewResult, Severity, Suppression } from './model';
+import { Finding, GovernanceModel, PassedCheck, ReviewResult, Severity, Suppression, UnknownEvaluation } from './model';
 import { PACK_NAMES, rulesForPacks } from './packs';
 import { GovernanceParameters, Rule } from './rule';
 import { ALL_RULES } from './rules';
+import { own, unknownReadCount } from './values';
+
+/** A rule threw on a resource: the input has a shape the rule does not expect. Reported as one line, like bad input. */
+export class RuleEvaluationError extends Error {}
 
 /** Options shared by every review entry point (synth, cdk.tf.json, plan, CLI). */
 export interface ReviewOptions {
@@ -38,9 +42,9 @@ export function selectRules(options: ReviewOptions = {}): Rule[] {
   }
   const disabled = new Set(options.disabledRules ?? []);
   return rulesForPacks(catalogue, options.packs ?? [])
-    .filter((r) => !disabled.has(r.id) && overrides[r.id] !== 'off')
+    .filter((r) => !disabled.has(r.id) && own(overrides, r.id) !== 'off')
     .map((r) => {
-      const o = overrides[r.id];
+      const o = own(overrides, r.id);
       return o && o !== 'off' ? { ...r, severity: o } : r;
     });
 }
@@ -61,8 +65,11 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
-  const skipped: Record<string, number> = {};
+  // Prototype-free: resource types come from the input (`constructor`, `__proto__` are data here).
+  const skipped: Record<string, number> = Object.create(null);
   const passed: PassedCheck[] | undefined = options.recordPasses ? [] : undefined;
+  const unknown: UnknownEvaluation[] = [];
+  const unknownByRule: Record<string, number> = Object.create(null);
   let reviewed = 0;
   let skippedCount = 0;
 
@@ -79,7 +86,20 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
     }
     reviewed++;
     for (const rule of applicable) {
-      const messages = rule.evaluate(resource, context);
+      const before = unknownReadCount();
+      let messages: readonly string[];
+      try {
+        messages = rule.evaluate(resource, context);
+      } catch (e) {
+        if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+        throw new RuleEvaluationError(`rule ${rule.id} could not read ${resource.address}: an attribute has a shape the rule does not expect (${e.constructor.name})`);
+      }
+      if (messages.length === 0 && unknownReadCount() !== before) {
+        // A value the rule needed is unknown until apply: neither a finding nor a pass.
+        unknown.push({ ruleId: rule.id, address: resource.address, ...(model.source ? { file: model.source } : {}) });
+        unknownByRule[rule.id] = (unknownByRule[rule.id] ?? 0) + 1;
+        continue;
+      }
       if (passed && messages.length === 0) passed.push({ ruleId: rule.id, address: resource.address, ...(model.source ? { file: model.source } : {}) });
       for (const message of messages) {
         const base: Finding = {
@@ -93,11 +113,13 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
           ...(resource.constructPath ? { constructPath: resource.constructPath } : {}),
           ...(model.source ? { file: model.source } : {}),
         };
-        const { active, expired } = matchSuppression(resource.suppressions, rule.id, today);
+        const { active, expired, refused } = matchSuppression(resource.suppressions, rule.id, today);
         if (active) {
           suppressed.push({ ...base, suppressed: { reason: active.reason, ...(active.expires ? { expires: active.expires } : {}) } });
         } else if (expired) {
           findings.push({ ...base, note: `suppression expired on ${expired.expires} (reason was: ${expired.reason})` });
+        } else if (refused) {
+          findings.push({ ...base, note: `suppression refused: ${refused.refused}` });
         } else {
           findings.push(base);
         }
@@ -109,13 +131,17 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || cmp(a.address, b.address) || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message);
   findings.sort(order);
   suppressed.sort(order);
-  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) bySeverity[f.severity]++;
+  const count = (s: Severity): number => bySeverity[s];
   const packs = ['baseline', ...(options.packs ?? []).filter((p) => p !== 'baseline')];
   return {
     findings,
     suppressed,
     skippedResourceTypes: skipped,
     ...(passed ? { passed } : {}),
+    unknown,
+    ...(model.notes?.length ? { notes: model.notes } : {}),
     summary: {
       error: count('error'),
       warning: count('warning'),
@@ -126,6 +152,8 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
       skippedResourceTypes: skipped,
       rulesEvaluated: rules.length,
       packs,
+      unknown: unknown.length,
+      unknownByRule,
     },
   };
 }
@@ -134,13 +162,15 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A suppression applies through its expiry date inclusive. */
-function matchSuppression(suppressions: readonly Suppression[], ruleId: string, today: string): { active?: Suppression; expired?: Suppression } {
+/** A suppression applies through its expiry date inclusive; a refused one (invalid reason or date) never applies. */
+function matchSuppression(suppressions: readonly Suppression[], ruleId: string, today: string): { active?: Suppression; expired?: Suppression; refused?: Suppression } {
   let expired: Suppression | undefined;
+  let refused: Suppression | undefined;
   for (const s of suppressions) {
     if (s.ruleId !== ruleId) continue;
-    if (!s.expires || s.expires >= today) return { active: s };
-    expired = s;
+    if (s.refused) refused = s;
+    else if (!s.expires || s.expires >= today) return { active: s };
+    else expired = s;
   }
-  return { expired };
+  return { expired, refused };
 }

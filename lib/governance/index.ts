@@ -1,5 +1,7 @@
 export * from './model';
-export { GovernanceParameters, PackName, Rule, RuleContext, defineRule } from './rule';
+export { GovernanceParameters, PackName, Rule, RuleContext, RuleDefinition, RulePack, defineRule, definePack } from './rule';
+export { checkCustomRules, loadRulesModule, LoadedRules } from './custom-rules';
+export { readRecordedGovernance, RecordedGovernance, RecordedConfigurationOptions, GOVERNANCE_METADATA_KEY } from './recorded-configuration';
 export { ReviewOptions, runRules, selectRules } from './engine';
 export { PACK_NAMES, rulesForPacks } from './packs';
 export { ALL_RULES } from './rules';

@@ -27,6 +27,11 @@ export interface Suppression {
   readonly reason: string;
   /** Last day (YYYY-MM-DD, UTC) the suppression applies; after it the finding is reported again. @default - never expires */
   readonly expires?: string;
+  /**
+   * Why a suppression read from the input was refused (an expiry that is not a date, a reason without visible
+   * text). A refused suppression never suppresses; findings it names carry this as a note. @default - valid
+   */
+  readonly refused?: string;
 }
 
 /** One provider configuration (`aws`, `aws.west`, `module.x:google`). */
@@ -56,6 +61,12 @@ export interface GovernedResource {
   readonly provider?: string;
   /** `lifecycle` meta-argument when the input carries it (cdk.tf.json only). */
   readonly lifecycle?: Readonly<Record<string, unknown>>;
+  /**
+   * Whether the resource exists depends on a `count`/`for_each` unknown until apply (cdk.tf.json only): it is
+   * reviewed as one instance, and as a companion it makes the resource it configures unknown, not compliant.
+   * @default false
+   */
+  readonly conditional?: boolean;
   readonly suppressions: readonly Suppression[];
 }
 
@@ -65,6 +76,10 @@ export interface ResourceReference {
   readonly to: GovernedResource;
   /** Top-level attribute or block name on `from` that holds the reference. */
   readonly attribute: string;
+  /** Whether the value is exactly this reference (`bucket = aws_s3_bucket.b.id`), not an expression that mentions it. @default false */
+  readonly direct?: boolean;
+  /** Whether the reference names this instance (`b[0]`, `b[count.index]` in instance 0, a resource without count). @default false */
+  readonly exact?: boolean;
 }
 
 /** The normalised input: resources, providers and the reference index built once. */
@@ -77,6 +92,8 @@ export interface GovernanceModel {
   readonly references: ReadonlyMap<string, readonly ResourceReference[]>;
   /** Input file or folder, used as the location in reports. */
   readonly source?: string;
+  /** What normalisation did with parts of the input it does not review (plan deletes, data sources), one line each. */
+  readonly notes?: readonly string[];
 }
 
 /** One rule violation on one resource. */
@@ -117,6 +134,20 @@ export interface ReviewResult {
   readonly skippedResourceTypes: Readonly<Record<string, number>>;
   /** Rule × resource pairs without findings; present only when `recordPasses` was requested. */
   readonly passed?: readonly PassedCheck[];
+  /**
+   * Rule × resource pairs the rule could not decide because a value it read is unknown until apply
+   * (a reference, a variable without default). Not findings, not passes. @default - none
+   */
+  readonly unknown?: readonly UnknownEvaluation[];
+  /** What the review did with parts of the input it does not review (plan deletes, data sources), one line each. @default - none */
+  readonly notes?: readonly string[];
+}
+
+/** A rule that met a value unknown until apply on a resource and could not decide. */
+export interface UnknownEvaluation {
+  readonly ruleId: string;
+  readonly address: string;
+  readonly file?: string;
 }
 
 /** Counts for a review. */
@@ -130,6 +161,10 @@ export interface ReviewSummary {
   readonly skippedResourceTypes: Readonly<Record<string, number>>;
   readonly rulesEvaluated: number;
   readonly packs: readonly string[];
+  /** Rule × resource evaluations left undecided by values unknown until apply (see {@link ReviewResult.unknown}). @default 0 */
+  readonly unknown?: number;
+  /** The same, per rule id. @default - none */
+  readonly unknownByRule?: Readonly<Record<string, number>>;
   /**
    * The governance configuration(s) the review applied: one entry, or one per group of stacks when the stacks of a
    * folder were synthesized with different configurations. Absent when the review was run on a model directly.

@@ -2,6 +2,7 @@ import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Suppression } from './model';
 import { METADATA_KEY } from './normalize/terraform-json';
+import { isIsoDate, MIN_REASON_LENGTH, visibleLength } from './support/suppression-check';
 
 /** Options for {@link Governance.suppress}. */
 export interface SuppressionOptions {
@@ -22,13 +23,14 @@ export function createSuppression(ruleId: string, options: SuppressionOptions, w
   if (!ALL_RULES.some((r) => r.id === ruleId) && (typeof ruleId !== 'string' || /^(aws|gcp|k8s|ml)-/.test(ruleId) || ruleId.trim() === '')) {
     throw new Error(`${where}: cannot suppress unknown rule '${ruleId}'; use a rule id from the governance catalogue (e.g. aws-s3-access-logging) or of a custom rule`);
   }
-  if (typeof options?.reason !== 'string' || options.reason.trim() === '') {
+  if (typeof options?.reason !== 'string' || visibleLength(options.reason) === 0) {
     throw new Error(`${where}: suppression of ${ruleId} needs a non-empty reason explaining why the finding is acceptable`);
   }
-  if (options.expires !== undefined) {
-    const valid = /^\d{4}-\d{2}-\d{2}$/.test(options.expires) && !Number.isNaN(Date.parse(`${options.expires}T00:00:00Z`))
-      && new Date(`${options.expires}T00:00:00Z`).toISOString().startsWith(options.expires);
-    if (!valid) throw new Error(`${where}: suppression of ${ruleId} has expires '${options.expires}'; use a date as YYYY-MM-DD`);
+  if (visibleLength(options.reason) < MIN_REASON_LENGTH) {
+    throw new Error(`${where}: suppression of ${ruleId} needs a reason of at least ${MIN_REASON_LENGTH} visible characters explaining why the finding is acceptable`);
+  }
+  if (options.expires !== undefined && (typeof options.expires !== 'string' || !isIsoDate(options.expires))) {
+    throw new Error(`${where}: suppression of ${ruleId} has expires '${String(options.expires)}'; use a date as YYYY-MM-DD`);
   }
   return { ruleId, reason: options.reason.trim(), ...(options.expires ? { expires: options.expires } : {}) };
 }

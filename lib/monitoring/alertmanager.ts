@@ -43,7 +43,7 @@ export class AlertmanagerServer extends Construct {
   constructor(scope: Construct, id: string, props: AlertmanagerServerProps) {
     super(scope, id);
     const ns = props.target.namespace;
-    const common = { provider: props.target.provider, dependsOn: props.dependsOn };
+    const common = { provider: props.target.providerFor(this), dependsOn: props.dependsOn };
     const labels = componentLabels('alertmanager');
     const name = 'alertmanager';
     this.address = `${name}.${ns}.svc:${ALERTMANAGER_PORT}`;

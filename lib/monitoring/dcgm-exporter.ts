@@ -60,7 +60,7 @@ export class DcgmExporter extends Construct {
     const tolerations = new Map<string, { key: string; operator: string; value?: string; effect: string }>();
     for (const n of nodes) for (const t of n.tolerations) tolerations.set(JSON.stringify(t), { ...t });
     const daemonSet = new DaemonSetV1(this, 'daemon-set', {
-      provider: props.target.provider,
+      provider: props.target.providerFor(this),
       dependsOn: props.dependsOn,
       metadata: { name: 'dcgm-exporter', namespace: this.namespace, labels },
       spec: {

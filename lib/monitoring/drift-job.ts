@@ -62,7 +62,7 @@ export class Pushgateway extends Construct {
   constructor(scope: Construct, id: string, target: IKubernetesTarget, dependsOn: ITerraformDependable[], image: string) {
     super(scope, id);
     const ns = target.namespace;
-    const common = { provider: target.provider, dependsOn };
+    const common = { provider: target.providerFor(this), dependsOn };
     const labels = componentLabels('pushgateway');
     this.address = `pushgateway.${ns}.svc:${PUSHGATEWAY_PORT}`;
     this.deployment = new DeploymentV1(this, 'deployment', {
@@ -134,7 +134,7 @@ export class DriftJob extends Construct {
       ...(props.features?.length ? { ML_FEATURES: props.features.join(',') } : {}),
     };
     this.cronJob = new CronJobV1(this, 'cron-job', {
-      provider: props.target.provider,
+      provider: props.target.providerFor(this),
       dependsOn: props.dependsOn,
       metadata: { name: `drift-${props.workload}`.slice(0, 52), namespace: props.target.namespace, labels },
       spec: {

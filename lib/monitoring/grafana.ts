@@ -71,7 +71,7 @@ export class GrafanaServer extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaServerProps) {
     super(scope, id);
     const ns = props.target.namespace;
-    const common = { provider: props.target.provider, dependsOn: props.dependsOn };
+    const common = { provider: props.target.providerFor(this), dependsOn: props.dependsOn };
     const labels = componentLabels('grafana');
     const dashboardsPath = '/etc/grafana/dashboards';
     const datasources = grafanaDatasources(props.prometheusUrl);

@@ -236,8 +236,8 @@ export class MonitoringStack extends Construct {
     // ---- resources ----
     if (createNamespace) {
       this.namespace = new NamespaceV1(this, 'namespace', {
-        provider: target.provider,
-        dependsOn: target.dependables,
+        provider: target.providerFor(this),
+        dependsOn: target.dependablesFor(this),
         metadata: {
           name: ns,
           labels: {
@@ -248,13 +248,13 @@ export class MonitoringStack extends Construct {
         },
       });
     }
-    const dependsOn: ITerraformDependable[] = [...target.dependables, ...(this.namespace ? [this.namespace] : [])];
-    const here = KubernetesTarget.fromProvider(target.provider, {
+    const dependsOn: ITerraformDependable[] = [...target.dependablesFor(this), ...(this.namespace ? [this.namespace] : [])];
+    const here = KubernetesTarget.derivedFrom(target, {
       clusterName: target.clusterName, namespace: ns, platform: target.platform, acceleratorNodes: target.acceleratorNodes,
       dependables: dependsOn, identity: target.identity,
     });
 
-    if (gpuMonitoring) this.dcgmExporter = new DcgmExporter(this, 'dcgm-exporter', { target, dependsOn: target.dependables, image: images.dcgmExporter });
+    if (gpuMonitoring) this.dcgmExporter = new DcgmExporter(this, 'dcgm-exporter', { target, dependsOn: target.dependablesFor(this), image: images.dcgmExporter });
     const pushers = props.pushgatewayAccessFromNamespaces ?? [];
     if (driftEndpoints.length > 0 || pushers.length > 0) this.pushgateway = new Pushgateway(this, 'pushgateway', here, dependsOn, images.pushgateway);
     const alertmanagerAddress = `alertmanager.${ns}.svc:${ALERTMANAGER_PORT}`;
@@ -310,7 +310,7 @@ export class MonitoringStack extends Construct {
     }
 
     // ---- network isolation ----
-    const np = new MonitoringNetworkPolicies(this, 'network-policies', target.provider, dependsOn, ns);
+    const np = new MonitoringNetworkPolicies(this, 'network-policies', target.providerFor(this), dependsOn, ns);
     this.networkPolicies = np;
     np.allow({
       name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT,

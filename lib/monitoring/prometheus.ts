@@ -60,7 +60,7 @@ export class PrometheusServer extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusServerProps) {
     super(scope, id);
     const ns = props.target.namespace;
-    const common = { provider: props.target.provider, dependsOn: props.dependsOn };
+    const common = { provider: props.target.providerFor(this), dependsOn: props.dependsOn };
     const labels = componentLabels('prometheus');
     const name = 'prometheus';
     // ClusterRole names are cluster-wide: qualify them with the namespace so two stacks can coexist.

@@ -9,7 +9,8 @@ import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { EdgeFleet, EdgeFleetProps } from '../edge/fleet';
 import { Governance } from '../governance/governance';
-import { GovernanceParameters, PackName } from '../governance/rule';
+import { Severity } from '../governance/model';
+import { GovernanceParameters, PackName, RulePack } from '../governance/rule';
 import { platformDiagram } from './diagram';
 
 /** Where an environment runs. */
@@ -20,8 +21,31 @@ export enum EnvironmentKind {
   EDGE = 'edge',
 }
 
-/** One environment of the platform: one Terraform stack (`<platform>-<environment>`), one state, one `cdktf deploy`. */
+/**
+ * The layers an environment is applied in, each its own stack and state, in this order: what a layer's
+ * providers need exists once the layers before it are applied, so no provider is configured from a resource of
+ * its own stack and no custom resource is planned before its CRD.
+ */
+export enum PlatformLayer {
+  /** Clusters, networks, keys, buckets, databases, registries: `<platform>-<env>`. */
+  INFRASTRUCTURE = 'infrastructure',
+  /** What runs in a cluster for the platform: device plugins, autoscaler, CRDs and controllers, team namespaces and quotas: `<platform>-<env>-addons`. */
+  ADDONS = 'addons',
+  /** Capabilities on Kubernetes and custom resources: feature stores, MLflow, endpoints, monitoring, gateways: `<platform>-<env>-workloads`. */
+  WORKLOADS = 'workloads',
+}
+
+/**
+ * One environment of the platform: its infrastructure stack (`<platform>-<environment>`), with the add-ons
+ * and workloads layers as stacks of their own (`addons`, `workloads`, created on first use), each with the
+ * environment's cloud provider, labels and governance, and depending on the layer before it.
+ * `cdktf deploy '<platform>-*'` applies them in that order.
+ */
 export class PlatformEnvironment extends TerraformStack {
+  /** This stack's layer. */
+  public readonly layer: PlatformLayer = PlatformLayer.INFRASTRUCTURE;
+  private readonly layerStacks = new Map<PlatformLayer, PlatformLayerStack>();
+
   constructor(
     scope: Construct,
     id: string,
@@ -29,15 +53,70 @@ export class PlatformEnvironment extends TerraformStack {
     public readonly kind: EnvironmentKind,
     /** The environment's short name, e.g. `onprem`. */
     public readonly environmentName: string,
+    /** Gives a new layer stack the environment's provider, labels and governance. */
+    private readonly prepareLayer: (stack: TerraformStack) => void = () => undefined,
+  ) {
+    super(scope, id);
+  }
+
+  /** The infrastructure layer: this stack. */
+  public get infrastructure(): PlatformEnvironment {
+    return this;
+  }
+
+  /** The cluster add-ons layer (`<platform>-<env>-addons`), applied after this stack (and before the workloads). */
+  public get addons(): PlatformLayerStack {
+    const created = !this.layerStacks.has(PlatformLayer.ADDONS);
+    const addons = this.layerStack(PlatformLayer.ADDONS, this);
+    if (created) this.layerStacks.get(PlatformLayer.WORKLOADS)?.addDependency(addons);
+    return addons;
+  }
+
+  /** The workloads layer (`<platform>-<env>-workloads`), applied after the add-ons (or this stack, while there are none). */
+  public get workloads(): PlatformLayerStack {
+    return this.layerStack(PlatformLayer.WORKLOADS, this.layerStacks.get(PlatformLayer.ADDONS) ?? this);
+  }
+
+  /** Every layer stack created so far, in apply order (this stack first). */
+  public get layers(): TerraformStack[] {
+    return [this, ...[PlatformLayer.ADDONS, PlatformLayer.WORKLOADS].map((l) => this.layerStacks.get(l)).filter((s): s is PlatformLayerStack => !!s)];
+  }
+
+  private layerStack(layer: PlatformLayer, after: TerraformStack): PlatformLayerStack {
+    let stack = this.layerStacks.get(layer);
+    if (!stack) {
+      stack = new PlatformLayerStack(this.node.scope!, `${this.node.id}-${layer}`, this, layer);
+      stack.addDependency(after);
+      this.layerStacks.set(layer, stack);
+      this.prepareLayer(stack);
+    }
+    return stack;
+  }
+}
+
+/** A later layer of an environment (see {@link PlatformLayer}). */
+export class PlatformLayerStack extends TerraformStack {
+  constructor(
+    scope: Construct,
+    id: string,
+    /** The environment it belongs to. */
+    public readonly environment: PlatformEnvironment,
+    /** Its layer. */
+    public readonly layer: PlatformLayer,
   ) {
     super(scope, id);
   }
 }
 
-/** An on-prem environment: a stack plus the existing cluster it deploys to. */
+/** An on-prem environment: its stacks plus the existing cluster it deploys to. */
 export interface OnPremEnvironment {
+  /** The infrastructure layer (cluster-wide setup: team namespaces, quotas, GPU software). */
   readonly stack: PlatformEnvironment;
-  /** The cluster, reached through a kubeconfig context. */
+  /** The add-ons layer (`stack.addons`): CRDs and controllers. */
+  readonly addons: PlatformLayerStack;
+  /** The workloads layer (`stack.workloads`): feature stores, registries, endpoints, monitoring. */
+  readonly workloads: PlatformLayerStack;
+  /** The cluster, reached through a kubeconfig context (each stack configures its own provider from it). */
   readonly target: KubernetesTarget;
 }
 
@@ -51,6 +130,10 @@ export interface MlPlatformProps {
   readonly governancePacks?: PackName[];
   /** Governance rule parameters for every environment. @default - none */
   readonly governanceParameters?: GovernanceParameters;
+  /** Rule severity changes (or `'off'`) for every environment; recorded with the rest for `ml-platform review`. @default - none */
+  readonly governanceSeverityOverrides?: Readonly<Record<string, Severity | 'off'>>;
+  /** Custom rule packs (`definePack`) checked in every environment. @default - none */
+  readonly governanceCustomPacks?: RulePack[];
 }
 
 /**
@@ -78,15 +161,17 @@ export class MlPlatform extends Construct {
 
   /** An AWS environment with the AWS provider for `region`. */
   public aws(name: string, options: { readonly region: string }): PlatformEnvironment {
-    const stack = this.environment(name, EnvironmentKind.AWS);
-    new AwsProvider(stack, 'aws', { region: options.region });
+    const provide = (s: TerraformStack) => new AwsProvider(s, 'aws', { region: options.region });
+    const stack = this.environment(name, EnvironmentKind.AWS, provide);
+    provide(stack);
     return stack;
   }
 
   /** A Google Cloud environment with the Google provider for `project` and `region`. */
   public googleCloud(name: string, options: { readonly project: string; readonly region: string }): PlatformEnvironment {
-    const stack = this.environment(name, EnvironmentKind.GOOGLE_CLOUD);
-    new GoogleProvider(stack, 'google', { project: options.project, region: options.region });
+    const provide = (s: TerraformStack) => new GoogleProvider(s, 'google', { project: options.project, region: options.region });
+    const stack = this.environment(name, EnvironmentKind.GOOGLE_CLOUD, provide);
+    provide(stack);
     return stack;
   }
 
@@ -94,7 +179,8 @@ export class MlPlatform extends Construct {
   public onPrem(name: string, options: { readonly clusterName: string; readonly context?: string; readonly configPath?: string }): OnPremEnvironment {
     const stack = this.environment(name, EnvironmentKind.ON_PREM);
     const target = KubernetesTarget.fromKubeconfig(stack, 'cluster', { clusterName: options.clusterName, context: options.context, configPath: options.configPath });
-    return { stack, target };
+    // Layers are created on first use, so an environment that needs none has none.
+    return { stack, get addons() { return stack.addons; }, get workloads() { return stack.workloads; }, target };
   }
 
   /** An edge fleet: its shard stacks (`<platform>-edge-shard-<n>`) carry the platform's labels and governance. */
@@ -114,28 +200,38 @@ export class MlPlatform extends Construct {
     return platformDiagram(this);
   }
 
-  private environment(name: string, kind: EnvironmentKind): PlatformEnvironment {
+  private environment(name: string, kind: EnvironmentKind, provide: (stack: TerraformStack) => void = () => undefined): PlatformEnvironment {
     const v = new Validator(this);
     checkResourceName(v, 'environment', name, 20);
     v.check(!this.environments.has(name), 'environment', name, 'is declared twice; give each environment its own name');
     v.throwIfAny();
-    const stack = new PlatformEnvironment(this, `${this.platformName}-${name}`, kind, name);
+    const prepare = (stack: TerraformStack) => {
+      PlatformLabels.apply(stack, this.props.labels);
+      this.govern(stack);
+      qualifyProviderSources(stack);
+    };
+    const stack = new PlatformEnvironment(this, `${this.platformName}-${name}`, kind, name, (layer) => {
+      provide(layer);
+      prepare(layer);
+    });
     this.environments.set(name, stack);
-    PlatformLabels.apply(stack, this.props.labels);
-    this.govern(stack);
-    qualifyProviderSources(stack);
+    prepare(stack);
     return stack;
   }
 
   private govern(stack: TerraformStack): void {
     const governance = Governance.of(stack);
     for (const pack of this.props.governancePacks ?? ['ml-guardrails']) if (pack !== 'baseline') governance.addPack(pack);
-    if (this.props.governanceParameters) governance.configure({ parameters: this.props.governanceParameters });
+    governance.configure({ parameters: this.props.governanceParameters, severityOverrides: this.props.governanceSeverityOverrides });
+    for (const pack of this.props.governanceCustomPacks ?? []) governance.addPack(pack);
   }
 }
 
-/** The nearest PlatformEnvironment above a construct, if any. */
+/** The PlatformEnvironment a construct is in, through whichever of its layer stacks holds it, if any. */
 export function environmentOf(c: IConstruct): PlatformEnvironment | undefined {
-  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (s instanceof PlatformEnvironment) return s;
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (s instanceof PlatformEnvironment) return s;
+    if (s instanceof PlatformLayerStack) return s.environment;
+  }
   return undefined;
 }

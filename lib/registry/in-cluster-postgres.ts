@@ -79,7 +79,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
     const namespace = ctx.target.namespace;
     const name = `${ctx.name}-postgres`;
     const labels = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/part-of': ctx.name };
-    const common = { provider: ctx.target.provider, dependsOn: ctx.target.dependables };
+    const common = { provider: ctx.target.providerFor(this), dependsOn: ctx.target.dependablesFor(this) };
     const cpu = props.cpu ?? Cpu.millis(500);
     const memory = (props.memory ?? Size.gibibytes(1)).toKubernetes();
     const passwordKey = props.passwordSecret.passwordKey ?? 'password';
@@ -193,8 +193,8 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
     const hardened = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
     const region = backup.store.s3Bucket?.bucket.region;
     this.backupJob = new CronJobV1(this, 'backup', {
-      provider: ctx.target.provider,
-      dependsOn: ctx.target.dependables,
+      provider: ctx.target.providerFor(this),
+      dependsOn: ctx.target.dependablesFor(this),
       metadata: { name: `${ctx.name}-postgres-backup`, namespace: ctx.target.namespace, labels },
       spec: {
         schedule: props.backupSchedule ?? '0 2 * * *',

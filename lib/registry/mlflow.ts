@@ -170,7 +170,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     this.externalUrl = props.externalAccess?.url;
     this.podLabels = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': name };
     const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
-    const common = { provider: target.provider, dependsOn: target.dependables };
+    const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
 
     const inCluster = props.backend.kind === MlflowBackendKind.IN_CLUSTER;
     const backupsOn = inCluster && (props.backend.props as InClusterPostgresProps).backups !== false;
@@ -204,7 +204,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
 
     this.deployment = new DeploymentV1(this, 'deployment', {
       ...common,
-      dependsOn: [...target.dependables, this.identity.serviceAccount],
+      dependsOn: [...target.dependablesFor(this), this.identity.serviceAccount],
       metadata: { name, namespace, labels },
       spec: {
         replicas: String(props.replicas ?? 2),
@@ -421,8 +421,8 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
   private admitNamespaceByName(ns: string): void {
     if (ns === this.target.namespace || this.grantPolicies[ns]) return;
     this.grantPolicies[ns] = new NetworkPolicyV1(this, `from-${ns}`, {
-      provider: this.target.provider,
-      dependsOn: this.target.dependables,
+      provider: this.target.providerFor(this),
+      dependsOn: this.target.dependablesFor(this),
       metadata: { name: `${this.name}-from-${ns}`.slice(0, 63), namespace: this.target.namespace, labels: this.podLabels },
       spec: {
         podSelector: { matchLabels: this.podLabels },

@@ -109,7 +109,7 @@ export class KubernetesVariant extends Construct {
     super(scope, id);
     const p = variant.props;
     const namespace = s.target.namespace;
-    const common = { provider: s.target.provider };
+    const common = { provider: s.target.providerFor(this) };
     this.objectName = `${s.endpointName}-${p.name}`;
     this.podLabels = { [SERVING_LABELS.endpoint]: s.endpointName, [SERVING_LABELS.variant]: p.name };
     const labels = { 'app.kubernetes.io/name': s.endpointName, 'app.kubernetes.io/component': 'inference', ...this.podLabels };
@@ -131,7 +131,7 @@ export class KubernetesVariant extends Construct {
 
     this.deployment = new DeploymentV1(this, 'deployment', {
       ...common,
-      dependsOn: s.target.dependables,
+      dependsOn: s.target.dependablesFor(this),
       metadata: { name: this.objectName, namespace, labels },
       spec: {
         replicas: String(variant.minReplicas),
@@ -210,7 +210,7 @@ export class KubernetesVariant extends Construct {
     if (s.ownService) {
       this.service = new ServiceV1(this, 'service', {
         ...common,
-        dependsOn: s.target.dependables,
+        dependsOn: s.target.dependablesFor(this),
         metadata: { name: this.objectName, namespace, labels },
         spec: {
           type: 'ClusterIP',

@@ -162,7 +162,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       });
     }
 
-    const common = { provider: props.target.provider, dependsOn: props.target.dependables };
+    const common = { provider: props.target.providerFor(this), dependsOn: props.target.dependablesFor(this) };
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'inference', [SERVING_LABELS.endpoint]: name };
     const servingPeers = (props.allowedClients ?? []).map((c) => c.toPeer());
     if (gateway) {
@@ -332,7 +332,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     const server = this.props.featureStore?.onlineServer;
     for (const r of resolved) {
       const variant = this.variants[r.props.name];
-      declareModelConsumer(this, { workload: variant.deployment, container: 'model-server', clusterName: this.target.clusterName },
+      declareModelConsumer(this, { workload: variant.deployment, container: 'model-server', clusterName: this.target.clusterName, userEnv: Object.keys(r.props.env ?? {}) },
         this.props.credentialsSecretName ? {} : reader, r.props.model);
       if (server && this.props.featureStore) {
         Contracts.network(this, {
@@ -372,7 +372,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       v.throwIfAny();
     }
     checkEndpointProps(v, props);
-    v.check(!!props.target && typeof props.target === 'object' && !!props.target.provider, 'target', props.target,
+    v.check(!!props.target && typeof props.target === 'object' && typeof props.target.providerFor === 'function', 'target', props.target,
       'is required: a Kubernetes target such as cluster.teamTarget("vision") or KubernetesTarget.fromKubeconfig(...)');
     const names = checkVariantNames(v, props.variants, 20);
     const trafficOk = checkTraffic(v, props.traffic, names);

@@ -1,5 +1,5 @@
-import { Fn, ITerraformDependable } from 'cdktf';
-import { Construct } from 'constructs';
+import { Fn, ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
@@ -17,13 +17,16 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
-import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
+import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
+import { HelmProvider } from '../core/private/helm';
 import { Duration } from '../core/units';
 import { WorkloadIdentityMode } from '../core/workload-identity';
 import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
 import { EksNodePool } from './eks-node-pool';
+import { EfaDevicePlugin, EfaDevicePluginProps } from './efa-device-plugin';
+import { EksKarpenter, EksNodeAutoscaling } from './karpenter';
 import { policyDocument } from '../core/iam';
 import { NeuronDevicePlugin } from './neuron-device-plugin';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
@@ -99,6 +102,26 @@ export interface EksTrainingClusterProps extends TrainingClusterProps {
    * @default - the version EKS installs by default for kubernetesVersion; the apply stops if that is older than v1.14
    */
   readonly vpcCniVersion?: string;
+  /**
+   * What scales the accelerator pools up from zero when pods wait for them. With Karpenter the cluster creates its
+   * AWS side here (`cluster.karpenter`); install it with `cluster.karpenter.install(addOnsScope, …)` and create its
+   * NodePools with `cluster.karpenter.nodePools(laterScope, …)`.
+   * @default - EksNodeAutoscaling.karpenter() where the cluster has accelerator pools
+   */
+  readonly nodeAutoscaling?: EksNodeAutoscaling;
+}
+
+/**
+ * How Terraform providers reach an EKS cluster: its endpoint, CA and short-lived `aws eks get-token` credentials.
+ * Read it in another stack to configure that stack's providers (cdktf passes the values across stacks).
+ */
+export interface EksClusterConnection {
+  /** The API server URL. */
+  readonly host: string;
+  /** The cluster CA certificate, PEM. */
+  readonly clusterCaCertificate: string;
+  /** The exec credential plugin. */
+  readonly exec: { readonly apiVersion: string; readonly command: string; readonly args: string[] };
 }
 
 /** CloudWatch Logs retention values (days) that the API accepts. */
@@ -143,6 +166,12 @@ export class EksTrainingCluster extends TrainingClusterBase {
   public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
   /** The Neuron device plugin, where there are Trainium/Inferentia pools (the AL2023 Neuron AMI does not ship it). */
   public readonly neuronDevicePlugin?: NeuronDevicePlugin;
+  /** Karpenter's AWS side (queue, rules, roles), where `nodeAutoscaling` is Karpenter and there are pools. */
+  public readonly karpenter?: EksKarpenter;
+  /** The pools with EFA interfaces, for the EFA device plugin (`new EfaDevicePlugin(scope, id, { pools: cluster.efaPools, … })`). */
+  public readonly efaPools: AcceleratorNodes[];
+  /** How providers reach this cluster. */
+  public readonly connection: EksClusterConnection;
 
   constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
     super(scope, id);
@@ -275,12 +304,17 @@ export class EksTrainingCluster extends TrainingClusterBase {
       this.nodePools[pool.name] = new EksNodePool(this, `pool-${pool.name}`, { ...nodeDefaults, pool });
     }
 
-    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
-      alias: `eks_${name.replace(/-/g, '_')}`,
+    this.connection = {
       host: this.cluster.endpoint,
       clusterCaCertificate: Fn.base64decode(this.cluster.certificateAuthority.get(0).data),
       // Short-lived tokens from the AWS CLI at plan/apply time: nothing long-lived lands in state.
-      exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', this.cluster.name, '--region', region.region] }],
+      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', this.cluster.name, '--region', region.region] },
+    };
+    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
+      alias: this.providerAlias,
+      host: this.connection.host,
+      clusterCaCertificate: this.connection.clusterCaCertificate,
+      exec: [this.connection.exec],
     });
     this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
       clusterName: name,
@@ -288,6 +322,12 @@ export class EksTrainingCluster extends TrainingClusterBase {
       acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.instance.count)),
       dependables: [...accessReady, this.systemNodeGroup],
       identity: WorkloadIdentityMode.eksPodIdentity(this.cluster.name),
+    }, {
+      // Every later layer's stack gets its own provider, configured from this stack's outputs.
+      factory: (stack) => new KubernetesProvider(stack, `kubernetes-${name}`, {
+        alias: this.providerAlias, host: this.connection.host, clusterCaCertificate: this.connection.clusterCaCertificate, exec: [this.connection.exec],
+      }),
+      clusterStacks: [TerraformStack.of(this)],
     });
 
     if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {
@@ -297,11 +337,60 @@ export class EksTrainingCluster extends TrainingClusterBase {
       });
     }
     if (pools.some((p) => p.accelerator.kind === AcceleratorKind.AWS_NEURON)) {
-      this.neuronDevicePlugin = new NeuronDevicePlugin(this, 'neuron-device-plugin', this.kubernetes);
+      this.neuronDevicePlugin = new NeuronDevicePlugin(this, 'neuron-device-plugin', this.kubernetes, {
+        tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.AWS_NEURON).flatMap((n) => n.tolerations),
+      });
+    }
+    this.efaPools = pools.filter((p) => p.efaEnabled).map((p) => acceleratorNodes(p, p.instance.count));
+    const autoscaling = props.nodeAutoscaling ?? EksNodeAutoscaling.karpenter();
+    if (autoscaling.karpenter && pools.length > 0) {
+      this.karpenter = new EksKarpenter(this, 'karpenter', {
+        cluster: this.cluster,
+        clusterName: name,
+        partition,
+        region: region.region,
+        accountId: account.accountId,
+        subnetIds: props.subnetIds,
+        singleAzSubnetId: nodeDefaults.singleAzSubnetId,
+        amiFamily: family,
+        pools,
+        nodePools: this.nodePools,
+        settings: autoscaling.props,
+        providers: this,
+      });
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
   }
 
+
+  /**
+   * A helm provider reaching this cluster, in the stack that holds `scope` (one per stack and cluster), for the
+   * Helm add-ons of a later layer (`cluster.karpenter.install`, `EfaDevicePlugin`). In another stack its settings
+   * are read from this one's outputs.
+   */
+  public helmProvider(scope: IConstruct): TerraformProvider {
+    const stack = TerraformStack.of(scope);
+    if (stack === TerraformStack.of(this)) {
+      throw new Error(`${scope.node.path}: cluster ${this.clusterName} is created in stack ${stack.node.id}, so a helm provider there would be ` +
+        'configured from resources of its own stack (the first plan fails); place the Helm add-ons in the environment\'s add-ons stack');
+    }
+    return HelmProvider.find(stack, this.providerAlias)
+      ?? new HelmProvider(stack, `helm-${this.clusterName}`, { alias: this.providerAlias, kubernetes: this.connection });
+  }
+
+  /**
+   * The EFA device plugin in `scope` (the add-ons layer), where the cluster has EFA pools; undefined otherwise.
+   * Without it pods cannot request `vpc.amazonaws.com/efa`, and Karpenter launches no EFA interfaces.
+   */
+  public installEfaDevicePlugin(scope: Construct, props: Omit<EfaDevicePluginProps, 'pools' | 'helmProvider'> = {}, id = 'efa-device-plugin'): EfaDevicePlugin | undefined {
+    if (this.efaPools.length === 0) return undefined;
+    return new EfaDevicePlugin(scope, id, { ...props, pools: this.efaPools, helmProvider: this.helmProvider(scope) });
+  }
+
+  /** One alias per cluster, so several clusters' providers live side by side in a stack. */
+  private get providerAlias(): string {
+    return `eks_${this.clusterName.replace(/-/g, '_')}`;
+  }
 
   private static validate(self: Construct, props: EksTrainingClusterProps): EksPool[] {
     const v = new Validator(self);
@@ -361,6 +450,8 @@ export class EksTrainingCluster extends TrainingClusterBase {
     const family = props.amiFamily ?? EksAmiFamily.AL2023;
     const pools = resolveEksPools(v, resolved, family);
     checkTeamQuotas(v, props.teams, new Set(pools.map((p) => p.accelerator.kind)));
+    v.check(props.nodeAutoscaling === undefined || props.nodeAutoscaling instanceof EksNodeAutoscaling, 'nodeAutoscaling', props.nodeAutoscaling,
+      'must be EksNodeAutoscaling.karpenter({...}) or EksNodeAutoscaling.NONE');
     v.throwIfAny();
     return pools;
   }

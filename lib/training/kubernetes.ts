@@ -93,7 +93,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     this.platform = props.target.platform;
     if (props.labels) PlatformLabels.apply(this, props.labels);
     const operator = props.gpuOperator === true;
-    this.kubernetes = KubernetesTarget.fromProvider(props.target.provider, {
+    this.kubernetes = KubernetesTarget.derivedFrom(props.target, {
       clusterName: props.clusterName,
       namespace: props.target.namespace,
       platform: props.target.platform,
@@ -140,7 +140,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     }
     v.check(typeof props.clusterName === 'string', 'clusterName', props.clusterName, 'is required');
     checkResourceName(v, 'clusterName', props.clusterName, 63);
-    v.check(!!props.target && typeof props.target === 'object' && !!props.target.provider, 'target', props.target,
+    v.check(!!props.target && typeof props.target === 'object' && typeof props.target.providerFor === 'function', 'target', props.target,
       'is required: KubernetesTarget.fromKubeconfig(scope, id, { clusterName, context })');
     v.check(props.gpuOperator === undefined || typeof props.gpuOperator === 'boolean', 'gpuOperator', props.gpuOperator, 'must be true or false');
     if (props.gpuOperatorNamespace !== undefined && checkResourceName(v, 'gpuOperatorNamespace', props.gpuOperatorNamespace, 63)) {

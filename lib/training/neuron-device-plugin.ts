@@ -4,9 +4,10 @@ import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
-import { IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
+import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
 import { suppress } from '../governance/suppressions';
 import { POOL_LABELS } from './pool';
+import { deviceTolerations } from './private/tolerations';
 
 /**
  * The default Neuron device plugin image (the version the AWS Neuron operator and scheduler-extension guides
@@ -14,8 +15,22 @@ import { POOL_LABELS } from './pool';
  */
 export const NEURON_DEVICE_PLUGIN_IMAGE = 'public.ecr.aws/neuron/neuron-device-plugin:2.24.23.0';
 
+/** Props for {@link NeuronDevicePlugin}. */
+export interface NeuronDevicePluginProps {
+  /** Container image. Pin a digest in production. @default NEURON_DEVICE_PLUGIN_IMAGE */
+  readonly image?: string;
+  /**
+   * Taints of the Neuron nodes beyond `aws.amazon.com/neuron`, which the plugin must tolerate to run there at all
+   * (a pool's own taints). @default - only `aws.amazon.com/neuron` (any value) and CriticalAddonsOnly
+   */
+  readonly tolerations?: Toleration[];
+}
+
 /**
- * The AWS Neuron device plugin, which advertises `aws.amazon.com/neuron` on Trainium and Inferentia nodes.
+ * The AWS Neuron device plugin, which advertises both `aws.amazon.com/neuron` (whole devices) and
+ * `aws.amazon.com/neuroncore` (single NeuronCores, what most Neuron workloads request) on Trainium and Inferentia
+ * nodes ("The device plugin registers two resource types with Kubernetes", Neuron docs,
+ * deploy/includes/k8s-neuron-device-plugin). Team quotas cap both (`maxNeuronDevices`, `maxNeuronCores`).
  * Needed on the EKS AL2023 Neuron AMI ("do not include the Neuron Kubernetes device plugin", EKS User Guide,
  * ml-eks-optimized-ami). Modelled on aws-neuron/aws-neuron-sdk src/k8/k8s-neuron-device-plugin.yml and
  * k8s-neuron-device-plugin-rbac.yml: its RBAC (nodes, node status, pods, events), the kubelet's
@@ -27,9 +42,9 @@ export class NeuronDevicePlugin extends Construct {
   public readonly serviceAccount: ServiceAccountV1;
   public readonly clusterRole: ClusterRoleV1;
 
-  constructor(scope: Construct, id: string, target: IKubernetesTarget, props: { readonly image?: string } = {}) {
+  constructor(scope: Construct, id: string, target: IKubernetesTarget, props: NeuronDevicePluginProps = {}) {
     super(scope, id);
-    const common = { provider: target.provider, dependsOn: target.dependables };
+    const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
     const name = 'neuron-device-plugin';
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', { ...common, metadata: { name, namespace: 'kube-system', labels } });
@@ -63,7 +78,7 @@ export class NeuronDevicePlugin extends Construct {
             affinity: nodeAffinityForAny([{ [POOL_LABELS.acceleratorKind]: AcceleratorKind.AWS_NEURON }]),
             toleration: [
               { key: 'CriticalAddonsOnly', operator: 'Exists' },
-              { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },
+              ...deviceTolerations([{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }], props.tolerations ?? []),
             ],
             container: [{
               name,

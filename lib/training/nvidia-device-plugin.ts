@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
 import { suppress } from '../governance/suppressions';
+import { deviceTolerations } from './private/tolerations';
 
 /** Props for {@link NvidiaDevicePlugin}. */
 export interface NvidiaDevicePluginProps {
@@ -24,14 +25,8 @@ export interface NvidiaDevicePluginProps {
 }
 
 /** `nvidia.com/gpu` (any value, NoSchedule) and every other taint the GPU nodes carry, each once. */
-function deviceTolerations(extra: readonly Toleration[]): Toleration[] {
-  const gpu: Toleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
-  const out = new Map<string, Toleration>([[JSON.stringify(gpu), gpu]]);
-  for (const t of extra) {
-    if (t.key === gpu.key && t.effect === gpu.effect) continue;
-    out.set(JSON.stringify(t), { key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect });
-  }
-  return [...out.values()];
+function gpuTolerations(extra: readonly Toleration[]): Toleration[] {
+  return deviceTolerations([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }], extra);
 }
 
 /** The default device plugin image. */
@@ -56,8 +51,8 @@ export class NvidiaDevicePlugin extends Construct {
     super(scope, id);
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     this.daemonSet = new DaemonSetV1(this, 'daemonset', {
-      provider: target.provider,
-      dependsOn: target.dependables,
+      provider: target.providerFor(this),
+      dependsOn: target.dependablesFor(this),
       metadata: { name: 'nvidia-device-plugin', namespace: 'kube-system', labels },
       spec: {
         selector: { matchLabels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' } },
@@ -68,7 +63,7 @@ export class NvidiaDevicePlugin extends Construct {
             priorityClassName: 'system-node-critical',
             automountServiceAccountToken: false,
             affinity: nodeAffinityForAny(props.nodeSelectors),
-            toleration: deviceTolerations(props.tolerations ?? []),
+            toleration: gpuTolerations(props.tolerations ?? []),
             container: [{
               name: 'nvidia-device-plugin',
               image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,

@@ -4,7 +4,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
-import { AcceleratorKind, KUBERNETES_RESOURCE } from '../core/accelerators/accelerator';
+import { AcceleratorKind, KUBERNETES_RESOURCE, NEURON_CORE_RESOURCE } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
@@ -28,8 +28,16 @@ export interface TeamQuota {
   readonly maxGpus?: number;
   /** Most TPU chips (`requests.google.com/tpu`). @default 0 */
   readonly maxTpuChips?: number;
-  /** Most Neuron devices (`requests.aws.amazon.com/neuron`). @default 0 */
+  /** Most whole Neuron devices (`requests.aws.amazon.com/neuron`). @default 0 */
   readonly maxNeuronDevices?: number;
+  /**
+   * Most single NeuronCores (`requests.aws.amazon.com/neuroncore`), the resource most Neuron workloads request.
+   * Capped separately from devices because the device plugin advertises both and a pod may ask for either:
+   * leaving it unset keeps it at 0, so a device quota cannot be bypassed by asking for cores. A device holds 2
+   * cores on Trainium and Inferentia2 and 4 on Trainium2 at its default LNC (`Accelerator.neuronCores`).
+   * @default 0
+   */
+  readonly maxNeuronCores?: number;
   /** Most CPU requested in total. @default - not capped */
   readonly maxCpu?: Cpu;
   /** Most memory requested in total. @default - not capped */
@@ -60,7 +68,8 @@ export function checkTeamQuotas(v: Validator, teams: readonly TeamQuota[] | unde
   const quotaKinds: Array<[keyof TeamQuota, AcceleratorKind, string]> = [
     ['maxGpus', AcceleratorKind.NVIDIA_GPU, 'NVIDIA GPU'],
     ['maxTpuChips', AcceleratorKind.GOOGLE_TPU, 'TPU'],
-    ['maxNeuronDevices', AcceleratorKind.AWS_NEURON, 'Neuron'],
+    ['maxNeuronDevices', AcceleratorKind.AWS_NEURON, 'Neuron device'],
+    ['maxNeuronCores', AcceleratorKind.AWS_NEURON, 'NeuronCore'],
   ];
   list.forEach((t, i) => {
     if (!t || typeof t !== 'object') {
@@ -73,7 +82,7 @@ export function checkTeamQuotas(v: Validator, teams: readonly TeamQuota[] | unde
     for (const [prop, kind, what] of quotaKinds) {
       const value = t[prop] as number | undefined;
       if (v.integer(`teams[${i}].${prop}`, value, 0, 100000) && value && !kinds.has(kind)) {
-        v.add(`teams[${i}].${prop}`, value, `caps ${what}s but the cluster has no ${what} pool; add one or remove the quota`);
+        v.add(`teams[${i}].${prop}`, value, `caps ${what}s but the cluster has no ${what.replace(/ device$|Core$/, '')} pool; add one or remove the quota`);
       }
     }
     if (t.maxCpu !== undefined) v.check(t.maxCpu instanceof Cpu, `teams[${i}].maxCpu`, t.maxCpu, 'must be a Cpu, e.g. Cpu.cores(64)');
@@ -104,7 +113,7 @@ export class TeamQuotas extends Construct {
 
   constructor(scope: Construct, id: string, target: IKubernetesTarget, teams: readonly TeamQuota[]) {
     super(scope, id);
-    const common = { provider: target.provider, dependsOn: target.dependables };
+    const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
     this.servingPriority = new PriorityClassV1(this, 'serving-priority', {
       ...common,
       metadata: { name: PRIORITY_CLASSES.serving },
@@ -136,18 +145,19 @@ export class TeamQuotas extends Construct {
         [`requests.${KUBERNETES_RESOURCE[AcceleratorKind.NVIDIA_GPU]}`]: String(t.maxGpus ?? 0),
         [`requests.${KUBERNETES_RESOURCE[AcceleratorKind.GOOGLE_TPU]}`]: String(t.maxTpuChips ?? 0),
         [`requests.${KUBERNETES_RESOURCE[AcceleratorKind.AWS_NEURON]}`]: String(t.maxNeuronDevices ?? 0),
+        [`requests.${NEURON_CORE_RESOURCE}`]: String(t.maxNeuronCores ?? 0),
       };
       if (t.maxCpu) hard['requests.cpu'] = t.maxCpu.toKubernetes();
       if (t.maxMemory) hard['requests.memory'] = t.maxMemory.toKubernetes();
       const ns = namespace.metadata.name;
       const quota = new ResourceQuotaV1(this, `${t.team}-quota`, {
-        provider: target.provider,
+        provider: target.providerFor(this),
         metadata: { name: 'accelerator-quota', namespace: ns },
         spec: { hard },
       });
       // Pods that set no requests still count against the quota, and never land with unbounded memory.
       const limitRange = new LimitRangeV1(this, `${t.team}-limits`, {
-        provider: target.provider,
+        provider: target.providerFor(this),
         metadata: { name: 'default-container-resources', namespace: ns },
         spec: {
           limit: [{
@@ -158,7 +168,7 @@ export class TeamQuotas extends Construct {
         },
       });
       const networkPolicy = new NetworkPolicyV1(this, `${t.team}-same-namespace`, {
-        provider: target.provider,
+        provider: target.providerFor(this),
         metadata: { name: 'allow-same-namespace-ingress', namespace: ns },
         spec: {
           podSelector: {},
@@ -180,12 +190,14 @@ export class TeamQuotas extends Construct {
       const declared = Object.keys(this.teams);
       throw new Error(`${this.node.scope!.node.path}: team "${team}" is not declared; declared teams: ${declared.join(', ') || 'none'}; add it to teams`);
     }
-    return KubernetesTarget.fromProvider(base.provider, {
+    return KubernetesTarget.derivedFrom(base, {
       clusterName: base.clusterName,
       namespace: team,
       platform: base.platform,
       acceleratorNodes: base.acceleratorNodes,
       identity: base.identity,
+      kubeletServingCertificates: base.kubeletServingCertificates,
+      gpuOperatorNamespace: base.gpuOperatorNamespace,
       dependables: [...base.dependables, resources.namespace, resources.quota],
     });
   }

@@ -3,7 +3,7 @@ import { Contracts } from '../contracts/contracts';
 import { Construct, IConstruct } from 'constructs';
 import { qualifyProviderSources } from '../core/provider-sources';
 import type { TeamQuotas } from './team-quotas';
-import { AcceleratorKind } from '../core/accelerators/accelerator';
+import { AcceleratorKind, NEURON_CORE_RESOURCE } from '../core/accelerators/accelerator';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
 import { StandardLabels } from '../core/labels';
@@ -67,15 +67,20 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
     super(scope, id);
     qualifyProviderSources(this);
     // What each pool can hold, for the capacity contracts of the workloads placed on it (read at synth).
-    Contracts.capacitySupply(this, () => this.kubernetes.acceleratorNodes.map((n) => ({
-      cluster: this.clusterName,
-      pool: n.pool,
-      resource: n.accelerator.kubernetesResource,
-      perNode: n.acceleratorsPerNode,
-      minNodes: n.minNodes ?? n.maxNodes,
-      maxNodes: n.maxNodes,
-      nodeGroup: this.nodeGroupOf(n.pool),
-    })));
+    // Neuron pools offer their devices' NeuronCores too: the device plugin advertises both resources.
+    Contracts.capacitySupply(this, () => this.kubernetes.acceleratorNodes.flatMap((n) => {
+      const offer = {
+        cluster: this.clusterName,
+        pool: n.pool,
+        resource: n.accelerator.kubernetesResource,
+        perNode: n.acceleratorsPerNode,
+        minNodes: n.minNodes ?? n.maxNodes,
+        maxNodes: n.maxNodes,
+        nodeGroup: this.nodeGroupOf(n.pool),
+      };
+      const cores = n.accelerator.neuronCores;
+      return cores ? [offer, { ...offer, resource: NEURON_CORE_RESOURCE, perNode: n.acceleratorsPerNode * cores.logical }] : [offer];
+    }));
   }
 
   /** The node group / node pool resource of a pool, where the target creates one. */

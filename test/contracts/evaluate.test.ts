@@ -142,11 +142,11 @@ describe('configuration, order and capacity contracts', () => {
 
   test('capacity: a quota below demand, a pool below demand, a budget above the cluster, a scale-to-zero pool held up', () => {
     const quota = evaluateContracts([{ name: 's', json: capacity('8', 3, 1) }]).findings;
-    expect(quota.map((f) => f.message)).toEqual([expect.stringMatching(/namespace vision may use 8 nvidia.com\/gpu .* but app\/serving\/churn needs up to 10: 10 in all/)]);
+    expect(quota.map((f) => f.message)).toEqual([expect.stringMatching(/namespace vision may use 8 nvidia.com\/gpu .* but app\/serving\/churn \(model artifacts of churn v12\) needs up to 10: 10 in all/)]);
     const pool = evaluateContracts([{ name: 's', json: capacity('12', 2, 1) }]).findings.map((f) => f.message).join('\n');
     expect(pool).toMatch(/pool l4 of c holds at most 8 nvidia.com\/gpu \(2 nodes × 4\)/);
     expect(pool).toMatch(/may use 12 nvidia.com\/gpu \(requests.nvidia.com\/gpu\), more than the 8 all pools of cluster c can ever hold/);
     const zero = evaluateContracts([{ name: 's', json: capacity('12', 3, 0) }]).findings;
-    expect(zero).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/declared to scale to zero, but app\/serving\/churn keeps 2 nvidia.com\/gpu at all times/) })]);
+    expect(zero).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/declared to scale to zero, but app\/serving\/churn \(model artifacts of churn v12\) keeps 2 nvidia.com\/gpu at all times/) })]);
   });
 });

@@ -97,6 +97,15 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
     expect(r.error).toMatch(/contract-network .* is admitted by none of mlops\/feast-server-ingress, mlops\/feast-from-serving/);
   });
 
+  test('configuration: the model server loses its MLflow settings', () => {
+    const r = synthesize(serving, (app) => find(app, 'churn/canary/deployment').addOverride('spec.template.spec.container', [{
+      name: 'model-server', image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:${'c'.repeat(64)}`,
+      env: [{ name: 'MODEL_URI', value: 'models:/churn/4' }, { name: 'MLFLOW_TRACKING_PASSWORD', value: 'not-a-secret-ref' }],
+    }]));
+    expect(r.error).toMatch(/\[error\] contract-configuration kubernetes_deployment_v1\.churn_canary_deployment_\w+ \(serving-onprem\/churn\): serving-onprem\/churn → serving-onprem\/mlflow \(model churn v4 from MLflow\): container model-server of \S+ has no MLFLOW_TRACKING_URI/);
+    expect(r.error).toMatch(/sets MLFLOW_TRACKING_PASSWORD as a literal; it is a credential and must come from a Secret/);
+  });
+
   test('capacity: the serving team quota shrinks below what the endpoint scales to', () => {
     const r = synthesize(serving, (app) => find(app, 'cluster/teams/serving-quota').addOverride('spec.hard', { 'requests.nvidia.com/gpu': '4' }));
     expect(r.error).toMatch(/\[error\] contract-capacity .*: namespace serving may use 4 nvidia.com\/gpu .* 8 in all.* Fix: raise the team's quota to at least 8/);

@@ -116,17 +116,17 @@ describe('EdgeFleet: ring promotion and sharding', () => {
     expect(changed).toEqual(['store-0001', 'store-0002']);
   });
 
-  test('a fleet shards into stacks of about sitesPerStack sites, every site in exactly one stack', () => {
+  test('a ring shards into stacks of about sitesPerStack sites, every site in exactly one stack', () => {
     let fleet: EdgeFleet | undefined;
     const out = synthApp((app) => { fleet = new EdgeFleet(app, 'edge', fleetProps({ sites: sites(75), sitesPerStack: 30, metrics: undefined })); });
-    expect(Object.keys(out).sort()).toEqual(['edge-shard-0', 'edge-shard-1', 'edge-shard-2']);
+    expect(Object.keys(out).sort()).toEqual(['edge-broad-0', 'edge-broad-1', 'edge-broad-2']);
     const perStack = Object.values(out).map((s) => s.resources('kubernetes_deployment_v1').filter((d) => d.metadata.name === 'defects').length);
     expect(perStack.reduce((a, b) => a + b, 0)).toBe(75);
     for (const n of perStack) expect(n).toBeGreaterThan(10);
     expect(Object.keys(fleet!.shardOf)).toHaveLength(75);
   });
 
-  test('with a fixed shard count, adding sites never moves existing ones', () => {
+  test('with a fixed stack count, adding sites never moves existing ones', () => {
     const shardsOf = (n: number) => Object.fromEntries(sites(n).map((s) => [s.name, rendezvousShard('defects', s.name, 8)]));
     const before = shardsOf(400);
     const after = shardsOf(500);
@@ -141,10 +141,13 @@ describe('EdgeFleet: ring promotion and sharding', () => {
     expect(moved.length).toBeLessThan(150);
   });
 
-  test('a site can be pinned to a shard', () => {
+  test('a site can be pinned to one of its ring\'s stacks', () => {
     let fleet: EdgeFleet | undefined;
-    synthApp((app) => { fleet = new EdgeFleet(app, 'edge', fleetProps({ shards: 4, sites: [{ name: 'hq', ring: 'canary', shard: 3 }] })); });
+    const rings = [{ name: 'canary', modelVersion: '13', stacks: 4 }];
+    const out = synthApp((app) => { fleet = new EdgeFleet(app, 'edge', fleetProps({ rings, sites: [{ name: 'hq', ring: 'canary', shard: 3 }] })); });
     expect(fleet!.shardOf.hq).toBe(3);
+    expect(fleet!.stackOf('hq').node.id).toBe('edge-canary-3');
+    expect(out['edge-canary-3'].resources('kubernetes_deployment_v1').map((d) => d.metadata.labels['ml-platform.io/site'])).toContain('hq');
   });
 
   test('DaemonSet mode caches models on each node and records why the namespace is privileged', () => {
@@ -166,7 +169,8 @@ describe('EdgeFleet: bad input fails with one clear error', () => {
     ['a site in an undeclared ring', { sites: [{ name: 'a', ring: 'beta' }] }, /sites\[0\]\.ring \("beta"\) is not a declared ring; use one of canary, early, broad/],
     ['an image not pinned by digest', { image: 'registry.example.com/defect-detector:latest' }, /image .* must be pinned by digest/],
     ['metrics over plain HTTP', { metrics: { remoteWriteUrl: 'http://central/write', credentialsSecret: 'rw' } }, /metrics\.remoteWriteUrl .* must be an https:\/\/ URL/],
-    ['a pinned shard out of range', { shards: 2, sites: [{ name: 'a', ring: 'broad', shard: 5 }] }, /sites\[0\]\.shard \(5\) must be a shard from 0 to 1/],
+    ['a pinned shard out of range', { rings: [{ name: 'broad', modelVersion: '12', stacks: 2 }], sites: [{ name: 'a', ring: 'broad', shard: 5 }] },
+      /sites\[0\]\.shard \(5\) must be a stack of ring broad from 0 to 1; raise rings\[\]\.stacks to pin it higher/],
   ])('%s', (_what, overrides, message) => {
     expect(errorOf((scope) => new EdgeFleet(scope, 'edge', fleetProps(overrides)))).toMatch(message);
   });

@@ -174,7 +174,7 @@ describe('FeastFeatureStore elsewhere', () => {
     const jobs = out.resources('google_project_iam_member').filter((m) => m.role === 'roles/bigquery.jobUser');
     expect(new Set(keys(jobs)).size).toBe(jobs.length);
     const message = errorOf((stack) => {
-      const target = gkeTarget(stack);
+      const target = gkeTarget(stack as TerraformStack);
       const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
       new FeastFeatureStore(stack, 'features', {
         target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),

@@ -9,9 +9,9 @@ describe('packs', () => {
   test('baseline is on by default; ml-guardrails and strict are opt-in', () => {
     expect(ids([])).toContain('aws-eks-endpoint-not-public');
     expect(ids([])).not.toContain('ml-accelerator-budget-per-pool');
-    expect(ids([])).not.toContain('aws-prometheus-workspace-encrypted');
+    expect(ids([])).not.toContain('gcp-storage-cmek');
     expect(ids(['ml-guardrails'])).toContain('ml-accelerator-budget-per-pool');
-    expect(ids(['strict'])).toEqual(expect.arrayContaining(['aws-prometheus-workspace-encrypted', 'aws-eks-endpoint-not-public']));
+    expect(ids(['strict'])).toEqual(expect.arrayContaining(['gcp-storage-cmek', 'aws-eks-endpoint-not-public']));
   });
 
   test('severity overrides and disabled rules apply', () => {

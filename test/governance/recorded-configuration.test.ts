@@ -6,7 +6,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { main } from '../../lib/cli/main';
 import { Contracts } from '../../lib/contracts/contracts';
+import { DataClassification } from '../../lib/core/labels';
 import { Governance } from '../../lib/governance/governance';
+import { MlPlatform } from '../../lib/platform/ml-platform';
 import { reviewPlan, reviewSynthesizedFolder, reviewTerraformJson } from '../../lib/governance/review';
 import { trainingPlan, trainingStack } from './fixtures/training-stack';
 
@@ -163,4 +165,23 @@ test('a malformed record is an input error, not a silently weaker review', () =>
   const r = run('review', file);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/parameter 'allowedRegion' is unknown to this version/);
+});
+
+test('MlPlatform records its governance packs, parameters and severity overrides in every environment', () => {
+  const outdir = tmp();
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  const platform = new MlPlatform(app, 'acme', {
+    name: 'acme', labels: { owner: 'ml', costCenter: 'cc-1', environment: 'prod', dataClassification: DataClassification.INTERNAL },
+    governanceParameters: { allowedRegions: ['eu-west-1'] },
+    governanceSeverityOverrides: { 'aws-s3-access-logging': 'off' },
+  });
+  const aws = platform.aws('aws', { region: 'us-east-1' });
+  new S3Bucket(aws, 'raw', { bucket: 'acme-raw' });
+  app.synth();
+  const result = reviewSynthesizedFolder(outdir);
+  expect(result.summary.configurations).toEqual([expect.objectContaining({
+    source: 'recorded', appliesTo: ['acme-aws'], packs: ['ml-guardrails'], parameters: { allowedRegions: ['eu-west-1'] }, severityOverrides: { 'aws-s3-access-logging': 'off' },
+  })]);
+  expect(ids(result.findings)).toContain('ml-data-residency');
+  expect(ids(result.findings)).not.toContain('aws-s3-access-logging');
 });

@@ -313,8 +313,8 @@ describe('KubernetesInferenceEndpoint: identity, registry and feature store', ()
     const [w] = ep.monitoredWorkloads();
     expect(w).toMatchObject({ kind: MonitoredKind.INFERENCE_ENDPOINT, name: 'churn', clusterName: 'dc1', slo: { latencyP99Ms: 250, errorRatePercent: 1 }, usesGpus: true });
     expect(w.scrape).toEqual([
-      { jobName: 'inference-churn-v3', namespace: 'serving', podLabels: { 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v3' }, portName: 'metrics', path: '/metrics' },
-      { jobName: 'inference-churn-v4', namespace: 'serving', podLabels: { 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v4' }, portName: 'metrics', path: '/metrics' },
+      { jobName: 'inference-churn-v3', namespace: 'serving', podLabels: { 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v3' }, portName: 'metrics', path: '/metrics', workload: ep.variants.v3.deployment },
+      { jobName: 'inference-churn-v4', namespace: 'serving', podLabels: { 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v4' }, portName: 'metrics', path: '/metrics', workload: ep.variants.v4.deployment },
     ]);
   });
 });

@@ -18,6 +18,37 @@ export const KUBERNETES_RESOURCE: Record<AcceleratorKind, string> = {
 };
 
 /**
+ * The second resource the Neuron device plugin registers: single NeuronCores, which most Neuron workloads request
+ * ("aws.amazon.com/neuroncore - Used for allocating individual Neuron cores to containers; aws.amazon.com/neuron -
+ * Used for allocating entire Neuron devices", Neuron docs, containers/tutorials/k8s-neuron-device-plugin and
+ * deploy/includes/k8s-neuron-device-plugin).
+ */
+export const NEURON_CORE_RESOURCE = 'aws.amazon.com/neuroncore';
+
+/**
+ * NeuronCores on one Neuron device.
+ *
+ * Sources (Neuron docs, general/arch/neuron-hardware): Trainium "each Trainium include 2 x NeuronCore-v2"
+ * (trainium.html); Inferentia2 "up to twelve Inferentia2 devices (each with two NeuronCore-v2 cores)"
+ * (inferentia2.html); Trainium2 "Every Trainium2 device contains eight NeuronCore-v3" (trainium2.html), and
+ * "A Logical NeuronCore configuration (LNC) of two is the default setting on Trainium2 devices ... directs
+ * Trainium2 devices to expose four NC_v3d ... a Trn2.48xlarge instance presents 64 available NeuronCores"
+ * (general/arch/neuron-features/logical-neuroncore-config.html). Karpenter's instance-type model counts physical
+ * cores instead (trn2.48xlarge: `aws.amazon.com/neuroncore` 128; aws/karpenter-provider-aws
+ * website/content/en/v1.14/reference/instance-types.md @ 1d927085).
+ */
+export interface NeuronCoresPerDevice {
+  /** Physical NeuronCores on the device. */
+  readonly physical: number;
+  /**
+   * NeuronCores the device exposes at the default Logical NeuronCore configuration: what this library counts
+   * for `aws.amazon.com/neuroncore` quotas and pool capacity (the lower figure where the two differ, so a
+   * capacity check never promises cores a node does not advertise).
+   */
+  readonly logical: number;
+}
+
+/**
  * An ML accelerator from the catalogue: a GPU model, an AWS Neuron chip or a TPU slice.
  *
  * Accelerators are values, not strings: `Accelerator.NVIDIA_H100`, `Accelerator.tpu(TpuVersion.V5E, '2x4')`,
@@ -47,11 +78,11 @@ export class Accelerator {
   /** NVIDIA B200, 180 GB (AWS P6) / 192 GB HBM3e. */
   public static readonly NVIDIA_B200 = Accelerator.gpu('nvidia-b200', 'NVIDIA B200', 180);
   /** AWS Trainium (first generation, trn1/trn1n). */
-  public static readonly AWS_TRAINIUM = Accelerator.neuron('aws-trainium', 'AWS Trainium', 32);
-  /** AWS Trainium2 (trn2). */
-  public static readonly AWS_TRAINIUM2 = Accelerator.neuron('aws-trainium2', 'AWS Trainium2', 96);
+  public static readonly AWS_TRAINIUM = Accelerator.neuron('aws-trainium', 'AWS Trainium', 32, { physical: 2, logical: 2 });
+  /** AWS Trainium2 (trn2): eight physical NeuronCores per device, four at the default LNC=2. */
+  public static readonly AWS_TRAINIUM2 = Accelerator.neuron('aws-trainium2', 'AWS Trainium2', 96, { physical: 8, logical: 4 });
   /** AWS Inferentia2 (inf2). */
-  public static readonly AWS_INFERENTIA2 = Accelerator.neuron('aws-inferentia2', 'AWS Inferentia2', 32);
+  public static readonly AWS_INFERENTIA2 = Accelerator.neuron('aws-inferentia2', 'AWS Inferentia2', 32, { physical: 2, logical: 2 });
 
   /**
    * A TPU slice: a TPU version and a topology such as `2x4` (v5e, v6e) or `2x2x4` (v4, v5p).
@@ -85,8 +116,8 @@ export class Accelerator {
     return Accelerator.register(new Accelerator(id, name, AcceleratorKind.NVIDIA_GPU, memoryGiB));
   }
 
-  private static neuron(id: string, name: string, memoryGiB: number): Accelerator {
-    return Accelerator.register(new Accelerator(id, name, AcceleratorKind.AWS_NEURON, memoryGiB));
+  private static neuron(id: string, name: string, memoryGiB: number, cores: NeuronCoresPerDevice): Accelerator {
+    return Accelerator.register(new Accelerator(id, name, AcceleratorKind.AWS_NEURON, memoryGiB, undefined, cores));
   }
 
   private static register(a: Accelerator): Accelerator {
@@ -105,6 +136,8 @@ export class Accelerator {
     public readonly memoryGB: number,
     /** For TPU slices: version, topology, machine type and host count. */
     public readonly tpuSlice?: TpuTopology,
+    /** For Neuron devices: the NeuronCores on each (`aws.amazon.com/neuroncore`). */
+    public readonly neuronCores?: NeuronCoresPerDevice,
   ) {}
 
   /** The Kubernetes extended resource name pods request (`nvidia.com/gpu`, `aws.amazon.com/neuron`, `google.com/tpu`). */

@@ -5,7 +5,15 @@ export interface RawReference {
   readonly fromAddress: string;
   /** Base address (no instance keys) of the referenced resource. */
   readonly toBaseAddress: string;
+  /**
+   * The instance referenced, when the reference names one (`aws_s3_bucket.b[0]`) or the resource has no
+   * instance keys (`aws_s3_bucket.b`). Absent when the key is unknown until apply: every instance of the
+   * base address is linked, none exactly.
+   */
+  readonly toAddress?: string;
   readonly attribute: string;
+  /** Whether the attribute's value is exactly this reference. @default false */
+  readonly direct?: boolean;
 }
 
 /** Strip instance keys: `module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b`. */
@@ -30,26 +38,27 @@ export function buildModel(
   }
   const references = new Map<string, ResourceReference[]>();
   const referencedBy = new Map<string, ResourceReference[]>();
-  const seen = new Set<string>();
+  const link = (from: GovernedResource, to: GovernedResource, raw: RawReference, exact: boolean): void => {
+    if (to === from) return;
+    const direct = raw.direct === true;
+    const existing = references.get(from.address);
+    if (existing && existing.length <= 64 && existing.some((r) => r.to === to && r.attribute === raw.attribute && r.direct === direct && r.exact === exact)) return;
+    const ref: ResourceReference = { from, to, attribute: raw.attribute, direct, exact };
+    if (existing) existing.push(ref);
+    else references.set(from.address, [ref]);
+    const incoming = referencedBy.get(to.address);
+    if (incoming) incoming.push(ref);
+    else referencedBy.set(to.address, [ref]);
+  };
   for (const raw of rawReferences) {
     const from = byAddress.get(raw.fromAddress);
-    const targets = byBase.get(raw.toBaseAddress);
-    if (!from || !targets) continue;
-    for (const to of targets) {
-      if (to === from) continue;
-      const key = `${from.address}\u0000${to.address}\u0000${raw.attribute}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const ref: ResourceReference = { from, to, attribute: raw.attribute };
-      push(references, from.address, ref);
-      push(referencedBy, to.address, ref);
+    if (!from) continue;
+    const exact = raw.toAddress !== undefined ? byAddress.get(raw.toAddress) : undefined;
+    if (exact) {
+      link(from, exact, raw, true);
+      continue;
     }
+    for (const to of byBase.get(raw.toBaseAddress) ?? []) link(from, to, raw, false);
   }
   return { resources, providers, references, referencedBy, source };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

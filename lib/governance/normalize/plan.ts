@@ -1,6 +1,8 @@
 import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '../model';
-import { UNKNOWN } from '../values';
+import { stringMap, UNKNOWN } from '../values';
+import { isPlainObject } from './hcl/values';
 import { baseAddressOf, buildModel, RawReference } from './index-builder';
+import { InputError } from './strict-json';
 
 /** Construct path and suppressions recorded at synth, keyed by Terraform address. */
 export type SynthMetadata = ReadonlyMap<string, { readonly constructPath?: string; readonly suppressions: readonly Suppression[] }>;
@@ -12,47 +14,197 @@ export function isPlanJson(json: unknown): boolean {
   return 'format_version' in o && ('planned_values' in o || 'resource_changes' in o);
 }
 
-/** Normalise `terraform show -json` plan output into the governance model. */
+type Json = Record<string, unknown>;
+
+const RESERVED_ROOTS = new Set(['var', 'local', 'data', 'module', 'count', 'each', 'path', 'terraform', 'self']);
+const REFERENCE = /^([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?/;
+const NOTE_EXAMPLES = 5;
+
+function object(value: unknown, what: string): Json | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw new InputError(`plan: ${what} must be an object`);
+  return value;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`plan: ${what} must be a list`);
+  return value;
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new InputError(`plan: ${what} must be a non-empty string`);
+  return value;
+}
+
+/** A resource of `planned_values` or `prior_state`, checked. */
+interface StateResource {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly data: boolean;
+  readonly values: Json;
+}
+
+function stateResources(root: unknown, what: string): StateResource[] {
+  const out: StateResource[] = [];
+  const visit = (module: unknown, where: string, depth: number): void => {
+    const m = object(module, where);
+    if (!m) return;
+    if (depth > 64) throw new InputError(`plan: ${what} nests modules deeper than 64 levels`);
+    list(m.resources, `${where}.resources`).forEach((r, i) => {
+      const at = `${where}.resources[${i}]`;
+      const resource = object(r, at);
+      if (!resource) throw new InputError(`plan: ${at} must be an object`);
+      out.push({
+        address: text(resource.address, `${at}.address`),
+        type: text(resource.type, `${at}.type`),
+        name: text(resource.name, `${at}.name`),
+        data: resource.mode === 'data',
+        values: object(resource.values, `${at}.values`) ?? {},
+      });
+    });
+    list(m.child_modules, `${where}.child_modules`).forEach((child, i) => {
+      if (!isPlainObject(child)) throw new InputError(`plan: ${where}.child_modules[${i}] must be an object`);
+      visit(child, `${where}.child_modules[${i}]`, depth + 1);
+    });
+  };
+  visit(root, what, 0);
+  return out;
+}
+
+/** One entry of `resource_changes`, checked. */
+interface Change {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly data: boolean;
+  readonly actions: readonly string[];
+  readonly after: Json | undefined;
+  readonly afterUnknown: unknown;
+}
+
+function changes(plan: Json): Change[] {
+  return list(plan.resource_changes, 'resource_changes').map((raw, i) => {
+    const at = `resource_changes[${i}]`;
+    const rc = object(raw, at);
+    if (!rc) throw new InputError(`plan: ${at} must be an object`);
+    const change = object(rc.change, `${at}.change`);
+    if (!change) throw new InputError(`plan: ${at}.change is missing`);
+    const actions = list(change.actions, `${at}.change.actions`).map((a, j) => text(a, `${at}.change.actions[${j}]`));
+    const onlyDelete = actions.length > 0 && actions.every((a) => a === 'delete' || a === 'forget');
+    const after = object(change.after, `${at}.change.after`);
+    if (!after && !onlyDelete && rc.mode !== 'data') throw new InputError(`plan: ${at}.change.after is missing for a ${actions.join('/') || 'no-op'} change`);
+    return {
+      address: text(rc.address, `${at}.address`),
+      type: text(rc.type, `${at}.type`),
+      name: text(rc.name, `${at}.name`),
+      data: rc.mode === 'data',
+      actions,
+      after,
+      afterUnknown: change.after_unknown,
+    };
+  });
+}
+
+/** Base addresses of the managed resources a plan holds (to find the synthesized stack it was planned from). */
+export function planResourceAddresses(plan: unknown): string[] {
+  if (!isPlainObject(plan)) return [];
+  const out = new Set<string>();
+  for (const rc of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
+    if (isPlainObject(rc) && rc.mode !== 'data' && typeof rc.address === 'string') out.add(baseAddressOf(rc.address));
+  }
+  const planned = isPlainObject(plan.planned_values) ? plan.planned_values.root_module : undefined;
+  try {
+    for (const r of stateResources(planned, 'planned_values.root_module')) if (!r.data) out.add(baseAddressOf(r.address));
+  } catch {
+    // a malformed plan is reported by modelFromPlan
+  }
+  return [...out];
+}
+
+/**
+ * Normalise `terraform show -json` plan output into the governance model. `resource_changes` is what
+ * Terraform will do, so it is authoritative: its `after` values are reviewed, resources it only deletes
+ * are not, data sources are not (they create nothing). Resources found only in `planned_values` or only
+ * in `prior_state`, and `planned_values` that disagree with `resource_changes`, are reviewed too and said
+ * in the notes. Throws {@link InputError} for a plan that does not have the documented shape.
+ */
 export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, source?: string): GovernanceModel {
-  const root = plan as Record<string, any>;
-  const changes = new Map<string, Record<string, any>>();
-  for (const rc of (root.resource_changes ?? []) as Array<Record<string, any>>) {
-    if (rc && typeof rc.address === 'string') changes.set(rc.address, rc);
+  const root = object(plan, 'the document');
+  if (!root) throw new InputError('plan: the document must be an object');
+  const plannedValues = object(root.planned_values, 'planned_values');
+  const priorState = object(root.prior_state, 'prior_state');
+  const priorValues = priorState ? object(priorState.values, 'prior_state.values') : undefined;
+  const config = object(root.configuration, 'configuration') ?? {};
+  const configured = readConfiguration(object(config.root_module, 'configuration.root_module'));
+
+  const planned = new Map<string, StateResource>();
+  let dataSources = 0;
+  for (const r of stateResources(plannedValues?.root_module, 'planned_values.root_module')) {
+    if (r.data) dataSources++;
+    else planned.set(r.address, r);
+  }
+  const handled = new Set<string>();
+  const resources: GovernedResource[] = [];
+  const deleted: string[] = [];
+  const onlyInChanges: string[] = [];
+  const disagreeing: string[] = [];
+  const add = (address: string, type: string, name: string, values: Json): void => {
+    const baseAddress = baseAddressOf(address);
+    const meta = synthMetadata?.get(address) ?? synthMetadata?.get(baseAddress);
+    resources.push({
+      type,
+      name,
+      address,
+      baseAddress,
+      values,
+      module: moduleOf(address),
+      provider: configured.providerKeys.get(baseAddress),
+      constructPath: meta?.constructPath,
+      suppressions: meta?.suppressions ?? [],
+    });
+  };
+
+  const hasChanges = Array.isArray(root.resource_changes);
+  for (const rc of changes(root)) {
+    if (rc.data) {
+      dataSources++;
+      continue;
+    }
+    handled.add(rc.address);
+    if (rc.actions.length > 0 && rc.actions.every((a) => a === 'delete' || a === 'forget')) {
+      deleted.push(rc.address);
+      continue;
+    }
+    const after = rc.after as Json;
+    const p = planned.get(rc.address);
+    if (!p) onlyInChanges.push(rc.address);
+    else if (!sameValue(p.values, after)) disagreeing.push(rc.address);
+    add(rc.address, rc.type, rc.name, applyUnknown(after, rc.afterUnknown, configured.expressions.get(baseAddressOf(rc.address))) as Json);
+  }
+  const plannedOnly: string[] = [];
+  for (const p of planned.values()) {
+    if (handled.has(p.address)) continue;
+    handled.add(p.address);
+    if (hasChanges) plannedOnly.push(p.address);
+    add(p.address, p.type, p.name, p.values);
+  }
+  const priorOnly: string[] = [];
+  for (const r of stateResources(priorValues?.root_module, 'prior_state.values.root_module')) {
+    if (r.data || handled.has(r.address)) continue;
+    priorOnly.push(r.address);
+    add(r.address, r.type, r.name, r.values);
   }
 
-  const config = root.configuration ?? {};
-  const providerKeys = new Map<string, string>();
-  const expressionsByAddress = new Map<string, Record<string, unknown>>();
-  const rawByConfigAddress: Array<{ configBase: string; attribute: string; target: string }> = [];
-  walkConfigModule(config.root_module, '', providerKeys, expressionsByAddress, rawByConfigAddress);
-
-  const resources: GovernedResource[] = [];
-  const visit = (module: Record<string, any> | undefined): void => {
-    if (!module) return;
-    for (const r of (module.resources ?? []) as Array<Record<string, any>>) {
-      if (!r || r.mode === 'data' || typeof r.address !== 'string') continue;
-      const change = changes.get(r.address)?.change;
-      const actions: string[] = Array.isArray(change?.actions) ? change.actions : [];
-      if (actions.length > 0 && actions.every((a) => a === 'delete')) continue;
-      const baseAddress = baseAddressOf(r.address);
-      const values = applyUnknown(r.values ?? {}, change?.after_unknown, expressionsByAddress.get(baseAddress)) as Record<string, unknown>;
-      const module = moduleOf(r.address);
-      const meta = synthMetadata?.get(r.address) ?? synthMetadata?.get(baseAddress);
-      resources.push({
-        type: r.type,
-        name: r.name,
-        address: r.address,
-        baseAddress,
-        values,
-        module,
-        provider: providerKeys.get(baseAddress),
-        constructPath: meta?.constructPath,
-        suppressions: meta?.suppressions ?? [],
-      });
-    }
-    for (const child of (module.child_modules ?? []) as Array<Record<string, any>>) visit(child);
-  };
-  visit(root.planned_values?.root_module);
+  const notes: string[] = [];
+  const examples = (addresses: string[]): string => `${addresses.slice(0, NOTE_EXAMPLES).join(', ')}${addresses.length > NOTE_EXAMPLES ? ', …' : ''}`;
+  if (deleted.length) notes.push(`${deleted.length} resource(s) deleted by the plan are not reviewed: ${examples(deleted)}`);
+  if (dataSources) notes.push(`${dataSources} data source(s) are not reviewed: they read, they create nothing`);
+  if (disagreeing.length) notes.push(`${disagreeing.length} resource(s) whose planned_values disagree with resource_changes were reviewed from resource_changes: ${examples(disagreeing)}`);
+  if (onlyInChanges.length && planned.size) notes.push(`${onlyInChanges.length} resource(s) only in resource_changes, missing from planned_values, were reviewed: ${examples(onlyInChanges)}`);
+  if (plannedOnly.length) notes.push(`${plannedOnly.length} resource(s) in planned_values but not in resource_changes were reviewed from planned_values: ${examples(plannedOnly)}`);
+  if (priorOnly.length) notes.push(`${priorOnly.length} resource(s) only in prior_state (not changed by this plan) were reviewed from their current state: ${examples(priorOnly)}`);
 
   const rawReferences: RawReference[] = [];
   const byBase = new Map<string, GovernedResource[]>();
@@ -61,72 +213,162 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
     if (list) list.push(r);
     else byBase.set(r.baseAddress, [r]);
   }
-  for (const ref of rawByConfigAddress) {
-    for (const from of byBase.get(ref.configBase) ?? []) {
-      rawReferences.push({ fromAddress: from.address, toBaseAddress: ref.target, attribute: ref.attribute });
+  for (const [configBase, attributes] of configured.references) {
+    for (const from of byBase.get(configBase) ?? []) {
+      const prefix = from.module ? `${from.module}.` : '';
+      const ownKey = /(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])$/.exec(from.address)?.[1] ?? '';
+      for (const a of attributes) {
+        for (const t of a.targets) {
+          const toBaseAddress = baseAddressOf(prefix) + t.local;
+          const key = t.key ?? (t.sameIndex ? ownKey : '');
+          const toAddress = t.ambiguous ? undefined : prefix + t.local + key;
+          rawReferences.push({ fromAddress: from.address, toBaseAddress, ...(toAddress ? { toAddress } : {}), attribute: a.attribute, direct: a.direct });
+        }
+      }
     }
   }
+  const model = buildModel(resources, providersFromPlan(object(config.provider_config, 'configuration.provider_config')), rawReferences, source);
+  return notes.length ? { ...model, notes } : model;
+}
 
-  return buildModel(resources, providersFromPlan(config.provider_config), rawReferences, source);
+/** Structural equality of two JSON values, stopping at the first difference. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameValue((a as Json)[k], (b as Json)[k])) return false;
+  return true;
 }
 
 /** Resources inside modules keep their module address: `module.a.module.b`. */
 function moduleOf(address: string): string | undefined {
-  const parts = address.match(/^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)+)/);
+  const parts = address.match(/^((?:module\.[^.[]+(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.)+)/);
   return parts ? parts[1].slice(0, -1) : undefined;
 }
 
-function walkConfigModule(
-  module: Record<string, any> | undefined,
-  prefix: string,
-  providerKeys: Map<string, string>,
-  expressionsByAddress: Map<string, Record<string, unknown>>,
-  out: Array<{ configBase: string; attribute: string; target: string }>,
-): void {
-  if (!module) return;
-  const local = new Set<string>();
-  for (const r of (module.resources ?? []) as Array<Record<string, any>>) {
-    if (r && r.mode !== 'data' && typeof r.address === 'string') local.add(r.address);
-  }
-  for (const r of (module.resources ?? []) as Array<Record<string, any>>) {
-    if (!r || r.mode === 'data' || typeof r.address !== 'string') continue;
-    const configBase = prefix + r.address;
-    if (typeof r.provider_config_key === 'string') providerKeys.set(configBase, r.provider_config_key);
-    expressionsByAddress.set(configBase, (r.expressions ?? {}) as Record<string, unknown>);
-    for (const [attribute, expr] of Object.entries((r.expressions ?? {}) as Record<string, unknown>)) {
-      collectPlanReferences(expr, (reference) => {
-        // References look like "aws_s3_bucket.data.id", "aws_s3_bucket.data" or "aws_s3_bucket.data[0]".
-        const m = reference.match(/^([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/);
-        if (m && local.has(`${m[1]}.${m[2]}`)) out.push({ configBase, attribute, target: `${prefix}${m[1]}.${m[2]}` });
-      });
-    }
-  }
-  for (const [name, call] of Object.entries((module.module_calls ?? {}) as Record<string, any>)) {
-    walkConfigModule(call?.module, `${prefix}module.${name}.`, providerKeys, expressionsByAddress, out);
-  }
+interface Target {
+  /** `type.name` inside the module. */
+  readonly local: string;
+  /** Literal instance key as written (`[0]`, `["raw"]`). */
+  readonly key?: string;
+  /** `[count.index]` / `[each.key]`: the referencing instance's own key. */
+  readonly sameIndex: boolean;
+  /** Several instances of the same resource are named: none is the one. */
+  readonly ambiguous: boolean;
 }
 
-function collectPlanReferences(expr: unknown, onReference: (ref: string) => void): void {
+interface ConfiguredReferences {
+  readonly attribute: string;
+  readonly targets: readonly Target[];
+  /** The attribute is exactly one reference (`bucket = aws_s3_bucket.b.id`). */
+  readonly direct: boolean;
+}
+
+interface Configured {
+  readonly providerKeys: Map<string, string>;
+  readonly expressions: Map<string, Json>;
+  readonly references: Map<string, ConfiguredReferences[]>;
+}
+
+function readConfiguration(rootModule: Json | undefined): Configured {
+  const configured: Configured = { providerKeys: new Map(), expressions: new Map(), references: new Map() };
+  const walk = (module: Json | undefined, prefix: string, depth: number): void => {
+    if (!module) return;
+    if (depth > 64) throw new InputError('plan: configuration nests modules deeper than 64 levels');
+    list(module.resources, `configuration ${prefix || 'root module'} resources`).forEach((raw, i) => {
+      const at = `configuration ${prefix}resources[${i}]`;
+      const r = object(raw, at);
+      if (!r) throw new InputError(`plan: ${at} must be an object`);
+      if (r.mode === 'data') return;
+      const configBase = prefix + text(r.address, `${at}.address`);
+      if (typeof r.provider_config_key === 'string') configured.providerKeys.set(configBase, r.provider_config_key);
+      const expressions = object(r.expressions, `${at}.expressions`) ?? {};
+      configured.expressions.set(configBase, expressions);
+      const attributes: ConfiguredReferences[] = [];
+      for (const [attribute, expr] of Object.entries(expressions)) {
+        const leaves: string[][] = [];
+        collectReferenceLists(expr, leaves, 0);
+        const targets: Target[] = [];
+        let others = false;
+        for (const refs of leaves) {
+          const found = targetsOf(refs);
+          targets.push(...found.targets);
+          others ||= found.others;
+        }
+        if (targets.length === 0) continue;
+        const leaf = isPlainObject(expr) && Array.isArray(expr.references);
+        attributes.push({ attribute, targets, direct: leaf && targets.length === 1 && !targets[0].ambiguous && !others });
+      }
+      if (attributes.length) configured.references.set(configBase, attributes);
+    });
+    const calls = object(module.module_calls, `configuration ${prefix}module_calls`) ?? {};
+    for (const [name, call] of Object.entries(calls)) {
+      const c = object(call, `configuration ${prefix}module_calls.${name}`);
+      walk(c ? object(c.module, `configuration ${prefix}module_calls.${name}.module`) : undefined, `${prefix}module.${name}.`, depth + 1);
+    }
+  };
+  walk(rootModule, '', 0);
+  return configured;
+}
+
+/** The `references` lists of an expression (one per leaf), below nested blocks too. */
+function collectReferenceLists(expr: unknown, out: string[][], depth: number): void {
+  if (depth > 64) return;
   if (Array.isArray(expr)) {
-    for (const e of expr) collectPlanReferences(e, onReference);
+    for (const e of expr) collectReferenceLists(e, out, depth + 1);
     return;
   }
-  if (typeof expr !== 'object' || expr === null) return;
-  const o = expr as Record<string, unknown>;
-  if (Array.isArray(o.references)) {
-    for (const ref of o.references) if (typeof ref === 'string') onReference(ref);
-  }
-  for (const [k, v] of Object.entries(o)) {
-    if (k !== 'references' && k !== 'constant_value' && typeof v === 'object') collectPlanReferences(v, onReference);
+  if (!isPlainObject(expr)) return;
+  if (Array.isArray(expr.references)) out.push(expr.references.filter((r): r is string => typeof r === 'string'));
+  for (const [k, v] of Object.entries(expr)) {
+    if (k !== 'references' && k !== 'constant_value' && typeof v === 'object') collectReferenceLists(v, out, depth + 1);
   }
 }
 
 /**
+ * Resources one expression references. Terraform lists every prefix of a traversal
+ * (`aws_s3_bucket.b[0].id`, `aws_s3_bucket.b[0]`, `aws_s3_bucket.b`) and `count.index` separately.
+ */
+function targetsOf(references: readonly string[]): { targets: Target[]; others: boolean } {
+  const keys = new Map<string, Set<string>>();
+  let sameIndex = false;
+  let others = false;
+  for (const ref of references) {
+    if (ref === 'count.index' || ref === 'each.key' || ref === 'each.value') {
+      sameIndex = true;
+      continue;
+    }
+    const m = REFERENCE.exec(ref);
+    if (!m || RESERVED_ROOTS.has(m[1])) {
+      others = true;
+      continue;
+    }
+    const local = `${m[1]}.${m[2]}`;
+    const set = keys.get(local) ?? new Set<string>();
+    if (m[3]) set.add(m[3]);
+    keys.set(local, set);
+  }
+  const targets = [...keys].map(([local, set]): Target => ({
+    local,
+    ...(set.size === 1 ? { key: [...set][0] } : {}),
+    sameIndex: set.size === 0 && sameIndex,
+    ambiguous: set.size > 1,
+  }));
+  return { targets, others: others || keys.size > 1 };
+}
+
+/**
  * Mark values from `after_unknown`. A value unknown because the configuration sets it from something
- * unknown (a reference, a variable) becomes UNKNOWN and is never a violation. A value unknown only
- * because the provider computes it while the configuration leaves it unset is treated as absent, so the
- * rule applies the provider default, exactly as it does for cdk.tf.json. Without configuration
- * (expressions undefined) every unknown value stays UNKNOWN.
+ * unknown (a reference, a variable) becomes UNKNOWN. A value unknown only because the provider computes it
+ * while the configuration leaves it unset is treated as absent, so the rule applies the provider default,
+ * exactly as it does for cdk.tf.json. Without configuration (expressions undefined) every unknown value stays UNKNOWN.
  */
 function applyUnknown(values: unknown, unknown: unknown, expressions: unknown): unknown {
   if (unknown === true) return UNKNOWN;
@@ -139,11 +381,11 @@ function applyUnknown(values: unknown, unknown: unknown, expressions: unknown): 
     });
     return list;
   }
-  const obj: Record<string, unknown> = typeof values === 'object' && values !== null && !Array.isArray(values) ? { ...(values as object) } : {};
-  const configured = typeof expressions === 'object' && expressions !== null && !Array.isArray(expressions) ? (expressions as Record<string, unknown>) : undefined;
+  const obj: Json = isPlainObject(values) ? { ...values } : {};
+  const configured = isPlainObject(expressions) ? expressions : undefined;
   // An expression object (references / constant_value) covers the whole value below it.
   const whole = configured !== undefined && ('references' in configured || 'constant_value' in configured);
-  for (const [k, u] of Object.entries(unknown as Record<string, unknown>)) {
+  for (const [k, u] of Object.entries(unknown as Json)) {
     if (u !== true && (typeof u !== 'object' || u === null)) continue;
     if (expressions === undefined || whole) {
       obj[k] = applyUnknown(obj[k], u, undefined);
@@ -158,19 +400,21 @@ function applyUnknown(values: unknown, unknown: unknown, expressions: unknown): 
   return obj;
 }
 
-function providersFromPlan(providerConfig: unknown): Map<string, ProviderConfig> {
+function providersFromPlan(providerConfig: Json | undefined): Map<string, ProviderConfig> {
   const providers = new Map<string, ProviderConfig>();
-  if (typeof providerConfig !== 'object' || providerConfig === null) return providers;
-  for (const [key, pc] of Object.entries(providerConfig as Record<string, any>)) {
-    const expressions = pc?.expressions ?? {};
-    const region = expressions.region?.constant_value;
+  for (const [key, raw] of Object.entries(providerConfig ?? {})) {
+    const pc = object(raw, `configuration.provider_config.${key}`);
+    if (!pc) throw new InputError(`plan: configuration.provider_config.${key} must be an object`);
+    const expressions = object(pc.expressions, `configuration.provider_config.${key}.expressions`) ?? {};
+    const region = isPlainObject(expressions.region) ? expressions.region.constant_value : undefined;
     const defaultTagsBlock = Array.isArray(expressions.default_tags) ? expressions.default_tags[0] : expressions.default_tags;
-    const tags = defaultTagsBlock?.tags?.constant_value ?? expressions.default_labels?.constant_value;
+    const tagsExpr = isPlainObject(defaultTagsBlock) ? defaultTagsBlock.tags : expressions.default_labels;
+    const tags = isPlainObject(tagsExpr) ? tagsExpr.constant_value : undefined;
     providers.set(key, {
       key,
-      name: typeof pc?.name === 'string' ? pc.name : key.replace(/^.*:/, '').split('.')[0],
+      name: typeof pc.name === 'string' ? pc.name : key.replace(/^.*:/, '').split('.')[0],
       region: typeof region === 'string' ? region : undefined,
-      defaultTags: typeof tags === 'object' && tags !== null ? Object.fromEntries(Object.entries(tags).filter(([, v]) => typeof v === 'string')) as Record<string, string> : undefined,
+      defaultTags: isPlainObject(tags) ? stringMap(tags) : undefined,
     });
   }
   return providers;

@@ -1,129 +1,162 @@
 import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '../model';
-import { UNKNOWN } from '../values';
-import { expandDynamicBlocks } from './dynamic-blocks';
+import { readSuppressionList } from '../support/suppression-check';
+import { stringMap, UNKNOWN } from '../values';
+import { blockEntries, Configuration, ReferenceSink, singleBody } from './configuration';
+import { ResourceReference } from './hcl/evaluate';
+import { isPlainObject } from './hcl/values';
 import { buildModel, RawReference } from './index-builder';
+import { InputError } from './strict-json';
 
 /** Where ml-platform keeps its own data inside cdktf's `//` metadata key. */
 export const METADATA_KEY = 'ml_platform';
 
 const META_ARGUMENTS = new Set(['//', 'provider', 'count', 'for_each', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
-// `${...}` not preceded by a second `$` (which escapes it).
-const INTERPOLATION = /(^|[^$])\$\{/;
-const ADDRESS_IN_EXPRESSION = /(?:^|[^\w.])([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g;
+const TOP_LEVEL_BLOCKS = ['resource', 'provider', 'terraform', 'data', 'module', 'output', 'variable', 'locals'];
+/** Most instances one `count`/`for_each` is expanded to; more is refused rather than exhausting memory. */
+export const MAX_INSTANCES = 10000;
 
 /** Whether a parsed JSON document is a Terraform JSON configuration (cdk.tf.json). */
 export function isTerraformJson(json: unknown): boolean {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const o = json as Record<string, unknown>;
-  return ['resource', 'provider', 'terraform', 'data', 'module', 'output', 'variable', 'locals'].some((k) => k in o);
+  return TOP_LEVEL_BLOCKS.some((k) => k in o);
 }
 
-/** Normalise a Terraform JSON configuration (cdk.tf.json) into the governance model. */
+interface Instance {
+  readonly key?: number | string;
+  readonly countIndex?: unknown;
+  readonly each?: { key: unknown; value: unknown };
+  /** Whether the instance exists depends on apply. */
+  readonly conditional?: boolean;
+}
+
+/**
+ * Normalise a Terraform JSON configuration (cdk.tf.json) into the governance model. Expressions are
+ * evaluated over what is known before apply (literals, locals, variable defaults, policy documents);
+ * `count` and `for_each` expand to instances (`aws_s3_bucket.b[0]`, `aws_s3_bucket.b["raw"]`), and
+ * `count = 0` to none. Throws {@link InputError} for a configuration Terraform would refuse.
+ */
 export function modelFromTerraformJson(json: unknown, source?: string): GovernanceModel {
-  const root = (json ?? {}) as Record<string, any>;
+  if (!isPlainObject(json)) throw new InputError(`${source ?? 'input'} is not a Terraform JSON configuration (an object)`);
+  const configuration = new Configuration(json);
+  const rootScope = configuration.scope(undefined);
   const resources: GovernedResource[] = [];
-  const pending: Array<{ address: string; body: Record<string, unknown> }> = [];
-  const addresses = new Set<string>();
-
-  for (const [type, byName] of Object.entries((root.resource ?? {}) as Record<string, Record<string, any>>)) {
-    if (typeof byName !== 'object' || byName === null) continue;
-    for (const [name, body] of Object.entries(byName)) {
-      if (typeof body !== 'object' || body === null) continue;
-      const address = `${type}.${name}`;
-      addresses.add(address);
-      const meta = (body['//'] ?? {}) as Record<string, any>;
-      const values: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(expandDynamicBlocks(body) as Record<string, unknown>)) if (!META_ARGUMENTS.has(k)) values[k] = normaliseValue(v);
-      const provider = typeof body.provider === 'string' ? body.provider.replace(/^\$\{|\}$/g, '') : undefined;
-      resources.push({
-        type,
-        name,
-        address,
-        baseAddress: address,
-        values,
-        constructPath: typeof meta.metadata?.path === 'string' ? meta.metadata.path : undefined,
-        provider,
-        lifecycle: typeof body.lifecycle === 'object' ? body.lifecycle : undefined,
-        suppressions: readSuppressions(meta[METADATA_KEY]?.suppressions),
-      });
-      pending.push({ address, body });
-    }
-  }
-
   const rawReferences: RawReference[] = [];
-  for (const { address, body } of pending) {
-    for (const [attribute, value] of Object.entries(body)) {
-      if (META_ARGUMENTS.has(attribute) && attribute !== 'depends_on') continue;
-      collectReferences(value, (expr) => {
-        ADDRESS_IN_EXPRESSION.lastIndex = 0;
-        let m: RegExpExecArray | null;
-        while ((m = ADDRESS_IN_EXPRESSION.exec(expr))) {
-          const target = `${m[1]}.${m[2]}`;
-          if (addresses.has(target)) rawReferences.push({ fromAddress: address, toBaseAddress: target, attribute });
+  const declared = new Set<string>();
+
+  for (const [type, byName] of blockEntries(json.resource, 'resource')) {
+    for (const [name, raw] of blockEntries(byName, `resource ${type}`)) {
+      const baseAddress = `${type}.${name}`;
+      if (declared.has(baseAddress)) throw new InputError(`resource ${baseAddress} is declared twice; Terraform would refuse it`);
+      declared.add(baseAddress);
+      const body = singleBody(raw, `resource ${baseAddress}`);
+      const meta = isPlainObject(body['//']) ? body['//'] : {};
+      const metadata = isPlainObject(meta.metadata) ? meta.metadata : {};
+      const ours = isPlainObject(meta[METADATA_KEY]) ? meta[METADATA_KEY] : {};
+      const suppressions = readSuppressionList(ours.suppressions, baseAddress);
+      const provider = typeof body.provider === 'string' ? body.provider.replace(/^\$\{|\}$/g, '') : undefined;
+      for (const instance of instancesOf(baseAddress, body, configuration)) {
+        const address = instance.key === undefined ? baseAddress : `${baseAddress}[${JSON.stringify(instance.key)}]`;
+        const values: Record<string, unknown> = {};
+        for (const attribute in body) {
+          if (META_ARGUMENTS.has(attribute)) continue;
+          const sink = referenceSink(rawReferences, address, attribute);
+          values[attribute] = configuration.value(body[attribute], configuration.scope(sink, instance), sink);
         }
-      });
+        if (Array.isArray(body.depends_on)) {
+          const sink = referenceSink(rawReferences, address, 'depends_on');
+          for (const d of body.depends_on) {
+            const m = typeof d === 'string' ? /^(?:\$\{)?([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\}?$/.exec(d) : null;
+            if (m) sink.add({ type: m[1], name: m[2] }, false);
+          }
+        }
+        resources.push({
+          type,
+          name,
+          address,
+          baseAddress,
+          values,
+          constructPath: typeof metadata.path === 'string' ? metadata.path : undefined,
+          provider,
+          lifecycle: isPlainObject(body.lifecycle) ? body.lifecycle : undefined,
+          suppressions,
+          ...(instance.conditional ? { conditional: true } : {}),
+        });
+      }
     }
   }
-
-  return buildModel(resources, providersFromJson(root.provider), rawReferences, source);
+  return buildModel(resources, providersFromJson(json.provider, configuration, rootScope), rawReferences, source);
 }
 
-function providersFromJson(providerBlock: unknown): Map<string, ProviderConfig> {
+function referenceSink(out: RawReference[], fromAddress: string, attribute: string): ReferenceSink {
+  return {
+    add(reference: ResourceReference, direct: boolean) {
+      const toBaseAddress = `${reference.type}.${reference.name}`;
+      const toAddress = reference.keyUnknown ? undefined : reference.key === undefined ? toBaseAddress : `${toBaseAddress}[${JSON.stringify(reference.key)}]`;
+      out.push({ fromAddress, toBaseAddress, ...(toAddress ? { toAddress } : {}), attribute, direct });
+    },
+  };
+}
+
+/** The instances `count` / `for_each` declare; one conditional instance when the expression is unknown until apply. */
+function instancesOf(address: string, body: Record<string, unknown>, configuration: Configuration): Instance[] {
+  const hasCount = body.count !== undefined && body.count !== null;
+  const hasForEach = body.for_each !== undefined && body.for_each !== null;
+  if (hasCount && hasForEach) throw new InputError(`resource ${address} sets both count and for_each; Terraform refuses that`);
+  const root = configuration.scope(undefined);
+  if (hasCount) {
+    const count = configuration.value(body.count, root, undefined);
+    if (count === UNKNOWN) return [{ countIndex: UNKNOWN, conditional: true }];
+    const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new InputError(`resource ${address}: count must be a whole number of 0 or more`);
+    if (n > MAX_INSTANCES) throw new InputError(`resource ${address}: count ${n} is more than the ${MAX_INSTANCES} instances review expands`);
+    return Array.from({ length: n }, (_, i) => ({ key: i, countIndex: i }));
+  }
+  if (hasForEach) {
+    const forEach = configuration.value(body.for_each, root, undefined);
+    if (forEach === UNKNOWN || (Array.isArray(forEach) && forEach.includes(UNKNOWN))) {
+      return [{ each: { key: UNKNOWN, value: UNKNOWN }, conditional: true }];
+    }
+    let entries: Array<[string, unknown]>;
+    if (isPlainObject(forEach)) {
+      entries = Object.keys(forEach).sort().map((k) => [k, forEach[k]]);
+    } else if (Array.isArray(forEach) && forEach.every((k) => typeof k === 'string')) {
+      entries = [...new Set(forEach as string[])].sort().map((k) => [k, k]);
+    } else {
+      throw new InputError(`resource ${address}: for_each must be a map or a set of strings`);
+    }
+    if (entries.length > MAX_INSTANCES) throw new InputError(`resource ${address}: for_each has more than the ${MAX_INSTANCES} instances review expands`);
+    return entries.map(([key, value]) => ({ key, each: { key, value } }));
+  }
+  return [{}];
+}
+
+function providersFromJson(providerBlock: unknown, configuration: Configuration, scope: ReturnType<Configuration['scope']>): Map<string, ProviderConfig> {
   const providers = new Map<string, ProviderConfig>();
-  if (typeof providerBlock !== 'object' || providerBlock === null) return providers;
-  for (const [name, configs] of Object.entries(providerBlock as Record<string, unknown>)) {
-    for (const config of (Array.isArray(configs) ? configs : [configs]) as Array<Record<string, any>>) {
-      if (typeof config !== 'object' || config === null) continue;
+  for (const [name, configs] of blockEntries(providerBlock, 'provider')) {
+    for (const raw of Array.isArray(configs) ? configs : [configs]) {
+      if (!isPlainObject(raw)) throw new InputError(`provider ${name} must be an object (or a list of objects)`);
+      const config = configuration.value(raw, scope, undefined) as Record<string, unknown>;
       const key = typeof config.alias === 'string' ? `${name}.${config.alias}` : name;
       const defaultTagsBlock = Array.isArray(config.default_tags) ? config.default_tags[0] : config.default_tags;
       // AWS default_tags { tags }, google default_labels.
-      const tags = defaultTagsBlock?.tags ?? config.default_labels;
+      const tags = isPlainObject(defaultTagsBlock) ? defaultTagsBlock.tags : config.default_labels;
       providers.set(key, {
         key,
         name,
-        region: typeof config.region === 'string' && !INTERPOLATION.test(config.region) ? config.region : undefined,
-        defaultTags: typeof tags === 'object' && tags !== null ? onlyStrings(tags) : undefined,
+        region: typeof config.region === 'string' ? config.region : undefined,
+        defaultTags: isPlainObject(tags) ? stringMap(tags) : undefined,
       });
     }
   }
   return providers;
 }
 
-function onlyStrings(o: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) if (typeof v === 'string' && !INTERPOLATION.test(v)) out[k] = v;
-  return out;
-}
-
-/** Expressions are unknown at synth; `$${` escapes unescape to what Terraform (and a plan) would show. */
-function normaliseValue(value: unknown): unknown {
-  if (typeof value === 'string') {
-    if (INTERPOLATION.test(value)) return UNKNOWN;
-    return value.includes('$${') || value.includes('%%{') ? value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : value;
-  }
-  if (Array.isArray(value)) return value.map(normaliseValue);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normaliseValue(v);
-    return out;
-  }
-  return value;
-}
-
-function collectReferences(value: unknown, onExpression: (expr: string) => void): void {
-  if (typeof value === 'string') {
-    if (value.includes('${')) onExpression(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collectReferences(v, onExpression);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) collectReferences(v, onExpression);
-  }
-}
-
-/** Read suppressions recorded under `//.ml_platform.suppressions`, ignoring malformed entries. */
-export function readSuppressions(raw: unknown): Suppression[] {
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((s) => s && typeof s.ruleId === 'string' && typeof s.reason === 'string' && s.reason.trim() !== '')
-    .map((s) => ({ ruleId: s.ruleId, reason: s.reason, ...(typeof s.expires === 'string' ? { expires: s.expires } : {}) }));
+/**
+ * The valid suppressions recorded under `//.ml_platform.suppressions`. A malformed list is an input
+ * error; entries whose expiry or reason does not hold are left out (the model keeps them as refused,
+ * see {@link readSuppressionList}, so findings can say why).
+ */
+export function readSuppressions(raw: unknown, where = 'resource'): Suppression[] {
+  return readSuppressionList(raw, where).filter((s) => !s.refused);
 }

@@ -167,6 +167,11 @@ const cases: Array<Omit<RuleCase, 'provider'>> = [
     nonCompliant: { 'google_kms_crypto_key.k': { name: 'k', key_ring: 'r', rotation_period: '31536000s' } },
   },
   {
+    name: 'Google Cloud public ranges', ruleId: 'gcp-gke-control-plane-restricted', address: 'google_container_cluster.main',
+    compliant: { 'google_container_cluster.main': gke({ master_authorized_networks_config: { gcp_public_cidrs_access_enabled: false, cidr_blocks: [{ cidr_block: '10.0.0.0/8' }] } }) },
+    nonCompliant: { 'google_container_cluster.main': gke({ master_authorized_networks_config: { gcp_public_cidrs_access_enabled: true, cidr_blocks: [{ cidr_block: '10.0.0.0/8' }] } }) },
+  },
+  {
     ruleId: 'gcp-gke-binary-authorization', address: 'google_container_cluster.main',
     compliant: { 'google_container_cluster.main': gke({ binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } }) },
     nonCompliant: { 'google_container_cluster.main': gke({ binary_authorization: { evaluation_mode: 'DISABLED' } }) },

@@ -1,6 +1,6 @@
 import { GovernedResource } from '../../model';
 import { defineRule } from '../../rule';
-import { jsonDocument, UNKNOWN } from '../../values';
+import { isUnknown, jsonDocument, UNKNOWN } from '../../values';
 
 /**
  * Condition keys that pin a statement to known callers: with a fixed value for one of them S3 does not treat the
@@ -19,6 +19,7 @@ type Statement = Record<string, unknown>;
 function grantsEveryone(s: Statement): boolean {
   if ('NotPrincipal' in s) return true;
   const p = s.Principal;
+  if (isUnknown(p)) return false;
   if (p === '*') return true;
   if (typeof p !== 'object' || p === null) return false;
   const aws = (p as Record<string, unknown>).AWS;
@@ -34,7 +35,10 @@ function conditionRestrictsCaller(s: Statement): boolean {
     if (typeof entries !== 'object' || entries === null) continue;
     for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
       if (!RESTRICTING_KEYS.includes(key.toLowerCase())) continue;
-      const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+      const raw = Array.isArray(value) ? value : [value];
+      // A value known only at apply (a VPC endpoint id from a reference) pins the caller as far as review can tell.
+      if (raw.some(isUnknown)) return true;
+      const values = raw.filter((v): v is string => typeof v === 'string');
       if (values.length === 0) continue;
       if (values.some((v) => v === '*' || PUBLIC_CIDRS.includes(v))) continue;
       return true;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { anyUnknown, block, blocks, boolOr, isUnknown, str } from '../../values';
+import { anyUnknown, block, blocks, bool, boolOr, isUnknown, str } from '../../values';
 
 /**
  * The control-plane endpoint is private, or reachable only from master authorized networks that
@@ -10,7 +10,7 @@ export const gkeControlPlaneRestricted = defineRule({
   severity: 'error',
   category: 'public-exposure',
   description: 'GKE control plane is private or limited to master authorized networks.',
-  remediation: 'Set private_cluster_config.enable_private_endpoint = true, or master_authorized_networks_config with cidr_blocks for your networks (never 0.0.0.0/0).',
+  remediation: 'Set private_cluster_config.enable_private_endpoint = true, or master_authorized_networks_config with cidr_blocks for your networks (never 0.0.0.0/0, no gcp_public_cidrs_access_enabled).',
   references: ['CKV_GCP_20', 'AVD-GCP-0061', 'CIS GKE 1.6.0 5.6.3'],
   appliesTo: ['google_container_cluster'],
   packs: ['baseline'],
@@ -19,6 +19,9 @@ export const gkeControlPlaneRestricted = defineRule({
     if (isUnknown(privateEndpoint) || privateEndpoint) return [];
     const man = block(resource.values, 'master_authorized_networks_config');
     if (!man) return ['control-plane endpoint is public with no master_authorized_networks_config'];
+    // Google Cloud's public ranges are anyone's: any project can start a VM there.
+    const gcpPublic = bool(man.gcp_public_cidrs_access_enabled);
+    if (gcpPublic === true) return ['master_authorized_networks_config.gcp_public_cidrs_access_enabled admits every Google Cloud public IP'];
     const cidrs = blocks(man, 'cidr_blocks').map((c) => c.cidr_block);
     if (anyUnknown(cidrs)) return [];
     return cidrs.some((c) => str(c) === '0.0.0.0/0') ? ['master authorized networks include 0.0.0.0/0'] : [];

@@ -16,7 +16,7 @@ export const imageApprovedRegistry = defineRule({
   category: 'ml-lifecycle',
   description: 'Images of every Kubernetes workload (containers and init containers) come from an approved registry (parameter approvedRegistries).',
   remediation: 'Mirror the image into an approved registry (ECR / Artifact Registry pull-through cache) and set the construct\'s image prop to the mirrored reference.',
-  references: ['SLSA: trusted build sources', 'CIS EKS 1.5.0 5.1.4 (approved registries)'],
+  references: ['SLSA: trusted build sources', 'CIS EKS 1.5.0 5.1.4', 'CIS GKE 1.6.0 5.1.4'],
   appliesTo: POD_BEARING_TYPES,
   packs: ['strict'],
   evaluate(resource, ctx) {

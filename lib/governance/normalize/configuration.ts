@@ -1,0 +1,205 @@
+import { UNKNOWN } from '../values';
+import { Expr, RESERVED_ROOTS } from './hcl/ast';
+import { directReference, evaluate, EvaluationScope, ResourceReference } from './hcl/evaluate';
+import { renderPolicyDocument } from './hcl/iam-policy-document';
+import { HclSyntaxError, parseTemplate } from './hcl/parser';
+import { isPlainObject } from './hcl/values';
+import { InputError } from './strict-json';
+
+/** A Terraform identifier: resource types and names, variables, locals. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Where a value sits, for references: the instance evaluating it and the top-level attribute holding it. */
+export interface ReferenceSink {
+  add(reference: ResourceReference, direct: boolean): void;
+}
+
+const SIMPLE_REFERENCE = /^\$\{([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)?\}$/;
+const PARSE_CACHE_LIMIT = 20000;
+
+/**
+ * The blocks of a Terraform JSON configuration that expressions read (`variable`, `locals`, `data`),
+ * and the evaluation of attribute values against them. Templates are parsed once; locals and data
+ * sources are evaluated once and remember the resources they reference.
+ */
+export class Configuration {
+  private readonly variables = new Map<string, unknown>();
+  private readonly localBodies = new Map<string, unknown>();
+  private readonly locals = new Map<string, { value: unknown; references: ResourceReference[] }>();
+  private readonly evaluatingLocals = new Set<string>();
+  private readonly dataBodies = new Map<string, Record<string, unknown>>();
+  private readonly dataValues = new Map<string, { value: unknown; references: ResourceReference[] }>();
+  private readonly parsed = new Map<string, Expr>();
+
+  constructor(root: Record<string, unknown>) {
+    for (const [name, raw] of blockEntries(root.variable, 'variable')) {
+      const declaration = singleBody(raw, `variable ${name}`);
+      if (this.variables.has(name)) throw new InputError(`variable ${name} is declared twice`);
+      // Defaults are literal values in Terraform JSON, never templates.
+      this.variables.set(name, Object.prototype.hasOwnProperty.call(declaration, 'default') ? declaration.default : UNKNOWN);
+    }
+    for (const locals of Array.isArray(root.locals) ? root.locals : root.locals === undefined ? [] : [root.locals]) {
+      if (!isPlainObject(locals)) throw new InputError('locals must be an object');
+      for (const [name, value] of Object.entries(locals)) {
+        if (this.localBodies.has(name)) throw new InputError(`local ${name} is declared twice`);
+        this.localBodies.set(name, value);
+      }
+    }
+    for (const [type, byName] of blockEntries(root.data, 'data')) {
+      for (const [name, raw] of blockEntries(byName, `data ${type}`)) {
+        const body = singleBody(raw, `data ${type}.${name}`);
+        const key = `${type}.${name}`;
+        if (this.dataBodies.has(key)) throw new InputError(`data ${key} is declared twice`);
+        this.dataBodies.set(key, body);
+      }
+    }
+  }
+
+  /** A scope for one resource instance (or the configuration root when `instance` is absent). */
+  scope(sink: ReferenceSink | undefined, instance?: { countIndex?: unknown; each?: { key: unknown; value: unknown } }): EvaluationScope {
+    return {
+      variable: (name) => (this.variables.has(name) ? this.variables.get(name) : UNKNOWN),
+      local: (name) => {
+        const local = this.local(name);
+        if (sink) for (const r of local.references) sink.add(r, false);
+        return local.value;
+      },
+      data: (type, name, key) => {
+        const data = this.data(type, name, key);
+        if (sink) for (const r of data.references) sink.add(r, false);
+        return data.value;
+      },
+      ...(instance?.countIndex !== undefined ? { countIndex: instance.countIndex } : {}),
+      ...(instance?.each ? { each: instance.each } : {}),
+      onReference: (reference) => sink?.add(reference, false),
+    };
+  }
+
+  /**
+   * Evaluate a JSON value: strings are templates, objects and lists are walked. Unchanged subtrees are
+   * returned as they are (no copy), so a large configuration is not duplicated in memory.
+   */
+  value(raw: unknown, scope: EvaluationScope, sink: ReferenceSink | undefined): unknown {
+    if (typeof raw === 'string') return this.string(raw, scope, sink);
+    if (Array.isArray(raw)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < raw.length; i++) {
+        const v = this.value(raw[i], scope, sink);
+        if (out) out.push(v);
+        else if (v !== raw[i]) out = [...raw.slice(0, i), v];
+      }
+      return out ?? raw;
+    }
+    if (isPlainObject(raw)) {
+      let out: Record<string, unknown> | undefined;
+      for (const k in raw) {
+        const v = this.value(raw[k], scope, sink);
+        if (v !== raw[k] && !out) out = { ...raw };
+        if (out) out[k] = v;
+      }
+      return out ?? raw;
+    }
+    return raw;
+  }
+
+  private string(raw: string, scope: EvaluationScope, sink: ReferenceSink | undefined): unknown {
+    const brace = raw.indexOf('{');
+    if (brace === -1) return raw;
+    if (!/(^|[^$])\$\{|(^|[^%])%\{/.test(raw)) return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+    const simple = SIMPLE_REFERENCE.exec(raw);
+    if (simple && !RESERVED_ROOTS.has(simple[1])) {
+      sink?.add({ type: simple[1], name: simple[2] }, true);
+      return UNKNOWN;
+    }
+    const expr = this.parse(raw);
+    if (!expr) return UNKNOWN;
+    const direct = directReference(expr, scope, (name) => this.localExpression(name));
+    if (direct) {
+      sink?.add(direct, true);
+      return UNKNOWN; // resource attributes are known after apply
+    }
+    return evaluate(expr, scope);
+  }
+
+  private parse(raw: string): Expr | undefined {
+    let expr = this.parsed.get(raw);
+    if (expr) return expr;
+    try {
+      expr = parseTemplate(raw);
+    } catch (e) {
+      if (e instanceof HclSyntaxError) return undefined;
+      throw e;
+    }
+    if (this.parsed.size >= PARSE_CACHE_LIMIT) this.parsed.clear();
+    this.parsed.set(raw, expr);
+    return expr;
+  }
+
+  private localExpression(name: string): Expr | undefined {
+    const raw = this.localBodies.get(name);
+    return typeof raw === 'string' ? this.parse(raw) : undefined;
+  }
+
+  private local(name: string): { value: unknown; references: ResourceReference[] } {
+    const cached = this.locals.get(name);
+    if (cached) return cached;
+    if (!this.localBodies.has(name) || this.evaluatingLocals.has(name)) return { value: UNKNOWN, references: [] };
+    this.evaluatingLocals.add(name);
+    const references: ResourceReference[] = [];
+    const sink: ReferenceSink = { add: (r) => references.push(r) };
+    const value = this.value(this.localBodies.get(name), this.scope(sink), sink);
+    this.evaluatingLocals.delete(name);
+    const result = { value, references };
+    this.locals.set(name, result);
+    return result;
+  }
+
+  private data(type: string, name: string, key: number | string | undefined): { value: unknown; references: ResourceReference[] } {
+    const id = `${type}.${name}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`;
+    const cached = this.dataValues.get(id);
+    if (cached) return cached;
+    const body = this.dataBodies.get(`${type}.${name}`);
+    this.dataValues.set(id, { value: UNKNOWN, references: [] }); // a data source that reads itself is unknown
+    if (!body) return { value: UNKNOWN, references: [] };
+    const references: ResourceReference[] = [];
+    const sink: ReferenceSink = { add: (r) => references.push(r) };
+    const instance = typeof key === 'number' ? { countIndex: key } : typeof key === 'string' ? { each: { key, value: UNKNOWN } } : undefined;
+    const scope = this.scope(sink, instance);
+    let value: unknown = UNKNOWN;
+    if (type === 'aws_iam_policy_document') {
+      const args: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(body)) if (k !== '//' && k !== 'depends_on' && k !== 'provider') args[k] = this.value(v, scope, sink);
+      value = renderPolicyDocument(args);
+    }
+    const result = { value, references };
+    this.dataValues.set(id, result);
+    return result;
+  }
+}
+
+/**
+ * Entries of a labelled block in Terraform JSON: an object of label → body, or a list of such objects
+ * (HCL's JSON form of repeated blocks), so a label may come back more than once; callers that need a
+ * label to be unique check the full address.
+ */
+export function blockEntries(raw: unknown, what: string): Array<[string, unknown]> {
+  if (raw === undefined) return [];
+  const parts = Array.isArray(raw) ? raw : [raw];
+  const out: Array<[string, unknown]> = [];
+  for (const part of parts) {
+    if (!isPlainObject(part)) throw new InputError(`${what} must be an object (or a list of objects)`);
+    for (const [label, body] of Object.entries(part)) {
+      if (!IDENTIFIER.test(label)) throw new InputError(`${what} has a name that is not a Terraform identifier`);
+      out.push([label, body]);
+    }
+  }
+  return out;
+}
+
+/** The body of one block: an object, or a list holding exactly one (more would declare the block twice). */
+export function singleBody(raw: unknown, what: string): Record<string, unknown> {
+  const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+  if (Array.isArray(raw) && raw.length > 1) throw new InputError(`${what} is declared ${raw.length} times; Terraform would refuse it`);
+  if (!isPlainObject(body)) throw new InputError(`${what} must be an object`);
+  return body;
+}
