@@ -27,8 +27,13 @@ function synthPlatform(): { stacks: Record<string, Synth>; texts: Record<string,
 describe('examples/hybrid-platform: the reference platform', () => {
   const { stacks, texts, report, diagram } = synthPlatform();
 
-  test('one stack per environment and per edge shard', () => {
-    expect(Object.keys(stacks).sort()).toEqual(['acme-aws', 'acme-edge-shard-0', 'acme-edge-shard-1', 'acme-gcp', 'acme-onprem']);
+  test('one stack per environment, and the edge ring by ring (acme-edge-<ring>-<n>)', () => {
+    expect(Object.keys(stacks).sort()).toEqual(expect.arrayContaining(['acme-aws', 'acme-gcp', 'acme-onprem']));
+    expect(Object.keys(stacks).filter((n) => n.startsWith('acme-edge')).sort()).toEqual(['acme-edge-all-0', 'acme-edge-canary-0']);
+    const ringsIn = (name: string) => [...new Set(stacks[name].resources('kubernetes_deployment_v1')
+      .filter((d) => d.metadata.name === 'churn-edge').map((d) => d.metadata.labels['ml-platform.io/ring']))];
+    expect(ringsIn('acme-edge-canary-0')).toEqual(['canary']);
+    expect(ringsIn('acme-edge-all-0')).toEqual(['all']);
   });
 
   test('on-prem GPU training with team quotas, a GKE TPU pool and an EKS GPU pool', () => {
@@ -39,7 +44,7 @@ describe('examples/hybrid-platform: the reference platform', () => {
   });
 
   test('canary serving on-prem and on SageMaker, both reading the one registry', () => {
-    const route = stacks['acme-onprem'].resources('kubernetes_manifest')[0].manifest;
+    const route = stacks['acme-onprem-workloads'].resources('kubernetes_manifest')[0].manifest;
     expect(route.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([90, 10]);
     const sagemaker = stacks['acme-aws'].resources('aws_sagemaker_endpoint_configuration')[0];
     expect(sagemaker.production_variants.map((v: any) => v.initial_variant_weight)).toEqual([90, 10]);
@@ -48,10 +53,10 @@ describe('examples/hybrid-platform: the reference platform', () => {
   test('stacks that use the registry or the feature lake read them through remote state', () => {
     const outputs = Object.keys(stacks['acme-aws'].json.output ?? {});
     expect(outputs.length).toBeGreaterThan(0);
-    for (const name of ['acme-onprem', 'acme-edge-shard-0', 'acme-edge-shard-1']) {
+    for (const name of ['acme-onprem-workloads', 'acme-edge-canary-0', 'acme-edge-all-0']) {
       expect(Object.keys(stacks[name].json.data?.terraform_remote_state ?? {})).toHaveLength(1);
     }
-    expect(texts['acme-edge-shard-0']).toMatch(/"value": "s3:\/\/\$\{data\.terraform_remote_state\.[^}]+\}\/models\/churn\/1[12]\/model\.tar\.gz"/);
+    expect(texts['acme-edge-canary-0']).toMatch(/"value": "s3:\/\/\$\{data\.terraform_remote_state\.[^}]+\}\/models\/churn\/1[12]\/model\.tar\.gz"/);
   });
 
   test('the edge fleet: two rings pinned to registry versions, metrics to the central stack that accepts remote write', () => {
@@ -59,7 +64,15 @@ describe('examples/hybrid-platform: the reference platform', () => {
       .filter((d) => d.metadata.name === 'churn-edge').map((d) => `${d.metadata.labels['ml-platform.io/ring']}=${d.metadata.labels['ml-platform.io/model-version']}`);
     expect(new Set(versions)).toEqual(new Set(['canary=12', 'all=11']));
     expect(versions).toHaveLength(8);
-    const prometheus = stacks['acme-onprem'].resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus');
+    // The Jetson canary site's server gets the GPU through k3s's NVIDIA RuntimeClass; the CPU sites do not.
+    const siteWorkload = (site: string) => stacks['acme-edge-canary-0'].resources('kubernetes_deployment_v1')
+      .find((d) => d.metadata.name === 'churn-edge' && d.metadata.labels['ml-platform.io/site'] === site);
+    const berlin = siteWorkload('store-berlin');
+    expect(berlin.spec.template.spec).toMatchObject({ runtime_class_name: 'nvidia', node_selector: { 'kubernetes.io/arch': 'arm64', 'ml-platform.io/accelerator': 'nvidia-jetson' } });
+    expect(berlin.spec.template.spec.container[0].resources.limits['nvidia.com/gpu']).toBe('1');
+    const paris = siteWorkload('store-paris');
+    expect(paris.spec.template.spec.runtime_class_name).toBeUndefined();
+    const prometheus = stacks['acme-onprem-workloads'].resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus');
     expect(prometheus.spec.template.spec.container[0].args).toContain('--web.enable-remote-write-receiver');
   });
 
@@ -67,8 +80,8 @@ describe('examples/hybrid-platform: the reference platform', () => {
     expect(report).toMatch(/^acme-aws\s+\d+ resources {2}governance: 0 error\(s\), 0 warning\(s\)/);
     expect(report).toMatch(/\ntotal\s+\d+ resources {2}governance: 0 error\(s\), 0 warning\(s\), 0 info/);
     expect(diagram).toContain('n_platform_acme_aws_registry -->|models| n_platform_acme_edge');
-    expect(diagram).toContain('n_platform_acme_onprem_features -->|features| n_platform_acme_onprem_churn');
-    expect(diagram).toContain('n_platform_acme_edge -->|metrics| n_platform_acme_onprem_monitoring');
+    expect(diagram).toContain('n_platform_acme_onprem_workloads_features -->|features| n_platform_acme_onprem_workloads_churn');
+    expect(diagram).toContain('n_platform_acme_edge -->|metrics| n_platform_acme_onprem_workloads_monitoring');
     expect(diagram).toContain('n_platform_acme_aws_churn -->|metrics| n_platform_acme_aws_amp');
   });
 

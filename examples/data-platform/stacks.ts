@@ -30,20 +30,43 @@ function governed(stack: TerraformStack): void {
   Governance.of(stack).addPack('ml-guardrails');
 }
 
+/**
+ * A later layer of `base` (`<id>-<name>`), applied after `after`, with the same provider, labels and governance: what runs on
+ * a cluster goes in a later stack than the cluster, whose outputs configure its kubernetes provider.
+ * (MlPlatform makes these by itself: `env.addons`, `env.workloads`.)
+ */
+function layer(base: TerraformStack, after: TerraformStack, name: string, provider: (stack: TerraformStack) => void): TerraformStack {
+  const stack = new TerraformStack(base.node.scope!, `${base.node.id}-${name}`);
+  stack.addDependency(after);
+  provider(stack);
+  governed(stack);
+  return stack;
+}
+
 export class AwsDataStack extends TerraformStack {
+  /** The cluster's add-ons (team namespaces, quotas, Karpenter's controller). */
+  public readonly addons: TerraformStack;
+  /** What runs on the cluster and the stores it uses: MLflow, Feast, SageMaker stores, datasets. */
+  public readonly workloads: TerraformStack;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    const aws = (stack: TerraformStack) => new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    aws(this);
     governed(this);
+    this.addons = layer(this, this, 'addons', aws);
+    this.workloads = layer(this, this.addons, 'workloads', aws);
     const eks = new EksTrainingCluster(this, 'cluster', {
       clusterName: 'ml-data', kubernetesVersion: '1.33',
       subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
       teams: [{ team: 'mlops' }, { team: 'churn' }],
+      layers: { addons: this.addons, customResources: this.workloads },
     });
     const mlops = eks.teamTarget('mlops');
+    const w = this.workloads;
 
-    const datasets = new DatasetStore(this, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-ml-datasets' }) });
-    const registry = new MlflowModelRegistry(this, 'mlflow', {
+    const datasets = new DatasetStore(w, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-ml-datasets' }) });
+    const registry = new MlflowModelRegistry(w, 'mlflow', {
       target: mlops,
       image: mlflowImage('123456789012.dkr.ecr.eu-west-1.amazonaws.com'),
       backend: MlflowBackend.rds({
@@ -51,20 +74,20 @@ export class AwsDataStack extends TerraformStack {
         subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
         clientSecurityGroupIds: [eks.cluster.vpcConfig.clusterSecurityGroupId],
       }),
-      artifactStore: new ObjectStore(this, 'mlflow-artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'acme-mlflow-artifacts' }) }),
+      artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'acme-mlflow-artifacts' }) }),
       adminSecret: { secretName: 'mlflow-admin' },
     });
-    const sagemakerModels = new SageMakerModelRegistry(this, 'sagemaker-models', { groupName: 'churn-classifier', artifactBucketName: 'acme-churn-models' });
+    const sagemakerModels = new SageMakerModelRegistry(w, 'sagemaker-models', { groupName: 'churn-classifier', artifactBucketName: 'acme-churn-models' });
 
-    const lake = new SecureS3Bucket(this, 'feature-lake', { bucketName: 'acme-feature-lake' });
+    const lake = new SecureS3Bucket(w, 'feature-lake', { bucketName: 'acme-feature-lake' });
     const definitions = churnFeatures(s3Sources('acme-feature-lake'));
-    const feast = new FeastFeatureStore(this, 'feast', {
+    const feast = new FeastFeatureStore(w, 'feast', {
       target: mlops, definitions, registry: FeastRegistry.s3(lake), offlineStore: FeastOfflineStore.s3Files(lake), onlineStore: redis,
     });
-    const sagemakerFeatures = new SageMakerFeatureStore(this, 'sagemaker-features', { definitions, offlineBucketName: 'acme-feature-store-offline' });
+    const sagemakerFeatures = new SageMakerFeatureStore(w, 'sagemaker-features', { definitions, offlineBucketName: 'acme-feature-store-offline' });
 
     // A training job of the churn team: reads datasets and features, publishes models.
-    const trainer = new WorkloadIdentity(this, 'trainer', { target: eks.teamTarget('churn'), serviceAccountName: 'churn-trainer', cloudName: 'churn-trainer' });
+    const trainer = new WorkloadIdentity(w, 'trainer', { target: eks.teamTarget('churn'), serviceAccountName: 'churn-trainer', cloudName: 'churn-trainer' });
     datasets.grantRead(trainer);
     registry.grantPublish(trainer);
     sagemakerModels.grantPublish(trainer);
@@ -144,7 +167,8 @@ export class OnPremDataStack extends TerraformStack {
   }
 }
 
-/** Adds the example's three stacks to `app`. */
+/** Adds the example's stacks to `app`: each target's stack, and the AWS layers after it. */
 export function buildDataPlatformExample(app: App): TerraformStack[] {
-  return [new AwsDataStack(app, 'data-aws'), new GcpDataStack(app, 'data-gcp'), new OnPremDataStack(app, 'data-onprem')];
+  const aws = new AwsDataStack(app, 'data-aws');
+  return [aws, aws.addons, aws.workloads, new GcpDataStack(app, 'data-gcp'), new OnPremDataStack(app, 'data-onprem')];
 }

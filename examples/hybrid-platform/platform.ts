@@ -7,10 +7,21 @@
  *                      `churn` SageMaker endpoint with blue/green canary updates, AMP rules for it, the feature
  *                      lake, and IoT device groups per edge ring
  *   acme-gcp           a GKE TPU v5e slice pool
- *   acme-edge-shard-N  the edge fleet's sites in two rings (canary, all), sharded into stacks
+ *   acme-edge-<ring>-N the edge fleet's sites in two rings (canary, all), each ring in its own stacks of at most
+ *                      about ten sites (acme-edge-canary-0, acme-edge-all-0); one canary site is a Jetson
  *
  * Stacks reference each other where they share resources (the registry's and the lake's buckets): cdktf writes
  * the outputs and remote-state lookups. Governance (baseline + ml-guardrails) runs in every stack at synth.
+ *
+ * Deploy order: the environments first, then the edge ring by ring, each ring once the one before is healthy:
+ *
+ *   cdktf deploy acme-aws acme-gcp acme-onprem
+ *   cdktf deploy 'acme-edge-canary-*' --ignore-missing-stack-dependencies
+ *   cdktf deploy 'acme-edge-all-*' --ignore-missing-stack-dependencies --parallelism 10
+ *
+ * The edge stacks read the registry's bucket from acme-aws by remote state, so cdktf refuses to deploy them without
+ * acme-aws unless told it was deployed before; that flag also drops the ring order between the edge stacks, so
+ * deploy one ring per command.
  */
 import { App } from 'cdktf';
 import {
@@ -19,6 +30,8 @@ import {
   KubernetesTrainingCluster, MlPlatform, ModelArtifact, MonitoringStack, SageMakerDeployment, SageMakerInferenceEndpoint,
   SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting,
 } from '../../lib';
+// TODO(lib/index.ts owner): export * from './edge/accelerator', then import EdgeAccelerator from '../../lib' above.
+import { EdgeAccelerator } from '../../lib/edge/accelerator';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
 const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -112,13 +125,14 @@ export function buildHybridPlatform(app: App): MlPlatform {
     slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },
   });
 
-  // ---- the edge: two rings, pinned to registry versions; metrics to the central stack ----
+  // ---- the edge: two rings, pinned to registry versions, each ring its own stacks; metrics to the central stack ----
   const edge = platform.edgeFleet('edge', {
     fleetName: 'churn-edge',
     model: { source: registry, name: 'churn' },
     rings,
     sites: [
-      { name: 'store-berlin', ring: 'canary', architecture: Architecture.ARM64 },
+      // A Jetson Orin: the server gets its GPU (nvidia.com/gpu) through k3s's `nvidia` RuntimeClass.
+      { name: 'store-berlin', ring: 'canary', architecture: Architecture.ARM64, accelerator: EdgeAccelerator.nvidiaJetson() },
       { name: 'store-paris', ring: 'canary', architecture: Architecture.AMD64 },
       ...['hamburg', 'lyon', 'milan', 'madrid', 'vienna', 'prague'].map((city, i) => ({
         name: `store-${city}`, ring: 'all', architecture: i % 2 ? Architecture.AMD64 : Architecture.ARM64,
@@ -127,7 +141,6 @@ export function buildHybridPlatform(app: App): MlPlatform {
     image: image('churn-edge', 'e'),
     modelFetcher: { image: image('aws-cli', 'f'), credentialsSecret: 'model-reader' },
     metrics: { remoteWriteUrl: 'https://prometheus.dc1.acme.example/api/v1/write', credentialsSecret: 'remote-write' },
-    sitesPerStack: 4,
   });
 
   new MonitoringStack(onprem.workloads, 'monitoring', {

@@ -16,14 +16,39 @@ import {
 
 const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
 
+/** The example's stack setup: provider, labels and governance (which runs inside `cdktf synth`). */
+function prepare(stack: TerraformStack, provider: (stack: TerraformStack) => void): void {
+  provider(stack);
+  PlatformLabels.apply(stack, labels);
+  Governance.of(stack).addPack('ml-guardrails');
+}
+
+/**
+ * A later layer of `base` (`<id>-addons`, `<id>-workloads`), applied after `after`: its kubernetes and helm providers are
+ * configured from the cluster stack's outputs, never from the cluster in their own stack. (MlPlatform makes
+ * these by itself: `env.addons`, `env.workloads`.)
+ */
+function layer(base: TerraformStack, after: TerraformStack, name: string, provider: (stack: TerraformStack) => void): TerraformStack {
+  const stack = new TerraformStack(base.node.scope!, `${base.node.id}-${name}`);
+  stack.addDependency(after);
+  prepare(stack, provider);
+  return stack;
+}
+
 export class EksTraining extends TerraformStack {
+  /** Device plugins, Karpenter's controller, the EFA device plugin, team quotas. */
+  public readonly addons: TerraformStack;
+  /** Karpenter's NodePools (custom resources of the CRDs the add-ons install). */
+  public readonly workloads: TerraformStack;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-east-1' });
-    PlatformLabels.apply(this, labels);
-    // Governance runs inside `cdktf synth`: an error finding fails the synth, warnings become annotations.
-    Governance.of(this).addPack('ml-guardrails');
+    const aws = (stack: TerraformStack) => new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    prepare(this, aws);
+    this.addons = layer(this, this, 'addons', aws);
+    this.workloads = layer(this, this.addons, 'workloads', aws);
     new EksTrainingCluster(this, 'training', {
+      layers: { addons: this.addons, customResources: this.workloads },
       clusterName: 'ml-training',
       kubernetesVersion: '1.33',
       subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003'],
@@ -97,11 +122,8 @@ export class OnPremTraining extends TerraformStack {
   }
 }
 
-/** Adds the example's three stacks to `app`. */
+/** Adds the example's stacks to `app` (each target's cluster stack, and the EKS layers after it). */
 export function buildTrainingExample(app: App): TerraformStack[] {
-  return [
-    new EksTraining(app, 'training-eks'),
-    new GkeTraining(app, 'training-gke'),
-    new OnPremTraining(app, 'training-onprem'),
-  ];
+  const eks = new EksTraining(app, 'training-eks');
+  return [eks, eks.addons, eks.workloads, new GkeTraining(app, 'training-gke'), new OnPremTraining(app, 'training-onprem')];
 }

@@ -4,13 +4,14 @@ import { ReviewOptions, selectRules } from '../governance/engine';
 import { ReviewResult, Severity } from '../governance/model';
 import { isPlanJson } from '../governance/normalize/plan';
 import { isTerraformJson } from '../governance/normalize/terraform-json';
-import { renderReport } from '../governance/reports';
 import { RecordedConfigurationOptions, rulesOfConfigurations } from '../governance/recorded-configuration';
 import { reviewPlan, reviewSynthesizedFolder, reviewTerraformJson } from '../governance/review';
 import { Rule } from '../governance/rule';
 import { ALL_RULES } from '../governance/rules';
 import { parseJsonFile } from '../governance/synth-folder';
 import { parseReviewArguments, ReviewArguments, UsageError } from './args';
+import { errorLine } from './errors';
+import { writeReportTo } from './output';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
 export interface CliIo {
@@ -88,23 +89,22 @@ export function main(argv: readonly string[], io: CliIo): number {
     }
     const result = review(args, options);
     const rules = rulesOfConfigurations(result.summary.configurations, options);
-    const report = renderReport(args.format, result, { rules, input: args.path });
-    if (args.output) {
-      try {
-        fs.writeFileSync(args.output, report);
-      } catch (e) {
-        throw new UsageError(`cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    } else {
-      io.stdout(report);
-    }
+    writeReportTo(args.format, result, { rules, input: args.path }, args.output, io.stdout);
     if (args.failOn === 'none') return 0;
     const threshold = RANK[args.failOn];
     return result.findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    io.stderr(`ml-platform: ${message.split('\n')[0]}\n`);
+    io.stderr(`ml-platform: ${errorLine(e, reviewedPath(argv))}\n`);
     return 2;
+  }
+}
+
+/** The PATH argument of `review`, for error messages. */
+function reviewedPath(argv: readonly string[]): string | undefined {
+  try {
+    return parseReviewArguments(argv.slice(1)).path;
+  } catch {
+    return undefined;
   }
 }
 

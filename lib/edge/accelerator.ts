@@ -85,7 +85,8 @@ export interface NvidiaJetsonOptions {
    * How many `nvidia.com/gpu` the site's NVIDIA device plugin advertises per Jetson: its `sharing.timeSlicing`
    * replicas (the Tegra GPU is one device). With 1, a Deployment replaces its pod (the old one must free the GPU
    * before the new one can start, so a site briefly stops serving while the new pod loads the model); with more
-   * than `replicas`, the new pod starts before the old one stops, as on CPU sites.
+   * than `replicas`, the new pod starts before the old one stops, as on CPU sites. (Sized for the usual site of
+   * one Jetson; a site of several surges less often than it could, never more.)
    * @default 1
    */
   readonly timeSlicingReplicas?: number;

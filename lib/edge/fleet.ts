@@ -68,9 +68,11 @@ export interface EdgeFleetProps {
   /**
    * Target sites per stack (Terraform state): the blast radius of one unreachable site, whose failed refresh
    * stops the plan and apply of every site in its stack. Each ring gets ceil(ring sites / sitesPerStack) stacks,
-   * so stacks average at most this many sites (rendezvous hashing places sites, so single stacks vary by a few).
-   * The default keeps one offline site from holding back more than about ten others while a 1,000-site fleet stays
-   * at about 100 stacks of ~120 resources, which a CI pool applies ten at a time.
+   * so stacks average at most this many sites; rendezvous hashing places the sites, which keeps them in place as
+   * sites come and go but spreads them unevenly (1,000 sites at 10 per stack: stacks of 3 to 18). Pin sites with
+   * `shard` to even a stack out. The default keeps one offline site from holding back more than about ten others,
+   * while a 1,000-site fleet stays at about 100 stacks of ~120 resources (synthesis ~10% slower than at 100 per
+   * stack), which a CI pool applies ten at a time.
    * @default 10
    */
   readonly sitesPerStack?: number;
@@ -137,12 +139,15 @@ export const PROMETHEUS_AGENT_IMAGE = 'quay.io/prometheus/prometheus:v3.5.0';
 
 /**
  * A fleet of edge sites receiving a model in rollout rings. Each ring's sites are spread over the ring's own
- * stacks, `<id>-<ring>-<n>`: a stack never mixes rings, so rings deploy one after the other
- * (`cdktf deploy '<id>-canary-*'`, then the next ring), and each stack holds about `sitesPerStack` sites, so an
- * unreachable site holds back only its stack. Each site is reached through its own kubeconfig context and gets a
- * {@link SiteWorkload}.
+ * stacks, `<id>-<ring>-<n>`, and each stack holds about `sitesPerStack` sites, so an unreachable site holds back
+ * only its stack. A stack never mixes rings, so rings deploy one after the other: ring by ring
+ * (`cdktf deploy '<id>-canary-*' --ignore-missing-stack-dependencies`, check, then the next ring), or all at once
+ * in ring order (`cdktf deploy '<id>-*'`: every stack depends on the stacks of the ring before it). The flag drops
+ * that order; the fleet's stacks need it while they read from a stack nested in a construct (an MlPlatform
+ * environment), whose dependency the cdktf 0.21 CLI cannot resolve (hashicorp/terraform-cdk#2976). Each site is
+ * reached through its own kubeconfig context and gets a {@link SiteWorkload}.
  *
- * Create it in the App (not inside a stack): it creates the stacks.
+ * Create it in the App or in a construct of it (not inside a stack): it creates its stacks at the App root.
  */
 export class EdgeFleet extends Construct implements IMonitorable {
   /** Every stack, ring by ring in rollout order, each ring's in index order. */
@@ -162,14 +167,23 @@ export class EdgeFleet extends Construct implements IMonitorable {
     const rings = new Map(props.rings.map((r) => [r.name, r]));
     Wiring.connect(this, props.model.source, 'models');
     const access = this.bindRings();
+    let previousRing: TerraformStack[] = [];
     for (const ring of props.rings) {
       const stacks: TerraformStack[] = [];
       for (let k = 0; k < (stackCounts.get(ring.name) ?? 0); k++) {
-        const stack = new TerraformStack(this, `${id}-${ring.name}-${k}`);
+        // At the App root, so the stack's construct path is its name: cdktf 0.21 records stack dependencies by
+        // construct path and the CLI looks them up by stack name (hashicorp/terraform-cdk#2976), so dependencies
+        // of stacks nested in a construct never resolve. Resource addresses inside a stack do not depend on it.
+        const stack = new TerraformStack(this.node.root, `${id}-${ring.name}-${k}`);
         qualifyProviderSources(stack);
         if (props.labels) PlatformLabels.apply(stack, props.labels);
+        // Rollout order: `cdktf deploy '<id>-*'` applies a ring only after every stack of the ring before it
+        // applied, and each apply waits for the rollout (readiness probes) of its sites; a failed stack stops the
+        // rings after it. Deploying one ring by itself takes --ignore-missing-stack-dependencies.
+        for (const before of previousRing) stack.addDependency(before);
         stacks.push(stack);
       }
+      if (stacks.length) previousRing = stacks;
       this.ringStacks.set(ring.name, stacks);
       this.stacks.push(...stacks);
       const members = props.sites.filter((s) => s.ring === ring.name);

@@ -85,9 +85,11 @@ export class Governance {
    */
   public addPack(pack: PackName | RulePack): this {
     if (typeof pack !== 'string') {
+      // Adding a pack twice is a no-op, as for built-in packs.
+      if (this.customPacks.includes(pack?.name)) return this;
       const custom = checkCustomPack(pack, `${this.stack.node.path}: addPack`, this.customRules);
       this.customRules.push(...custom.rules);
-      if (!this.customPacks.includes(custom.name)) this.customPacks.push(custom.name);
+      this.customPacks.push(custom.name);
       return this;
     }
     if (!PACK_NAMES.includes(pack)) throw new Error(`${this.stack.node.path}: unknown governance pack '${pack}'; use one of ${PACK_NAMES.join(', ')}, or a custom pack made with definePack`);
@@ -181,8 +183,7 @@ export class Governance {
     }
     const unknown = this.unknownRuleIds(model.resources.flatMap((r) => r.suppressions.map((s) => s.ruleId)))
       .map((id) => `${this.stack.node.path}: governance names rule '${id}', which is not registered; register it with ` +
-        `Governance.of(stack).addRules([...]) or addPack(customPack), or correct the id` +
-        (RESERVED_RULE_PREFIXES.some((p) => id.startsWith(p)) ? ' (built-in rule ids are listed in the README)' : ''));
+        'Governance.of(stack).addRules([...]) or addPack(customPack), or correct the id');
     return [...unknown, ...result.findings.filter((f) => f.severity === 'error').map(formatFinding)];
   }
 }

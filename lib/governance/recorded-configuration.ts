@@ -37,6 +37,8 @@ export interface RecordedConfigurationOptions {
 const LIST_PARAMETERS = ['allowedRegions', 'approvedRegistries', 'requiredTags'];
 const NUMBER_PARAMETERS = ['maxAcceleratorsPerPool', 'maxAcceleratorsPerCluster', 'maxAcceleratorsPerNamespace'];
 const SEVERITY_VALUES = ['error', 'warning', 'info', 'off'];
+/** Rule ids and pack names as custom-rules.ts allows them; anything else in a recording was not written by synth. */
+const NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
 const BUILT_IN_IDS = new Set(ALL_RULES.map((r) => r.id));
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -78,6 +80,10 @@ export function readRecordedGovernance(json: unknown, where: string): RecordedGo
   for (const key of ['disabledRules', 'customRules', 'customPacks']) {
     if (raw[key] !== undefined && !isStringList(raw[key])) problems.push(`${key} is not a list of strings`);
   }
+  const ids = [...Object.keys(typeof overrides === 'object' && overrides !== null ? overrides : {}),
+    ...(isStringList(raw.disabledRules) ? raw.disabledRules : []), ...(isStringList(raw.customRules) ? raw.customRules : []),
+    ...(isStringList(raw.customPacks) ? raw.customPacks : [])];
+  for (const id of ids) if (!NAME.test(id)) problems.push(`${JSON.stringify(id)} is not a rule or pack name`);
   if (problems.length) {
     throw new Error(`${where}: the governance configuration recorded at synth (//.${METADATA_KEY}.${GOVERNANCE_METADATA_KEY}) cannot be applied: ` +
       `${problems.join('; ')}. Review with the ml-platform version that synthesized it, or pass --ignore-recorded-config and give the configuration as flags`);
@@ -199,8 +205,10 @@ export function describeConfigurations(configurations: readonly AppliedConfigura
     if (c.customRules.length) parts.push(`custom rules: ${c.customRules.join(', ')}`);
     return `${source} (${parts.join('; ')})`;
   };
-  if (configurations.length === 1) return [`Configuration: ${describe(configurations[0])}`];
-  return ['Configurations differ by stack:', ...configurations.map((c) => `  ${c.appliesTo.join(', ')}: ${describe(c)}`)];
+  // Stack names come from the folder: keep control and bidi characters out of the report.
+  const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  if (configurations.length === 1) return [printable(`Configuration: ${describe(configurations[0])}`)];
+  return ['Configurations differ by stack:', ...configurations.map((c) => printable(`  ${c.appliesTo.join(', ')}: ${describe(c)}`))];
 }
 
 /** A synthesized stack as {@link recordedGovernanceForPlan} reads it. */

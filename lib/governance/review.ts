@@ -1,9 +1,9 @@
 import { runRules, ReviewOptions } from './engine';
 import { AppliedConfiguration, Finding, ReviewResult } from './model';
-import { isPlanJson, modelFromPlan, SynthMetadata } from './normalize/plan';
+import { isPlanJson, modelFromPlan, planResourceAddresses, SynthMetadata } from './normalize/plan';
 import { isTerraformJson, modelFromTerraformJson } from './normalize/terraform-json';
 import { evaluateContracts } from '../contracts/evaluate';
-import { readSynthesizedFolder, stackDependencies, synthMetadataFromFolder } from './synth-folder';
+import { readSynthesizedFolder, stackDependencies, synthMetadataForPlan } from './synth-folder';
 import {
   applyRecordedGovernance, groupConfigurations, readRecordedGovernance, RecordedConfigurationOptions, recordedGovernanceForPlan,
 } from './recorded-configuration';
@@ -44,9 +44,11 @@ function reviewStack(json: unknown, options: ReviewOptions & SourceOptions & Rec
 export function reviewPlan(plan: unknown, options: PlanReviewOptions & SourceOptions = {}): ReviewResult {
   if (!isPlanJson(plan)) throw new Error(`${options.source ?? 'input'} is not Terraform plan JSON (terraform show -json)`);
   const folder = typeof options.suppressionsFrom === 'string' ? options.suppressionsFrom : undefined;
-  const metadata = folder ? synthMetadataFromFolder(folder) : options.suppressionsFrom as SynthMetadata | undefined;
+  const stacks = folder ? readSynthesizedFolder(folder) : undefined;
+  // Suppressions come from the plan's own stack only: the same address in another stack is another resource.
+  const metadata = stacks && folder ? synthMetadataForPlan(stacks, folder, planResourceAddresses(plan)) : options.suppressionsFrom as SynthMetadata | undefined;
   const model = modelFromPlan(plan, metadata, options.source);
-  const { recorded, stack } = folder ? recordedGovernanceForPlan(readSynthesizedFolder(folder), model.resources.map((r) => r.baseAddress)) : {};
+  const { recorded, stack } = stacks ? recordedGovernanceForPlan(stacks, model.resources.map((r) => r.baseAddress)) : {};
   const effective = applyRecordedGovernance(recorded, options, stack ?? options.source ?? 'plan');
   return withConfiguration(runRules(model, effective.options), effective.configuration);
 }
@@ -92,8 +94,12 @@ export function reviewSynthesizedFolder(dir: string, options: ReviewOptions & Re
 export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
   if (results.length === 1) return results[0];
   const configurations = groupConfigurations(results.flatMap((r) => r.summary.configurations ?? []));
-  const skipped: Record<string, number> = {};
+  // Prototype-free: keys are resource types and rule ids from the input.
+  const skipped: Record<string, number> = Object.create(null);
   for (const r of results) for (const [t, n] of Object.entries(r.skippedResourceTypes)) skipped[t] = (skipped[t] ?? 0) + n;
+  const unknownByRule: Record<string, number> = Object.create(null);
+  for (const r of results) for (const [id, n] of Object.entries(r.summary.unknownByRule ?? {})) unknownByRule[id] = (unknownByRule[id] ?? 0) + n;
+  const notes = results.flatMap((r) => r.notes ?? []);
   const sum = (k: 'error' | 'warning' | 'info' | 'suppressed' | 'resourcesReviewed' | 'resourcesSkipped'): number =>
     results.reduce((acc, r) => acc + r.summary[k], 0);
   const passed = results.some((r) => r.passed) ? results.flatMap((r) => r.passed ?? []) : undefined;
@@ -102,6 +108,8 @@ export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
     suppressed: results.flatMap((r) => r.suppressed),
     skippedResourceTypes: skipped,
     ...(passed ? { passed } : {}),
+    unknown: results.flatMap((r) => r.unknown ?? []),
+    ...(notes.length ? { notes } : {}),
     summary: {
       error: sum('error'),
       warning: sum('warning'),
@@ -113,6 +121,8 @@ export function mergeResults(results: readonly ReviewResult[]): ReviewResult {
       rulesEvaluated: Math.max(0, ...results.map((r) => r.summary.rulesEvaluated)),
       packs: results.length ? [...new Set(results.flatMap((r) => r.summary.packs))] : ['baseline'],
       ...(configurations.length ? { configurations } : {}),
+      unknown: results.reduce((acc, r) => acc + (r.summary.unknown ?? 0), 0),
+      unknownByRule,
     },
   };
 }

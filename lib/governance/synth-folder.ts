@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Suppression } from './model';
-import { readSuppressions } from './normalize/terraform-json';
+import { InputError } from './normalize/strict-json';
+import { readJsonFile } from './support/input-file';
+import { readSuppressionList } from './support/suppression-check';
 import { SynthMetadata } from './normalize/plan';
 
 /** One stack of a synthesized cdktf.out folder. */
@@ -15,27 +17,60 @@ export interface SynthesizedStack {
 /**
  * Stacks of a cdktf output folder: from manifest.json when present (stacks[name].synthesizedStackPath),
  * otherwise every stacks/<name>/cdk.tf.json; a folder holding cdk.tf.json directly is one stack.
- * Throws a one-line error when the folder has no stack.
+ * Every stack is accounted for: a stack the manifest lists but that is missing, a stack on disk the
+ * manifest omits, or a stack path outside the folder is an error, never "0 reviewed". Throws a one-line error.
  */
 export function readSynthesizedFolder(dir: string): SynthesizedStack[] {
   const files: Array<{ name: string; file: string }> = [];
   const manifestFile = path.join(dir, 'manifest.json');
+  const stacksDir = path.join(dir, 'stacks');
+  const onDisk = (): Array<{ name: string; file: string }> => {
+    if (!isDirectory(stacksDir)) return [];
+    return fs.readdirSync(stacksDir).sort()
+      .map((name) => ({ name, file: path.join(stacksDir, name, 'cdk.tf.json') }))
+      .filter(({ file }) => fs.existsSync(file));
+  };
   if (fs.existsSync(manifestFile)) {
-    const manifest = parseJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
-    for (const [name, stack] of Object.entries(manifest.stacks ?? {})) {
-      const file = path.join(dir, stack.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json'));
-      if (fs.existsSync(file)) files.push({ name, file });
+    const manifest = parseJsonFile(manifestFile);
+    const stacks = isRecord(manifest) ? manifest.stacks : undefined;
+    if (stacks !== undefined && !isRecord(stacks)) throw new InputError(`${manifestFile}: stacks must be an object`);
+    const root = path.resolve(dir);
+    for (const [name, stack] of Object.entries(stacks ?? {})) {
+      if (!isRecord(stack)) throw new InputError(`${manifestFile}: stack '${name}' must be an object`);
+      const declared = stack.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json');
+      if (typeof declared !== 'string') throw new InputError(`${manifestFile}: stack '${name}' has a synthesizedStackPath that is not a string`);
+      const file = path.resolve(root, declared);
+      const relative = path.relative(root, file);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) {
+        throw new InputError(`${manifestFile}: stack '${name}' points outside ${dir}; only stacks inside the folder are reviewed`);
+      }
+      if (!fs.existsSync(file)) throw new InputError(`${dir}: manifest.json lists stack '${name}' but its file ${path.join(dir, relative)} is missing; synthesize again`);
+      files.push({ name, file: path.join(dir, relative) });
     }
-  } else if (fs.existsSync(path.join(dir, 'stacks'))) {
-    for (const name of fs.readdirSync(path.join(dir, 'stacks')).sort()) {
-      const file = path.join(dir, 'stacks', name, 'cdk.tf.json');
-      if (fs.existsSync(file)) files.push({ name, file });
+    const listed = new Set(files.map((f) => path.resolve(f.file)));
+    const extra = onDisk().filter((s) => !listed.has(path.resolve(s.file)));
+    if (extra.length) {
+      throw new InputError(`${dir}: stack '${extra[0].name}' is in stacks/ but not in manifest.json; synthesize again or remove it (an unlisted stack is not reviewed silently)`);
     }
+  } else if (isDirectory(stacksDir)) {
+    files.push(...onDisk());
   } else if (fs.existsSync(path.join(dir, 'cdk.tf.json'))) {
     files.push({ name: path.basename(path.resolve(dir)), file: path.join(dir, 'cdk.tf.json') });
   }
-  if (files.length === 0) throw new Error(`${dir} holds no synthesized stack (expected manifest.json, stacks/<name>/cdk.tf.json or cdk.tf.json)`);
+  if (files.length === 0) throw new InputError(`${dir} holds no synthesized stack (expected manifest.json, stacks/<name>/cdk.tf.json or cdk.tf.json)`);
   return files.map(({ name, file }) => ({ name, file, json: parseJsonFile(file) }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Stack name → names of the stacks it depends on, from a cdktf.out manifest (empty without one). */
@@ -51,37 +86,62 @@ export function stackDependencies(dir: string): Map<string, string[]> {
   return out;
 }
 
-/** Construct paths and suppressions from a synthesized folder, keyed by resource address (for plan reviews). */
-export function synthMetadataFromFolder(dir: string): SynthMetadata {
+/**
+ * Construct paths and suppressions by resource address, for a plan reviewed with `--suppressions-from`.
+ * Suppressions are scoped to their stack: they come from the one stack the plan was made from (the only
+ * stack, or the one holding most of `planAddresses`), never merged across stacks where one address can
+ * name different resources. Throws when several stacks match the plan equally.
+ */
+export function synthMetadataFromFolder(dir: string, planAddresses?: readonly string[]): SynthMetadata {
+  return synthMetadataOf(planStack(readSynthesizedFolder(dir), dir, planAddresses));
+}
+
+/** The stack of a folder a plan was made from (see {@link synthMetadataFromFolder}); undefined when none holds its resources. */
+export function planStack(stacks: readonly SynthesizedStack[], dir: string, planAddresses?: readonly string[]): SynthesizedStack | undefined {
+  if (stacks.length === 1) return stacks[0];
+  if (!planAddresses) throw new InputError(`${dir} holds ${stacks.length} stacks; point at the plan's own stack (${path.join(dir, 'stacks', stacks[0].name)})`);
+  const inPlan = new Set(planAddresses);
+  const scored = stacks.map((stack) => ({ stack, score: stackAddresses(stack.json).filter((a) => inPlan.has(a)).length }));
+  const best = Math.max(...scored.map((s) => s.score));
+  if (best === 0) return undefined;
+  const winners = scored.filter((s) => s.score === best);
+  if (winners.length > 1) {
+    throw new InputError(`the plan matches stacks ${winners.map((w) => w.stack.name).join(', ')} of ${dir} equally; ` +
+      `point --suppressions-from at the plan's own stack (${path.join(dir, 'stacks', winners[0].stack.name)})`);
+  }
+  return winners[0].stack;
+}
+
+function stackAddresses(json: unknown): string[] {
+  const resources = isRecord(json) && isRecord(json.resource) ? json.resource : {};
+  return Object.entries(resources).flatMap(([type, byName]) => (isRecord(byName) ? Object.keys(byName).map((name) => `${type}.${name}`) : []));
+}
+
+/** Construct paths and suppressions of the stack of `stacks` a plan was made from (see {@link synthMetadataFromFolder}). */
+export function synthMetadataForPlan(stacks: readonly SynthesizedStack[], dir: string, planAddresses: readonly string[]): SynthMetadata {
+  return synthMetadataOf(planStack(stacks, dir, planAddresses));
+}
+
+function synthMetadataOf(stack: SynthesizedStack | undefined): SynthMetadata {
   const out = new Map<string, { constructPath?: string; suppressions: Suppression[] }>();
-  for (const stack of readSynthesizedFolder(dir)) {
-    const resources = ((stack.json as Record<string, any>)?.resource ?? {}) as Record<string, Record<string, any>>;
-    for (const [type, byName] of Object.entries(resources)) {
-      for (const [name, body] of Object.entries(byName ?? {})) {
-        const meta = body?.['//'] ?? {};
-        const address = `${type}.${name}`;
-        const previous = out.get(address);
-        out.set(address, {
-          constructPath: typeof meta.metadata?.path === 'string' ? meta.metadata.path : previous?.constructPath,
-          suppressions: [...(previous?.suppressions ?? []), ...readSuppressions(meta.ml_platform?.suppressions)],
-        });
-      }
+  if (!stack || !isRecord(stack.json) || !isRecord(stack.json.resource)) return out;
+  for (const [type, byName] of Object.entries(stack.json.resource)) {
+    if (!isRecord(byName)) continue;
+    for (const [name, body] of Object.entries(byName)) {
+      const meta = isRecord(body) && isRecord(body['//']) ? body['//'] : {};
+      const metadata = isRecord(meta.metadata) ? meta.metadata : {};
+      const ours = isRecord(meta.ml_platform) ? meta.ml_platform : {};
+      const address = `${type}.${name}`;
+      out.set(address, {
+        constructPath: typeof metadata.path === 'string' ? metadata.path : undefined,
+        suppressions: readSuppressionList(ours.suppressions, `${stack.file}: ${address}`),
+      });
     }
   }
   return out;
 }
 
-/** Read and parse a JSON file; errors are one line naming the file. */
+/** Read and parse a JSON file: regular files only, duplicate keys refused; errors are one line naming the file, never quoting it. */
 export function parseJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  return readJsonFile(file);
 }

@@ -1,9 +1,11 @@
+import { Annotations, Token } from 'cdktf';
 import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { GrafanaWorkspace } from '@cdktf/provider-aws/lib/grafana-workspace';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -11,6 +13,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { PrometheusAlertManagerDefinition } from '@cdktf/provider-aws/lib/prometheus-alert-manager-definition';
 import { PrometheusRuleGroupNamespace } from '@cdktf/provider-aws/lib/prometheus-rule-group-namespace';
+import { PrometheusScraper } from '@cdktf/provider-aws/lib/prometheus-scraper';
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { Validator } from '../core/errors';
 import { policyDocument } from '../core/iam';
@@ -22,6 +25,7 @@ import { dashboardUid, workloadDashboard } from './dashboards';
 import { AlertReceiverKind, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
 import { AlertRuleGroup, alertRuleGroups, renderRuleFile } from './rules';
 import { AlertThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
+import { prometheusConfig, SERVICE_ACCOUNT_DIR } from './scrape';
 import { collectWorkloads } from './workloads';
 
 /** Who may reach the Amazon Managed Grafana workspace. At least one list must be non-empty. */
@@ -30,6 +34,87 @@ export interface AmpGrafanaAccess {
   readonly vpceIds?: string[];
   /** Managed prefix lists of client CIDRs. @default - none */
   readonly prefixListIds?: string[];
+}
+
+/** Attributes of an EKS cluster for {@link AmpScrapeSource.fromAttributes}. */
+export interface AmpScrapeSourceAttributes {
+  /** The cluster's name, as the watched workloads name it (MonitoredWorkload `clusterName`). */
+  readonly clusterName: string;
+  /** The cluster's ARN. */
+  readonly clusterArn: string;
+  /** Subnets for the scraper's network interfaces: the cluster's, in at least two Availability Zones. */
+  readonly subnetIds: string[];
+  /** Security groups of those interfaces; they must reach the nodes and pods. @default - the VPC's default security group */
+  readonly securityGroupIds?: string[];
+}
+
+/**
+ * The EKS cluster an AMP managed collector scrapes: `AmpScrapeSource.fromCluster(eksTrainingCluster)` or
+ * `AmpScrapeSource.fromAttributes({ clusterName, clusterArn, subnetIds })` for a cluster made elsewhere.
+ *
+ * The cluster must authenticate with access entries (authentication mode `API` or `API_AND_CONFIG_MAP`): AMP then
+ * creates the scraper's access entry with the Kubernetes permissions it needs ("any scrapers you create through the
+ * Amazon Managed Service for Prometheus API or CLI … will automatically have the correct access entry policy created
+ * for you", AMP user guide, AMP-collector-how-to.html, "Configure Amazon EKS for scraper access with access entries").
+ * Its endpoint must include private access and its VPC must resolve DNS (same page, "Create a scraper").
+ */
+export class AmpScrapeSource {
+  /**
+   * A cluster this library made (`EksTrainingCluster`): its ARN, its subnets and its cluster security group, which
+   * EKS attaches to managed node groups (the AMP user guide's "Create a scraper" sets a scraper's security groups and
+   * subnets to the cluster's). Checks the access configuration and the private endpoint.
+   */
+  public static fromCluster(cluster: { readonly clusterName: string; readonly cluster: EksCluster }): AmpScrapeSource {
+    const eks = cluster.cluster;
+    return new AmpScrapeSource(cluster.clusterName, eks.arn, eks.vpcConfig.subnetIds, [eks.vpcConfig.clusterSecurityGroupId], eks);
+  }
+
+  /** A cluster made elsewhere; its access configuration is yours to check. */
+  public static fromAttributes(attributes: AmpScrapeSourceAttributes): AmpScrapeSource {
+    return new AmpScrapeSource(attributes.clusterName, attributes.clusterArn, attributes.subnetIds, attributes.securityGroupIds);
+  }
+
+  private constructor(
+    public readonly clusterName: string,
+    public readonly clusterArn: string,
+    public readonly subnetIds: string[],
+    public readonly securityGroupIds?: string[],
+    /** The cluster resource, where this library made it. */
+    public readonly cluster?: EksCluster,
+  ) {}
+
+  /** Adds every problem with the source to `v`. */
+  public validate(v: Validator, prop: string): void {
+    checkResourceName(v, `${prop}.clusterName`, this.clusterName, 100);
+    if (!Token.isUnresolved(this.clusterArn)) {
+      v.matches(`${prop}.clusterArn`, this.clusterArn, /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/, 'must be an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)');
+    }
+    if (Array.isArray(this.subnetIds) && !Token.isUnresolved(this.subnetIds)) {
+      v.check(this.subnetIds.length >= 2, `${prop}.subnetIds`, this.subnetIds,
+        'must name at least two subnets, in two Availability Zones (an AMP scraper needs both); pass the cluster\'s subnets');
+    }
+    const mode = this.cluster?.accessConfigInput?.authenticationMode;
+    if (typeof mode === 'string' && !Token.isUnresolved(mode)) {
+      v.check(mode === 'API' || mode === 'API_AND_CONFIG_MAP', `${prop}.cluster`, `${this.clusterName} (authentication mode ${mode})`,
+        'does not use access entries, through which AMP grants the scraper access; set the cluster\'s authentication mode to API (or API_AND_CONFIG_MAP)');
+    }
+    const privateAccess = this.cluster?.vpcConfigInput?.endpointPrivateAccess;
+    v.check(privateAccess !== false, `${prop}.cluster`, `${this.clusterName} (endpointPrivateAccess false)`,
+      'has no private endpoint, which an AMP scraper needs to reach the API server; enable private endpoint access');
+  }
+}
+
+/** The AMP managed collector of an {@link AmpMonitoring}: which cluster it scrapes and how. */
+export interface AmpCollectorProps {
+  /** The EKS cluster whose kubelets, DCGM exporters and watched workloads it scrapes. */
+  readonly source: AmpScrapeSource;
+  /** How often every target is scraped. @default Duration.seconds(30) (the shortest AMP allows) */
+  readonly scrapeInterval?: Duration;
+  /**
+   * Namespace of the DCGM exporter pods (this library's `DcgmExporter`, or the NVIDIA GPU Operator's namespace).
+   * Scraped when `gpuMetrics` is on. @default 'kube-system'
+   */
+  readonly dcgmNamespace?: string;
 }
 
 /** Props for {@link AmpMonitoring}. */
@@ -51,6 +136,13 @@ export interface AmpMonitoringProps {
    * `usesGpus` are refused without them. @default true
    */
   readonly gpuMetrics?: boolean;
+  /**
+   * The managed collector (`aws_prometheus_scraper`) that scrapes the cluster into the workspace: the same jobs the
+   * rules query (cAdvisor, the DCGM exporter, every watched workload's pods by label). Without one, nothing writes
+   * to the workspace and no rule fires (the construct warns).
+   * @default - none: nothing writes to the workspace until an agent of yours remote-writes to it
+   */
+  readonly collector?: AmpCollectorProps;
 }
 
 /**
@@ -59,15 +151,23 @@ export interface AmpMonitoringProps {
  * Alertmanager routing to SNS (SigV4), and an Amazon Managed Grafana workspace reachable only through the
  * given VPC endpoints / prefix lists, reading the workspace through a least-privilege IAM role.
  *
- * Not created here: the collector that writes to the workspace (an `aws_prometheus_scraper` or an agent
- * with remote_write using the same scrape configs) and the dashboards inside Grafana (`files.dashboards`
- * holds their JSON, for the grafana provider or the Grafana API).
+ * With `collector`, an AMP managed collector (`aws_prometheus_scraper`) scrapes the EKS cluster into the workspace
+ * with the jobs the rules query; AMP itself grants it access to the cluster through an access entry.
+ *
+ * Not created here: the dashboards inside Grafana (`files.dashboards` holds their JSON, for the grafana provider or
+ * the Grafana API).
  */
 export class AmpMonitoring extends Construct {
   public readonly workloads: MonitoredWorkload[];
   public readonly thresholds: ResolvedThresholds;
   public readonly ruleGroups: AlertRuleGroup[];
-  public readonly files: { readonly rules: string; readonly alertmanager: string; readonly dashboards: Record<string, string> };
+  public readonly files: {
+    readonly rules: string;
+    readonly alertmanager: string;
+    readonly dashboards: Record<string, string>;
+    /** The collector's scrape configuration (Prometheus YAML, written as JSON), where a collector is configured. */
+    readonly scrapeConfiguration?: string;
+  };
   public readonly kmsKey: KmsKey;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly workspace: PrometheusWorkspace;
@@ -75,6 +175,8 @@ export class AmpMonitoring extends Construct {
   public readonly alertManagerDefinition: PrometheusAlertManagerDefinition;
   public readonly grafanaRole: IamRole;
   public readonly grafanaWorkspace: GrafanaWorkspace;
+  /** The managed collector, where configured. */
+  public readonly scraper?: PrometheusScraper;
 
   constructor(scope: Construct, id: string, props: AmpMonitoringProps) {
     super(scope, id);
@@ -83,7 +185,18 @@ export class AmpMonitoring extends Construct {
     checkResourceName(v, 'workspaceAlias', props.workspaceAlias, 40);
     v.check(typeof props.workspaceAlias === 'string', 'workspaceAlias', props.workspaceAlias, 'is required');
     for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
+    const collector = props.collector;
+    if (collector !== undefined && v.check(!!collector && collector.source instanceof AmpScrapeSource, 'collector.source', collector?.source,
+      'must be AmpScrapeSource.fromCluster(eksCluster) or AmpScrapeSource.fromAttributes({ clusterName, clusterArn, subnetIds })')) {
+      collector.source.validate(v, 'collector.source');
+      const interval = collector.scrapeInterval ?? Duration.seconds(30);
+      v.check(interval instanceof Duration && interval.toSeconds() >= 30, 'collector.scrapeInterval', interval,
+        'is shorter than 30 seconds, the shortest interval an AMP scraper accepts (AMP user guide, "Scraper limitations")');
+      checkResourceName(v, 'collector.dcgmNamespace', collector.dcgmNamespace, 63);
+    }
     const workloads = collectWorkloads(v, props.watch, {
+      // A scraper reaches the pods of its own cluster only.
+      clusterName: collector?.source instanceof AmpScrapeSource ? collector.source.clusterName : undefined,
       gpuMetricsAvailable: props.gpuMetrics ?? true,
       noGpuReason: 'gpuMetrics is off: no DCGM metrics reach the workspace; collect them and set gpuMetrics: true',
     });
@@ -130,6 +243,9 @@ export class AmpMonitoring extends Construct {
       alias,
       kmsKeyArn: this.kmsKey.arn,
       loggingConfiguration: { logGroupArn: `${this.logGroup.arn}:*` },
+      // A scraper tags its destination workspace; declaring the tag keeps plans from removing it (registry docs,
+      // aws_prometheus_scraper, "Ignoring changes to Prometheus Workspace destination": "add this tag … (preferred)").
+      ...(collector ? { tags: { AMPAgentlessScraper: '' } } : {}),
     });
 
     const rules = renderRuleFile(this.ruleGroups);
@@ -144,7 +260,21 @@ export class AmpMonitoring extends Construct {
     });
     const dashboards: Record<string, string> = {};
     for (const w of workloads) dashboards[`${dashboardUid(w.name)}.json`] = JSON.stringify(workloadDashboard(w), null, 2);
-    this.files = { rules, alertmanager, dashboards };
+    let scrapeConfiguration: string | undefined;
+    if (collector) {
+      scrapeConfiguration = ampScrapeConfiguration(collector, workloads, props.gpuMetrics ?? true);
+      const source = collector.source;
+      this.scraper = new PrometheusScraper(this, 'scraper', {
+        alias: `${alias}-${source.clusterName}`.slice(0, 100),
+        source: [{ eks: [{ clusterArn: source.clusterArn, subnetIds: source.subnetIds, ...(source.securityGroupIds ? { securityGroupIds: source.securityGroupIds } : {}) }] }],
+        destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
+        scrapeConfiguration,
+      });
+    } else if (workloads.some((w) => (w.scrape ?? []).length > 0) || workloads.some((w) => w.usesGpus)) {
+      Annotations.of(this).addWarning(`${this.node.path}: no collector writes to workspace ${alias}, so its rules never fire; set collector `
+        + '({ source: AmpScrapeSource.fromCluster(cluster) }) or run an agent that remote-writes the same jobs to it');
+    }
+    this.files = { rules, alertmanager, dashboards, ...(scrapeConfiguration ? { scrapeConfiguration } : {}) };
 
     this.grafanaRole = new IamRole(this, 'grafana-role', {
       name: `${alias}-grafana`.slice(0, 64),
@@ -174,4 +304,43 @@ export class AmpMonitoring extends Construct {
       networkAccessControl: { vpceIds: access.vpceIds ?? [], prefixListIds: access.prefixListIds ?? [] },
     });
   }
+}
+
+/**
+ * The collector's scrape configuration: the jobs MonitoringStack's Prometheus runs, so the same rules hold. Allowed
+ * sections only (`global`, `scrape_configs` with kubernetes_sd_configs and relabeling; "Scraper configuration", AMP
+ * user guide). cAdvisor goes through the API server's node proxy (`kubernetes.default.svc`, the one name a scraper
+ * resolves; the guide's sample does the same), with the scraper's Bearer token; the access entry AMP creates grants
+ * `nodes/proxy` for it. DCGM and workload pods are scraped on their pod IPs, exactly as in the cluster.
+ */
+function ampScrapeConfiguration(collector: AmpCollectorProps, workloads: readonly MonitoredWorkload[], gpuMetrics: boolean): string {
+  const interval = collector.scrapeInterval ?? Duration.seconds(30);
+  // One definition of the jobs: MonitoringStack's (lib/monitoring/scrape.ts), minus what only runs in the cluster.
+  const inCluster = JSON.parse(prometheusConfig({
+    clusterName: collector.source.clusterName,
+    scrapeInterval: interval,
+    workloads,
+    alertmanager: 'unused:9093',
+    ...(gpuMetrics ? { dcgmNamespace: collector.dcgmNamespace ?? 'kube-system' } : {}),
+  })).scrape_configs as Array<Record<string, unknown>>;
+  const cadvisor = inCluster.find((j) => j.job_name === 'kubelet-cadvisor')!;
+  const jobs = inCluster.filter((j) => j.job_name !== 'prometheus' && j.job_name !== 'kubelet-cadvisor');
+  return JSON.stringify({
+    global: { scrape_interval: interval.toString(), external_labels: { cluster: collector.source.clusterName } },
+    scrape_configs: [
+      {
+        job_name: 'kubelet-cadvisor',
+        scheme: 'https',
+        authorization: { type: 'Bearer', credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+        kubernetes_sd_configs: [{ role: 'node' }],
+        relabel_configs: [
+          { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' },
+          { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+          { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
+        ],
+        metric_relabel_configs: cadvisor.metric_relabel_configs,
+      },
+      ...jobs,
+    ],
+  }, null, 2);
 }

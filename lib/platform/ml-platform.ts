@@ -139,7 +139,7 @@ export interface MlPlatformProps {
 /**
  * A hybrid ML platform across on-prem, AWS, Google Cloud and edge, declared in one app. Each environment is
  * its own stack (`cdktf deploy <platform>-<env>`) carrying the platform's labels and governance; an edge
- * fleet adds its shard stacks. Capabilities are placed in environments as ordinary constructs (a
+ * fleet adds its stacks, one set per rollout ring. Capabilities are placed in environments as ordinary constructs (a
  * TrainingCluster in `onprem`, a FeatureStore in `aws`, …); where one stack uses another's resources, cdktf
  * writes the outputs and remote-state lookups. `diagram()` draws what was declared and how it is wired.
  */
@@ -183,7 +183,11 @@ export class MlPlatform extends Construct {
     return { stack, get addons() { return stack.addons; }, get workloads() { return stack.workloads; }, target };
   }
 
-  /** An edge fleet: its shard stacks (`<platform>-edge-shard-<n>`) carry the platform's labels and governance. */
+  /**
+   * An edge fleet: its stacks, `<platform>-<name>-<ring>-<n>` (one ring per stack, about `sitesPerStack` sites
+   * each), carry the platform's labels and governance. Deploy ring by ring once the stacks the fleet reads from
+   * are deployed: `cdktf deploy '<platform>-<name>-<ring>-*' --ignore-missing-stack-dependencies`.
+   */
   public edgeFleet(name: string, props: Omit<EdgeFleetProps, 'labels'>): EdgeFleet {
     const fleet = new EdgeFleet(this, `${this.platformName}-${name}`, { ...props, labels: this.props.labels });
     for (const stack of fleet.stacks) this.govern(stack);
@@ -195,9 +199,9 @@ export class MlPlatform extends Construct {
     return [...this.environments.values()];
   }
 
-  /** A Mermaid flowchart of the platform: environments, capabilities and how they are wired. */
+  /** A Mermaid flowchart of the platform: environments and their layers, capabilities and how they are wired. */
   public diagram(): string {
-    return platformDiagram(this);
+    return platformDiagram(this.node.root);
   }
 
   private environment(name: string, kind: EnvironmentKind, provide: (stack: TerraformStack) => void = () => undefined): PlatformEnvironment {
@@ -210,7 +214,9 @@ export class MlPlatform extends Construct {
       this.govern(stack);
       qualifyProviderSources(stack);
     };
-    const stack = new PlatformEnvironment(this, `${this.platformName}-${name}`, kind, name, (layer) => {
+    // Stacks sit at the app root: cdktf 0.21 records stack dependencies by construct path but `cdktf deploy`
+    // matches them by stack name, so nested stacks deploy without their order (hashicorp/terraform-cdk#2976).
+    const stack = new PlatformEnvironment(this.node.root as Construct, `${this.platformName}-${name}`, kind, name, (layer) => {
       provide(layer);
       prepare(layer);
     });

@@ -17,6 +17,11 @@ export interface GatewayReference {
   readonly namespace: string;
   /** One listener of the Gateway. @default - every listener that admits the route */
   readonly sectionName?: string;
+  /**
+   * Labels of the Gateway's data-plane pods in its namespace (PlatformGateway knows them for Envoy Gateway); used as
+   * the routing's `gatewayPodLabels` when those are not given. @default - unknown
+   */
+  readonly podLabels?: Record<string, string>;
 }
 
 /** Options for {@link TrafficRouting.gatewayApi}. */
@@ -54,10 +59,14 @@ export class TrafficRouting {
    * Exact weights per request through a Gateway API implementation (Envoy Gateway, Istio, GKE Gateway,
    * Cilium, …): an HTTPRoute (created with `kubernetes_manifest`) whose backendRefs are the variant Services
    * with the strategy's weights; champion-challenger adds a `RequestMirror` filter to the challenger.
-   * The Gateway API CRDs must be installed before `terraform plan` (kubernetes_manifest reads them at plan).
+   * The Gateway API CRDs must be installed before `terraform plan` (kubernetes_manifest reads them at plan):
+   * `GatewayApi` in the cluster add-ons stack installs them, and a `PlatformGateway` in the workloads stack gives
+   * the Gateway: `TrafficRouting.gatewayApi({ gateway: platformGateway.reference })`.
    */
   public static gatewayApi(options: GatewayApiRoutingOptions): TrafficRouting {
-    return new TrafficRouting(TrafficRoutingKind.GATEWAY_API, options, undefined);
+    // The Gateway's own pod labels (a PlatformGateway's reference carries them) narrow the endpoint's NetworkPolicy.
+    const podLabels = options?.gatewayPodLabels ?? options?.gateway?.podLabels;
+    return new TrafficRouting(TrafficRoutingKind.GATEWAY_API, podLabels ? { ...options, gatewayPodLabels: podLabels } : options, undefined);
   }
 
   /**

@@ -112,7 +112,7 @@ export class EksNodePool extends Construct {
       launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
       labels: pool ? pool.labels : { 'ml-platform.io/pool': 'system' },
       ...(pool ? { taint: pool.taints.map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: EKS_TAINT_EFFECT[t.effect] })) } : {}),
-      // The cluster autoscaler owns the desired size once the group exists.
+      // The desired size belongs to whatever scales the group once it exists (Karpenter adds its own nodes beside it).
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: props.dependsOn,
     };

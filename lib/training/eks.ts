@@ -15,6 +15,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ClusterLayers, clusterLayers } from '../core/layers';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
@@ -109,6 +110,15 @@ export interface EksTrainingClusterProps extends TrainingClusterProps {
    * @default - EksNodeAutoscaling.karpenter() where the cluster has accelerator pools
    */
   readonly nodeAutoscaling?: EksNodeAutoscaling;
+  /**
+   * Where the cluster's in-cluster parts go: `addons` (device plugins, Karpenter's controller, the EFA device
+   * plugin, team namespaces, quotas and priority classes) and `customResources` (Karpenter NodePools), each a
+   * construct in a stack applied after this one, whose kubernetes and helm providers are configured from this
+   * stack's outputs. @default - in an MlPlatform environment its `addons` and `workloads` stacks; elsewhere this
+   *   construct's own stack (its kubernetes provider is then configured from the cluster it creates: fine to try
+   *   things out, not to apply from an empty account in one pass)
+   */
+  readonly layers?: Partial<ClusterLayers>;
 }
 
 /**
@@ -139,6 +149,10 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  * In the cluster: the NVIDIA device plugin (AL2023 only; Bottlerocket ships it), the Neuron device plugin for
  * Trainium/Inferentia pools, team namespaces with
  * quotas, and the serving/training PriorityClasses.
+ *
+ * Scaling from zero: Karpenter's AWS side (`karpenter`) is created here; its Helm install
+ * (`karpenter.install(addOnsScope)`), the EFA device plugin (`installEfaDevicePlugin(addOnsScope)`) and its NodePools
+ * (`karpenter.nodePools(laterScope)`) go in the stacks of later layers. See docs/training.md.
  */
 export class EksTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
@@ -310,12 +324,13 @@ export class EksTrainingCluster extends TrainingClusterBase {
       // Short-lived tokens from the AWS CLI at plan/apply time: nothing long-lived lands in state.
       exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', this.cluster.name, '--region', region.region] },
     };
-    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
-      alias: this.providerAlias,
-      host: this.connection.host,
-      clusterCaCertificate: this.connection.clusterCaCertificate,
-      exec: [this.connection.exec],
-    });
+    const layers = clusterLayers(this, props.layers);
+    const providerConfig = { alias: this.providerAlias, host: this.connection.host, clusterCaCertificate: this.connection.clusterCaCertificate, exec: [this.connection.exec] };
+    this.kubernetesProvider = layers
+      ? new KubernetesProvider(TerraformStack.of(layers.addons), `kubernetes-${name}`, providerConfig)
+      : new KubernetesProvider(this, 'kubernetes', providerConfig);
+    // In-cluster parts keep their construct ids (and so their Terraform addresses) under a scope of the same name.
+    const inCluster: Construct = layers ? new Construct(layers.addons, this.node.id) : this;
     this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
       clusterName: name,
       platform: KubernetesPlatform.EKS,
@@ -331,13 +346,13 @@ export class EksTrainingCluster extends TrainingClusterBase {
     });
 
     if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {
-      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
+      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(inCluster, 'nvidia-device-plugin', this.kubernetes, {
         nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
         tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU).flatMap((n) => n.tolerations),
       });
     }
     if (pools.some((p) => p.accelerator.kind === AcceleratorKind.AWS_NEURON)) {
-      this.neuronDevicePlugin = new NeuronDevicePlugin(this, 'neuron-device-plugin', this.kubernetes, {
+      this.neuronDevicePlugin = new NeuronDevicePlugin(inCluster, 'neuron-device-plugin', this.kubernetes, {
         tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.AWS_NEURON).flatMap((n) => n.tolerations),
       });
     }
@@ -359,7 +374,13 @@ export class EksTrainingCluster extends TrainingClusterBase {
         providers: this,
       });
     }
-    this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+    this.teamQuotas = new TeamQuotas(inCluster, 'teams', this.kubernetes, props.teams ?? []);
+    if (layers) {
+      // Layered: the autoscaler's controller and CRDs with the add-ons, its NodePools a stack later.
+      this.karpenter?.install(inCluster);
+      this.installEfaDevicePlugin(inCluster);
+      if (layers.customResources) this.karpenter?.nodePools(new Construct(layers.customResources, this.node.id));
+    }
   }
 
 
@@ -370,10 +391,10 @@ export class EksTrainingCluster extends TrainingClusterBase {
    */
   public helmProvider(scope: IConstruct): TerraformProvider {
     const stack = TerraformStack.of(scope);
-    if (stack === TerraformStack.of(this)) {
-      throw new Error(`${scope.node.path}: cluster ${this.clusterName} is created in stack ${stack.node.id}, so a helm provider there would be ` +
-        'configured from resources of its own stack (the first plan fails); place the Helm add-ons in the environment\'s add-ons stack');
-    }
+    const v = new Validator(scope);
+    v.check(stack !== TerraformStack.of(this), 'scope', stack.node.id, `is the stack that creates cluster ${this.clusterName}, so a helm provider there ` +
+      'would be configured from resources of its own stack (the first plan fails); place the Helm add-ons in the environment\'s add-ons stack');
+    v.throwIfAny();
     return HelmProvider.find(stack, this.providerAlias)
       ?? new HelmProvider(stack, `helm-${this.clusterName}`, { alias: this.providerAlias, kubernetes: this.connection });
   }

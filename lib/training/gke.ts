@@ -77,6 +77,13 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
   readonly systemNodes?: GkeSystemNodesProps;
   /** Refuse `terraform destroy` of the cluster. @default true */
   readonly deletionProtection?: boolean;
+  /**
+   * Enable GKE's Gateway API: GKE installs and upgrades the standard-channel CRDs and runs its Gateway controller
+   * (`gateway_api_config { channel = "CHANNEL_STANDARD" }`; GatewayAPIConfig.Channel, container.googleapis.com v1:
+   * "CHANNEL_STANDARD: Gateway API support is enabled, standard CRDs are installed"). Turn it off only where another
+   * installer owns the Gateway API CRDs (GatewayApi with Envoy Gateway installs its own). @default true
+   */
+  readonly gatewayApi?: boolean;
 }
 
 /**
@@ -108,6 +115,8 @@ export class GkeTrainingCluster extends TrainingClusterBase {
   public readonly kubernetesProvider: KubernetesProvider;
   /** Team namespaces and quotas. */
   public readonly teamQuotas: TeamQuotas;
+  /** Whether GKE's Gateway API (standard channel) is enabled; `GatewayController.gke({ cluster })` requires it. */
+  public readonly gatewayApi: boolean;
 
   constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
     super(scope, id);
@@ -145,6 +154,7 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     });
 
     const privateEndpoint = props.privateEndpoint ?? true;
+    this.gatewayApi = props.gatewayApi ?? true;
     this.cluster = new ContainerCluster(this, 'cluster', {
       name,
       project: props.project,
@@ -175,6 +185,8 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       databaseEncryption: { state: 'ENCRYPTED', keyName: this.kmsKey.id },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'APISERVER', 'WORKLOADS'] },
+      // Written when off too, so turning it off shows in the plan as CHANNEL_DISABLED.
+      gatewayApiConfig: { channel: this.gatewayApi ? 'CHANNEL_STANDARD' : 'CHANNEL_DISABLED' },
       dependsOn: [keyAccess],
     });
 
@@ -279,6 +291,7 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     v.check(typeof props.location === 'string', 'location', props.location, 'is required');
     v.check(typeof props.network === 'string' && props.network.length > 0, 'network', props.network, 'is required: the VPC network name or self link');
     v.check(typeof props.subnetwork === 'string' && props.subnetwork.length > 0, 'subnetwork', props.subnetwork, 'is required: the subnetwork name or self link');
+    v.check(props.gatewayApi === undefined || typeof props.gatewayApi === 'boolean', 'gatewayApi', props.gatewayApi, 'must be true or false');
     v.check(props.releaseChannel === undefined || Object.values(ReleaseChannel).includes(props.releaseChannel), 'releaseChannel', props.releaseChannel,
       `must be one of ${Object.values(ReleaseChannel).join(', ')}`);
     (props.acceleratorZones ?? []).forEach((z, i) => {

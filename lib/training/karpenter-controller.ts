@@ -1,6 +1,7 @@
 import { ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { recordCustomResources } from '../core/private/custom-resources';
 import { HelmRelease } from '../core/private/helm';
 import type { EksKarpenter } from './karpenter';
 import { POOL_LABELS } from './pool';
@@ -19,6 +20,11 @@ export const KARPENTER_VERSION = '1.14.1';
  * `oci://public.ecr.aws/karpenter/karpenter-crd` (website/content/en/v1.14/upgrading/upgrade-guide.md, CRD Upgrades).
  */
 export const KARPENTER_CHART_REPOSITORY = 'oci://public.ecr.aws/karpenter';
+
+/** The kinds the karpenter-crd chart installs (charts/karpenter-crd/templates @ 1d927085), as `group/Kind`. */
+export const KARPENTER_KINDS: readonly string[] = [
+  'autoscaling.x-k8s.io/CapacityBuffer', 'karpenter.k8s.aws/EC2NodeClass', 'karpenter.sh/NodeClaim', 'karpenter.sh/NodeOverlay', 'karpenter.sh/NodePool',
+];
 
 /** Props for {@link KarpenterController}. */
 export interface KarpenterControllerProps {
@@ -53,6 +59,8 @@ export class KarpenterController extends Construct {
   public readonly release: HelmRelease;
   /** The Karpenter version installed. */
   public readonly version: string;
+  /** The kinds served once this construct's stack is applied, as `group/Kind`. */
+  public readonly kinds: readonly string[] = KARPENTER_KINDS;
 
   constructor(scope: Construct, id: string, props: KarpenterControllerProps) {
     super(scope, id);
@@ -80,6 +88,8 @@ export class KarpenterController extends Construct {
       values: [JSON.stringify(controllerValues(karpenter))],
       dependsOn: [this.crds, ...needs],
     });
+    // For the deploy-order check: manifests of these kinds belong in stacks applied after this one.
+    recordCustomResources(this, () => this.kinds);
   }
 }
 

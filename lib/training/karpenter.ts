@@ -40,13 +40,15 @@ export interface EksKarpenterProps {
 /**
  * How an EKS cluster's accelerator pools scale: `EksNodeAutoscaling.karpenter()` or `EksNodeAutoscaling.NONE`.
  *
- * Why Karpenter and not the Cluster Autoscaler: the EKS pools scale from zero, and the Cluster Autoscaler can only
- * scale a managed node group up from zero when it can read the group's instance type, labels and taints from
- * node-template tags on its Auto Scaling group (`k8s.io/cluster-autoscaler/node-template/...`), which managed node
- * groups do not propagate for taints and extended resources such as `vpc.amazonaws.com/efa`; it also needs one
- * group per AZ and cannot follow a Capacity Block or ODCR by itself. Karpenter launches the instance a pending pod
- * needs directly (EC2 Fleet), models accelerators, EFA and reserved capacity (`karpenter.sh/capacity-type:
- * reserved`), handles spot interruption from an SQS queue, and is the autoscaler of the AI on EKS blueprints.
+ * Why Karpenter rather than the Cluster Autoscaler with scale-from-zero node templates: to scale an empty group,
+ * the Cluster Autoscaler must learn what a node would offer from the group itself: labels and taints from
+ * `eks:DescribeNodegroup` or `k8s.io/cluster-autoscaler/node-template/...` tags, and extended resources it cannot
+ * derive from the instance type (Neuron devices and cores, `vpc.amazonaws.com/efa`) only from
+ * `node-template/resources/<name>` tags on the group's Auto Scaling group (kubernetes/autoscaler
+ * cluster-autoscaler/cloudprovider/aws/README.md), which EKS does not propagate from a managed node group. Karpenter
+ * models accelerators, EFA and reserved capacity (`karpenter.sh/capacity-type: reserved`, Capacity Blocks included)
+ * per instance type, launches exactly the instance a pending pod needs, handles spot interruption and rebalance
+ * from an SQS queue, and is the autoscaler of the EKS user guide's AI/ML cluster setup and of awslabs/ai-on-eks.
  * See docs/training.md.
  */
 export class EksNodeAutoscaling {
@@ -231,9 +233,9 @@ export class EksKarpenter extends Construct {
    * @param scope where the Helm releases are created (not the cluster's own stack)
    */
   public install(scope: Construct, props: Omit<KarpenterControllerProps, 'karpenter'> = {}, id = 'karpenter'): KarpenterController {
-    if (this.installed) {
-      throw new Error(`${this.node.path}: Karpenter is already installed (${this.installed.node.path}); install it once per cluster`);
-    }
+    const v = new Validator(this);
+    v.check(!this.installed, 'install(scope)', `${scope.node.path}/${id}`, `installs Karpenter a second time (it is installed at ${this.installed?.node.path}); install it once per cluster`);
+    v.throwIfAny();
     this.installed = new KarpenterController(scope, id, { ...props, karpenter: this });
     return this.installed;
   }

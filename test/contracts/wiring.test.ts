@@ -74,7 +74,7 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
 
   test('permission: the SageMaker execution role loses the registry grant', () => {
     const r = synthesize(serving, (app) => find(app, 'churn/execution-grants/policy-read-artifacts-models').addOverride('policy', JSON.stringify({ Version: '2012-10-17', Statement: [] })));
-    expect(r.error).toMatch(/\[error\] contract-permission aws_iam_role\.churn_execution-role_\w+ \(serving-aws\/churn\): serving-aws\/churn → serving-aws\/registry \(model artifacts of churn v\d+\): role .* is not allowed s3:GetObject on arn:aws:s3:::/);
+    expect(r.error).toMatch(/\[error\] contract-permission aws_iam_role\.churn_execution-role_\w+ \(serving-aws\/churn\): serving-aws\/churn → serving-aws\/models \(model artifacts of churn v\d+\): role .* is not allowed s3:GetObject on arn:aws:s3:::/);
     expect(r.error).toMatch(/Fix: serve it with ModelArtifact.fromRegistry so .* grants the reader its objects and key/);
   });
 
@@ -83,18 +83,18 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
       const policy = find(app, 'churn/execution-grants/policy-read-artifacts-models');
       policy.addOverride('policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }));
     });
-    expect(r.error).toMatch(/contract-permission .* is not allowed kms:Decrypt on key aws_kms_key\.registry_kms_key_\w+/);
+    expect(r.error).toMatch(/contract-permission .* is not allowed kms:Decrypt on key aws_kms_key\.models_kms_key_\w+/);
   });
 
   test('network: the Feast server no longer admits the endpoint namespace', () => {
-    const r = synthesize(serving, (app) => find(app, 'feast/client-namespace-serving').addOverride('spec.ingress', []));
-    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.churn_(stable|canary)_deployment_\w+ \(serving-onprem\/churn\): serving-onprem\/churn → serving-onprem\/feast \(online features\): ingress to mlops pods .* on port 6566 is admitted by none of mlops\/feast-server-ingress, mlops\/feast-from-serving for serving pods .*feast.ml-platform.io\/feast-client=true/);
+    const r = synthesize(serving, (app) => find(app, 'feast/client-namespace-serving').addOverride('spec.ingress.0.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'web' }));
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.churn_(stable|canary)_deployment_\w+ \(serving-onprem\/churn\): serving-onprem\/churn → serving-onprem\/feast \(online features\): ingress to mlops pods .* on port 6566 is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving for serving pods .*feast.ml-platform.io\/feast-client=true/);
     expect(r.error).toMatch(/Fix: pass the store as featureStore/);
   });
 
   test('network: the server requires a client label the endpoint pods do not carry', () => {
     const r = synthesize(serving, (app) => find(app, 'feast/client-namespace-serving').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { 'feast.ml-platform.io/other-client': 'true' }));
-    expect(r.error).toMatch(/contract-network .* is admitted by none of mlops\/feast-server-ingress, mlops\/feast-from-serving/);
+    expect(r.error).toMatch(/contract-network .* is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving/);
   });
 
   test('configuration: the model server loses its MLflow settings', () => {

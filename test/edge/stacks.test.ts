@@ -2,6 +2,9 @@
  * Issue 11, part 1: the blast radius of an offline site is its stack. Stacks hold about `sitesPerStack` sites,
  * never mix rings, and are named `<fleet>-<ring>-<n>` so each ring deploys on its own, one after the other.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App } from 'cdktf';
 import { EdgeFleet, EdgeFleetProps } from '../../lib/edge/fleet';
 import { rendezvousShard } from '../../lib/edge/sharding';
@@ -74,6 +77,24 @@ describe('EdgeFleet stacks: one ring per stack, about sitesPerStack sites each',
     const changed = Object.keys(out).filter((name) => promoted[name].text !== out[name].text).sort();
     expect(changed).toEqual(['edge-canary-0']);
   });
+});
+
+test('`cdktf deploy \'<fleet>-*\'` applies the rings in order: each stack depends on the stacks of the ring before it', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'edge-manifest-'));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    // early has no sites: broad follows canary directly.
+    new EdgeFleet(app, 'edge', fleetProps({ sites: sites(25, (i) => (i < 12 ? 'canary' : 'broad')) }));
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]: [string, any]) => [name, [...s.dependencies].sort()]));
+    expect(dependencies).toEqual({
+      'edge-canary-0': [], 'edge-canary-1': [],
+      'edge-broad-0': ['edge-canary-0', 'edge-canary-1'], 'edge-broad-1': ['edge-canary-0', 'edge-canary-1'],
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 describe('EdgeFleet stacks: the blast radius is the user\'s choice', () => {

@@ -95,9 +95,9 @@ describe('custom rules through the API', () => {
   test('a suppression of a rule that is never registered fails synth with what to do; a typo of a built-in id still throws at once', () => {
     const { stack, bucket } = bucketStack();
     Governance.of(stack);
-    Governance.suppress(bucket, 'acme-s3-owner-tgs', { reason: 'typo' });
+    Governance.suppress(bucket, 'acme-s3-owner-tgs', { reason: 'typo in the rule id, on purpose' });
     expect(() => Testing.synth(stack, true)).toThrow(/governance names rule 'acme-s3-owner-tgs', which is not registered; register it with Governance\.of\(stack\)\.addRules/);
-    expect(() => Governance.suppress(bucket, 'aws-s3-acess-logging', { reason: 'typo' })).toThrow(/unknown rule 'aws-s3-acess-logging'/);
+    expect(() => Governance.suppress(bucket, 'aws-s3-acess-logging', { reason: 'typo in the rule id, on purpose' })).toThrow(/unknown rule 'aws-s3-acess-logging'/);
   });
 
   test('custom rules are checked when registered, all problems at once', () => {

@@ -6,10 +6,14 @@ type Planned = { address: string; type: string; name: string; values: Record<str
 
 /** A plan with the given resources; `changes` maps address → [actions, after_unknown]; `config` is configuration.root_module. */
 function plan(resources: Planned[], changes: Record<string, [string[], Record<string, unknown>?]> = {}, config?: Record<string, unknown>, childModules: unknown[] = []): Record<string, unknown> {
+  const planned = (address: string): Planned => resources.find((r) => r.address === address)!;
   return {
     format_version: '1.2',
     planned_values: { root_module: { resources: resources.map((r) => ({ mode: 'managed', ...r })), child_modules: childModules } },
-    resource_changes: Object.entries(changes).map(([address, [actions, afterUnknown]]) => ({ address, change: { actions, after_unknown: afterUnknown ?? {} } })),
+    resource_changes: Object.entries(changes).map(([address, [actions, afterUnknown]]) => ({
+      address, mode: 'managed', type: planned(address).type, name: planned(address).name,
+      change: { actions, before: null, after: actions.every((a) => a === 'delete') ? null : planned(address).values, after_unknown: afterUnknown ?? {} },
+    })),
     configuration: { provider_config: { aws: { name: 'aws', expressions: { region: { constant_value: 'eu-west-1' } } } }, root_module: config ?? { resources: [] } },
   };
 }

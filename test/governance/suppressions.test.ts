@@ -19,8 +19,8 @@ describe('suppressions', () => {
   test('reject unknown rule ids, bad dates and non-resource constructs', () => {
     const { cluster, stack } = trainingStack();
     expect(() => Governance.suppress(cluster, 'aws-eks-endpoint-not-publik', { reason: 'x' })).toThrow(/unknown rule 'aws-eks-endpoint-not-publik'/);
-    expect(() => Governance.suppress(cluster, RULE, { reason: 'x', expires: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
-    expect(() => Governance.suppress(stack, RULE, { reason: 'x' })).toThrow(/one Terraform resource/);
+    expect(() => Governance.suppress(cluster, RULE, { reason: 'VPN-only CIDRs land in PLAT-42', expires: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
+    expect(() => Governance.suppress(stack, RULE, { reason: 'VPN-only CIDRs land in PLAT-42' })).toThrow(/one Terraform resource/);
   });
 
   test('are recorded in cdk.tf.json under //.ml_platform.suppressions and honoured by the JSON review', () => {
@@ -42,9 +42,9 @@ describe('suppressions', () => {
     Governance.of(stack);
     Governance.suppress(cluster, RULE, { reason: 'private endpoint lands with PLAT-42' });
     Governance.suppress(bucket, 'aws-s3-public-access-blocked', { reason: 'public dataset' });
-    Governance.suppress(nodeGroup, 'aws-eks-node-group-imdsv2-required', { reason: 'legacy AMI' });
-    Governance.suppress(database, 'aws-rds-storage-encrypted', { reason: 'migration' });
-    Governance.suppress(database, 'aws-rds-no-plaintext-password', { reason: 'dev only' });
+    Governance.suppress(nodeGroup, 'aws-eks-node-group-imdsv2-required', { reason: 'legacy AMI without IMDSv2 support' });
+    Governance.suppress(database, 'aws-rds-storage-encrypted', { reason: 'migration to an encrypted copy in PLAT-7' });
+    Governance.suppress(database, 'aws-rds-no-plaintext-password', { reason: 'dev only, rotated daily' });
     expect(() => Testing.synth(stack, true)).not.toThrow();
     app.synth();
     const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'training', 'cdk.tf.json'), 'utf8'));
@@ -53,14 +53,14 @@ describe('suppressions', () => {
 
   test('expired suppressions stop suppressing and say so', () => {
     const { stack, cluster } = trainingStack();
-    Governance.suppress(cluster, RULE, { reason: 'temporary', expires: '2025-06-30' });
+    Governance.suppress(cluster, RULE, { reason: 'temporary until PLAT-42', expires: '2025-06-30' });
     // Testing.synth strips "//", so review the stack's resolved Terraform JSON, as written to cdk.tf.json.
     const raw = JSON.parse(JSON.stringify(stack.toTerraform()));
     const before = reviewTerraformJson(raw, { ...TRAINING_OPTIONS, now: new Date('2025-06-30T12:00:00Z') });
     expect(before.suppressed.map((f) => f.ruleId)).toContain(RULE);
     const after = reviewTerraformJson(raw, { ...TRAINING_OPTIONS, now: new Date('2025-07-01T00:00:00Z') });
     const finding = after.findings.find((f) => f.ruleId === RULE);
-    expect(finding?.note).toBe('suppression expired on 2025-06-30 (reason was: temporary)');
+    expect(finding?.note).toBe('suppression expired on 2025-06-30 (reason was: temporary until PLAT-42)');
     expect(after.suppressed.map((f) => f.ruleId)).not.toContain(RULE);
   });
 

@@ -1,10 +1,12 @@
 import { TerraformStack } from 'cdktf';
-import { AmpMonitoringProps } from '../../lib/monitoring/amp';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { AmpCollectorProps, AmpMonitoring, AmpMonitoringProps, AmpScrapeSource } from '../../lib/monitoring/amp';
+import { CADVISOR_METRICS } from '../../lib/monitoring/metrics';
 import { Duration } from '../../lib/core/units';
 import { AlertReceiver } from '../../lib/monitoring/receivers';
 import { errorOf, literalSecrets, synth } from '../util';
-import { checkAlertmanager, checkRules, haveTool } from './checkers';
-import { buildAmp, buildGmp } from './fakes';
+import { checkAlertmanager, checkPrometheusConfig, checkRules, haveTool } from './checkers';
+import { buildAmp, buildGmp, endpoint, FakeWorkload } from './fakes';
 
 const promtoolTest = haveTool('promtool') ? test : test.skip;
 const amtoolTest = haveTool('amtool') ? test : test.skip;
@@ -72,6 +74,127 @@ describe('AmpMonitoring (Amazon Managed Service for Prometheus + Managed Grafana
     ['a log retention CloudWatch does not offer', { logRetention: Duration.days(10) }, /logRetention \(10d\) must be a CloudWatch Logs retention period/],
   ])('%s is refused', (_what, props, message) => {
     expect(errorOf((stack) => { buildAmp(stack as TerraformStack, props); })).toMatch(message);
+  });
+});
+
+describe('AmpMonitoring: the managed collector scrapes the cluster into the workspace', () => {
+  const source = AmpScrapeSource.fromAttributes({
+    clusterName: 'dc1', clusterArn: 'arn:aws:eks:eu-west-1:123456789012:cluster/dc1', subnetIds: ['subnet-0a', 'subnet-0b'], securityGroupIds: ['sg-0c'],
+  });
+  const collector: AmpCollectorProps = { source };
+  let amp: AmpMonitoring | undefined;
+  const out = synth((stack) => { amp = buildAmp(stack, { collector }); });
+  const [scraper] = out.resources('aws_prometheus_scraper');
+  const config = JSON.parse(scraper.scrape_configuration);
+  const job = (name: string) => config.scrape_configs.find((j: any) => j.job_name === name);
+
+  test('given a collector, then one scraper reads the EKS cluster through its subnets and writes to the workspace', () => {
+    expect(scraper.source).toEqual([{ eks: [{ cluster_arn: 'arn:aws:eks:eu-west-1:123456789012:cluster/dc1', subnet_ids: ['subnet-0a', 'subnet-0b'], security_group_ids: ['sg-0c'] }] }]);
+    expect(scraper.destination).toEqual([{ amp: [{ workspace_arn: expect.stringMatching(/^\$\{aws_prometheus_workspace\.amp_workspace_\w+\.arn\}$/) }] }]);
+    expect(scraper.alias).toBe('ml-prod-dc1');
+    expect(amp!.files.scrapeConfiguration).toBe(scraper.scrape_configuration);
+  });
+
+  test('then the workspace carries the tag the scraper adds, so plans do not remove it', () => {
+    expect(out.resources('aws_prometheus_workspace')[0].tags).toEqual({ AMPAgentlessScraper: '' });
+  });
+
+  test('then the configuration holds only what AMP accepts: a 30 s interval and the cluster label', () => {
+    expect(Object.keys(config)).toEqual(['global', 'scrape_configs']);
+    expect(config.global).toEqual({ scrape_interval: '30s', external_labels: { cluster: 'dc1' } });
+  });
+
+  test('then every job the rules query is scraped', () => {
+    const rules = out.resources('aws_prometheus_rule_group_namespace')[0].data;
+    const queried = new Set([...rules.matchAll(/job=~?\\?"([^"\\]+)\\?"/g)].flatMap((m: RegExpMatchArray) => m[1].split('|')));
+    expect([...queried].sort()).toEqual(['churn-serving', 'feast-online', 'mlflow']);
+    for (const name of queried) expect(job(name)).toBeDefined();
+    // The inference endpoint's pods by label, on their metrics port, labelled with the workload.
+    expect(job('churn-serving')).toMatchObject({
+      kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['serving'] } }],
+      relabel_configs: expect.arrayContaining([
+        { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'churn', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
+        { target_label: 'workload', replacement: 'churn' },
+      ]),
+    });
+  });
+
+  test('then cAdvisor is scraped through the API server\'s node proxy with the scraper\'s token, keeping the series the rules use', () => {
+    expect(job('kubelet-cadvisor')).toMatchObject({
+      scheme: 'https',
+      authorization: { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+      kubernetes_sd_configs: [{ role: 'node' }],
+      relabel_configs: expect.arrayContaining([
+        { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+        { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
+      ]),
+    });
+    const keep = new RegExp(`^(${job('kubelet-cadvisor').metric_relabel_configs[0].regex})$`);
+    for (const metric of Object.values(CADVISOR_METRICS)) expect(metric).toMatch(keep);
+  });
+
+  test('then the DCGM exporter\'s pods are scraped with their GPU-to-pod labels', () => {
+    expect(job('dcgm-exporter')).toMatchObject({ honor_labels: true, kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['kube-system'] } }] });
+    const custom = synth((stack) => { buildAmp(stack, { collector: { source, dcgmNamespace: 'gpu-operator' } }); });
+    const dcgm = JSON.parse(custom.resources('aws_prometheus_scraper')[0].scrape_configuration).scrape_configs.find((j: any) => j.job_name === 'dcgm-exporter');
+    expect(dcgm.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['gpu-operator'] } }]);
+  });
+
+  test('given gpuMetrics off, then no DCGM job', () => {
+    const noGpu = synth((stack) => {
+      buildAmp(stack, { collector, gpuMetrics: false, watch: [new FakeWorkload(stack, 'cpu', [endpoint('cpu', { usesGpus: false })])] });
+    });
+    const jobs = JSON.parse(noGpu.resources('aws_prometheus_scraper')[0].scrape_configuration).scrape_configs.map((j: any) => j.job_name);
+    expect(jobs).toEqual(['kubelet-cadvisor', 'cpu-serving']);
+  });
+
+  promtoolTest('promtool check config accepts the scrape configuration', () => {
+    const r = checkPrometheusConfig(scraper.scrape_configuration, {});
+    expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);
+  });
+
+  test('given an EKS cluster this library made, then its ARN, subnets and cluster security group are used', () => {
+    const fromCluster = synth((stack) => {
+      const cluster = new EksCluster(stack, 'eks', {
+        name: 'dc1', roleArn: 'arn:aws:iam::123456789012:role/eks', vpcConfig: { subnetIds: ['subnet-0a', 'subnet-0b'], endpointPrivateAccess: true },
+        accessConfig: { authenticationMode: 'API' },
+      });
+      buildAmp(stack, { collector: { source: AmpScrapeSource.fromCluster({ clusterName: 'dc1', cluster }) } });
+    });
+    expect(fromCluster.resources('aws_prometheus_scraper')[0].source[0].eks[0]).toEqual({
+      cluster_arn: expect.stringMatching(/^\$\{aws_eks_cluster\.eks\.arn\}$/),
+      subnet_ids: expect.stringMatching(/aws_eks_cluster\.eks\.vpc_config\[0\]\.subnet_ids/),
+      security_group_ids: [expect.stringMatching(/aws_eks_cluster\.eks\.vpc_config\[0\]\.cluster_security_group_id/)],
+    });
+  });
+
+  test('given no collector while workloads are watched, then the construct warns that no rule can fire', () => {
+    let bare: AmpMonitoring | undefined;
+    synth((stack) => { bare = buildAmp(stack); });
+    expect(bare!.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)))
+      .toEqual([expect.stringMatching(/no collector writes to workspace ml-prod, so its rules never fire; set collector/)]);
+  });
+
+  const eks = (stack: TerraformStack, mode: string, privateAccess = true) => new EksCluster(stack, 'eks', {
+    name: 'dc1', roleArn: 'arn:aws:iam::123456789012:role/eks', vpcConfig: { subnetIds: ['subnet-0a', 'subnet-0b'], endpointPrivateAccess: privateAccess },
+    accessConfig: { authenticationMode: mode },
+  });
+  test.each<[string, (stack: TerraformStack) => Partial<AmpMonitoringProps>, RegExp]>([
+    ['a scrape interval below AMP\'s minimum', () => ({ collector: { source, scrapeInterval: Duration.seconds(15) } }),
+      /collector\.scrapeInterval \(15s\) is shorter than 30 seconds/],
+    ['a single subnet', () => ({ collector: { source: AmpScrapeSource.fromAttributes({ clusterName: 'dc1', clusterArn: 'arn:aws:eks:eu-west-1:123456789012:cluster/dc1', subnetIds: ['subnet-0a'] }) } }),
+      /collector\.source\.subnetIds \(\["subnet-0a"\]\) must name at least two subnets, in two Availability Zones/],
+    ['a cluster that authenticates with the aws-auth ConfigMap only', (stack) => ({ collector: { source: AmpScrapeSource.fromCluster({ clusterName: 'dc1', cluster: eks(stack, 'CONFIG_MAP') }) } }),
+      /collector\.source\.cluster \("dc1 \(authentication mode CONFIG_MAP\)"\) does not use access entries, through which AMP grants the scraper access/],
+    ['a cluster without a private endpoint', (stack) => ({ collector: { source: AmpScrapeSource.fromCluster({ clusterName: 'dc1', cluster: eks(stack, 'API', false) }) } }),
+      /collector\.source\.cluster \("dc1 \(endpointPrivateAccess false\)"\) has no private endpoint/],
+    ['a watched workload on another cluster', () => ({ collector: { source: AmpScrapeSource.fromAttributes({ clusterName: 'other', clusterArn: 'arn:aws:eks:eu-west-1:123456789012:cluster/other', subnetIds: ['subnet-0a', 'subnet-0b'] }) } }),
+      /watch\[0\]\.workloads\[0\]\.clusterName \("dc1"\) is not the monitored cluster \(other\)/],
+    ['something else as the source', () => ({ collector: { source: { clusterName: 'dc1' } as unknown as AmpScrapeSource } }),
+      /collector\.source .* must be AmpScrapeSource\.fromCluster\(eksCluster\) or AmpScrapeSource\.fromAttributes/],
+  ])('%s is refused', (_what, props, message) => {
+    expect(errorOf((stack) => { buildAmp(stack as TerraformStack, props(stack as TerraformStack)); })).toMatch(message);
   });
 });
 

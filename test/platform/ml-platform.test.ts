@@ -2,6 +2,8 @@ import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { StaticModelSource } from '../../lib/core/model-source';
 import { EksTrainingCluster } from '../../lib/training/eks';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
+import { EdgeFleet } from '../../lib/edge/fleet';
+import { Governance } from '../../lib/governance/governance';
 import { MlPlatform } from '../../lib/platform/ml-platform';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 import { errorOf, synthApp } from '../util';
@@ -34,18 +36,18 @@ describe('MlPlatform', () => {
   let p: MlPlatform | undefined;
   const out = synthApp((app) => { p = platform(app); });
 
-  test('one stack per environment and per edge shard, named after the platform', () => {
-    expect(Object.keys(out).sort()).toEqual(['acme-aws', 'acme-edge-shard-0', 'acme-onprem']);
+  test('one stack per environment and per edge ring stack, named after the platform', () => {
+    expect(Object.keys(out).sort()).toEqual(['acme-aws', 'acme-edge-all-0', 'acme-onprem']);
   });
 
   test('every environment carries the platform labels and runs governance', () => {
     expect(out['acme-aws'].resources('aws_eks_cluster')[0].tags).toMatchObject({ owner: 'ml-platform', 'cost-center': 'cc-1' });
-    expect(out['acme-edge-shard-0'].resources('kubernetes_namespace_v1')[0].metadata.labels.owner).toBe('ml-platform');
+    expect(out['acme-edge-all-0'].resources('kubernetes_namespace_v1')[0].metadata.labels.owner).toBe('ml-platform');
   });
 
   test('a stack that uses another stack\'s resource reads it through an output and remote state', () => {
     const aws = out['acme-aws'].json;
-    const edge = out['acme-edge-shard-0'].json;
+    const edge = out['acme-edge-all-0'].json;
     expect(Object.keys(aws.output ?? {}).length).toBeGreaterThan(0);
     expect(Object.keys(edge.data?.terraform_remote_state ?? {})).toHaveLength(1);
     const init = Object.values(edge.resource.kubernetes_deployment_v1 as Record<string, any>)[0].spec.template.spec.init_container[0];
@@ -60,6 +62,27 @@ describe('MlPlatform', () => {
     expect(diagram).toContain('EksTrainingCluster<br/>ml');
     expect(diagram).toContain('EdgeFleet acme-edge<br/>2 sites in 1 stacks<br/>all: 2');
     expect(p!.diagram()).toBe(diagram);
+  });
+
+  test('an edge fleet\'s rings get their own stacks, each labelled and governed like the environments', () => {
+    let fleet: EdgeFleet | undefined;
+    const rings = synthApp((app) => {
+      const p2 = new MlPlatform(app, 'acme', { name: 'acme', labels });
+      fleet = p2.edgeFleet('edge', {
+        fleetName: 'defects',
+        model: { source: new StaticModelSource('models', 's3://acme-models', { detector: ['3', '4'] }), name: 'detector' },
+        rings: [{ name: 'canary', modelVersion: '4' }, { name: 'all', modelVersion: '3' }],
+        sites: Array.from({ length: 12 }, (_, i) => ({ name: `store-${i}`, ring: i < 2 ? 'canary' : 'all' })),
+        image: digest('detector'), modelFetcher: { image: digest('aws-cli'), credentialsSecret: 'model-reader' },
+        sitesPerStack: 5,
+      });
+    });
+    expect(Object.keys(rings).sort()).toEqual(['acme-edge-all-0', 'acme-edge-all-1', 'acme-edge-canary-0']);
+    expect(fleet!.stacksOfRing('canary').map((s) => s.node.id)).toEqual(['acme-edge-canary-0']);
+    for (const stack of fleet!.stacks) expect(Governance.of(stack).options().packs).toContain('ml-guardrails');
+    for (const s of Object.values(rings)) {
+      for (const ns of s.resources('kubernetes_namespace_v1')) expect(ns.metadata.labels).toMatchObject({ owner: 'ml-platform', 'cost-center': 'cc-1' });
+    }
   });
 
   test('environment names must be unique', () => {

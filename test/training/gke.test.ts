@@ -65,6 +65,26 @@ describe('GkeTrainingCluster: the cluster is private and hardened by default', (
   });
 });
 
+describe('GkeTrainingCluster: the Gateway API', () => {
+  test('given defaults, when synthesized, then GKE installs the standard-channel Gateway API and runs its controller', () => {
+    expect(gke().resources('google_container_cluster')[0].gateway_api_config).toEqual({ channel: 'CHANNEL_STANDARD' });
+  });
+
+  test('given gatewayApi off, then the channel is written as disabled and the cluster says so', () => {
+    let cluster: GkeTrainingCluster | undefined;
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123' });
+      cluster = new GkeTrainingCluster(stack, 'training', { ...base, gatewayApi: false });
+    });
+    expect(out.resources('google_container_cluster')[0].gateway_api_config).toEqual({ channel: 'CHANNEL_DISABLED' });
+    expect(cluster!.gatewayApi).toBe(false);
+  });
+
+  test('given a non-boolean gatewayApi, then the error names the prop', () => {
+    expect(gkeError({ gatewayApi: 'yes' as unknown as boolean })).toMatch(/gatewayApi \("yes"\) must be true or false/);
+  });
+});
+
 describe('GkeTrainingCluster: GPU pools', () => {
   const out = gke({
     pools: [

@@ -34,6 +34,8 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
       'requests.nvidia.com/gpu': '16',
       'requests.google.com/tpu': '0',
       'requests.aws.amazon.com/neuron': '0',
+      // The device plugin advertises single cores too: left unset, they are capped at 0 like devices.
+      'requests.aws.amazon.com/neuroncore': '0',
       'requests.cpu': '64',
       'requests.memory': '512Gi',
     });

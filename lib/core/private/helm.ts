@@ -48,11 +48,20 @@ export class HelmProvider extends TerraformProvider {
   }
 
   private readonly config: HelmProviderConfig;
+  private _alias?: string;
 
   constructor(scope: Construct, id: string, config: HelmProviderConfig) {
     super(scope, id, { terraformResourceType: 'helm', terraformGeneratorMetadata: GENERATOR, terraformProviderSource: HELM_PROVIDER_SOURCE });
     this.config = config;
-    this.alias = config.alias;
+    this._alias = config.alias;
+  }
+
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+
+  public set alias(value: string | undefined) {
+    this._alias = value;
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {
@@ -129,11 +138,6 @@ export class HelmRelease extends TerraformResource {
   /** The release status (`deployed`, …). */
   public get status(): string {
     return this.getStringAttribute('status');
-  }
-
-  /** The attributes as written, for tests and inspection. */
-  public get releaseConfig(): HelmReleaseConfig {
-    return this.config;
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

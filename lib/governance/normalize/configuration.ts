@@ -1,6 +1,7 @@
 import { UNKNOWN } from '../values';
 import { Expr, RESERVED_ROOTS } from './hcl/ast';
 import { directReference, evaluate, EvaluationScope, ResourceReference } from './hcl/evaluate';
+import { expandDynamicBlocks } from './dynamic-blocks';
 import { renderPolicyDocument } from './hcl/iam-policy-document';
 import { HclSyntaxError, parseTemplate } from './hcl/parser';
 import { isPlainObject } from './hcl/values';
@@ -91,13 +92,14 @@ export class Configuration {
       return out ?? raw;
     }
     if (isPlainObject(raw)) {
+      const source = Object.prototype.hasOwnProperty.call(raw, 'dynamic') ? expandDynamicBlocks(raw) as Record<string, unknown> : raw;
       let out: Record<string, unknown> | undefined;
-      for (const k in raw) {
-        const v = this.value(raw[k], scope, sink);
-        if (v !== raw[k] && !out) out = { ...raw };
+      for (const k in source) {
+        const v = this.value(source[k], scope, sink);
+        if (v !== source[k] && !out) out = { ...source };
         if (out) out[k] = v;
       }
-      return out ?? raw;
+      return out ?? source;
     }
     return raw;
   }

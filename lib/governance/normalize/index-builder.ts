@@ -18,6 +18,7 @@ export interface RawReference {
 
 /** Strip instance keys: `module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b`. */
 export function baseAddressOf(address: string): string {
+  if (!address.includes('[')) return address;
   return address.replace(/\[("([^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 

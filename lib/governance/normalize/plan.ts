@@ -32,11 +32,6 @@ function list(value: unknown, what: string): unknown[] {
   return value;
 }
 
-function text(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(`plan: ${what} must be a non-empty string`);
-  return value;
-}
-
 /** A resource of `planned_values` or `prior_state`, checked. */
 interface StateResource {
   readonly address: string;
@@ -46,24 +41,23 @@ interface StateResource {
   readonly values: Json;
 }
 
+// Hot loops below check shapes with plain comparisons and build a message only when one fails.
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
 function stateResources(root: unknown, what: string): StateResource[] {
   const out: StateResource[] = [];
   const visit = (module: unknown, where: string, depth: number): void => {
     const m = object(module, where);
     if (!m) return;
     if (depth > 64) throw new InputError(`plan: ${what} nests modules deeper than 64 levels`);
-    list(m.resources, `${where}.resources`).forEach((r, i) => {
-      const at = `${where}.resources[${i}]`;
-      const resource = object(r, at);
-      if (!resource) throw new InputError(`plan: ${at} must be an object`);
-      out.push({
-        address: text(resource.address, `${at}.address`),
-        type: text(resource.type, `${at}.type`),
-        name: text(resource.name, `${at}.name`),
-        data: resource.mode === 'data',
-        values: object(resource.values, `${at}.values`) ?? {},
-      });
-    });
+    const resources = list(m.resources, `${where}.resources`);
+    for (let i = 0; i < resources.length; i++) {
+      const r = resources[i];
+      if (!isPlainObject(r) || !isText(r.address) || !isText(r.type) || !isText(r.name) || (r.values != null && !isPlainObject(r.values))) {
+        throw new InputError(`plan: ${where}.resources[${i}] must be an object with address, type, name and values`);
+      }
+      out.push({ address: r.address, type: r.type, name: r.name, data: r.mode === 'data', values: (r.values as Json | null) ?? {} });
+    }
     list(m.child_modules, `${where}.child_modules`).forEach((child, i) => {
       if (!isPlainObject(child)) throw new InputError(`plan: ${where}.child_modules[${i}] must be an object`);
       visit(child, `${where}.child_modules[${i}]`, depth + 1);
@@ -85,26 +79,26 @@ interface Change {
 }
 
 function changes(plan: Json): Change[] {
-  return list(plan.resource_changes, 'resource_changes').map((raw, i) => {
-    const at = `resource_changes[${i}]`;
-    const rc = object(raw, at);
-    if (!rc) throw new InputError(`plan: ${at} must be an object`);
-    const change = object(rc.change, `${at}.change`);
-    if (!change) throw new InputError(`plan: ${at}.change is missing`);
-    const actions = list(change.actions, `${at}.change.actions`).map((a, j) => text(a, `${at}.change.actions[${j}]`));
-    const onlyDelete = actions.length > 0 && actions.every((a) => a === 'delete' || a === 'forget');
-    const after = object(change.after, `${at}.change.after`);
-    if (!after && !onlyDelete && rc.mode !== 'data') throw new InputError(`plan: ${at}.change.after is missing for a ${actions.join('/') || 'no-op'} change`);
-    return {
-      address: text(rc.address, `${at}.address`),
-      type: text(rc.type, `${at}.type`),
-      name: text(rc.name, `${at}.name`),
-      data: rc.mode === 'data',
-      actions,
-      after,
-      afterUnknown: change.after_unknown,
+  const raw = list(plan.resource_changes, 'resource_changes');
+  const out: Change[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const bad = (what: string): never => {
+      throw new InputError(`plan: resource_changes[${i}] ${what}`);
     };
-  });
+    const r = raw[i];
+    if (!isPlainObject(r)) return bad('must be an object');
+    if (!isText(r.address) || !isText(r.type) || !isText(r.name)) return bad('needs address, type and name strings');
+    const c = r.change;
+    if (!isPlainObject(c)) return bad('has no change object');
+    const actions = c.actions;
+    if (!Array.isArray(actions) || !actions.every(isText)) return bad('has change.actions that is not a list of strings');
+    const onlyDelete = actions.length > 0 && actions.every((a) => a === 'delete' || a === 'forget');
+    const after = c.after;
+    if (after != null && !isPlainObject(after)) return bad('has change.after that is not an object');
+    if (after == null && !onlyDelete && r.mode !== 'data') return bad(`has no change.after for a ${actions.join('/') || 'no-op'} change`);
+    out.push({ address: r.address, type: r.type, name: r.name, data: r.mode === 'data', actions, after: (after as Json | null) ?? undefined, afterUnknown: c.after_unknown });
+  }
+  return out;
 }
 
 /** Base addresses of the managed resources a plan holds (to find the synthesized stack it was planned from). */
@@ -150,8 +144,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   const deleted: string[] = [];
   const onlyInChanges: string[] = [];
   const disagreeing: string[] = [];
-  const add = (address: string, type: string, name: string, values: Json): void => {
-    const baseAddress = baseAddressOf(address);
+  const add = (address: string, type: string, name: string, values: Json, baseAddress = baseAddressOf(address)): void => {
     const meta = synthMetadata?.get(address) ?? synthMetadata?.get(baseAddress);
     resources.push({
       type,
@@ -181,7 +174,8 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
     const p = planned.get(rc.address);
     if (!p) onlyInChanges.push(rc.address);
     else if (!sameValue(p.values, after)) disagreeing.push(rc.address);
-    add(rc.address, rc.type, rc.name, applyUnknown(after, rc.afterUnknown, configured.expressions.get(baseAddressOf(rc.address))) as Json);
+    const baseAddress = baseAddressOf(rc.address);
+    add(rc.address, rc.type, rc.name, applyUnknown(after, rc.afterUnknown, configured.expressions.get(baseAddress)) as Json, baseAddress);
   }
   const plannedOnly: string[] = [];
   for (const p of planned.values()) {
@@ -216,10 +210,11 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   for (const [configBase, attributes] of configured.references) {
     for (const from of byBase.get(configBase) ?? []) {
       const prefix = from.module ? `${from.module}.` : '';
-      const ownKey = /(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])$/.exec(from.address)?.[1] ?? '';
+      const basePrefix = baseAddressOf(prefix);
+      const ownKey = from.address.endsWith(']') ? /(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])$/.exec(from.address)?.[1] ?? '' : '';
       for (const a of attributes) {
         for (const t of a.targets) {
-          const toBaseAddress = baseAddressOf(prefix) + t.local;
+          const toBaseAddress = basePrefix + t.local;
           const key = t.key ?? (t.sameIndex ? ownKey : '');
           const toAddress = t.ambiguous ? undefined : prefix + t.local + key;
           rawReferences.push({ fromAddress: from.address, toBaseAddress, ...(toAddress ? { toAddress } : {}), attribute: a.attribute, direct: a.direct });
@@ -249,6 +244,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Resources inside modules keep their module address: `module.a.module.b`. */
 function moduleOf(address: string): string | undefined {
+  if (!address.startsWith('module.')) return undefined;
   const parts = address.match(/^((?:module\.[^.[]+(?:\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.)+)/);
   return parts ? parts[1].slice(0, -1) : undefined;
 }
@@ -282,32 +278,36 @@ function readConfiguration(rootModule: Json | undefined): Configured {
   const walk = (module: Json | undefined, prefix: string, depth: number): void => {
     if (!module) return;
     if (depth > 64) throw new InputError('plan: configuration nests modules deeper than 64 levels');
-    list(module.resources, `configuration ${prefix || 'root module'} resources`).forEach((raw, i) => {
-      const at = `configuration ${prefix}resources[${i}]`;
-      const r = object(raw, at);
-      if (!r) throw new InputError(`plan: ${at} must be an object`);
-      if (r.mode === 'data') return;
-      const configBase = prefix + text(r.address, `${at}.address`);
+    const resources = list(module.resources, `configuration ${prefix || 'root module'} resources`);
+    for (let i = 0; i < resources.length; i++) {
+      const r = resources[i];
+      if (!isPlainObject(r) || !isText(r.address) || (r.expressions != null && !isPlainObject(r.expressions))) {
+        throw new InputError(`plan: configuration ${prefix}resources[${i}] must be an object with an address and expressions`);
+      }
+      if (r.mode === 'data') continue;
+      const configBase = prefix + r.address;
       if (typeof r.provider_config_key === 'string') configured.providerKeys.set(configBase, r.provider_config_key);
-      const expressions = object(r.expressions, `${at}.expressions`) ?? {};
+      const expressions = (r.expressions as Json | null) ?? {};
       configured.expressions.set(configBase, expressions);
-      const attributes: ConfiguredReferences[] = [];
-      for (const [attribute, expr] of Object.entries(expressions)) {
+      let attributes: ConfiguredReferences[] | undefined;
+      for (const attribute in expressions) {
+        const expr = expressions[attribute];
         const leaves: string[][] = [];
         collectReferenceLists(expr, leaves, 0);
+        if (leaves.length === 0) continue;
         const targets: Target[] = [];
         let others = false;
         for (const refs of leaves) {
           const found = targetsOf(refs);
-          targets.push(...found.targets);
+          for (const t of found.targets) targets.push(t);
           others ||= found.others;
         }
         if (targets.length === 0) continue;
         const leaf = isPlainObject(expr) && Array.isArray(expr.references);
-        attributes.push({ attribute, targets, direct: leaf && targets.length === 1 && !targets[0].ambiguous && !others });
+        (attributes ??= []).push({ attribute, targets, direct: leaf && targets.length === 1 && !targets[0].ambiguous && !others });
       }
-      if (attributes.length) configured.references.set(configBase, attributes);
-    });
+      if (attributes) configured.references.set(configBase, attributes);
+    }
     const calls = object(module.module_calls, `configuration ${prefix}module_calls`) ?? {};
     for (const [name, call] of Object.entries(calls)) {
       const c = object(call, `configuration ${prefix}module_calls.${name}`);
@@ -327,8 +327,9 @@ function collectReferenceLists(expr: unknown, out: string[][], depth: number): v
   }
   if (!isPlainObject(expr)) return;
   if (Array.isArray(expr.references)) out.push(expr.references.filter((r): r is string => typeof r === 'string'));
-  for (const [k, v] of Object.entries(expr)) {
-    if (k !== 'references' && k !== 'constant_value' && typeof v === 'object') collectReferenceLists(v, out, depth + 1);
+  for (const k in expr) {
+    const v = expr[k];
+    if (k !== 'references' && k !== 'constant_value' && typeof v === 'object' && v !== null) collectReferenceLists(v, out, depth + 1);
   }
 }
 
@@ -337,7 +338,9 @@ function collectReferenceLists(expr: unknown, out: string[][], depth: number): v
  * (`aws_s3_bucket.b[0].id`, `aws_s3_bucket.b[0]`, `aws_s3_bucket.b`) and `count.index` separately.
  */
 function targetsOf(references: readonly string[]): { targets: Target[]; others: boolean } {
-  const keys = new Map<string, Set<string>>();
+  // Lists are short (a traversal and its prefixes): arrays and linear search beat Map/Set here.
+  const locals: string[] = [];
+  const keys: string[][] = [];
   let sameIndex = false;
   let others = false;
   for (const ref of references) {
@@ -351,17 +354,20 @@ function targetsOf(references: readonly string[]): { targets: Target[]; others: 
       continue;
     }
     const local = `${m[1]}.${m[2]}`;
-    const set = keys.get(local) ?? new Set<string>();
-    if (m[3]) set.add(m[3]);
-    keys.set(local, set);
+    let at = locals.indexOf(local);
+    if (at === -1) {
+      at = locals.push(local) - 1;
+      keys.push([]);
+    }
+    if (m[3] && !keys[at].includes(m[3])) keys[at].push(m[3]);
   }
-  const targets = [...keys].map(([local, set]): Target => ({
+  const targets = locals.map((local, i): Target => ({
     local,
-    ...(set.size === 1 ? { key: [...set][0] } : {}),
-    sameIndex: set.size === 0 && sameIndex,
-    ambiguous: set.size > 1,
+    ...(keys[i].length === 1 ? { key: keys[i][0] } : {}),
+    sameIndex: keys[i].length === 0 && sameIndex,
+    ambiguous: keys[i].length > 1,
   }));
-  return { targets, others: others || keys.size > 1 };
+  return { targets, others: others || locals.length > 1 };
 }
 
 /**

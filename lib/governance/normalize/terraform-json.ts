@@ -2,6 +2,7 @@ import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '
 import { readSuppressionList } from '../support/suppression-check';
 import { stringMap, UNKNOWN } from '../values';
 import { blockEntries, Configuration, ReferenceSink, singleBody } from './configuration';
+import { expandDynamicBlocks } from './dynamic-blocks';
 import { ResourceReference } from './hcl/evaluate';
 import { isPlainObject } from './hcl/values';
 import { buildModel, RawReference } from './index-builder';
@@ -55,13 +56,15 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
       const ours = isPlainObject(meta[METADATA_KEY]) ? meta[METADATA_KEY] : {};
       const suppressions = readSuppressionList(ours.suppressions, baseAddress);
       const provider = typeof body.provider === 'string' ? body.provider.replace(/^\$\{|\}$/g, '') : undefined;
+      // `dynamic` blocks read as one instance of their content (nested ones are expanded as values are walked).
+      const attributes = Object.prototype.hasOwnProperty.call(body, 'dynamic') ? expandDynamicBlocks(body) as Record<string, unknown> : body;
       for (const instance of instancesOf(baseAddress, body, configuration)) {
         const address = instance.key === undefined ? baseAddress : `${baseAddress}[${JSON.stringify(instance.key)}]`;
         const values: Record<string, unknown> = {};
-        for (const attribute in body) {
+        for (const attribute in attributes) {
           if (META_ARGUMENTS.has(attribute)) continue;
           const sink = referenceSink(rawReferences, address, attribute);
-          values[attribute] = configuration.value(body[attribute], configuration.scope(sink, instance), sink);
+          values[attribute] = configuration.value(attributes[attribute], configuration.scope(sink, instance), sink);
         }
         if (Array.isArray(body.depends_on)) {
           const sink = referenceSink(rawReferences, address, 'depends_on');

@@ -1,5 +1,6 @@
 import { Finding, ReviewResult } from '../model';
 import { ReportContext } from './context';
+import { ChunkedWriter, collect, writeJsonWithList } from './writer';
 
 /** One finding in the `--format json` schema. */
 export interface JsonFinding {
@@ -28,11 +29,22 @@ function toJson(f: Finding): JsonFinding {
   };
 }
 
-/** `--format json`: exactly one object `{ findings, summary }`; suppressed findings carry `suppressed`. */
+function* findingsOf(result: ReviewResult): Iterable<JsonFinding> {
+  for (const f of result.findings) yield toJson(f);
+  for (const f of result.suppressed) yield toJson(f);
+}
+
+/**
+ * `--format json`: exactly one object `{ findings, summary }`; suppressed findings carry `suppressed`; the summary
+ * counts rule evaluations left unknown until apply and carries the review's notes. Written finding by finding.
+ */
+export function writeJson(result: ReviewResult, context: ReportContext, out: ChunkedWriter): void {
+  const summary = { ...result.summary, input: context.input, ...(result.notes?.length ? { notes: result.notes } : {}) };
+  writeJsonWithList(out, { findings: [], summary }, ['findings'], findingsOf(result));
+  out.add('\n');
+}
+
+/** The JSON report as one string. */
 export function renderJson(result: ReviewResult, context: ReportContext): string {
-  const report = {
-    findings: [...result.findings, ...result.suppressed].map(toJson),
-    summary: { ...result.summary, input: context.input },
-  };
-  return JSON.stringify(report, null, 2) + '\n';
+  return collect((out) => writeJson(result, context, out));
 }

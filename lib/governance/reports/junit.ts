@@ -1,53 +1,59 @@
 import { Finding, ReviewResult } from '../model';
 import { ReportContext } from './context';
+import { xmlAttribute, xmlText } from './escape';
+import { ChunkedWriter, collect } from './writer';
 
-/** Escape text for XML attribute and element content. */
-export function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-    // Characters XML 1.0 forbids.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+type Case = { kind: 'fail'; finding: Finding } | { kind: 'skip'; finding: Finding } | { kind: 'pass' | 'unknown'; address: string };
 
 /**
  * JUnit XML: one testsuite per rule, one testcase per rule × resource; findings are failures,
- * suppressed findings are skipped. Passing pairs appear when the review recorded them (recordPasses).
+ * suppressed findings and evaluations left unknown until apply are skipped. Passing pairs appear when the
+ * review recorded them (recordPasses). Written suite by suite.
  */
-export function renderJunit(result: ReviewResult, context: ReportContext): string {
-  const suites = new Map<string, string[]>();
-  const counts = new Map<string, { tests: number; failures: number; skipped: number }>();
-  const add = (ruleId: string, xml: string, kind: 'pass' | 'fail' | 'skip'): void => {
-    const list = suites.get(ruleId) ?? [];
-    list.push(xml);
-    suites.set(ruleId, list);
-    const c = counts.get(ruleId) ?? { tests: 0, failures: 0, skipped: 0 };
-    c.tests++;
-    if (kind === 'fail') c.failures++;
-    if (kind === 'skip') c.skipped++;
-    counts.set(ruleId, c);
+export function writeJunit(result: ReviewResult, context: ReportContext, out: ChunkedWriter): void {
+  const suites = new Map<string, Case[]>();
+  const add = (ruleId: string, c: Case): void => {
+    const list = suites.get(ruleId);
+    if (list) list.push(c);
+    else suites.set(ruleId, [c]);
   };
-  const testcase = (ruleId: string, address: string, body: string): string =>
-    `    <testcase classname="${xmlEscape(ruleId)}" name="${xmlEscape(address)}">${body}</testcase>`;
-  const failure = (f: Finding): string =>
-    `<failure type="${f.severity}" message="${xmlEscape(f.message)}">${xmlEscape(`${f.message}\nFix: ${f.remediation}${f.note ? `\n${f.note}` : ''}`)}</failure>`;
-  for (const f of result.findings) add(f.ruleId, testcase(f.ruleId, f.address, failure(f)), 'fail');
-  for (const f of result.suppressed) add(f.ruleId, testcase(f.ruleId, f.address, `<skipped message="${xmlEscape(`suppressed: ${f.suppressed?.reason ?? ''}`)}"/>`), 'skip');
-  for (const p of result.passed ?? []) add(p.ruleId, testcase(p.ruleId, p.address, ''), 'pass');
+  for (const f of result.findings) add(f.ruleId, { kind: 'fail', finding: f });
+  for (const f of result.suppressed) add(f.ruleId, { kind: 'skip', finding: f });
+  for (const u of result.unknown ?? []) add(u.ruleId, { kind: 'unknown', address: u.address });
+  for (const p of result.passed ?? []) add(p.ruleId, { kind: 'pass', address: p.address });
+  const count = (cases: Case[], kinds: Array<Case['kind']>): number => cases.reduce((n, c) => n + (kinds.includes(c.kind) ? 1 : 0), 0);
   let tests = 0;
   let failures = 0;
   let skipped = 0;
-  const body: string[] = [];
-  for (const rule of [...suites.keys()].sort()) {
-    const c = counts.get(rule)!;
-    tests += c.tests;
-    failures += c.failures;
-    skipped += c.skipped;
-    body.push(`  <testsuite name="${xmlEscape(rule)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}">`, ...suites.get(rule)!, '  </testsuite>');
+  for (const cases of suites.values()) {
+    tests += cases.length;
+    failures += count(cases, ['fail']);
+    skipped += count(cases, ['skip', 'unknown']);
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(`ml-platform review ${context.input}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">`,
-    ...body,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  out.line('<?xml version="1.0" encoding="UTF-8"?>');
+  out.line(`<testsuites name="${xmlAttribute(`ml-platform review ${context.input}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">`);
+  for (const rule of [...suites.keys()].sort()) {
+    const cases = suites.get(rule)!;
+    out.line(`  <testsuite name="${xmlAttribute(rule)}" tests="${cases.length}" failures="${count(cases, ['fail'])}" errors="0" skipped="${count(cases, ['skip', 'unknown'])}">`);
+    for (const c of cases) {
+      const address = 'finding' in c ? c.finding.address : c.address;
+      let body = '';
+      if (c.kind === 'fail') {
+        const f = c.finding;
+        body = `<failure type="${xmlAttribute(f.severity)}" message="${xmlAttribute(f.message)}">${xmlText(`${f.message}\nFix: ${f.remediation}${f.note ? `\n${f.note}` : ''}`)}</failure>`;
+      } else if (c.kind === 'skip') {
+        body = `<skipped message="${xmlAttribute(`suppressed: ${c.finding.suppressed?.reason ?? ''}`)}"/>`;
+      } else if (c.kind === 'unknown') {
+        body = '<skipped message="unknown until apply: a value the rule reads is known only after apply"/>';
+      }
+      out.line(`    <testcase classname="${xmlAttribute(rule)}" name="${xmlAttribute(address)}">${body}</testcase>`);
+    }
+    out.line('  </testsuite>');
+  }
+  out.line('</testsuites>');
+}
+
+/** The JUnit report as one string. */
+export function renderJunit(result: ReviewResult, context: ReportContext): string {
+  return collect((out) => writeJunit(result, context, out));
 }

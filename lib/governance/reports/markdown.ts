@@ -1,42 +1,66 @@
 import { Finding, ReviewResult } from '../model';
 import { ReportContext } from './context';
+import { markdownCode, markdownText } from './escape';
+import { ChunkedWriter, collect } from './writer';
 import { describeConfigurations } from '../recorded-configuration';
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
 const ICON: Record<string, string> = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' };
 
 function row(f: Finding): string {
-  const note = f.note ? ` _(${f.note})_` : '';
-  return `| ${ICON[f.severity]} | \`${cell(f.ruleId)}\` | \`${cell(f.address)}\` | ${cell(f.message)}${cell(note)} | ${cell(f.remediation)} |`;
+  const note = f.note ? ` _(${markdownText(f.note)})_` : '';
+  return `| ${ICON[f.severity] ?? markdownText(f.severity)} | ${markdownCode(f.ruleId)} | ${markdownCode(f.address)} | ${markdownText(f.message)}${note} | ${markdownText(f.remediation)} |`;
 }
 
-/** Markdown for a pull-request comment: counts, findings table, suppressed findings folded. */
-export function renderMarkdown(result: ReviewResult, context: ReportContext): string {
+/** Markdown for a pull-request comment: counts, findings table, suppressed findings folded. Input text is escaped. */
+export function writeMarkdown(result: ReviewResult, context: ReportContext, out: ChunkedWriter): void {
   const s = result.summary;
-  const lines = [
-    `### ml-platform governance review`,
-    '',
-    `\`${cell(context.input)}\`: **${s.error}** error(s), **${s.warning}** warning(s), **${s.info}** info, ${s.suppressed} suppressed — ${s.resourcesReviewed} resource(s) reviewed (packs: ${s.packs.join(', ')}).`,
-    '',
-  ];
+  out.line('### ml-platform governance review');
+  out.line();
+  out.line(`${markdownCode(context.input)}: **${s.error}** error(s), **${s.warning}** warning(s), **${s.info}** info, ${s.suppressed} suppressed — ${s.resourcesReviewed} resource(s) reviewed (packs: ${s.packs.map(markdownText).join(', ')}).`);
+  out.line();
   if (result.findings.length) {
-    lines.push('| Severity | Rule | Resource | Finding | Fix |', '|---|---|---|---|---|', ...result.findings.map(row), '');
+    out.line('| Severity | Rule | Resource | Finding | Fix |');
+    out.line('|---|---|---|---|---|');
+    for (const f of result.findings) out.line(row(f));
+    out.line();
   } else {
-    lines.push('No findings. ✅', '');
+    out.line('No findings. ✅');
+    out.line();
   }
   if (result.suppressed.length) {
-    lines.push(`<details><summary>${result.suppressed.length} suppressed finding(s)</summary>`, '', '| Rule | Resource | Reason | Expires |', '|---|---|---|---|');
+    out.line(`<details><summary>${result.suppressed.length} suppressed finding(s)</summary>`);
+    out.line();
+    out.line('| Rule | Resource | Reason | Expires |');
+    out.line('|---|---|---|---|');
     for (const f of result.suppressed) {
-      lines.push(`| \`${cell(f.ruleId)}\` | \`${cell(f.address)}\` | ${cell(f.suppressed?.reason ?? '')} | ${f.suppressed?.expires ?? '—'} |`);
+      out.line(`| ${markdownCode(f.ruleId)} | ${markdownCode(f.address)} | ${markdownText(f.suppressed?.reason ?? '')} | ${f.suppressed?.expires ? markdownText(f.suppressed.expires) : '—'} |`);
     }
-    lines.push('', '</details>', '');
+    out.line();
+    out.line('</details>');
+    out.line();
   }
   const configuration = describeConfigurations(s.configurations);
-  if (configuration.length) lines.push(`<sub>${configuration.map(cell).join('<br>')}</sub>`, '');
+  if (configuration.length) {
+    out.line(`<sub>${configuration.map(markdownText).join('<br>')}</sub>`);
+    out.line();
+  }
+  const unknown = Object.entries(s.unknownByRule ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (unknown.length) {
+    out.line(`<sub>Unknown until apply: ${s.unknown ?? 0} rule evaluation(s) could not be decided (${unknown.map(([id, n]) => `${markdownCode(id)} ${n}`).join(', ')}).</sub>`);
+    out.line();
+  }
   const skipped = Object.entries(result.skippedResourceTypes);
-  if (skipped.length) lines.push(`<sub>Skipped ${s.resourcesSkipped} resource(s) of ${skipped.length} type(s) no rule covers.</sub>`, '');
-  return lines.join('\n');
+  if (skipped.length) {
+    out.line(`<sub>Skipped ${s.resourcesSkipped} resource(s) of ${skipped.length} type(s) no rule covers.</sub>`);
+    out.line();
+  }
+  for (const note of result.notes ?? []) {
+    out.line(`<sub>${markdownText(note)}</sub>`);
+    out.line();
+  }
+}
+
+/** The Markdown report as one string. */
+export function renderMarkdown(result: ReviewResult, context: ReportContext): string {
+  return collect((out) => writeMarkdown(result, context, out));
 }

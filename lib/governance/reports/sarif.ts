@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Finding, ReviewResult, Severity } from '../model';
 import { ReportContext } from './context';
+import { visible } from './escape';
+import { ChunkedWriter, collect, writeJsonWithList } from './writer';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -9,8 +11,12 @@ function uri(file: string): string {
   return relative.split(path.sep).join('/');
 }
 
-/** SARIF 2.1.0 for GitHub code scanning: one rule descriptor per enabled rule, one result per finding. */
-export function renderSarif(result: ReviewResult, context: ReportContext): string {
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one rule descriptor per enabled rule, one result per finding, written
+ * result by result. Texts from the input are made visible (no control or direction characters); counts of
+ * evaluations left unknown until apply and the review's notes are run properties.
+ */
+export function writeSarif(result: ReviewResult, context: ReportContext, out: ChunkedWriter): void {
   const rules = context.rules.map((r) => ({
     id: r.id,
     name: r.id,
@@ -25,21 +31,37 @@ export function renderSarif(result: ReviewResult, context: ReportContext): strin
     ruleId: f.ruleId,
     ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
     level: LEVEL[f.severity],
-    message: { text: `${f.address}: ${f.message}${f.note ? ` (${f.note})` : ''}` },
+    message: { text: visible(`${f.address}: ${f.message}${f.note ? ` (${f.note})` : ''}`) },
     locations: [{
       physicalLocation: { artifactLocation: { uri: uri(f.file ?? context.input) }, region: { startLine: 1 } },
-      logicalLocations: [{ name: f.address, fullyQualifiedName: f.constructPath ?? f.address, kind: 'resource' }],
+      logicalLocations: [{ name: visible(f.address), fullyQualifiedName: visible(f.constructPath ?? f.address), kind: 'resource' }],
     }],
     partialFingerprints: { 'mlPlatformFinding/v1': `${f.ruleId}:${f.address}` },
-    ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressed.reason }] } : {}),
+    ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: visible(f.suppressed.reason) }] } : {}),
   });
+  const s = result.summary;
+  const properties = {
+    ...(s.unknown ? { unknownUntilApply: s.unknown, unknownByRule: s.unknownByRule } : {}),
+    ...(result.notes?.length ? { notes: result.notes.map(visible) } : {}),
+  };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'ml-platform', informationUri: 'https://github.com/cdktf-ml-platform', rules } },
-      results: [...result.findings, ...result.suppressed].map(toResult),
+      results: [],
+      ...(Object.keys(properties).length ? { properties } : {}),
     }],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  function* results(): Iterable<Record<string, unknown>> {
+    for (const f of result.findings) yield toResult(f);
+    for (const f of result.suppressed) yield toResult(f);
+  }
+  writeJsonWithList(out, sarif, ['runs', '0', 'results'], results());
+  out.add('\n');
+}
+
+/** The SARIF report as one string. */
+export function renderSarif(result: ReviewResult, context: ReportContext): string {
+  return collect((out) => writeSarif(result, context, out));
 }

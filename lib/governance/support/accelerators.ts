@@ -1,5 +1,5 @@
 import { GovernedResource } from '../model';
-import { block, blocks, num, str, strings } from '../values';
+import { block, blocks, num, own, str, strings } from '../values';
 
 /**
  * Accelerators per node for common AWS instance families. Kept here (not in lib/core) so the CLI
@@ -29,7 +29,7 @@ export function acceleratorsPerNode(resource: GovernedResource): number {
   const v = resource.values;
   if (resource.type === 'aws_eks_node_group') {
     const types = strings(v.instance_types);
-    return types.length ? Math.max(...types.map((t) => AWS_ACCELERATORS_PER_INSTANCE[t] ?? 0)) : 0;
+    return types.length ? Math.max(...types.map((t) => own(AWS_ACCELERATORS_PER_INSTANCE, t) ?? 0)) : 0;
   }
   if (resource.type === 'google_container_node_pool') {
     const nodeConfig = block(v, 'node_config');

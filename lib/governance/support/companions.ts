@@ -1,6 +1,6 @@
 import { GovernedResource } from '../model';
 import { RuleContext } from '../rule';
-import { isUnknown, noteUnknown, str, UNKNOWN } from '../values';
+import { noteUnknown, UNKNOWN } from '../values';
 
 /** Per model and companion type: companions by literal `bucket`, and those whose `bucket` is unknown until apply. Built once, O(n). */
 const indexes = new WeakMap<object, Map<string, CompanionIndex>>();
@@ -26,8 +26,8 @@ function index(ctx: RuleContext, type: string): CompanionIndex {
         const list = found.byName.get(bucket);
         if (list) list.push(c);
         else found.byName.set(bucket, [c]);
-      } else if (bucket === UNKNOWN && !(ctx.model.references.get(c.address) ?? []).some((r) => r.attribute === 'bucket' && r.direct && r.exact)) {
-        found.unresolved.push(c);
+      } else if (bucket === UNKNOWN && !(ctx.model.references.get(c.address) ?? []).some((r) => r.attribute === 'bucket')) {
+        found.unresolved.push(c); // `bucket = var.name` without a default: any bucket's
       }
     }
     perType.set(type, found);
@@ -46,30 +46,30 @@ export interface Companions {
 /**
  * Companion resources configuring one S3 bucket instance (aws_s3_bucket_versioning & co). A companion
  * counts when its `bucket` is exactly a reference to this instance (`b[0]` for `b[0]`, `b[count.index]`
- * in the same instance) or its literal name equals the bucket's. A companion whose bucket is an
- * expression over several buckets (`coalesce(a.id, b.id)`), unknown until apply, or that exists only
- * under an unknown `count`, makes the answer uncertain rather than counting or being ignored.
+ * in the same instance) or its literal name equals the bucket's, and it exists (`count = 0` declares
+ * none). An expression that only mentions the bucket (`coalesce(a.id, b.id)`, `"${b.id}-logs"`) does not
+ * count. A companion whose bucket is unknown until apply (a variable without default), whose instance
+ * key is unknown, or that exists only under an unknown `count`, makes the answer uncertain instead.
  */
 export function companionsOf(bucket: GovernedResource, ctx: RuleContext, type: string): Companions {
   const definite = new Set<GovernedResource>();
   let uncertain = false;
   for (const ref of ctx.model.referencedBy.get(bucket.address) ?? []) {
-    if (ref.from.type !== type || ref.attribute !== 'bucket') continue;
-    if (ref.direct && ref.exact && !ref.from.conditional) definite.add(ref.from);
-    else if (ref.from.values.bucket === UNKNOWN) uncertain = true; // an expression over buckets, or an instance key unknown until apply
+    if (ref.from.type !== type || ref.attribute !== 'bucket' || !ref.direct) continue;
+    if (ref.exact && !ref.from.conditional) definite.add(ref.from);
+    else uncertain = true;
   }
-  const name = str(bucket.values.bucket);
   const idx = index(ctx, type);
-  if (name !== undefined) {
+  const name = bucket.values.bucket;
+  if (typeof name === 'string') {
     for (const c of idx.byName.get(name) ?? []) {
       if (c.conditional) uncertain = true;
       else definite.add(c);
     }
-  } else if (isUnknown(bucket.values.bucket)) {
-    uncertain ||= idx.byName.size > 0; // a literal-named companion might be this bucket's
+  } else if (name === UNKNOWN) {
+    uncertain ||= idx.byName.size > 0; // a companion naming a bucket literally might name this one
   }
   if (idx.unresolved.length > 0) uncertain = true;
-  for (const c of definite) if (c.conditional) definite.delete(c);
   return { definite: [...definite], uncertain };
 }
 

@@ -1,3 +1,4 @@
+import { isAscii } from 'buffer';
 import * as fs from 'fs';
 import { getHeapStatistics } from 'v8';
 import { InputError, parseStrictJson } from '../normalize/strict-json';
@@ -33,14 +34,9 @@ export function readJsonFile(file: string): unknown {
       throw new InputError(`${file} is ${mib(stat.size)} MiB, more than the ${mib(limit)} MiB this process can review; ` +
         'review the stacks of a cdktf.out folder one by one, or raise the heap with NODE_OPTIONS=--max-old-space-size');
     }
-    const buffer = Buffer.allocUnsafe(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const got = fs.readSync(fd, buffer, read, stat.size - read, read);
-      if (got === 0) break;
-      read += got;
-    }
-    text = buffer.toString('utf8', 0, read);
+    const buffer = fs.readFileSync(fd);
+    // Plans and cdk.tf.json are mostly ASCII: then a Latin-1 copy is the same text, without the cost of decoding UTF-8.
+    text = isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'read error'}`);

@@ -142,11 +142,17 @@ export function coversAllActions(s: PolicyStatement): Tri {
   return or(s.actions.some(actionCoversAll), s.unknownFields.includes('Action') ? UNKNOWN : false);
 }
 
-/** Whether the statement's actions include every action of a service (`kms:*`, `*`, or a NotAction that leaves it in). */
-export function coversServiceActions(s: PolicyStatement, service: string): Tri {
+/**
+ * Whether the statement's actions include every action of a service (`kms:*`, `*`). With `NotAction` (everything but
+ * the listed actions): for an Allow it is as broad as a wildcard unless it excludes the whole service; for a Deny
+ * (`strict`) only when it excludes no action of the service.
+ */
+export function coversServiceActions(s: PolicyStatement, service: string, strict = false): Tri {
   if (s.notActions !== undefined) {
     if (s.unknownFields.includes('NotAction')) return UNKNOWN;
-    return !s.notActions.some((p) => wildcardMatches(p.split(':')[0] ?? '', service));
+    return strict
+      ? !s.notActions.some((p) => wildcardMatches(p.split(':')[0] ?? '', service))
+      : !s.notActions.some((p) => actionCoversService(p, service));
   }
   return or(s.actions.some((a) => actionCoversService(a, service)), s.unknownFields.includes('Action') ? UNKNOWN : false);
 }
@@ -186,7 +192,7 @@ export function deniesInsecureTransport(s: PolicyStatement): Tri {
       condition = keys.length === 1 && keys[0][0].toLowerCase() === 'aws:securetransport' && keys[0][1].length > 0 && keys[0][1].every((v) => v.toLowerCase() === 'false');
     }
   }
-  return and(hasEffect(s, 'Deny'), principal, coversServiceActions(s, 's3'), resources, condition);
+  return and(hasEffect(s, 'Deny'), principal, coversServiceActions(s, 's3', true), resources, condition);
 }
 
 /** Whether any statement is true for `test`; an unknown answer is counted so the rule is reported unknown, not passed. */

@@ -1,6 +1,6 @@
 import { GovernedResource } from '../model';
-import { containers, SERVING_WORKLOAD_TYPES } from './workloads';
-import { block, blocks, str } from '../values';
+import { containers, isServingKind, SERVING_WORKLOAD_TYPES, workloadMetadata } from './workloads';
+import { blocks, own, str } from '../values';
 
 /** Resource types whose images serve models. */
 export const SERVING_IMAGE_TYPES: readonly string[] = ['aws_sagemaker_model', ...SERVING_WORKLOAD_TYPES];
@@ -14,11 +14,10 @@ export const SERVING_COMPONENT_LABEL = { key: 'app.kubernetes.io/component', val
 
 /** Whether a Kubernetes workload is labelled as serving, on the resource or on its pod template. */
 function isServingWorkload(resource: GovernedResource): boolean {
-  const templateMetadata = resource.type.startsWith('kubernetes_pod')
-    ? undefined
-    : block(block(block(resource.values, 'spec'), 'template'), 'metadata');
-  return [block(resource.values, 'metadata'), templateMetadata]
-    .some((m) => str((m?.labels as Record<string, unknown> | undefined)?.[SERVING_COMPONENT_LABEL.key]) === SERVING_COMPONENT_LABEL.value);
+  if (!isServingKind(resource)) return false;
+  const { metadata, template } = workloadMetadata(resource);
+  return [metadata, template]
+    .some((m) => str(own(m?.labels as Record<string, unknown> | undefined, SERVING_COMPONENT_LABEL.key)) === SERVING_COMPONENT_LABEL.value);
 }
 
 /** Images a serving resource runs, with a label for messages. */

@@ -1,5 +1,6 @@
 import { GovernedResource } from '../model';
-import { block, blocks, path } from '../values';
+import { block, blocks, isUnknown, path } from '../values';
+import { manifestObject, manifestPodSpec, MANIFEST_SERVING_KINDS } from './kubernetes-manifest';
 
 /** Kubernetes provider resource types that carry a pod template, and where its pod spec sits. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -19,18 +20,47 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   kubernetes_pod_v1: ['spec'],
 };
 
-/** Every pod-bearing Kubernetes resource type. */
-export const POD_BEARING_TYPES: readonly string[] = Object.keys(POD_SPEC_PATHS);
+/** `kubernetes_manifest` holds any object; its Deployments, Jobs, Pods & co are workloads like the typed resources. */
+export const MANIFEST_TYPE = 'kubernetes_manifest';
+
+/** Every pod-bearing Kubernetes resource type (a `kubernetes_manifest` is one when its kind is a workload). */
+export const POD_BEARING_TYPES: readonly string[] = [...Object.keys(POD_SPEC_PATHS), MANIFEST_TYPE];
 
 /** Kubernetes workload types typically used for serving (long-running pods). */
 export const SERVING_WORKLOAD_TYPES: readonly string[] = [
-  'kubernetes_deployment', 'kubernetes_deployment_v1', 'kubernetes_stateful_set', 'kubernetes_stateful_set_v1', 'kubernetes_pod', 'kubernetes_pod_v1',
+  'kubernetes_deployment', 'kubernetes_deployment_v1', 'kubernetes_stateful_set', 'kubernetes_stateful_set_v1', 'kubernetes_pod', 'kubernetes_pod_v1', MANIFEST_TYPE,
 ];
 
-/** The pod spec of a workload, whatever the nesting and whether blocks are lists or objects. */
+/** The pod spec of a workload, whatever the nesting and whether blocks are lists or objects (snake_case, as the typed resources). */
 export function podSpec(resource: GovernedResource): Record<string, unknown> | undefined {
-  const p = POD_SPEC_PATHS[resource.type];
+  if (resource.type === MANIFEST_TYPE) return manifestPodSpec(resource);
+  const p = Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, resource.type) ? POD_SPEC_PATHS[resource.type] : undefined;
   return p ? path(resource.values, ...p) : undefined;
+}
+
+/** Whether a resource runs pods: a typed workload, or a manifest of a workload kind. */
+export function isWorkload(resource: GovernedResource): boolean {
+  return resource.type === MANIFEST_TYPE ? manifestPodSpec(resource) !== undefined : Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, resource.type);
+}
+
+/** Whether a workload usually serves (Deployment, StatefulSet, Pod), typed or as a manifest. */
+export function isServingKind(resource: GovernedResource): boolean {
+  if (resource.type !== MANIFEST_TYPE) return SERVING_WORKLOAD_TYPES.includes(resource.type);
+  const kind = manifestObject(resource)?.kind;
+  return typeof kind === 'string' && MANIFEST_SERVING_KINDS.includes(kind);
+}
+
+/** The object's own metadata and, for workloads with a pod template, the template's metadata (snake_case blocks). */
+export function workloadMetadata(resource: GovernedResource): { metadata?: Record<string, unknown>; template?: Record<string, unknown> } {
+  if (resource.type === MANIFEST_TYPE) {
+    const manifest = manifestObject(resource);
+    const kind = manifest?.kind;
+    const spec = block(manifest, 'spec');
+    const template = kind === 'CronJob' ? path(spec, 'jobTemplate', 'spec', 'template') : kind === 'Pod' ? undefined : block(spec, 'template');
+    return { metadata: block(manifest, 'metadata'), template: block(template, 'metadata') };
+  }
+  const template = resource.type.startsWith('kubernetes_pod') ? undefined : block(block(block(resource.values, 'spec'), 'template'), 'metadata');
+  return { metadata: block(resource.values, 'metadata'), template };
 }
 
 /** A container of a pod spec with the label reports use (`container "app"`, `init_container "setup"`). */
@@ -59,7 +89,9 @@ export function securityContext(container: Record<string, unknown>): Record<stri
 
 /** The namespace named in a namespaced resource's metadata (undefined when unknown). */
 export function namespaceOf(resource: GovernedResource): string | undefined {
-  const ns = block(resource.values, 'metadata')?.namespace;
+  const metadata = resource.type === MANIFEST_TYPE ? block(manifestObject(resource), 'metadata') : block(resource.values, 'metadata');
+  const ns = metadata?.namespace;
   if (ns === undefined || ns === null || ns === '') return 'default';
+  if (isUnknown(ns)) return undefined;
   return typeof ns === 'string' ? ns : undefined;
 }

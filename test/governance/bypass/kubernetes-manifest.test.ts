@@ -22,7 +22,7 @@ describe('kubernetes_manifest workloads are reviewed like kubernetes_deployment_
   });
 
   test('a hardened manifest passes the workload rules, init containers and capabilities included', () => {
-    const hardened = container({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    const hardened = container({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     const keys = findingKeys(review(manifest('Deployment', { initContainers: [{ ...hardened, name: 'init' }], containers: [hardened] })));
     expect(keys.filter((k) => k.startsWith('k8s-') && k !== 'k8s-namespace-has-network-policy@kubernetes_manifest.w')).toEqual([]);
     const added = findingKeys(review(manifest('Deployment', { initContainers: [{ ...hardened, name: 'init', securityContext: { ...hardened.securityContext, capabilities: { add: ['SYS_ADMIN'] } } }], containers: [hardened] })));

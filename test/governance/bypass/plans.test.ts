@@ -5,14 +5,14 @@ import { reviewPlan, reviewSynthesizedFolder } from '../../../lib/governance/rev
 import { terraformJson } from '../helpers';
 
 const db = (publiclyAccessible: boolean) => ({ engine: 'postgres', publicly_accessible: publiclyAccessible, storage_encrypted: true, deletion_protection: true });
-const planned = (address: string, values: Record<string, unknown>, mode = 'managed') => {
-  const [type, name] = address.replace(/^data\./, '').split('.');
-  return { address, mode, type, name: name.replace(/\[.*$/, ''), values };
+/** Type and name of an address (`module.x["a"].aws_s3_bucket.b[0]` → aws_s3_bucket, b). */
+const typeAndName = (address: string) => {
+  const m = /([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(\[[^\]]*\])?$/.exec(address)!;
+  return { type: m[1], name: m[2] };
 };
-const change = (address: string, actions: string[], after: Record<string, unknown> | null, mode = 'managed') => {
-  const [type, name] = address.replace(/^data\./, '').split('.');
-  return { address, mode, type, name: name.replace(/\[.*$/, ''), change: { actions, before: null, after, after_unknown: {} } };
-};
+const planned = (address: string, values: Record<string, unknown>, mode = 'managed') => ({ address, mode, ...typeAndName(address), values });
+const change = (address: string, actions: string[], after: Record<string, unknown> | null, mode = 'managed') =>
+  ({ address, mode, ...typeAndName(address), change: { actions, before: null, after, after_unknown: {} } });
 const PUBLIC = 'aws-rds-not-publicly-accessible';
 const found = (plan: unknown) => reviewPlan(plan).findings.filter((f) => f.ruleId === PUBLIC).map((f) => f.address);
 

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { coversWholeInternet } from '../../support/cidr';
 import { block, boolOr, isUnknown, strings, anyUnknown } from '../../values';
 
 /**
@@ -22,7 +23,8 @@ export const eksEndpointNotPublic = defineRule({
     const cidrs = vpc?.public_access_cidrs;
     if (anyUnknown(cidrs)) return [];
     const list = cidrs === undefined || cidrs === null ? ['0.0.0.0/0'] : strings(cidrs);
-    if (list.length === 0 || list.some((c) => c === '0.0.0.0/0' || c === '::/0')) {
+    // Together, not one by one: 0.0.0.0/1 + 128.0.0.0/1 is the whole internet too.
+    if (list.length === 0 || coversWholeInternet(list)) {
       return ['cluster API endpoint is public and open to 0.0.0.0/0 (endpoint_public_access defaults to true)'];
     }
     return [];

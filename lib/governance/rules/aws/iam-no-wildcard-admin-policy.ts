@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { policyStatements } from '../../support/policy-document';
+import { allowsAdministratorAccess, anyStatement, policyStatements } from '../../support/policy-document';
 import { blocks, UNKNOWN } from '../../values';
 
 const POLICY_ATTRIBUTE: Record<string, string> = {
@@ -9,7 +9,10 @@ const POLICY_ATTRIBUTE: Record<string, string> = {
   aws_iam_group_policy: 'policy',
 };
 
-/** No policy allows Action "*" on Resource "*" (full admin). Policies are JSON strings; inline role policies included. */
+/**
+ * No policy allows every action on every resource (full admin): Action "*" / "*:*" or any NotAction, on Resource "*",
+ * an ARN of wildcards (arn:*:*:*:*:*) or any NotResource. Policies are JSON strings; inline role policies included.
+ */
 export const iamNoWildcardAdminPolicy = defineRule({
   id: 'aws-iam-no-wildcard-admin-policy',
   severity: 'error',
@@ -28,9 +31,7 @@ export const iamNoWildcardAdminPolicy = defineRule({
       const statements = policyStatements(doc);
       if (statements === UNKNOWN) continue;
       for (const s of statements) {
-        if (s.effect === 'Allow' && s.actions.some((a) => a === '*' || a === '*:*') && s.resources.includes('*')) {
-          out.push('policy allows Action "*" on Resource "*"');
-        }
+        if (anyStatement([s], allowsAdministratorAccess) === true) out.push('policy allows every action on every resource (Action "*", NotAction or NotResource, Resource "*")');
       }
     }
     return out;

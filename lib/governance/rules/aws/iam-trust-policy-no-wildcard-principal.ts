@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { policyStatements } from '../../support/policy-document';
+import { anyStatement, coversEveryone, hasEffect, policyStatements, Tri } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** Role trust policies do not let any principal ("*") assume the role without a condition. */
@@ -15,8 +15,10 @@ export const iamTrustPolicyNoWildcardPrincipal = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.assume_role_policy);
     if (statements === UNKNOWN) return [];
-    return statements.some((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.hasCondition)
-      ? ['trust policy allows Principal "*" without a Condition']
-      : [];
+    const trustsEveryone = (s: (typeof statements)[number]): Tri => {
+      const parts = [hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition];
+      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
+    };
+    return anyStatement(statements, trustsEveryone) === true ? ['trust policy allows Principal "*" (or a NotPrincipal) without a Condition'] : [];
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { policyStatements } from '../../support/policy-document';
+import { anyStatement, coversServiceActions, hasEffect, policyStatements, Tri } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** IoT policies list actions instead of iot:* or *. */
@@ -15,6 +15,10 @@ export const iotPolicyNoWildcardActions = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.policy);
     if (statements === UNKNOWN) return [];
-    return statements.some((s) => s.effect === 'Allow' && s.actions.some((a) => a === '*' || a === 'iot:*')) ? ['policy allows iot:* (or *)'] : [];
+    const allowsAllIot = (s: (typeof statements)[number]): Tri => {
+      const parts = [hasEffect(s, 'Allow'), coversServiceActions(s, 'iot')];
+      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
+    };
+    return anyStatement(statements, allowsAllIot) === true ? ['policy allows iot:* (or *, or a NotAction)'] : [];
   },
 });

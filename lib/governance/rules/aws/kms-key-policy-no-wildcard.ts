@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { policyStatements } from '../../support/policy-document';
+import { anyStatement, coversEveryone, coversServiceActions, hasEffect, policyStatements, Tri } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** Key policies do not grant kms:* (or *) to Principal "*" without a condition. */
@@ -15,8 +15,10 @@ export const kmsKeyPolicyNoWildcard = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.policy);
     if (statements === UNKNOWN) return [];
-    return statements.some((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.hasCondition && s.actions.some((a) => a === '*' || a === 'kms:*'))
-      ? ['key policy grants kms:* to Principal "*"']
-      : [];
+    const grantsAllToEveryone = (s: (typeof statements)[number]): Tri => {
+      const parts = [hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition, coversServiceActions(s, 'kms')];
+      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
+    };
+    return anyStatement(statements, grantsAllToEveryone) === true ? ['key policy grants kms:* (or a NotAction) to Principal "*"'] : [];
   },
 });

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { bucketCompanions } from '../../support/companions';
+import { companionsOf } from '../../support/companions';
+import { noteUnknown } from '../../values';
 
 /** Buckets have server access logging (aws_s3_bucket_logging). Informational: CloudTrail data events are an alternative. */
 export const s3AccessLogging = defineRule({
@@ -13,6 +14,12 @@ export const s3AccessLogging = defineRule({
   companions: ['aws_s3_bucket_logging'],
   packs: ['baseline'],
   evaluate(resource, ctx) {
-    return bucketCompanions(resource, ctx, 'aws_s3_bucket_logging').length ? [] : ['bucket has no server access logging (aws_s3_bucket_logging)'];
+    const { definite, uncertain } = companionsOf(resource, ctx, 'aws_s3_bucket_logging');
+    if (definite.length) return [];
+    if (uncertain) {
+      noteUnknown();
+      return [];
+    }
+    return ['bucket has no server access logging (aws_s3_bucket_logging)'];
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
-import { bucketCompanions } from '../../support/companions';
-import { block, blocks, isUnknown, str } from '../../values';
+import { companionsOf } from '../../support/companions';
+import { block, blocks, isUnknown, noteUnknown, str } from '../../values';
 
 /**
  * Buckets default-encrypt with a KMS key (aws:kms or aws:kms:dsse). Since 2023 S3 applies SSE-S3
@@ -17,12 +17,17 @@ export const s3EncryptedWithKms = defineRule({
   companions: ['aws_s3_bucket_server_side_encryption_configuration'],
   packs: ['baseline'],
   evaluate(resource, ctx) {
-    const configs = bucketCompanions(resource, ctx, 'aws_s3_bucket_server_side_encryption_configuration');
-    if (configs.length === 0) return ['bucket has no aws_s3_bucket_server_side_encryption_configuration using aws:kms (S3 falls back to SSE-S3)'];
+    const { definite: configs, uncertain } = companionsOf(resource, ctx, 'aws_s3_bucket_server_side_encryption_configuration');
     const ok = configs.some((c) => blocks(c.values, 'rule').some((r) => {
       const algorithm = block(r, 'apply_server_side_encryption_by_default')?.sse_algorithm;
       return isUnknown(algorithm) || (str(algorithm) ?? '').startsWith('aws:kms');
     }));
-    return ok ? [] : ['bucket default encryption does not use aws:kms'];
+    if (ok) return [];
+    if (uncertain) {
+      noteUnknown();
+      return [];
+    }
+    if (configs.length === 0) return ['bucket has no aws_s3_bucket_server_side_encryption_configuration using aws:kms (S3 falls back to SSE-S3)'];
+    return ['bucket default encryption does not use aws:kms'];
   },
 });

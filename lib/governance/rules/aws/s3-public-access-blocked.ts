@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
-import { bucketCompanions } from '../../support/companions';
-import { bool, isUnknown } from '../../values';
+import { companionsOf } from '../../support/companions';
+import { bool, isUnknown, noteUnknown } from '../../values';
 
 const FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 
@@ -16,10 +16,14 @@ export const s3PublicAccessBlocked = defineRule({
   companions: ['aws_s3_bucket_public_access_block'],
   packs: ['baseline'],
   evaluate(resource, ctx) {
-    const blocks = bucketCompanions(resource, ctx, 'aws_s3_bucket_public_access_block');
-    if (blocks.length === 0) return ['bucket has no aws_s3_bucket_public_access_block'];
+    const { definite: blocks, uncertain } = companionsOf(resource, ctx, 'aws_s3_bucket_public_access_block');
     const ok = blocks.some((b) => FLAGS.every((f) => { const v = bool(b.values[f]); return v === true || isUnknown(v); }));
     if (ok) return [];
+    if (uncertain) {
+      noteUnknown(); // a block whose bucket or existence is unknown until apply may be this bucket's
+      return [];
+    }
+    if (blocks.length === 0) return ['bucket has no aws_s3_bucket_public_access_block'];
     const missing = FLAGS.filter((f) => !blocks.some((b) => bool(b.values[f]) === true));
     return [`public access block does not set ${missing.join(', ')} to true`];
   },

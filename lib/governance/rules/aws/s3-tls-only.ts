@@ -1,8 +1,12 @@
 import { defineRule } from '../../rule';
-import { bucketCompanions } from '../../support/companions';
-import { jsonDocument, UNKNOWN } from '../../values';
+import { companionsOf } from '../../support/companions';
+import { anyStatement, deniesInsecureTransport, policyStatements } from '../../support/policy-document';
+import { noteUnknown, UNKNOWN } from '../../values';
 
-/** Bucket policy denies requests without TLS (Condition Bool aws:SecureTransport = false). */
+/**
+ * Bucket policy denies requests without TLS: a statement that is Effect Deny, for Principal "*", on every S3 action, with
+ * exactly Condition Bool aws:SecureTransport = false, read as a policy (not by matching text in it).
+ */
 export const s3TlsOnly = defineRule({
   id: 'aws-s3-tls-only',
   severity: 'warning',
@@ -14,13 +18,16 @@ export const s3TlsOnly = defineRule({
   companions: ['aws_s3_bucket_policy'],
   packs: ['baseline'],
   evaluate(resource, ctx) {
-    const policies = bucketCompanions(resource, ctx, 'aws_s3_bucket_policy');
-    for (const p of policies) {
-      const doc = jsonDocument(p.values.policy);
-      if (doc === UNKNOWN) return [];
-      const text = JSON.stringify(doc ?? {});
-      if (/"Effect":"Deny"/.test(text) && /aws:SecureTransport"?:"?false/.test(text)) return [];
+    const { definite, uncertain } = companionsOf(resource, ctx, 'aws_s3_bucket_policy');
+    for (const p of definite) {
+      const statements = policyStatements(p.values.policy);
+      if (statements === UNKNOWN) return [];
+      if (anyStatement(statements, deniesInsecureTransport) !== false) return []; // true, or unknown (counted)
     }
-    return ['no bucket policy denies non-TLS requests (aws:SecureTransport = false)'];
+    if (uncertain) {
+      noteUnknown();
+      return [];
+    }
+    return ['no bucket policy denies every non-TLS request (Deny s3:* for Principal "*" when aws:SecureTransport is false)'];
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
-import { bucketCompanions } from '../../support/companions';
-import { block, isUnknown } from '../../values';
+import { companionsOf } from '../../support/companions';
+import { block, isUnknown, noteUnknown } from '../../values';
 
 /** Buckets keep object versions (aws_s3_bucket_versioning status Enabled; buckets start unversioned). */
 export const s3VersioningEnabled = defineRule({
@@ -14,11 +14,16 @@ export const s3VersioningEnabled = defineRule({
   companions: ['aws_s3_bucket_versioning'],
   packs: ['baseline'],
   evaluate(resource, ctx) {
-    const configs = bucketCompanions(resource, ctx, 'aws_s3_bucket_versioning');
-    const ok = configs.some((c) => {
+    const { definite, uncertain } = companionsOf(resource, ctx, 'aws_s3_bucket_versioning');
+    const ok = definite.some((c) => {
       const status = block(c.values, 'versioning_configuration')?.status;
       return isUnknown(status) || status === 'Enabled';
     });
-    return ok ? [] : ['bucket versioning is not enabled'];
+    if (ok) return [];
+    if (uncertain) {
+      noteUnknown();
+      return [];
+    }
+    return ['bucket versioning is not enabled'];
   },
 });

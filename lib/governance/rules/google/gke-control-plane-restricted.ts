@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { anyUnknown, block, blocks, bool, boolOr, isUnknown, str } from '../../values';
+import { coversWholeInternet } from '../../support/cidr';
+import { anyUnknown, block, blocks, bool, boolOr, isUnknown, strings } from '../../values';
 
 /**
  * The control-plane endpoint is private, or reachable only from master authorized networks that
@@ -24,6 +25,6 @@ export const gkeControlPlaneRestricted = defineRule({
     if (gcpPublic === true) return ['master_authorized_networks_config.gcp_public_cidrs_access_enabled admits every Google Cloud public IP'];
     const cidrs = blocks(man, 'cidr_blocks').map((c) => c.cidr_block);
     if (anyUnknown(cidrs)) return [];
-    return cidrs.some((c) => str(c) === '0.0.0.0/0') ? ['master authorized networks include 0.0.0.0/0'] : [];
+    return coversWholeInternet(strings(cidrs)) ? ['master authorized networks cover the whole internet (0.0.0.0/0, ::/0 or ranges that add up to it)'] : [];
   },
 });

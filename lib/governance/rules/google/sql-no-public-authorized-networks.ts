@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { block, blocks, str } from '../../values';
+import { coversWholeInternet } from '../../support/cidr';
+import { anyUnknown, block, blocks, strings } from '../../values';
 
 /** Authorized networks never include the whole internet. */
 export const sqlNoPublicAuthorizedNetworks = defineRule({
@@ -13,6 +14,9 @@ export const sqlNoPublicAuthorizedNetworks = defineRule({
   packs: ['baseline'],
   evaluate(resource) {
     const ip = block(block(resource.values, 'settings'), 'ip_configuration');
-    return blocks(ip, 'authorized_networks').some((n) => str(n.value) === '0.0.0.0/0') ? ['authorized_networks include 0.0.0.0/0'] : [];
+    const networks = blocks(ip, 'authorized_networks').map((n) => n.value);
+    if (coversWholeInternet(strings(networks))) return ['authorized_networks cover the whole internet (0.0.0.0/0 or ranges that add up to it)'];
+    anyUnknown(networks); // an unknown network could complete the set: counted, not passed silently
+    return [];
   },
 });

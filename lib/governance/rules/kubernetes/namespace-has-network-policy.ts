@@ -1,6 +1,7 @@
 import { GovernedResource } from '../../model';
 import { defineRule, RuleContext } from '../../rule';
-import { namespaceOf, POD_BEARING_TYPES } from '../../support/workloads';
+import { manifestObject } from '../../support/kubernetes-manifest';
+import { isWorkload, MANIFEST_TYPE, namespaceOf, POD_BEARING_TYPES } from '../../support/workloads';
 import { block, str } from '../../values';
 
 const POLICY_TYPES = ['kubernetes_network_policy', 'kubernetes_network_policy_v1'];
@@ -21,7 +22,7 @@ function namespaceUsage(ctx: RuleContext): Map<string, { workloads: number; poli
     const literal = namespaceOf(r);
     if (literal) return literal;
     // metadata.namespace references a namespace resource (unknown value at review time).
-    const target = ctx.referencedFrom(r, 'metadata', ['kubernetes_namespace', 'kubernetes_namespace_v1'])[0];
+    const target = ctx.referencedFrom(r, r.type === MANIFEST_TYPE ? 'manifest' : 'metadata', ['kubernetes_namespace', 'kubernetes_namespace_v1'])[0];
     return target ? nameOf.get(target.address) : undefined;
   };
   const bump = (r: GovernedResource, key: 'workloads' | 'policies'): void => {
@@ -31,8 +32,9 @@ function namespaceUsage(ctx: RuleContext): Map<string, { workloads: number; poli
     entry[key]++;
     usage!.set(ns, entry);
   };
-  for (const w of ctx.resourcesOfType(...POD_BEARING_TYPES)) bump(w, 'workloads');
+  for (const w of ctx.resourcesOfType(...POD_BEARING_TYPES)) if (isWorkload(w)) bump(w, 'workloads');
   for (const p of ctx.resourcesOfType(...POLICY_TYPES)) bump(p, 'policies');
+  for (const m of ctx.resourcesOfType(MANIFEST_TYPE)) if (manifestObject(m)?.kind === 'NetworkPolicy') bump(m, 'policies');
   cache.set(ctx.model, usage);
   return usage;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { block, stringMap } from '../../values';
+import { block, isUnknown, stringMap } from '../../values';
 
 const LABEL = 'pod-security.kubernetes.io/enforce';
 
@@ -15,7 +15,7 @@ export const namespacePodSecurityEnforced = defineRule({
   packs: ['baseline'],
   evaluate(resource) {
     const labels = block(resource.values, 'metadata')?.labels;
-    if (typeof labels === 'symbol') return [];
+    if (isUnknown(labels)) return [];
     const level = stringMap(labels)[LABEL];
     if (level === 'baseline' || level === 'restricted') return [];
     return [level ? `${LABEL} is "${level}"` : `namespace has no ${LABEL} label`];

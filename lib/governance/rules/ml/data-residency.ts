@@ -1,6 +1,6 @@
 import { GovernedResource } from '../../model';
 import { defineRule, RuleContext } from '../../rule';
-import { block, blocks, isUnknown, str } from '../../values';
+import { block, blocks, isUnknown, own as ownEntry, str } from '../../values';
 
 /** Data stores, replicas, backups and keys: where each keeps its location. */
 const LOCATION_ATTRIBUTE: Record<string, string> = {
@@ -22,7 +22,7 @@ const AWS_STORES = [
 
 /** Region/location of a resource: its own attribute (AWS provider v6 `region`, GCP location/region) or its provider's region. */
 function locationOf(resource: GovernedResource, ctx: RuleContext): string | undefined | symbol {
-  const attribute = LOCATION_ATTRIBUTE[resource.type] ?? 'region';
+  const attribute = ownEntry(LOCATION_ATTRIBUTE, resource.type) ?? 'region';
   const own = resource.values[attribute];
   if (isUnknown(own)) return own as symbol;
   return str(own) ?? ctx.provider(resource)?.region;
@@ -66,7 +66,9 @@ export const dataResidency = defineRule({
     const { allowedRegions, allowedRegionsByClassification } = ctx.parameters;
     if (!allowedRegions && !allowedRegionsByClassification) return [];
     const classification = ctx.tags(resource)['data-classification'];
-    const allowed = (classification && allowedRegionsByClassification?.[classification]) || allowedRegions;
+    // The classification is data from the input: `constructor` or `toString` must not find Object.prototype members.
+    const byClass = classification ? ownEntry(allowedRegionsByClassification, classification) : undefined;
+    const allowed = (Array.isArray(byClass) && byClass) || allowedRegions;
     if (!allowed || allowed.length === 0) return [];
     const permitted = new Set(allowed.map((r) => r.toLowerCase()));
     const out: string[] = [];

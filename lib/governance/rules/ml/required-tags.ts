@@ -28,7 +28,7 @@ export const requiredTags = defineRule({
     const required = ctx.parameters.requiredTags ?? DEFAULT_REQUIRED_TAGS;
     const v = resource.values;
     // Unknown tag maps (computed from references) cannot be judged.
-    if (typeof v.tags === 'symbol' || typeof v.labels === 'symbol' || typeof v.resource_labels === 'symbol') return [];
+    if (isUnknown(v.tags) || isUnknown(v.labels) || isUnknown(v.resource_labels)) return [];
     const tags = ctx.tags(resource);
     const present = new Set(Object.keys(tags).filter((k) => tags[k] !== ''));
     // A tag whose value is unknown until apply is present.
