@@ -28,6 +28,11 @@ export * from './training/neuron-device-plugin';
 export { EksAmiFamily } from './training/eks-catalogue';
 export * from './training/eks';
 export { EksNodePool, EksNodePoolProps } from './training/eks-node-pool';
+export { EksKarpenter, EksKarpenterProps, EksKarpenterConfig, EksNodeAutoscaling } from './training/karpenter';
+export { KarpenterController, KarpenterControllerProps, KARPENTER_VERSION, KARPENTER_CHART_REPOSITORY, KARPENTER_KINDS } from './training/karpenter-controller';
+export { KarpenterNodePools, KarpenterNodePoolsProps, KarpenterPoolResources } from './training/karpenter-node-pools';
+export { EfaDevicePlugin, EfaDevicePluginProps, EFA_DEVICE_PLUGIN_CHART_VERSION, EKS_CHARTS_REPOSITORY } from './training/efa-device-plugin';
+export { ClusterLayers } from './core/layers';
 export * from './training/gke';
 export * from './training/kubernetes';
 
@@ -80,6 +85,7 @@ export * from './edge/site';
 export * from './edge/fleet';
 export * from './edge/site-workload';
 export * from './edge/iot';
+export * from './edge/accelerator';
 export { rendezvousShard } from './edge/sharding';
 
 // platform composition
@@ -87,6 +93,7 @@ export * from './core/wiring';
 export * from './platform/ml-platform';
 export { platformDiagram } from './platform/diagram';
 export { platformReport } from './platform/report';
+export { checkDeployOrder, checkStacksDeployOrder, DeployOrderProblem } from './platform/deploy-order';
 
 // platform contracts: the wires between capabilities, checked at synth and by `ml-platform review`
 export {

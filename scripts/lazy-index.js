@@ -52,4 +52,5 @@ src = src.replace(/var (\w+) = require\("(\.[^"]+)"\);/g, (whole, v, id) => {
 });
 src = src.replace('Object.defineProperty(exports, "__esModule", { value: true });', `Object.defineProperty(exports, "__esModule", { value: true });${helper}`);
 fs.writeFileSync(file, src);
-console.log(`lazy-index: ${path.relative(process.cwd(), file)}: ${stars} export-star and ${named} named re-export modules now load on first use`);
+// stderr: `npm run review -- … --format json > x.json` rebuilds first, and its stdout must stay the report alone.
+process.stderr.write(`lazy-index: ${path.relative(process.cwd(), file)}: ${stars} export-star and ${named} named re-export modules now load on first use\n`);

@@ -97,19 +97,29 @@ export class AwsDataStack extends TerraformStack {
 }
 
 export class GcpDataStack extends TerraformStack {
+  /** The cluster's add-ons (team namespaces and quotas). */
+  public readonly addons: TerraformStack;
+  /** What runs on the cluster and the stores it uses: MLflow, Feast, Vertex AI, datasets. */
+  public readonly workloads: TerraformStack;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const project = 'acme-ml-prod';
-    new GoogleProvider(this, 'google', { project, region: 'europe-west4' });
+    const google = (stack: TerraformStack) => new GoogleProvider(stack, 'google', { project, region: 'europe-west4' });
+    google(this);
     governed(this);
+    this.addons = layer(this, this, 'addons', google);
+    this.workloads = layer(this, this.addons, 'workloads', google);
     const gke = new GkeTrainingCluster(this, 'cluster', {
       clusterName: 'ml-data', project, location: 'europe-west4', network: 'ml-vpc', subnetwork: 'ml-europe-west4',
       teams: [{ team: 'mlops' }, { team: 'churn' }],
+      layers: { addons: this.addons, customResources: this.workloads },
     });
     const mlops = gke.teamTarget('mlops');
+    const w = this.workloads;
 
-    const datasets = new DatasetStore(this, 'datasets', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-ml-datasets-eu', location: 'EU' }) });
-    const registry = new MlflowModelRegistry(this, 'mlflow', {
+    const datasets = new DatasetStore(w, 'datasets', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-ml-datasets-eu', location: 'EU' }) });
+    const registry = new MlflowModelRegistry(w, 'mlflow', {
       target: mlops,
       image: mlflowImage('europe-west4-docker.pkg.dev/acme-ml-prod/platform'),
       // The password lives in Secret Manager (created by the platform team); Terraform only references it.
@@ -117,19 +127,19 @@ export class GcpDataStack extends TerraformStack {
         project, region: 'europe-west4', instanceName: 'acme-mlflow',
         privateNetwork: `projects/${project}/global/networks/ml-vpc`, passwordSecret: 'mlflow-db-password',
       }),
-      artifactStore: new ObjectStore(this, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-mlflow-artifacts-eu', location: 'EU' }) }),
+      artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-mlflow-artifacts-eu', location: 'EU' }) }),
       adminSecret: { secretName: 'mlflow-admin' },
     });
 
     const definitions = churnFeatures(bigQuerySources(`${project}.features`));
-    const registryBucket = new SecureGcsBucket(this, 'feast-registry', { project, bucketName: 'acme-feast-registry-eu', location: 'EU' });
-    const feast = new FeastFeatureStore(this, 'feast', {
+    const registryBucket = new SecureGcsBucket(w, 'feast-registry', { project, bucketName: 'acme-feast-registry-eu', location: 'EU' });
+    const feast = new FeastFeatureStore(w, 'feast', {
       target: mlops, definitions, registry: FeastRegistry.gcs(registryBucket),
       offlineStore: FeastOfflineStore.bigQuery({ project, dataset: 'feast_staging', location: 'EU' }), onlineStore: redis, // Feast's temporary tables: a dataset of its own
     });
-    const vertex = new VertexFeatureStore(this, 'vertex-features', { definitions, project, region: 'europe-west4' });
+    const vertex = new VertexFeatureStore(w, 'vertex-features', { definitions, project, region: 'europe-west4' });
 
-    const trainer = new WorkloadIdentity(this, 'trainer', { target: gke.teamTarget('churn'), serviceAccountName: 'churn-trainer', cloudName: 'churn-trainer' });
+    const trainer = new WorkloadIdentity(w, 'trainer', { target: gke.teamTarget('churn'), serviceAccountName: 'churn-trainer', cloudName: 'churn-trainer' });
     datasets.grantRead(trainer);
     registry.grantPublish(trainer);
     feast.grantRead(trainer);
@@ -170,5 +180,6 @@ export class OnPremDataStack extends TerraformStack {
 /** Adds the example's stacks to `app`: each target's stack, and the AWS layers after it. */
 export function buildDataPlatformExample(app: App): TerraformStack[] {
   const aws = new AwsDataStack(app, 'data-aws');
-  return [aws, aws.addons, aws.workloads, new GcpDataStack(app, 'data-gcp'), new OnPremDataStack(app, 'data-onprem')];
+  const gcp = new GcpDataStack(app, 'data-gcp');
+  return [aws, aws.addons, aws.workloads, gcp, gcp.addons, gcp.workloads, new OnPremDataStack(app, 'data-onprem')];
 }

@@ -26,12 +26,10 @@
 import { App } from 'cdktf';
 import {
   Accelerator, AlertReceiver, AmpMonitoring, Architecture, Capacity, Cpu, DataClassification, Duration, EksTrainingCluster,
-  FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry, GkeTrainingCluster, IotDeviceFleet, KubernetesInferenceEndpoint,
+  FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry, GatewayApi, GatewayController, GkeTrainingCluster, IotDeviceFleet, KubernetesInferenceEndpoint,
   KubernetesTrainingCluster, MlPlatform, ModelArtifact, MonitoringStack, SageMakerDeployment, SageMakerInferenceEndpoint,
-  SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting,
+  PlatformGateway, SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting, EdgeAccelerator,
 } from '../../lib';
-// TODO(lib/index.ts owner): export * from './edge/accelerator', then import EdgeAccelerator from '../../lib' above.
-import { EdgeAccelerator } from '../../lib/edge/accelerator';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
 const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -115,11 +113,17 @@ export function buildHybridPlatform(app: App): MlPlatform {
     name, model: ModelArtifact.fromRegistry(registry, 'churn', version), image: image('churn-server', 'c'),
     cpu: Cpu.cores(2), memory: Size.gibibytes(8), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 1, minReplicas, maxReplicas,
   });
+  // dc1 runs its own Envoy Gateway controller: the platform installs the pinned Gateway API CRDs (add-ons layer)
+  // and the shared Gateway the endpoints' routes attach to (workloads layer, after its CRDs).
+  const gatewayApi = new GatewayApi(onprem.addons, 'gateway-api', {
+    target: onprem.target, controller: GatewayController.existing({ gatewayClassName: 'envoy-gateway', installCrds: true }),
+  });
+  const gateway = new PlatformGateway(onprem.workloads, 'gateway', { gatewayApi, listeners: [{ tlsSecretName: 'churn-ml-tls', hostname: 'churn.ml.acme.example' }] });
   new KubernetesInferenceEndpoint(onprem.workloads, 'churn', {
     name: 'churn', target: cluster.teamTarget('serving'),
     variants: [gpuVariant('stable', '11', 2, 4), gpuVariant('canary', '12', 1, 2)],
     traffic: Traffic.canary('stable', 'canary', 10),
-    routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.acme.example'] }),
+    routing: TrafficRouting.gatewayApi({ gateway: gateway.reference, hostnames: ['churn.ml.acme.example'] }),
     featureStore: features,
     credentialsSecretName: 'model-reader',
     slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },

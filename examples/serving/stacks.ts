@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   Accelerator, AlertReceiver, AmpMonitoring, Cpu, DataClassification, FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry,
-  Governance, KubernetesInferenceEndpoint, KubernetesTarget, KubernetesTrainingCluster, MlflowBackend, MlflowModelRegistry, ModelArtifact,
+  GatewayApi, GatewayController, Governance, KubernetesInferenceEndpoint, KubernetesTarget, KubernetesTrainingCluster, MlflowBackend, MlflowModelRegistry, ModelArtifact,
   MonitoringStack, ObjectStore, ObjectStoreLocation, PlatformLabels, SageMakerDeployment, SageMakerInferenceEndpoint, SageMakerModelRegistry,
-  SecureS3Bucket, Size, Traffic, TrafficRouting, Duration,
+  PlatformGateway, SecureS3Bucket, Size, Traffic, TrafficRouting, Duration,
 } from '../../lib';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
@@ -28,11 +28,22 @@ function governed(stack: TerraformStack): void {
 }
 
 export class OnPremServing extends TerraformStack {
+  /** The Gateway API CRDs, applied before this stack (its Gateway and HTTPRoute are custom resources). */
+  public readonly gatewayApiStack: TerraformStack;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'eu-west-1' });
     governed(this);
     const target = KubernetesTarget.fromKubeconfig(this, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' });
+    this.gatewayApiStack = new TerraformStack(scope, `${id}-gateway-api`);
+    governed(this.gatewayApiStack);
+    this.addDependency(this.gatewayApiStack);
+    // dc1 runs its own Envoy Gateway controller; the platform installs the pinned Gateway API CRDs it serves.
+    const gatewayApi = new GatewayApi(this.gatewayApiStack, 'gateway-api', {
+      target, controller: GatewayController.existing({ gatewayClassName: 'envoy-gateway', installCrds: true }),
+    });
+    const gateway = new PlatformGateway(this, 'gateway', { gatewayApi, listeners: [{ tlsSecretName: 'churn-ml-tls', hostname: 'churn.ml.example.com' }] });
     const cluster = new KubernetesTrainingCluster(this, 'cluster', {
       clusterName: 'dc1', target,
       teams: [{ team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
@@ -69,7 +80,7 @@ export class OnPremServing extends TerraformStack {
       target: cluster.teamTarget('serving'),
       variants: [variant('stable', '3', 2, 4), variant('canary', '4', 1, 2)],
       traffic: Traffic.canary('stable', 'canary', 10),
-      routing: TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways' }, hostnames: ['churn.ml.example.com'] }),
+      routing: TrafficRouting.gatewayApi({ gateway: gateway.reference, hostnames: ['churn.ml.example.com'] }),
       featureStore: features,
       slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },
     });
@@ -123,5 +134,6 @@ export class AwsServing extends TerraformStack {
 
 /** Adds the example's stacks to `app`. */
 export function buildServingExample(app: App): TerraformStack[] {
-  return [new OnPremServing(app, 'serving-onprem'), new AwsServing(app, 'serving-aws')];
+  const onprem = new OnPremServing(app, 'serving-onprem');
+  return [onprem.gatewayApiStack, onprem, new AwsServing(app, 'serving-aws')];
 }

@@ -68,13 +68,16 @@ export class EksTraining extends TerraformStack {
 }
 
 export class GkeTraining extends TerraformStack {
+  /** Team namespaces and quotas (GKE runs the device plugins and the autoscaler itself). */
+  public readonly addons: TerraformStack;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new GoogleProvider(this, 'google', { project: 'ml-platform-prod', region: 'us-central1' });
-    PlatformLabels.apply(this, labels);
-    // Governance runs inside `cdktf synth`: an error finding fails the synth, warnings become annotations.
-    Governance.of(this).addPack('ml-guardrails');
+    const google = (stack: TerraformStack) => new GoogleProvider(stack, 'google', { project: 'ml-platform-prod', region: 'us-central1' });
+    prepare(this, google);
+    this.addons = layer(this, this, 'addons', google);
     new GkeTrainingCluster(this, 'training', {
+      layers: { addons: this.addons },
       clusterName: 'ml-training',
       project: 'ml-platform-prod',
       location: 'us-central1',
@@ -125,5 +128,6 @@ export class OnPremTraining extends TerraformStack {
 /** Adds the example's stacks to `app` (each target's cluster stack, and the EKS layers after it). */
 export function buildTrainingExample(app: App): TerraformStack[] {
   const eks = new EksTraining(app, 'training-eks');
-  return [eks, eks.addons, eks.workloads, new GkeTraining(app, 'training-gke'), new OnPremTraining(app, 'training-onprem')];
+  const gke = new GkeTraining(app, 'training-gke');
+  return [eks, eks.addons, eks.workloads, gke, gke.addons, new OnPremTraining(app, 'training-onprem')];
 }

@@ -8,3 +8,6 @@ export * from './kubernetes';
 export * from './sagemaker-deployment';
 export * from './sagemaker';
 export * from './vertex';
+export * from './gateway';
+export * from './gateway-controller';
+export * from './platform-gateway';

@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool, ContainerNodePoolNodeConfig } from '@cdktf/provider-google/lib/container-node-pool';
@@ -11,6 +11,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Validator } from '../core/errors';
+import { ClusterLayers, clusterLayers } from '../core/layers';
 import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
@@ -84,6 +85,14 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
    * installer owns the Gateway API CRDs (GatewayApi with Envoy Gateway installs its own). @default true
    */
   readonly gatewayApi?: boolean;
+  /**
+   * Where the cluster's in-cluster parts (team namespaces, quotas, priority classes) go: `addons`, a construct in
+   * a stack applied after this one, whose kubernetes provider is configured from this stack's outputs.
+   * @default - in an MlPlatform environment its `addons` stack; elsewhere this construct's own stack (its
+   *   kubernetes provider is then configured from the cluster it creates: fine to try things out, not to apply
+   *   from an empty account in one pass)
+   */
+  readonly layers?: Partial<ClusterLayers>;
 }
 
 /**
@@ -214,13 +223,23 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       this.nodePools[pool.name] = this.nodePool(pool, props, baseNodeConfig(pool.labels), nodeRole);
     }
 
-    const client = new DataGoogleClientConfig(this, 'client');
-    this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
-      alias: `gke_${name.replace(/-/g, '_')}`,
-      host: `https://${this.cluster.endpoint}`,
-      token: client.accessToken,
-      clusterCaCertificate: Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate),
+    const alias = `gke_${name.replace(/-/g, '_')}`;
+    const host = `https://${this.cluster.endpoint}`;
+    const clusterCaCertificate = Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate);
+    const layers = clusterLayers(this, props.layers);
+    // Layered, every stack's provider is configured from this stack's outputs and authenticates with GKE's
+    // kubectl credential plugin (gke-gcloud-auth-plugin, needed where Terraform runs): no data source, no token
+    // in state. https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin
+    const layeredProvider = (stack: TerraformStack, id: string) => new KubernetesProvider(stack, id, {
+      alias, host, clusterCaCertificate,
+      exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] }],
     });
+    if (layers) {
+      this.kubernetesProvider = layeredProvider(TerraformStack.of(layers.addons), `kubernetes-${name}`);
+    } else {
+      const client = new DataGoogleClientConfig(this, 'client');
+      this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', { alias, host, token: client.accessToken, clusterCaCertificate });
+    }
     const dependables: ITerraformDependable[] = [this.systemPool];
     this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
       clusterName: name,
@@ -228,8 +247,10 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.perNode)),
       dependables,
       identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project, this.cluster),
-    });
-    this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+    }, { factory: (stack) => layeredProvider(stack, `kubernetes-${name}`), clusterStacks: [TerraformStack.of(this)] });
+    // In-cluster parts keep their construct ids (and so their Terraform addresses) under a scope of the same name.
+    const inCluster: Construct = layers ? new Construct(layers.addons, this.node.id) : this;
+    this.teamQuotas = new TeamQuotas(inCluster, 'teams', this.kubernetes, props.teams ?? []);
   }
 
 

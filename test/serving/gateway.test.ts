@@ -342,8 +342,8 @@ describe('PlatformGateway refuses what cannot work', () => {
     ['an IP address as host name', { listeners: [{ tlsSecretName: 'a', hostname: '10.0.0.1:443' }] }, /listeners\[0\]\.hostname \("10\.0\.0\.1:443"\) must be a DNS name/],
     ['a listener without a certificate', { listeners: [{} as never] }, /listeners\[0\]\.tlsSecretName \(undefined\) is required/],
     ['route namespaces without a label', { routeNamespaceLabels: {} }, /routeNamespaceLabels \(\{\}\) is empty, which would admit routes from every namespace/],
-  ])('%s', (_what, props, message) => {
-    expect(errorOf(() => new PlatformGateway(l.workloads, `gw-${Math.random().toString(36).slice(2, 8)}`, { gatewayApi: api, listeners, ...props }))).toMatch(message);
+  ])('%s', (what, props, message) => {
+    expect(errorOf(() => new PlatformGateway(l.workloads, `gw-${what.replace(/\W+/g, '-')}`, { gatewayApi: api, listeners, ...props }))).toMatch(message);
   });
 
   test('a Gateway in the stack that installs its CRDs', () => {

@@ -15,6 +15,22 @@ export interface ReferenceSink {
   add(reference: ResourceReference, direct: boolean): void;
 }
 
+/** `count.index` / `each` of the instance a value is evaluated for. */
+export interface InstanceBinding {
+  readonly countIndex?: unknown;
+  readonly each?: { key: unknown; value: unknown };
+}
+
+/**
+ * What values are evaluated for: where references go and the instance. The scope is made on first need
+ * (most values hold no expression), and reused for every attribute of the instance.
+ */
+export interface Evaluation {
+  readonly sink?: ReferenceSink;
+  readonly instance?: InstanceBinding;
+  scope?: EvaluationScope;
+}
+
 const SIMPLE_REFERENCE = /^\$\{([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)?\}$/;
 const PARSE_CACHE_LIMIT = 20000;
 
@@ -33,12 +49,12 @@ export class Configuration {
   private readonly parsed = new Map<string, Expr>();
 
   constructor(root: Record<string, unknown>) {
-    for (const [name, raw] of blockEntries(root.variable, 'variable')) {
+    forEachBlock(root.variable, 'variable', (name, raw) => {
       const declaration = singleBody(raw, `variable ${name}`);
       if (this.variables.has(name)) throw new InputError(`variable ${name} is declared twice`);
       // Defaults are literal values in Terraform JSON, never templates.
       this.variables.set(name, Object.prototype.hasOwnProperty.call(declaration, 'default') ? declaration.default : UNKNOWN);
-    }
+    });
     for (const locals of Array.isArray(root.locals) ? root.locals : root.locals === undefined ? [] : [root.locals]) {
       if (!isPlainObject(locals)) throw new InputError('locals must be an object');
       for (const [name, value] of Object.entries(locals)) {
@@ -46,18 +62,18 @@ export class Configuration {
         this.localBodies.set(name, value);
       }
     }
-    for (const [type, byName] of blockEntries(root.data, 'data')) {
-      for (const [name, raw] of blockEntries(byName, `data ${type}`)) {
+    forEachBlock(root.data, 'data', (type, byName) => {
+      forEachBlock(byName, 'data', (name, raw) => {
         const body = singleBody(raw, `data ${type}.${name}`);
         const key = `${type}.${name}`;
         if (this.dataBodies.has(key)) throw new InputError(`data ${key} is declared twice`);
         this.dataBodies.set(key, body);
-      }
-    }
+      });
+    });
   }
 
   /** A scope for one resource instance (or the configuration root when `instance` is absent). */
-  scope(sink: ReferenceSink | undefined, instance?: { countIndex?: unknown; each?: { key: unknown; value: unknown } }): EvaluationScope {
+  scope(sink: ReferenceSink | undefined, instance?: InstanceBinding): EvaluationScope {
     return {
       variable: (name) => (this.variables.has(name) ? this.variables.get(name) : UNKNOWN),
       local: (name) => {
@@ -80,12 +96,12 @@ export class Configuration {
    * Evaluate a JSON value: strings are templates, objects and lists are walked. Unchanged subtrees are
    * returned as they are (no copy), so a large configuration is not duplicated in memory.
    */
-  value(raw: unknown, scope: EvaluationScope, sink: ReferenceSink | undefined): unknown {
-    if (typeof raw === 'string') return this.string(raw, scope, sink);
+  value(raw: unknown, evaluation: Evaluation): unknown {
+    if (typeof raw === 'string') return this.string(raw, evaluation);
     if (Array.isArray(raw)) {
       let out: unknown[] | undefined;
       for (let i = 0; i < raw.length; i++) {
-        const v = this.value(raw[i], scope, sink);
+        const v = this.value(raw[i], evaluation);
         if (out) out.push(v);
         else if (v !== raw[i]) out = [...raw.slice(0, i), v];
       }
@@ -95,7 +111,7 @@ export class Configuration {
       const source = Object.prototype.hasOwnProperty.call(raw, 'dynamic') ? expandDynamicBlocks(raw) as Record<string, unknown> : raw;
       let out: Record<string, unknown> | undefined;
       for (const k in source) {
-        const v = this.value(source[k], scope, sink);
+        const v = this.value(source[k], evaluation);
         if (v !== source[k] && !out) out = { ...source };
         if (out) out[k] = v;
       }
@@ -104,7 +120,8 @@ export class Configuration {
     return raw;
   }
 
-  private string(raw: string, scope: EvaluationScope, sink: ReferenceSink | undefined): unknown {
+  private string(raw: string, evaluation: Evaluation): unknown {
+    const sink = evaluation.sink;
     const brace = raw.indexOf('{');
     if (brace === -1) return raw;
     if (!/(^|[^$])\$\{|(^|[^%])%\{/.test(raw)) return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
@@ -115,6 +132,7 @@ export class Configuration {
     }
     const expr = this.parse(raw);
     if (!expr) return UNKNOWN;
+    const scope = (evaluation.scope ??= this.scope(sink, evaluation.instance));
     const direct = directReference(expr, scope, (name) => this.localExpression(name));
     if (direct) {
       sink?.add(direct, true);
@@ -149,7 +167,7 @@ export class Configuration {
     this.evaluatingLocals.add(name);
     const references: ResourceReference[] = [];
     const sink: ReferenceSink = { add: (r) => references.push(r) };
-    const value = this.value(this.localBodies.get(name), this.scope(sink), sink);
+    const value = this.value(this.localBodies.get(name), { sink });
     this.evaluatingLocals.delete(name);
     const result = { value, references };
     this.locals.set(name, result);
@@ -166,11 +184,11 @@ export class Configuration {
     const references: ResourceReference[] = [];
     const sink: ReferenceSink = { add: (r) => references.push(r) };
     const instance = typeof key === 'number' ? { countIndex: key } : typeof key === 'string' ? { each: { key, value: UNKNOWN } } : undefined;
-    const scope = this.scope(sink, instance);
+    const evaluation: Evaluation = { sink, instance };
     let value: unknown = UNKNOWN;
     if (type === 'aws_iam_policy_document') {
       const args: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(body)) if (k !== '//' && k !== 'depends_on' && k !== 'provider') args[k] = this.value(v, scope, sink);
+      for (const [k, v] of Object.entries(body)) if (k !== '//' && k !== 'depends_on' && k !== 'provider') args[k] = this.value(v, evaluation);
       value = renderPolicyDocument(args);
     }
     const result = { value, references };
@@ -184,18 +202,16 @@ export class Configuration {
  * (HCL's JSON form of repeated blocks), so a label may come back more than once; callers that need a
  * label to be unique check the full address.
  */
-export function blockEntries(raw: unknown, what: string): Array<[string, unknown]> {
-  if (raw === undefined) return [];
+export function forEachBlock(raw: unknown, what: string, visit: (label: string, body: unknown) => void): void {
+  if (raw === undefined) return;
   const parts = Array.isArray(raw) ? raw : [raw];
-  const out: Array<[string, unknown]> = [];
   for (const part of parts) {
     if (!isPlainObject(part)) throw new InputError(`${what} must be an object (or a list of objects)`);
-    for (const [label, body] of Object.entries(part)) {
+    for (const label in part) {
       if (!IDENTIFIER.test(label)) throw new InputError(`${what} has a name that is not a Terraform identifier`);
-      out.push([label, body]);
+      visit(label, part[label]);
     }
   }
-  return out;
 }
 
 /** The body of one block: an object, or a list holding exactly one (more would declare the block twice). */

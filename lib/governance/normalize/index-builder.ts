@@ -30,13 +30,20 @@ export function buildModel(
   source?: string,
 ): GovernanceModel {
   const byAddress = new Map<string, GovernedResource>();
-  const byBase = new Map<string, GovernedResource[]>();
-  for (const r of resources) {
-    byAddress.set(r.address, r);
-    const list = byBase.get(r.baseAddress);
-    if (list) list.push(r);
-    else byBase.set(r.baseAddress, [r]);
-  }
+  for (const r of resources) byAddress.set(r.address, r);
+  // Instances by base address, built on the first reference that names no instance (most name one exactly).
+  let byBase: Map<string, GovernedResource[]> | undefined;
+  const instancesOf = (base: string): GovernedResource[] => {
+    if (!byBase) {
+      byBase = new Map();
+      for (const r of resources) {
+        const list = byBase.get(r.baseAddress);
+        if (list) list.push(r);
+        else byBase.set(r.baseAddress, [r]);
+      }
+    }
+    return byBase.get(base) ?? [];
+  };
   const references = new Map<string, ResourceReference[]>();
   const referencedBy = new Map<string, ResourceReference[]>();
   const link = (from: GovernedResource, to: GovernedResource, raw: RawReference, exact: boolean): void => {
@@ -59,7 +66,7 @@ export function buildModel(
       link(from, exact, raw, true);
       continue;
     }
-    for (const to of byBase.get(raw.toBaseAddress) ?? []) link(from, to, raw, false);
+    for (const to of instancesOf(raw.toBaseAddress)) link(from, to, raw, false);
   }
   return { resources, providers, references, referencedBy, source };
 }

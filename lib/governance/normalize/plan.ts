@@ -217,7 +217,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
           const toBaseAddress = basePrefix + t.local;
           const key = t.key ?? (t.sameIndex ? ownKey : '');
           const toAddress = t.ambiguous ? undefined : prefix + t.local + key;
-          rawReferences.push({ fromAddress: from.address, toBaseAddress, ...(toAddress ? { toAddress } : {}), attribute: a.attribute, direct: a.direct });
+          rawReferences.push({ fromAddress: from.address, toBaseAddress, toAddress, attribute: a.attribute, direct: a.direct });
         }
       }
     }

@@ -1,7 +1,7 @@
 import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '../model';
 import { readSuppressionList } from '../support/suppression-check';
 import { stringMap, UNKNOWN } from '../values';
-import { blockEntries, Configuration, ReferenceSink, singleBody } from './configuration';
+import { Configuration, Evaluation, forEachBlock, InstanceBinding, ReferenceSink, singleBody } from './configuration';
 import { expandDynamicBlocks } from './dynamic-blocks';
 import { ResourceReference } from './hcl/evaluate';
 import { isPlainObject } from './hcl/values';
@@ -23,12 +23,23 @@ export function isTerraformJson(json: unknown): boolean {
   return TOP_LEVEL_BLOCKS.some((k) => k in o);
 }
 
-interface Instance {
+interface Instance extends InstanceBinding {
   readonly key?: number | string;
-  readonly countIndex?: unknown;
-  readonly each?: { key: unknown; value: unknown };
   /** Whether the instance exists depends on apply. */
   readonly conditional?: boolean;
+}
+
+/** References of one resource instance; `attribute` is the top-level attribute being evaluated. */
+class InstanceReferences implements ReferenceSink {
+  attribute = '';
+
+  constructor(private readonly out: RawReference[], private readonly fromAddress: string) {}
+
+  add(reference: ResourceReference, direct: boolean): void {
+    const toBaseAddress = `${reference.type}.${reference.name}`;
+    const toAddress = reference.keyUnknown ? undefined : reference.key === undefined ? toBaseAddress : `${toBaseAddress}[${JSON.stringify(reference.key)}]`;
+    this.out.push({ fromAddress: this.fromAddress, toBaseAddress, toAddress, attribute: this.attribute, direct });
+  }
 }
 
 /**
@@ -40,13 +51,12 @@ interface Instance {
 export function modelFromTerraformJson(json: unknown, source?: string): GovernanceModel {
   if (!isPlainObject(json)) throw new InputError(`${source ?? 'input'} is not a Terraform JSON configuration (an object)`);
   const configuration = new Configuration(json);
-  const rootScope = configuration.scope(undefined);
   const resources: GovernedResource[] = [];
   const rawReferences: RawReference[] = [];
   const declared = new Set<string>();
 
-  for (const [type, byName] of blockEntries(json.resource, 'resource')) {
-    for (const [name, raw] of blockEntries(byName, `resource ${type}`)) {
+  forEachBlock(json.resource, 'resource', (type, byName) => {
+    forEachBlock(byName, 'resource', (name, raw) => {
       const baseAddress = `${type}.${name}`;
       if (declared.has(baseAddress)) throw new InputError(`resource ${baseAddress} is declared twice; Terraform would refuse it`);
       declared.add(baseAddress);
@@ -61,13 +71,15 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
       for (const instance of instancesOf(baseAddress, body, configuration)) {
         const address = instance.key === undefined ? baseAddress : `${baseAddress}[${JSON.stringify(instance.key)}]`;
         const values: Record<string, unknown> = {};
+        const sink = new InstanceReferences(rawReferences, address);
+        const evaluation: Evaluation = { sink, instance };
         for (const attribute in attributes) {
           if (META_ARGUMENTS.has(attribute)) continue;
-          const sink = referenceSink(rawReferences, address, attribute);
-          values[attribute] = configuration.value(attributes[attribute], configuration.scope(sink, instance), sink);
+          sink.attribute = attribute;
+          values[attribute] = configuration.value(attributes[attribute], evaluation);
         }
         if (Array.isArray(body.depends_on)) {
-          const sink = referenceSink(rawReferences, address, 'depends_on');
+          sink.attribute = 'depends_on';
           for (const d of body.depends_on) {
             const m = typeof d === 'string' ? /^(?:\$\{)?([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\}?$/.exec(d) : null;
             if (m) sink.add({ type: m[1], name: m[2] }, false);
@@ -83,32 +95,22 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
           provider,
           lifecycle: isPlainObject(body.lifecycle) ? body.lifecycle : undefined,
           suppressions,
-          ...(instance.conditional ? { conditional: true } : {}),
+          conditional: instance.conditional === true,
         });
       }
-    }
-  }
-  return buildModel(resources, providersFromJson(json.provider, configuration, rootScope), rawReferences, source);
-}
-
-function referenceSink(out: RawReference[], fromAddress: string, attribute: string): ReferenceSink {
-  return {
-    add(reference: ResourceReference, direct: boolean) {
-      const toBaseAddress = `${reference.type}.${reference.name}`;
-      const toAddress = reference.keyUnknown ? undefined : reference.key === undefined ? toBaseAddress : `${toBaseAddress}[${JSON.stringify(reference.key)}]`;
-      out.push({ fromAddress, toBaseAddress, ...(toAddress ? { toAddress } : {}), attribute, direct });
-    },
-  };
+    });
+  });
+  return buildModel(resources, providersFromJson(json.provider, configuration), rawReferences, source);
 }
 
 /** The instances `count` / `for_each` declare; one conditional instance when the expression is unknown until apply. */
-function instancesOf(address: string, body: Record<string, unknown>, configuration: Configuration): Instance[] {
+function instancesOf(address: string, body: Record<string, unknown>, configuration: Configuration): readonly Instance[] {
   const hasCount = body.count !== undefined && body.count !== null;
   const hasForEach = body.for_each !== undefined && body.for_each !== null;
   if (hasCount && hasForEach) throw new InputError(`resource ${address} sets both count and for_each; Terraform refuses that`);
-  const root = configuration.scope(undefined);
+  const root: Evaluation = {};
   if (hasCount) {
-    const count = configuration.value(body.count, root, undefined);
+    const count = configuration.value(body.count, root);
     if (count === UNKNOWN) return [{ countIndex: UNKNOWN, conditional: true }];
     const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new InputError(`resource ${address}: count must be a whole number of 0 or more`);
@@ -116,7 +118,7 @@ function instancesOf(address: string, body: Record<string, unknown>, configurati
     return Array.from({ length: n }, (_, i) => ({ key: i, countIndex: i }));
   }
   if (hasForEach) {
-    const forEach = configuration.value(body.for_each, root, undefined);
+    const forEach = configuration.value(body.for_each, root);
     if (forEach === UNKNOWN || (Array.isArray(forEach) && forEach.includes(UNKNOWN))) {
       return [{ each: { key: UNKNOWN, value: UNKNOWN }, conditional: true }];
     }
@@ -131,15 +133,18 @@ function instancesOf(address: string, body: Record<string, unknown>, configurati
     if (entries.length > MAX_INSTANCES) throw new InputError(`resource ${address}: for_each has more than the ${MAX_INSTANCES} instances review expands`);
     return entries.map(([key, value]) => ({ key, each: { key, value } }));
   }
-  return [{}];
+  return SINGLE_INSTANCE;
 }
 
-function providersFromJson(providerBlock: unknown, configuration: Configuration, scope: ReturnType<Configuration['scope']>): Map<string, ProviderConfig> {
+const SINGLE_INSTANCE: readonly Instance[] = [{}];
+
+function providersFromJson(providerBlock: unknown, configuration: Configuration): Map<string, ProviderConfig> {
   const providers = new Map<string, ProviderConfig>();
-  for (const [name, configs] of blockEntries(providerBlock, 'provider')) {
+  const root: Evaluation = {};
+  forEachBlock(providerBlock, 'provider', (name, configs) => {
     for (const raw of Array.isArray(configs) ? configs : [configs]) {
       if (!isPlainObject(raw)) throw new InputError(`provider ${name} must be an object (or a list of objects)`);
-      const config = configuration.value(raw, scope, undefined) as Record<string, unknown>;
+      const config = configuration.value(raw, root) as Record<string, unknown>;
       const key = typeof config.alias === 'string' ? `${name}.${config.alias}` : name;
       const defaultTagsBlock = Array.isArray(config.default_tags) ? config.default_tags[0] : config.default_tags;
       // AWS default_tags { tags }, google default_labels.
@@ -151,7 +156,7 @@ function providersFromJson(providerBlock: unknown, configuration: Configuration,
         defaultTags: isPlainObject(tags) ? stringMap(tags) : undefined,
       });
     }
-  }
+  });
   return providers;
 }
 
