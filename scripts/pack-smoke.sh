@@ -9,6 +9,8 @@
 #   4. Write a plain-JS app that requires 'cdktf-ml-platform' by package name, builds an EKS stack and an
 #      on-prem Kubernetes stack, and synthesizes into the scratch dir.
 #   5. Assert the synthesized EKS stack has an aws_eks_node_group with ami_type AL2023_x86_64_NVIDIA.
+#   6. Copy examples/starter (the template app users start from), install it with the tarball, type-check it
+#      and run its `npm run synth` (cdktf synth, checkpoint calls off).
 #
 # Usage: bash scripts/pack-smoke.sh        (from anywhere; exits non-zero on failure)
 # Env:   PACK_SMOKE_KEEP=1 keeps the scratch dir for debugging.
@@ -27,7 +29,7 @@ finish() {
     rm -rf "$SCRATCH"
   fi
   if [[ $rc -eq 0 ]]; then
-    echo "pack-smoke: PASS (tarball contents, install by name, synth, EKS NVIDIA node group; $((SECONDS - START_S))s total, install ${INSTALL_S:-?}s)"
+    echo "pack-smoke: PASS (tarball contents, install by name, synth, EKS NVIDIA node group, starter app; $((SECONDS - START_S))s total, install ${INSTALL_S:-?}s)"
   else
     echo "pack-smoke: FAIL at step '$STEP' (exit $rc, $((SECONDS - START_S))s)" >&2
   fi
@@ -158,4 +160,37 @@ if (!onprem.provider || !onprem.provider.kubernetes) fail('smoke-onprem has no k
 if (k8sResources === 0) fail('smoke-onprem synthesized no resources');
 console.log(`pack-smoke: smoke-eks has ${groups.length} node groups (${nvidia.length} AL2023_x86_64_NVIDIA); smoke-onprem has ${k8sResources} resource types`);
 JS
+# ---------------------------------------------------------------------------------------------------
+STEP="starter"
+# examples/starter is the template users copy: install it as they would (the tarball in place of the registry
+# version, everything else at the versions the repo pins), type-check it and run `npm run synth` (cdktf synth).
+STARTER="$SCRATCH/starter"
+mkdir -p "$STARTER"
+for f in package.json cdktf.json tsconfig.json main.ts stacks.ts; do cp "$REPO_DIR/examples/starter/$f" "$STARTER/"; done
+node -e '
+  const fs = require("fs");
+  const [file, tarball, rootFile] = process.argv.slice(1);
+  const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+  const root = JSON.parse(fs.readFileSync(rootFile, "utf8"));
+  for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+    for (const name of Object.keys(deps)) {
+      if (name === root.name) deps[name] = `file:${tarball}`;
+      else if (root.devDependencies[name]) deps[name] = root.devDependencies[name];
+      else { console.error(`starter dependency ${name} is not pinned in the repo`); process.exit(1); }
+    }
+  }
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2));' "$STARTER/package.json" "$TARBALL" "$REPO_DIR/package.json"
+(cd "$STARTER" && npm install --prefer-offline --no-audit --no-fund --loglevel=error)
+(cd "$STARTER" && npm run --silent typecheck)
+(cd "$STARTER" && TF_CLI_CONFIG_FILE=/dev/null npm run --silent synth > "$SCRATCH/starter-synth.log" 2>&1) \
+  || { cat "$SCRATCH/starter-synth.log" >&2; exit 1; }
+if grep -qi 'checkpoint' "$SCRATCH/starter-synth.log"; then
+  echo "pack-smoke: the starter's synth called the checkpoint service:" >&2; cat "$SCRATCH/starter-synth.log" >&2; exit 1
+fi
+for stack in my-ml-onprem my-ml-onprem-workloads; do
+  node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$STARTER/cdktf.out/stacks/$stack/cdk.tf.json" \
+    || { echo "pack-smoke: the starter did not synthesize $stack" >&2; exit 1; }
+done
+echo "pack-smoke: examples/starter installed from the tarball, type-checked and synthesized (my-ml-onprem, my-ml-onprem-workloads)"
+
 STEP="done"

@@ -5,12 +5,17 @@ import { literalSecrets, synthApp } from './util';
 describe('examples/data-platform: features, datasets and models on each target', () => {
   const out = synthApp((app) => buildDataPlatformExample(app));
 
-  test('writes one stack per target', () => {
-    expect(Object.keys(out).sort()).toEqual(['data-aws', 'data-gcp', 'data-onprem']);
+  test('writes one stack per target, and the cloud clusters\' add-ons and workloads as later layers', () => {
+    expect(Object.keys(out).sort()).toEqual(['data-aws', 'data-aws-addons', 'data-aws-workloads', 'data-gcp', 'data-gcp-addons', 'data-gcp-workloads', 'data-onprem']);
+    // The clusters are in the first layer; what runs on them (and the stores it uses) is applied after.
+    expect(out['data-aws'].resources('aws_eks_cluster')).toHaveLength(1);
+    expect(out['data-aws'].resources('kubernetes_deployment_v1')).toHaveLength(0);
+    expect(out['data-gcp'].resources('google_container_cluster')).toHaveLength(1);
+    expect(out['data-gcp'].resources('kubernetes_deployment_v1')).toHaveLength(0);
   });
 
   test('AWS: MLflow on RDS with a managed password, SageMaker registry, Feast and SageMaker feature groups from the same views', () => {
-    const aws = out['data-aws'];
+    const aws = out['data-aws-workloads'];
     expect(aws.resources('aws_db_instance')[0]).toMatchObject({ manage_master_user_password: true, storage_encrypted: true, deletion_protection: true, lifecycle: { prevent_destroy: true } });
     expect(aws.resources('aws_sagemaker_model_package_group')[0].model_package_group_name).toBe('churn-classifier');
     expect(aws.resources('aws_sagemaker_feature_group').map((g) => g.feature_group_name).sort()).toEqual(['churn-customer-activity', 'churn-customer-profile']);
@@ -19,7 +24,7 @@ describe('examples/data-platform: features, datasets and models on each target',
   });
 
   test('Google Cloud: MLflow on private Cloud SQL, Vertex AI feature views and Feast on BigQuery from the same views; GCS datasets', () => {
-    const gcp = out['data-gcp'];
+    const gcp = out['data-gcp-workloads'];
     expect(gcp.resources('google_sql_database_instance')[0]).toMatchObject({ deletion_protection: true, settings: { ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' } } });
     expect(gcp.resources('google_vertex_ai_feature_online_store_featureview')).toHaveLength(2);
     expect(gcp.resources('google_storage_bucket').map((b) => b.name)).toEqual(expect.arrayContaining(['acme-ml-datasets-eu', 'acme-mlflow-artifacts-eu']));

@@ -28,7 +28,8 @@ describe('examples/training', () => {
   const stack = (name: string): Synth => parse(files[name]);
 
   test('writes one stack per target', () => {
-    expect(Object.keys(files).sort()).toEqual(['manifest.json', 'training-eks', 'training-gke', 'training-onprem']);
+    // Each cloud cluster's in-cluster parts are later layers (EKS: device plugins, Karpenter and its NodePools).
+    expect(Object.keys(files).sort()).toEqual(['manifest.json', 'training-eks', 'training-eks-addons', 'training-eks-workloads', 'training-gke', 'training-gke-addons', 'training-onprem']);
   });
 
   test('EKS GPU node groups use an NVIDIA accelerated AMI with the GPU taint', () => {

@@ -34,7 +34,8 @@ export function applyParameter(params: Record<string, unknown>, assignment: stri
   const value = assignment.slice(eq + 1);
   const list = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   if (key.startsWith('allowedRegions.')) {
-    const byClass = { ...((params.allowedRegionsByClassification as Record<string, string[]>) ?? {}) };
+    // Prototype-free: a classification named `__proto__` or `constructor` is a key like any other.
+    const byClass: Record<string, string[]> = Object.assign(Object.create(null), params.allowedRegionsByClassification ?? {});
     byClass[key.slice('allowedRegions.'.length)] = list;
     params.allowedRegionsByClassification = byClass;
   } else if (LIST_PARAMS.includes(key)) {
@@ -57,7 +58,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   let suppressionsFrom: string | undefined;
   const packs: string[] = [];
   const parameters: Record<string, unknown> = {};
-  const severityOverrides: Record<string, Severity | 'off'> = {};
+  const severityOverrides: Record<string, Severity | 'off'> = Object.create(null);
   const disabledRules: string[] = [];
   const ruleModules: string[] = [];
   let ignoreRecordedConfig = false;

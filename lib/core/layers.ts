@@ -30,5 +30,6 @@ export function clusterLayers(scope: IConstruct, given?: Partial<ClusterLayers>)
   const stack = TerraformStack.of(scope);
   if (!isLayered(stack)) return undefined;
   const layered = stack as unknown as LayeredStack;
-  return { addons: layered.addons, customResources: layered.workloads };
+  // The workloads stack is created only when something is placed there.
+  return { addons: layered.addons, get customResources() { return layered.workloads; } };
 }

@@ -35,9 +35,11 @@ export function readSynthesizedFolder(dir: string): SynthesizedStack[] {
     const stacks = isRecord(manifest) ? manifest.stacks : undefined;
     if (stacks !== undefined && !isRecord(stacks)) throw new InputError(`${manifestFile}: stacks must be an object`);
     const root = path.resolve(dir);
-    for (const [name, stack] of Object.entries(stacks ?? {})) {
+    for (const [key, stack] of Object.entries(stacks ?? {})) {
+      // Stack names are construct ids; anything else is not echoed into a message.
+      const name = /^[\w.-]{1,128}$/.test(key) ? key : `#${files.length + 1}`; // for messages
       if (!isRecord(stack)) throw new InputError(`${manifestFile}: stack '${name}' must be an object`);
-      const declared = stack.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json');
+      const declared = stack.synthesizedStackPath ?? path.join('stacks', key, 'cdk.tf.json');
       if (typeof declared !== 'string') throw new InputError(`${manifestFile}: stack '${name}' has a synthesizedStackPath that is not a string`);
       const file = path.resolve(root, declared);
       const relative = path.relative(root, file);
@@ -45,7 +47,7 @@ export function readSynthesizedFolder(dir: string): SynthesizedStack[] {
         throw new InputError(`${manifestFile}: stack '${name}' points outside ${dir}; only stacks inside the folder are reviewed`);
       }
       if (!fs.existsSync(file)) throw new InputError(`${dir}: manifest.json lists stack '${name}' but its file ${path.join(dir, relative)} is missing; synthesize again`);
-      files.push({ name, file: path.join(dir, relative) });
+      files.push({ name: key, file: path.join(dir, relative) });
     }
     const listed = new Set(files.map((f) => path.resolve(f.file)));
     const extra = onDisk().filter((s) => !listed.has(path.resolve(s.file)));

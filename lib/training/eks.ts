@@ -379,7 +379,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
       // Layered: the autoscaler's controller and CRDs with the add-ons, its NodePools a stack later.
       this.karpenter?.install(inCluster);
       this.installEfaDevicePlugin(inCluster);
-      if (layers.customResources) this.karpenter?.nodePools(new Construct(layers.customResources, this.node.id));
+      if (this.karpenter && layers.customResources) this.karpenter.nodePools(new Construct(layers.customResources, this.node.id));
     }
   }
 

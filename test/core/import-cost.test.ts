@@ -1,27 +1,81 @@
-import { execFileSync } from 'child_process';
-import { join } from 'path';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join, relative } from 'path';
+import * as ts from 'typescript';
+
+const root = join(__dirname, '..', '..');
+/** The built package lives outside the repository: it finds cdktf and the providers here, as an app's would. */
+const nodePath = { ...process.env, NODE_PATH: join(root, 'node_modules') };
 
 /**
- * An app that only targets AWS does not load the Google bindings (the package entry is lazy, and the modules
- * an EKS cluster needs import no Google class). Checked in a fresh process, as a user's app runs.
+ * Compiles lib/ into `outdir` as `npm run build` does: TypeScript's CommonJS emit with the build's compiler
+ * options (per file, without type checking: the emitted JavaScript is the same), then scripts/lazy-index.js over
+ * the entry. A full `tsc -p tsconfig.build.json` would add about 10 s for the same JavaScript.
  */
-test('synthesizing an EKS training cluster loads no Google provider module', () => {
-  const root = join(__dirname, '..', '..');
-  const script = `
-    const { App, TerraformStack } = require('cdktf');
-    const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
-    const { EksTrainingCluster } = require('./lib/training/eks');
-    const { Accelerator } = require('./lib/core/accelerators/accelerator');
-    const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'aws-only-')) });
-    const stack = new TerraformStack(app, 'aws-only');
-    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-    new EksTrainingCluster(stack, 'c', { clusterName: 'ml', kubernetesVersion: '1.33',
-      subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4 }] });
-    app.synth();
-    require('fs').rmSync(app.outdir, { recursive: true, force: true });
-    console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('provider-google'))));`;
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_SWC: 'true' },
+function buildPackage(outdir: string): string {
+  const { config } = ts.readConfigFile(join(root, 'tsconfig.build.json'), ts.sys.readFile);
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
+  for (const file of walk(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+    const out = join(outdir, relative(join(root, 'lib'), file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { ...options, declaration: false }, fileName: file }).outputText);
+  }
+  // lazy-index loads each module once to list its exports: it resolves packages from this repository's node_modules.
+  const rewrite = spawnSync(process.execPath, [join(root, 'scripts', 'lazy-index.js'), join(outdir, 'index.js')], { encoding: 'utf8', env: nodePath });
+  expect([rewrite.status, rewrite.status === 0 ? '' : rewrite.stderr]).toEqual([0, '']);
+  return rewrite.stderr;
+}
+
+/**
+ * An app that only targets AWS, in a fresh process as a user's app runs: it requires the package entry (the lazy
+ * one `npm run build` writes), synthesizes an EKS cluster, then reads a Google export. Reports what was loaded when.
+ */
+const probe = (entry: string) => `
+  const dir = ${JSON.stringify(dirname(entry))};
+  const loaded = (part) => Object.keys(require.cache).filter((k) => k.includes(part));
+  const lib = require(${JSON.stringify(entry)});
+  const atImport = Object.keys(require.cache).filter((k) => k.startsWith(dir)).map((k) => k.slice(dir.length + 1)).sort();
+  const { App, TerraformStack } = require('cdktf');
+  const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+  const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'aws-only-')) });
+  const stack = new TerraformStack(app, 'aws-only');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  new lib.EksTrainingCluster(stack, 'c', { clusterName: 'ml', kubernetesVersion: '1.33',
+    subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], pools: [{ name: 'l4', accelerator: lib.Accelerator.NVIDIA_L4 }] });
+  app.synth();
+  const written = require('fs').readdirSync(require('path').join(app.outdir, 'stacks'));
+  require('fs').rmSync(app.outdir, { recursive: true, force: true });
+  const awsOnly = { google: loaded('provider-google'), eks: loaded(require('path').join('training', 'eks.js')).length, written };
+  void lib.GkeTrainingCluster;
+  console.log(JSON.stringify({ atImport, awsOnly, googleAfterGkeRead: loaded('provider-google').length }));`;
+
+describe('the package entry as built: an AWS-only app never loads the Google bindings', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'mlp-dist-'));
+  let lazyIndexMessage = '';
+  let report: { atImport: string[]; awsOnly: { google: string[]; eks: number; written: string[] }; googleAfterGkeRead: number };
+  beforeAll(() => {
+    lazyIndexMessage = buildPackage(outdir);
+    const out = execFileSync(process.execPath, ['-e', probe(join(outdir, 'index.js'))], {
+      cwd: outdir, encoding: 'utf8', env: nodePath,
+    });
+    report = JSON.parse(out.trim().split('\n').pop()!);
+  }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('requiring the entry loads only the entry and the fast synthesis path', () => {
+    expect(lazyIndexMessage).toMatch(/lazy-index: .*: [1-9]\d* export-star and [1-9]\d* named re-export modules/);
+    expect(report.atImport).toEqual(['core/fast-synthesis.js', 'index.js']);
   });
-  expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([]);
+
+  test('synthesizing an EKS cluster through the entry loads the EKS module and no Google provider module', () => {
+    expect(report.awsOnly.written).toEqual(['aws-only']);
+    expect(report.awsOnly.eks).toBe(1);
+    expect(report.awsOnly.google).toEqual([]);
+  });
+
+  test('reading a Google export does load the Google bindings (the check can fail)', () => {
+    expect(report.googleAfterGkeRead).toBeGreaterThan(0);
+  });
 });

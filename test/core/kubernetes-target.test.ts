@@ -23,7 +23,7 @@ describe('KubernetesTarget.fromKubeconfig: the kubeconfig context is named, neve
     const platform = new MlPlatform(Testing.app(), 'p', {
       name: 'acme', labels: { owner: 'ml', costCenter: 'cc-1', environment: 'test', dataClassification: DataClassification.INTERNAL },
     });
-    expect(() => platform.onPrem('onprem', { clusterName: 'dc1', context: '' })).toThrow(/^p\/acme-onprem\/cluster: context \(""\) is empty/);
+    expect(() => platform.onPrem('onprem', { clusterName: 'dc1', context: '' })).toThrow(/^acme-onprem\/cluster: context \(""\) is empty/);
   });
 
   test('a named context, or none at all, is accepted as given', () => {

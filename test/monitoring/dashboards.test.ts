@@ -29,9 +29,14 @@ describe('Grafana dashboards', () => {
       for (const p of json.panels) {
         expect(p.targets.length).toBeGreaterThan(0);
         for (const t of p.targets) expect(t).toEqual(expect.objectContaining({ refId: expect.stringMatching(/^[A-Z]$/), expr: expect.any(String) }));
-        // No two panels overlap on the 24-column grid.
         expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
       }
+      // No two panels overlap on the 24-column grid.
+      const overlapping = json.panels.flatMap((p: any, i: number) => json.panels.slice(i + 1)
+        .filter((q: any) => p.gridPos.x < q.gridPos.x + q.gridPos.w && q.gridPos.x < p.gridPos.x + p.gridPos.w
+          && p.gridPos.y < q.gridPos.y + q.gridPos.h && q.gridPos.y < p.gridPos.y + p.gridPos.h)
+        .map((q: any) => `${key}: ${p.title} / ${q.title}`));
+      expect(overlapping).toEqual([]);
     }
   });
 
@@ -52,10 +57,25 @@ describe('Grafana dashboards', () => {
     expect(latency.fieldConfig.defaults.thresholds.steps[1].value).toBe(0.25);
   });
 
-  test('dashboard uids stay within Grafana\'s 40 characters and are stable', () => {
-    const long = 'a'.repeat(60);
-    expect(dashboardUid(long).length).toBeLessThanOrEqual(40);
-    expect(dashboardUid(long)).toBe(dashboardUid(long));
-    expect(workloadDashboard(endpoint('x', { kind: MonitoredKind.FEATURE_STORE, usesGpus: false })).panels).toBeDefined();
+  test('dashboard uids stay within Grafana\'s 40 characters, keep short names readable and never collide on a shared prefix', () => {
+    // Given names up to 37 characters, the uid is the name; longer ones are cut and suffixed with a hash of the whole name.
+    expect(dashboardUid('churn')).toBe('ml-churn');
+    expect(dashboardUid('b'.repeat(37))).toBe(`ml-${'b'.repeat(37)}`);
+    // Pinned: a changed uid orphans every bookmark and link to the dashboard.
+    expect(dashboardUid('b'.repeat(38))).toBe(`ml-${'b'.repeat(28)}-cf49d99f`);
+    const eu = dashboardUid(`${'a'.repeat(30)}-eu-west-1-churn`);
+    const us = dashboardUid(`${'a'.repeat(30)}-us-east-1-churn`);
+    expect([eu.length, us.length]).toEqual([40, 40]);
+    expect(eu).not.toBe(us);
+    expect(dashboardUid('c'.repeat(200))).toMatch(/^ml-c{28}-[0-9a-f]{8}$/);
+  });
+
+  test('a workload without scrape targets gets only the panels its kind and its GPUs can fill', () => {
+    const store = workloadDashboard({ kind: MonitoredKind.FEATURE_STORE, name: 'features', clusterName: 'dc1' });
+    expect((store.panels as any[]).map((p) => p.title)).toEqual(['Feature materialization lag']);
+    const gpuEndpoint = workloadDashboard(endpoint('x', { scrape: [] }));
+    expect((gpuEndpoint.panels as any[]).map((p) => p.title)).toEqual(['GPU utilisation', 'GPU memory used', 'Feature drift by feature', 'Prediction drift', 'Served model age']);
+    // Without a scrape job, GPU panels select DCGM series by node, not by the (unknown) pods.
+    expect((gpuEndpoint.panels as any[])[0].targets[0].expr).toBe('max by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)');
   });
 });

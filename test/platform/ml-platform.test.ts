@@ -37,7 +37,8 @@ describe('MlPlatform', () => {
   const out = synthApp((app) => { p = platform(app); });
 
   test('one stack per environment and per edge ring stack, named after the platform', () => {
-    expect(Object.keys(out).sort()).toEqual(['acme-aws', 'acme-edge-all-0', 'acme-onprem']);
+    // The EKS cluster's in-cluster parts (priority classes, team quotas) are a later layer of acme-aws.
+    expect(Object.keys(out).sort()).toEqual(['acme-aws', 'acme-aws-addons', 'acme-edge-all-0', 'acme-onprem']);
   });
 
   test('every environment carries the platform labels and runs governance', () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -21,7 +21,10 @@ test('the package entry requires a module only when one of its exports is first 
       'var c_1 = require("./c");',
       'Object.defineProperty(exports, "C", { enumerable: true, get: function () { return c_1.C; } });',
     ].join('\n'));
-    execFileSync(process.execPath, [join(__dirname, '../../scripts/lazy-index.js'), join(dir, 'index.js')]);
+    const rewrite = spawnSync(process.execPath, [join(__dirname, '../../scripts/lazy-index.js'), join(dir, 'index.js')], { encoding: 'utf8' });
+    // Its message goes to stderr: `npm run build` runs it, and piped output (`--format json`) must stay clean.
+    expect([rewrite.status, rewrite.stdout]).toEqual([0, '']);
+    expect(rewrite.stderr).toMatch(/^lazy-index: .*2 export-star and 1 named re-export modules/);
     const probe = `global.loaded = []; const m = require(${JSON.stringify(join(dir, 'index.js'))});
       const seen = []; seen.push(String(global.loaded));
       seen.push(m.B, String(global.loaded)); seen.push(m.shared, m.C, String(global.loaded)); console.log(JSON.stringify(seen));`;

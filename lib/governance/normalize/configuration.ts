@@ -58,6 +58,7 @@ export class Configuration {
     for (const locals of Array.isArray(root.locals) ? root.locals : root.locals === undefined ? [] : [root.locals]) {
       if (!isPlainObject(locals)) throw new InputError('locals must be an object');
       for (const [name, value] of Object.entries(locals)) {
+        if (!IDENTIFIER.test(name)) throw new InputError('locals has a name that is not a Terraform identifier');
         if (this.localBodies.has(name)) throw new InputError(`local ${name} is declared twice`);
         this.localBodies.set(name, value);
       }

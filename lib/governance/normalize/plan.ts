@@ -139,24 +139,31 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
     if (r.data) dataSources++;
     else planned.set(r.address, r);
   }
-  const handled = new Set<string>();
+  const plannedCount = planned.size;
   const resources: GovernedResource[] = [];
+  const rawReferences: RawReference[] = [];
   const deleted: string[] = [];
   const onlyInChanges: string[] = [];
   const disagreeing: string[] = [];
-  const add = (address: string, type: string, name: string, values: Json, baseAddress = baseAddressOf(address)): void => {
+  // Addresses in resource_changes; kept only when prior_state must be compared against them.
+  const inChanges = priorValues ? new Set<string>() : undefined;
+  const add = (address: string, type: string, name: string, values: Json, after?: { readonly unknown: unknown }): void => {
+    const baseAddress = baseAddressOf(address);
     const meta = synthMetadata?.get(address) ?? synthMetadata?.get(baseAddress);
-    resources.push({
+    const config = configured.get(baseAddress); // one lookup for provider, expressions and references
+    const resource: GovernedResource = {
       type,
       name,
       address,
       baseAddress,
-      values,
+      values: after ? applyUnknown(values, after.unknown, config?.expressions) as Json : values,
       module: moduleOf(address),
-      provider: configured.providerKeys.get(baseAddress),
+      provider: config?.providerKey,
       constructPath: meta?.constructPath,
       suppressions: meta?.suppressions ?? [],
-    });
+    };
+    resources.push(resource);
+    if (config?.references) addReferences(resource, config.references, rawReferences);
   };
 
   const hasChanges = Array.isArray(root.resource_changes);
@@ -165,28 +172,27 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
       dataSources++;
       continue;
     }
-    handled.add(rc.address);
+    inChanges?.add(rc.address);
+    const p = planned.get(rc.address);
+    if (p) planned.delete(rc.address);
     if (rc.actions.length > 0 && rc.actions.every((a) => a === 'delete' || a === 'forget')) {
       deleted.push(rc.address);
       continue;
     }
     const after = rc.after as Json;
-    const p = planned.get(rc.address);
     if (!p) onlyInChanges.push(rc.address);
     else if (!sameValue(p.values, after)) disagreeing.push(rc.address);
-    const baseAddress = baseAddressOf(rc.address);
-    add(rc.address, rc.type, rc.name, applyUnknown(after, rc.afterUnknown, configured.expressions.get(baseAddress)) as Json, baseAddress);
+    add(rc.address, rc.type, rc.name, after, { unknown: rc.afterUnknown });
   }
+  // What is left of planned_values has no entry in resource_changes.
   const plannedOnly: string[] = [];
   for (const p of planned.values()) {
-    if (handled.has(p.address)) continue;
-    handled.add(p.address);
     if (hasChanges) plannedOnly.push(p.address);
     add(p.address, p.type, p.name, p.values);
   }
   const priorOnly: string[] = [];
   for (const r of stateResources(priorValues?.root_module, 'prior_state.values.root_module')) {
-    if (r.data || handled.has(r.address)) continue;
+    if (r.data || inChanges?.has(r.address) || planned.has(r.address)) continue;
     priorOnly.push(r.address);
     add(r.address, r.type, r.name, r.values);
   }
@@ -196,34 +202,25 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   if (deleted.length) notes.push(`${deleted.length} resource(s) deleted by the plan are not reviewed: ${examples(deleted)}`);
   if (dataSources) notes.push(`${dataSources} data source(s) are not reviewed: they read, they create nothing`);
   if (disagreeing.length) notes.push(`${disagreeing.length} resource(s) whose planned_values disagree with resource_changes were reviewed from resource_changes: ${examples(disagreeing)}`);
-  if (onlyInChanges.length && planned.size) notes.push(`${onlyInChanges.length} resource(s) only in resource_changes, missing from planned_values, were reviewed: ${examples(onlyInChanges)}`);
+  if (onlyInChanges.length && plannedCount) notes.push(`${onlyInChanges.length} resource(s) only in resource_changes, missing from planned_values, were reviewed: ${examples(onlyInChanges)}`);
   if (plannedOnly.length) notes.push(`${plannedOnly.length} resource(s) in planned_values but not in resource_changes were reviewed from planned_values: ${examples(plannedOnly)}`);
   if (priorOnly.length) notes.push(`${priorOnly.length} resource(s) only in prior_state (not changed by this plan) were reviewed from their current state: ${examples(priorOnly)}`);
 
-  const rawReferences: RawReference[] = [];
-  const byBase = new Map<string, GovernedResource[]>();
-  for (const r of resources) {
-    const list = byBase.get(r.baseAddress);
-    if (list) list.push(r);
-    else byBase.set(r.baseAddress, [r]);
-  }
-  for (const [configBase, attributes] of configured.references) {
-    for (const from of byBase.get(configBase) ?? []) {
-      const prefix = from.module ? `${from.module}.` : '';
-      const basePrefix = baseAddressOf(prefix);
-      const ownKey = from.address.endsWith(']') ? /(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])$/.exec(from.address)?.[1] ?? '' : '';
-      for (const a of attributes) {
-        for (const t of a.targets) {
-          const toBaseAddress = basePrefix + t.local;
-          const key = t.key ?? (t.sameIndex ? ownKey : '');
-          const toAddress = t.ambiguous ? undefined : prefix + t.local + key;
-          rawReferences.push({ fromAddress: from.address, toBaseAddress, toAddress, attribute: a.attribute, direct: a.direct });
-        }
-      }
-    }
-  }
   const model = buildModel(resources, providersFromPlan(object(config.provider_config, 'configuration.provider_config')), rawReferences, source);
   return notes.length ? { ...model, notes } : model;
+}
+
+/** References of one resource instance, resolved in its own module instance (`module.x["a"]`) and for its own key. */
+function addReferences(from: GovernedResource, attributes: readonly ConfiguredReferences[], out: RawReference[]): void {
+  const prefix = from.module ? `${from.module}.` : '';
+  const basePrefix = baseAddressOf(prefix);
+  const ownKey = from.address.endsWith(']') ? /(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])$/.exec(from.address)?.[1] ?? '' : '';
+  for (const a of attributes) {
+    for (const t of a.targets) {
+      const key = t.key ?? (t.sameIndex ? ownKey : '');
+      out.push({ fromAddress: from.address, toBaseAddress: basePrefix + t.local, toAddress: t.ambiguous ? undefined : prefix + t.local + key, attribute: a.attribute, direct: a.direct });
+    }
+  }
 }
 
 /** Structural equality of two JSON values, stopping at the first difference. */
@@ -267,14 +264,15 @@ interface ConfiguredReferences {
   readonly direct: boolean;
 }
 
-interface Configured {
-  readonly providerKeys: Map<string, string>;
-  readonly expressions: Map<string, Json>;
-  readonly references: Map<string, ConfiguredReferences[]>;
+/** What the configuration says about one resource (by address without instance keys). */
+interface ConfiguredResource {
+  readonly providerKey?: string;
+  readonly expressions: Json;
+  readonly references?: readonly ConfiguredReferences[];
 }
 
-function readConfiguration(rootModule: Json | undefined): Configured {
-  const configured: Configured = { providerKeys: new Map(), expressions: new Map(), references: new Map() };
+function readConfiguration(rootModule: Json | undefined): Map<string, ConfiguredResource> {
+  const configured = new Map<string, ConfiguredResource>();
   const walk = (module: Json | undefined, prefix: string, depth: number): void => {
     if (!module) return;
     if (depth > 64) throw new InputError('plan: configuration nests modules deeper than 64 levels');
@@ -285,10 +283,7 @@ function readConfiguration(rootModule: Json | undefined): Configured {
         throw new InputError(`plan: configuration ${prefix}resources[${i}] must be an object with an address and expressions`);
       }
       if (r.mode === 'data') continue;
-      const configBase = prefix + r.address;
-      if (typeof r.provider_config_key === 'string') configured.providerKeys.set(configBase, r.provider_config_key);
       const expressions = (r.expressions as Json | null) ?? {};
-      configured.expressions.set(configBase, expressions);
       let attributes: ConfiguredReferences[] | undefined;
       for (const attribute in expressions) {
         const expr = expressions[attribute];
@@ -306,7 +301,11 @@ function readConfiguration(rootModule: Json | undefined): Configured {
         const leaf = isPlainObject(expr) && Array.isArray(expr.references);
         (attributes ??= []).push({ attribute, targets, direct: leaf && targets.length === 1 && !targets[0].ambiguous && !others });
       }
-      if (attributes) configured.references.set(configBase, attributes);
+      configured.set(prefix + r.address, {
+        providerKey: typeof r.provider_config_key === 'string' ? r.provider_config_key : undefined,
+        expressions,
+        references: attributes,
+      });
     }
     const calls = object(module.module_calls, `configuration ${prefix}module_calls`) ?? {};
     for (const [name, call] of Object.entries(calls)) {
