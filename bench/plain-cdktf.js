@@ -14,7 +14,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { App, TerraformStack } = require('cdktf');
+const { App, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } = require('cdktf');
 
 const [referenceOut, outdir] = process.argv.slice(2);
 const PACKAGES = { aws: '@cdktf/provider-aws', google: '@cdktf/provider-google', kubernetes: '@cdktf/provider-kubernetes' };
@@ -26,7 +26,15 @@ function classFor(type, kind) {
   if (classCache.has(key)) return classCache.get(key);
   const provider = type.split('_')[0];
   const pkg = PACKAGES[provider];
-  if (!pkg) throw new Error(`no provider package for ${type}`);
+  if (!pkg) {
+    // Providers without a prebuilt binding (helm, http): the generic element, as the library's own L1s do.
+    const Base = kind === 'data' ? TerraformDataSource : TerraformResource;
+    const cls = class extends Base {
+      constructor(scope, id) { super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: provider } }); }
+    };
+    classCache.set(key, cls);
+    return cls;
+  }
   // Resources drop the provider prefix (aws_eks_cluster -> eks-cluster); data sources keep it (data-aws-region).
   const folder = (kind === 'data' ? `data-${type}` : type.slice(provider.length + 1)).replace(/_/g, '-');
   const mod = require(`${pkg}/lib/${folder}`);
@@ -37,6 +45,11 @@ function classFor(type, kind) {
 }
 
 function providerClass(name) {
+  if (!PACKAGES[name]) {
+    return class extends TerraformProvider {
+      constructor(scope, id, config) { super(scope, id, { terraformResourceType: name, terraformGeneratorMetadata: { providerName: name } }); this.alias = config.alias; }
+    };
+  }
   return require(`${PACKAGES[name]}/lib/provider`)[`${name[0].toUpperCase()}${name.slice(1)}Provider`];
 }
 

@@ -88,6 +88,10 @@ export * from './edge/iot';
 export * from './edge/accelerator';
 export { rendezvousShard } from './edge/sharding';
 
+// retraining: drift alert → a gated, registered challenger
+export * from './retraining';
+export { IRetrainingTrigger, AlertmanagerPeer } from './monitoring/receivers';
+
 // platform composition
 export * from './core/wiring';
 export * from './platform/ml-platform';

@@ -6,6 +6,7 @@ import {
   NetworkContract, OrderContract, ResourceLocation,
 } from './contract';
 import { CONTRACTS_METADATA_KEY, evaluateContracts } from './evaluate';
+import { liveStackJson } from './private/live-stack';
 import { StackSet } from './private/stacks';
 
 /** The two ends every declaration names, as constructs. */
@@ -125,18 +126,26 @@ class ContractLedger extends TerraformElement {
     return { '//': { ml_platform: { [CONTRACTS_METADATA_KEY]: contracts } } };
   }
 
-  private validate(): string[] {
-    // Supplies alone check nothing: skip the stack's resolution unless it records a contract.
-    if (!this.entries.some((e) => [e()].flat().some((r) => r.kind !== 'capacity-supply'))) return [];
-    const all = this.stack.node.root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  /** Whether the stack records anything to check (supplies alone check nothing). */
+  public get hasContracts(): boolean {
+    return this.entries.some((e) => [e()].flat().some((r) => r.kind !== 'capacity-supply'));
+  }
+
+  /**
+   * Evaluates the stack's contracts; `ownJson` is the stack's resolved JSON when the caller has it (governance
+   * resolves it for its rules), so a synth resolves each stack once for both.
+   */
+  public check(ownJson?: unknown): string[] {
+    if (!this.hasContracts) return [];
+    const all = stacksOf(this.stack.node.root);
     const byName = new Map(all.map((s) => [s.node.id, s]));
-    const stacks = new StackSet([...byName.keys()], (name) => (name === this.stack.node.id ? this.stack : byName.get(name))?.toTerraform());
+    const stacks = new StackSet([...byName.keys()], (name) => (name === this.stack.node.id && ownJson !== undefined ? ownJson : liveStackJson(byName.get(name)!)));
     const dependencies = new Map(all.map((s) => [s.node.id, s.dependencies.map((d) => d.node.id)]));
     const result = evaluateContracts(stacks, { stacks: [this.stack.node.id], dependencies });
-    const byPath = new Map<string, IConstruct>();
-    for (const c of this.stack.node.findAll()) byPath.set(c.node.path, c);
+    let byPath: Map<string, IConstruct> | undefined;
     for (const f of result.findings) {
       if (f.severity === 'error') continue;
+      byPath ??= new Map(this.stack.node.findAll().map((c) => [c.node.path, c]));
       const target = (f.constructPath && byPath.get(f.constructPath)) || this.stack;
       const text = formatFinding(f);
       if (this.annotated.has(text)) continue;
@@ -146,6 +155,29 @@ class ContractLedger extends TerraformElement {
     }
     return result.findings.filter((f) => f.severity === 'error').map(formatFinding);
   }
+
+  private validate(): string[] {
+    // A governed stack's contracts are checked by its governance validation, with the JSON it resolves anyway.
+    if ((this.stack as unknown as Record<symbol, unknown>)[Symbol.for('cdktf-ml-platform.governance')]) return [];
+    return this.check();
+  }
+}
+
+/** Every stack of an app, without walking into them (a stack holds no stack). */
+function stacksOf(root: IConstruct): TerraformStack[] {
+  const out: TerraformStack[] = [];
+  const visit = (c: IConstruct) => {
+    if (TerraformStack.isStack(c)) out.push(c);
+    else for (const child of c.node.children) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+/** Checks the contracts `stack` records against `json` (its resolved JSON): error lines, as a validation returns them. */
+export function checkStackContracts(stack: TerraformStack, json: unknown): string[] {
+  const existing = stack.node.tryFindChild(LEDGER_ID);
+  return existing instanceof ContractLedger ? existing.check(json) : [];
 }
 
 function ledger(scope: IConstruct): ContractLedger {

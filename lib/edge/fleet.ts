@@ -1,6 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
-import { Contracts } from '../contracts/contracts';
+import { Construct } from 'constructs';
 import { declareModelConsumer } from '../contracts/needs';
 import { Validator } from '../core/errors';
 import { Wiring } from '../core/wiring';
@@ -226,17 +225,12 @@ export class EdgeFleet extends Construct implements IMonitorable {
           agentImage: props.metrics.agentImage ?? PROMETHEUS_AGENT_IMAGE,
         } : undefined,
       });
-      // What the site's fetcher needs for its URI scheme, checked at synth (the site is its own cluster).
+      // What the site's fetcher needs for its URI scheme (models:/ from MLflow: tracking URI and credentials),
+      // checked at synth. The fetcher's MODEL_URI itself is the fleet's own setting, tested, not a wire.
       const siteWorkload = this.sites[site.name];
       const uri = props.model.source.modelVersionUri(props.model.name, ring.modelVersion);
       declareModelConsumer(siteWorkload, { workload: siteWorkload.workload, container: 'fetch-model', clusterName: `edge site ${site.name}` }, {},
         { uri, source: props.model.source, model: props.model.name, version: ring.modelVersion });
-      Contracts.configuration(siteWorkload, {
-        producer: typeof (props.model.source as unknown as IConstruct).node?.path === 'string' ? props.model.source as unknown as IConstruct : props.model.source.registryName,
-        what: `model ${props.model.name} v${ring.modelVersion}`, workload: siteWorkload.workload, container: 'fetch-model',
-        env: [{ name: 'MODEL_URI', value: uri }, { name: 'MODEL_DIR' }],
-        fix: 'the EdgeFleet sets them from the ring\'s version; keep MODEL_URI and MODEL_DIR on the fetch-model init container',
-      });
     }
   }
 

@@ -1,5 +1,6 @@
 import { Annotations, TerraformElement, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { checkStackContracts } from '../contracts/contracts';
 import { checkCustomPack, checkCustomRules, RESERVED_RULE_PREFIXES } from './custom-rules';
 import { runRules, ReviewOptions } from './engine';
 import { ReviewResult, Severity } from './model';
@@ -184,6 +185,6 @@ export class Governance {
     const unknown = this.unknownRuleIds(model.resources.flatMap((r) => r.suppressions.map((s) => s.ruleId)))
       .map((id) => `${this.stack.node.path}: governance names rule '${id}', which is not registered; register it with ` +
         'Governance.of(stack).addRules([...]) or addPack(customPack), or correct the id');
-    return [...unknown, ...result.findings.filter((f) => f.severity === 'error').map(formatFinding)];
+    return [...unknown, ...result.findings.filter((f) => f.severity === 'error').map(formatFinding), ...checkStackContracts(this.stack, json)];
   }
 }

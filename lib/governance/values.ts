@@ -55,6 +55,15 @@ export function own<T>(record: Readonly<Record<string, T>> | undefined, key: str
   return record !== undefined && hasOwn(record, key) ? record[key] : undefined;
 }
 
+/**
+ * `record[key] = value` for a key from the input: `__proto__` becomes an own property (as JSON.parse makes it)
+ * instead of replacing the object's prototype, through which absent attributes would seem set.
+ */
+export function setProperty(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
 /** Every object of a nested block, whether rendered as an object or a list. */
 export function blocks(values: Values, key: string): Record<string, unknown>[] {
   if (!values) return [];
@@ -85,9 +94,9 @@ export function path(values: Values, ...keys: string[]): Record<string, unknown>
   return current;
 }
 
-/** A string attribute, or undefined when absent, null or unknown (an unknown one is counted). */
+/** A string attribute, or undefined when absent, null or unknown (an unknown one, or a partly known document, is counted). */
 export function str(value: unknown): string | undefined {
-  if (value === UNKNOWN) unknownReads++;
+  if (value === UNKNOWN || value instanceof EncodedJson) unknownReads++;
   return typeof value === 'string' ? value : undefined;
 }
 

@@ -229,7 +229,11 @@ export class MonitoringStack extends Construct {
     this.workloads = workloads;
     this.thresholds = thresholds;
     const staleAfter = drift?.staleAfter ?? Duration.hours(3);
-    this.ruleGroups = alertRuleGroups(workloads, thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) });
+    const triggers = props.alerting.retrainingPipelines ?? [];
+    this.ruleGroups = [
+      ...alertRuleGroups(workloads, thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) }),
+      ...triggers.flatMap((t) => t.triggerRuleGroups),
+    ];
     const images = { ...DEFAULT_MONITORING_IMAGES, ...(props.images ?? {}) };
     const ns = target.namespace;
 
@@ -264,7 +268,10 @@ export class MonitoringStack extends Construct {
     const prometheusYml = prometheusConfig({
       clusterName: target.clusterName,
       scrapeInterval,
-      workloads,
+      // A retraining pipeline's metrics (its workflow controller) are scraped like a training workload's.
+      workloads: [...workloads, ...triggers.filter((t) => t.triggerScrapeTargets.length > 0).map((t): MonitoredWorkload => ({
+        kind: MonitoredKind.TRAINING_CLUSTER, name: t.triggerName, clusterName: target.clusterName, scrape: [...t.triggerScrapeTargets],
+      }))],
       alertmanager: alertmanagerAddress,
       dcgmNamespace: this.dcgmExporter?.namespace,
       pushgateway: this.pushgateway?.address,
@@ -283,7 +290,8 @@ export class MonitoringStack extends Construct {
       cpu: props.prometheusCpu ?? Cpu.cores(1), memory: props.prometheusMemory ?? Size.gibibytes(4),
       remoteWriteReceiver: (props.remoteWriteFromNamespaces ?? []).length > 0,
     });
-    const receivers = [...routing.critical, ...(routing.warning ?? []), ...(routing.info ?? []), ...(routing.retraining ? [routing.retraining] : [])];
+    const receivers = [...routing.critical, ...(routing.warning ?? []), ...(routing.info ?? []), ...(routing.retraining ? [routing.retraining] : []),
+      ...triggers.map((t) => t.triggerReceiver)];
     this.alertmanager = new AlertmanagerServer(this, 'alertmanager', {
       target: here, dependsOn, config: alertmanagerYml, secrets: receivers.flatMap((r) => r.secrets),
       image: images.alertmanager, storageClassName: props.storageClassName,
@@ -331,6 +339,10 @@ export class MonitoringStack extends Construct {
         name: 'dcgm-exporter-allow-prometheus', namespace: this.dcgmExporter.namespace, podSelector: this.dcgmExporter.podSelector,
         port: DCGM_EXPORTER_PORT, fromPodsInNamespace: { namespace: ns, podSelector: componentSelector('prometheus') },
       });
+    }
+    for (const t of triggers) {
+      t.triggerScrapeTargets.forEach((s) => np.allowScrape(s));
+      t.admitAlertmanager({ workload: this.alertmanager.statefulSet, namespace: ns, podLabels: componentSelector('alertmanager') });
     }
     for (const w of workloads) {
       for (const s of w.scrape ?? []) {

@@ -1,6 +1,8 @@
+import { TerraformResource } from 'cdktf';
 import { Validator } from '../core/errors';
 import { checkResourceName } from '../core/names';
-import { AlertSeverity, RETRAIN_ACTION } from './rules';
+import type { ScrapeTarget } from '../core/monitoring-contract';
+import { AlertRuleGroup, AlertSeverity, RETRAIN_ACTION } from './rules';
 
 /**
  * A key of an existing Kubernetes Secret in the monitoring namespace (Kubernetes' SecretKeySelector: the same
@@ -122,6 +124,35 @@ export class AlertReceiver {
   }
 }
 
+/** Where the Alertmanager that sends retrain alerts runs, for a pipeline to admit it. */
+export interface AlertmanagerPeer {
+  /** The Alertmanager workload (the client of the pipeline's webhook). */
+  readonly workload: TerraformResource;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels that select its pods. */
+  readonly podLabels: Record<string, string>;
+}
+
+/**
+ * A retraining pipeline as a MonitoringStack sees it (`RetrainingPipeline` implements it): the receiver its
+ * trigger listens on, the endpoints whose retrain alerts start it, its own alert rules and metrics.
+ */
+export interface IRetrainingTrigger {
+  /** Alertmanager receiver name, unique per MonitoringStack, e.g. `retrain-churn`. */
+  readonly triggerName: string;
+  /** The webhook Alertmanager posts to. */
+  readonly triggerReceiver: AlertReceiver;
+  /** Values of the `workload` label (endpoint names) whose `ml_action="retrain"` alerts start the pipeline. */
+  readonly triggerWorkloads: readonly string[];
+  /** Alert rules on the pipeline's own runs (failures, gates). */
+  readonly triggerRuleGroups: readonly AlertRuleGroup[];
+  /** Pods to scrape for the pipeline's metrics (the Argo Workflows controller). */
+  readonly triggerScrapeTargets: readonly ScrapeTarget[];
+  /** Admits the Alertmanager to the webhook (NetworkPolicy) and declares the wire; called once per MonitoringStack. */
+  admitAlertmanager(alertmanager: AlertmanagerPeer): void;
+}
+
 /** Who gets which alerts. */
 export interface AlertRouting {
   /** Receivers of `critical` alerts (SLO breaches). */
@@ -136,6 +167,13 @@ export interface AlertRouting {
    * @default - no retraining hook
    */
   readonly retraining?: AlertReceiver;
+  /**
+   * Retraining pipelines started by the retrain alerts of their endpoints: one route each (matching
+   * `ml_action="retrain"` and the pipeline's `workload` values, `continue` so humans still get them), their
+   * rules and metrics in Prometheus, and a NetworkPolicy admitting Alertmanager to each webhook.
+   * @default - none
+   */
+  readonly retrainingPipelines?: IRetrainingTrigger[];
 }
 
 /** Checks routing; `allowed` are the receiver kinds the variant supports. */
@@ -146,6 +184,15 @@ export function validateRouting(v: Validator, prop: string, routing: AlertRoutin
     ['critical', routing!.critical], ['warning', routing!.warning], ['info', routing!.info],
     ['retraining', routing!.retraining ? [routing!.retraining] : undefined],
   ];
+  const triggers = routing!.retrainingPipelines ?? [];
+  v.unique(`${prop}.retrainingPipelines`, triggers, (t) => String(t?.triggerName), 'triggerName');
+  triggers.forEach((t, i) => {
+    const p = `${prop}.retrainingPipelines[${i}]`;
+    if (!v.check(!!t && t.triggerReceiver instanceof AlertReceiver, p, t, 'must be a retraining pipeline, e.g. an ArgoRetrainingPipeline')) return;
+    v.check(allowed.includes(t.triggerReceiver.kind), p, t.triggerReceiver.kind, `is not supported here; use ${allowed.join(', ')}`);
+    v.nonEmpty(`${p}.triggerWorkloads`, t.triggerWorkloads as unknown[], 'must name the endpoints whose retrain alerts start the pipeline');
+    t.triggerReceiver.validate(v, `${p}.triggerReceiver`);
+  });
   for (const [name, list] of lists) {
     (list ?? []).forEach((r, i) => {
       const p = name === 'retraining' ? `${prop}.retraining` : `${prop}.${name}[${i}]`;
@@ -177,6 +224,13 @@ export function alertmanagerConfig(routing: AlertRouting, secretPath: (s: Secret
       repeat_interval: '24h', continue: true,
     });
   }
+  for (const t of routing.retrainingPipelines ?? []) {
+    routes.push({
+      receiver: t.triggerName,
+      matchers: [`${RETRAIN_ACTION.label}="${RETRAIN_ACTION.value}"`, `workload=~"${[...t.triggerWorkloads].sort().join('|')}"`],
+      group_by: ['alertname', 'workload'], repeat_interval: '24h', continue: true,
+    });
+  }
   routes.push({ receiver: 'critical', matchers: [`severity="${AlertSeverity.CRITICAL}"`], repeat_interval: '1h' });
   routes.push({ receiver: 'warning', matchers: [`severity="${AlertSeverity.WARNING}"`] });
   const receivers = [
@@ -184,6 +238,7 @@ export function alertmanagerConfig(routing: AlertRouting, secretPath: (s: Secret
     receiver('critical', routing.critical),
     receiver('warning', warning),
     ...(routing.retraining ? [receiver('retraining', [routing.retraining])] : []),
+    ...(routing.retrainingPipelines ?? []).map((t) => receiver(t.triggerName, [t.triggerReceiver])),
   ];
   return JSON.stringify({
     route: {

@@ -41,6 +41,12 @@ describe('duplicate JSON keys', () => {
     expectRefused(run('review', write('{"resource": {"aws_kms_key": {"a": {}}, "aws_kms_\\u006bey": {"b": {}}}}')));
     expectRefused(run('review', write('{"resource": {"aws_db_instance": {"a": {"publicly_accessible": true, "publicly_accessible": false}}}}')));
   });
+  test('HCL\'s list form of repeated blocks is reviewed whole, and a resource declared twice that way is refused', () => {
+    const both = run('review', write(JSON.stringify({ resource: [{ aws_kms_key: { a: { enable_key_rotation: true } } }, { aws_kms_key: { b: {} } }] })), '--format', 'json');
+    expect(JSON.parse(both.stdout).findings.map((f: { address: string }) => f.address)).toContain('aws_kms_key.b');
+    expectRefused(run('review', write(JSON.stringify({ resource: [{ aws_kms_key: { a: { enable_key_rotation: true } } }, { aws_kms_key: { a: {} } }] }))));
+    expectRefused(run('review', write(JSON.stringify({ resource: { aws_kms_key: { a: [{ enable_key_rotation: true }, {}] } } }))));
+  });
   test('a plan with a repeated resource_changes key is refused', () => {
     expectRefused(run('review', write('{"format_version": "1.2", "resource_changes": [], "resource_changes": [{"address": "a.b"}]}')));
   });

@@ -37,6 +37,7 @@ const probe = (entry: string) => `
   const loaded = (part) => Object.keys(require.cache).filter((k) => k.includes(part));
   const lib = require(${JSON.stringify(entry)});
   const atImport = Object.keys(require.cache).filter((k) => k.startsWith(dir)).map((k) => k.slice(dir.length + 1)).sort();
+  const fastPathOn = require('cdktf/lib/tokens/private/stack-trace').captureStackTrace.name === 'fastCapture';
   const { App, TerraformStack } = require('cdktf');
   const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
   const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'aws-only-')) });
@@ -49,12 +50,12 @@ const probe = (entry: string) => `
   require('fs').rmSync(app.outdir, { recursive: true, force: true });
   const awsOnly = { google: loaded('provider-google'), eks: loaded(require('path').join('training', 'eks.js')).length, written };
   void lib.GkeTrainingCluster;
-  console.log(JSON.stringify({ atImport, awsOnly, googleAfterGkeRead: loaded('provider-google').length }));`;
+  console.log(JSON.stringify({ atImport, fastPathOn, awsOnly, googleAfterGkeRead: loaded('provider-google').length }));`;
 
 describe('the package entry as built: an AWS-only app never loads the Google bindings', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'mlp-dist-'));
   let lazyIndexMessage = '';
-  let report: { atImport: string[]; awsOnly: { google: string[]; eks: number; written: string[] }; googleAfterGkeRead: number };
+  let report: { atImport: string[]; fastPathOn: boolean; awsOnly: { google: string[]; eks: number; written: string[] }; googleAfterGkeRead: number };
   beforeAll(() => {
     lazyIndexMessage = buildPackage(outdir);
     const out = execFileSync(process.execPath, ['-e', probe(join(outdir, 'index.js'))], {
@@ -64,9 +65,10 @@ describe('the package entry as built: an AWS-only app never loads the Google bin
   }, 60_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test('requiring the entry loads only the entry and the fast synthesis path', () => {
+  test('requiring the entry loads only the entry and the fast synthesis path, which it turns on', () => {
     expect(lazyIndexMessage).toMatch(/lazy-index: .*: [1-9]\d* export-star and [1-9]\d* named re-export modules/);
     expect(report.atImport).toEqual(['core/fast-synthesis.js', 'index.js']);
+    expect(report.fastPathOn).toBe(true);
   });
 
   test('synthesizing an EKS cluster through the entry loads the EKS module and no Google provider module', () => {

@@ -1,8 +1,9 @@
-import { UNKNOWN } from '../values';
+import { setProperty, UNKNOWN } from '../values';
 import { Expr, RESERVED_ROOTS } from './hcl/ast';
 import { directReference, evaluate, EvaluationScope, ResourceReference } from './hcl/evaluate';
 import { expandDynamicBlocks } from './dynamic-blocks';
 import { renderPolicyDocument } from './hcl/iam-policy-document';
+import { partialJsonTemplate } from './hcl/partial-json';
 import { HclSyntaxError, parseTemplate } from './hcl/parser';
 import { isPlainObject } from './hcl/values';
 import { InputError } from './strict-json';
@@ -114,7 +115,7 @@ export class Configuration {
       for (const k in source) {
         const v = this.value(source[k], evaluation);
         if (v !== source[k] && !out) out = { ...source };
-        if (out) out[k] = v;
+        if (out) setProperty(out, k, v);
       }
       return out ?? source;
     }
@@ -139,7 +140,11 @@ export class Configuration {
       sink?.add(direct, true);
       return UNKNOWN; // resource attributes are known after apply
     }
-    return evaluate(expr, scope);
+    const value = evaluate(expr, scope);
+    if (value !== UNKNOWN || expr.kind !== 'template' || expr.parts.length < 2) return value;
+    // A JSON document with interpolations in its strings: keep what is known (each part again, references were recorded above).
+    const parts = expr.parts.map((p) => (typeof p === 'string' ? p : evaluate(p, this.scope(undefined, evaluation.instance))));
+    return partialJsonTemplate(expr, parts) ?? UNKNOWN;
   }
 
   private parse(raw: string): Expr | undefined {

@@ -1,3 +1,5 @@
+import { setProperty } from '../values';
+
 /**
  * Terraform JSON writes a `dynamic "name" { for_each, content }` block as `"dynamic": { "name": { "for_each": …,
  * "content": {…} } }` (cdktf's TerraformDynamicBlock and iterators do). Rules read nested blocks by name, so a block
@@ -11,7 +13,7 @@ export function expandDynamicBlocks(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(source)) if (key !== 'dynamic') out[key] = expandDynamicBlocks(v);
+  for (const [key, v] of Object.entries(source)) if (key !== 'dynamic') setProperty(out, key, expandDynamicBlocks(v));
   const dynamic = source.dynamic;
   if (typeof dynamic !== 'object' || dynamic === null || Array.isArray(dynamic)) {
     if (dynamic !== undefined) out.dynamic = dynamic;
@@ -26,7 +28,7 @@ export function expandDynamicBlocks(value: unknown): unknown {
       if (empty) continue;
       const existing = out[name];
       const instances = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-      out[name] = [...instances, expandDynamicBlocks((spec as Record<string, unknown>).content)];
+      setProperty(out, name, [...instances, expandDynamicBlocks((spec as Record<string, unknown>).content)]);
     }
   }
   return out;

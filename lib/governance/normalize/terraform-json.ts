@@ -1,6 +1,6 @@
 import { GovernanceModel, GovernedResource, ProviderConfig, Suppression } from '../model';
 import { readSuppressionList } from '../support/suppression-check';
-import { stringMap, UNKNOWN } from '../values';
+import { setProperty, stringMap, UNKNOWN } from '../values';
 import { Configuration, Evaluation, forEachBlock, InstanceBinding, ReferenceSink, singleBody } from './configuration';
 import { expandDynamicBlocks } from './dynamic-blocks';
 import { ResourceReference } from './hcl/evaluate';
@@ -76,7 +76,7 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
         for (const attribute in attributes) {
           if (META_ARGUMENTS.has(attribute)) continue;
           sink.attribute = attribute;
-          values[attribute] = configuration.value(attributes[attribute], evaluation);
+          setProperty(values, attribute, configuration.value(attributes[attribute], evaluation));
         }
         if (Array.isArray(body.depends_on)) {
           sink.attribute = 'depends_on';

@@ -1,6 +1,6 @@
 import { GovernedResource } from '../model';
 import { RuleContext } from '../rule';
-import { noteUnknown, UNKNOWN } from '../values';
+import { UNKNOWN } from '../values';
 
 /** Per model and companion type: companions by literal `bucket`, and those whose `bucket` is unknown until apply. Built once, O(n). */
 const indexes = new WeakMap<object, Map<string, CompanionIndex>>();
@@ -71,14 +71,4 @@ export function companionsOf(bucket: GovernedResource, ctx: RuleContext, type: s
   }
   if (idx.unresolved.length > 0) uncertain = true;
   return { definite: [...definite], uncertain };
-}
-
-/**
- * The companions that certainly configure the bucket. When others might (see {@link companionsOf}),
- * the uncertainty is counted, so a rule that finds nothing wrong reports the bucket as unknown.
- */
-export function bucketCompanions(bucket: GovernedResource, ctx: RuleContext, type: string): GovernedResource[] {
-  const { definite, uncertain } = companionsOf(bucket, ctx, type);
-  if (uncertain) noteUnknown();
-  return definite;
 }

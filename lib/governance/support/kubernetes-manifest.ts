@@ -1,5 +1,5 @@
 import { GovernedResource } from '../model';
-import { block, path } from '../values';
+import { block, path, setProperty } from '../values';
 
 /** Kinds whose pods sit at spec.template.spec. */
 const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'];
@@ -32,7 +32,7 @@ function toProviderShape(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => toProviderShape(v, depth + 1));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[snake(k)] = MAP_FIELDS.has(k) ? v : toProviderShape(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) setProperty(out, snake(k), MAP_FIELDS.has(k) ? v : toProviderShape(v, depth + 1));
   return out;
 }
 

@@ -128,7 +128,10 @@ export function resourceCoversAll(pattern: string): boolean {
   return rest.every((r) => WILDCARDS_ONLY.test(r)) && rest[rest.length - 1].includes('*') && (rest.length >= 4 || rest.every((r) => r.includes('*')));
 }
 
-const and = (...values: Tri[]): Tri => (values.includes(false) ? false : values.includes(UNKNOWN) ? UNKNOWN : true);
+/** Three-valued AND: false if any part is false, unknown if any part is unknown, else true. */
+export function allOf(...values: Tri[]): Tri {
+  return values.includes(false) ? false : values.includes(UNKNOWN) ? UNKNOWN : true;
+}
 const or = (...values: Tri[]): Tri => (values.includes(true) ? true : values.includes(UNKNOWN) ? UNKNOWN : false);
 
 /** Whether the statement's effect is `effect`. */
@@ -171,7 +174,7 @@ export function coversEveryone(s: PolicyStatement): Tri {
 
 /** Whether the statement allows every action on every resource: full administrator access. */
 export function allowsAdministratorAccess(s: PolicyStatement): Tri {
-  return and(hasEffect(s, 'Allow'), coversAllActions(s), coversAllResources(s));
+  return allOf(hasEffect(s, 'Allow'), coversAllActions(s), coversAllResources(s));
 }
 
 /**
@@ -192,7 +195,7 @@ export function deniesInsecureTransport(s: PolicyStatement): Tri {
       condition = keys.length === 1 && keys[0][0].toLowerCase() === 'aws:securetransport' && keys[0][1].length > 0 && keys[0][1].every((v) => v.toLowerCase() === 'false');
     }
   }
-  return and(hasEffect(s, 'Deny'), principal, coversServiceActions(s, 's3', true), resources, condition);
+  return allOf(hasEffect(s, 'Deny'), principal, coversServiceActions(s, 's3', true), resources, condition);
 }
 
 /** Whether any statement is true for `test`; an unknown answer is counted so the rule is reported unknown, not passed. */

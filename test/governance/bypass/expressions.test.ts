@@ -37,6 +37,16 @@ describe('expressions cdktf emits are evaluated, not waved through as unknown', 
     expect(reports(result, ADMIN, 'aws_iam_policy.p')).toBe(true);
   });
 
+  test('a JSON policy string with interpolations (JSON.stringify of tokens) keeps its literal statements', () => {
+    const doc = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b.arn}/*"}]}';
+    const result = reviewWith({ 'aws_s3_bucket.b': { bucket: 'b' }, 'aws_iam_policy.p': { policy: doc } });
+    expect(reports(result, ADMIN, 'aws_iam_policy.p')).toBe(true);
+    // A scoped statement with an unknown ARN is decided, not unknown: its actions are not all actions.
+    const scoped = reviewWith({ 'aws_s3_bucket.b': { bucket: 'b' }, 'aws_iam_policy.p': { policy: '{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"${aws_s3_bucket.b.arn}"}]}' } });
+    expect(reports(scoped, ADMIN, 'aws_iam_policy.p')).toBe(false);
+    expect(unknownFor(scoped, ADMIN, 'aws_iam_policy.p')).toBe(false);
+  });
+
   test('data.aws_iam_policy_document renders to the policy JSON rules read', () => {
     const data = { aws_iam_policy_document: { admin: { statement: [{ actions: ['*'], resources: ['*'] }] } } };
     const result = reviewWith({ 'aws_iam_role_policy.p': { role: 'r', policy: '${data.aws_iam_policy_document.admin.json}' } }, { data });

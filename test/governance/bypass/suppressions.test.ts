@@ -51,6 +51,13 @@ describe('suppressions are validated when read, as when written', () => {
   });
 });
 
+describe('keys from the input are data, not prototype members', () => {
+  test('an attribute named __proto__ cannot make absent attributes look set', () => {
+    const json = JSON.parse('{"resource":{"aws_db_instance":{"db":{"engine":"postgres","__proto__":{"storage_encrypted":true,"publicly_accessible":false}}}}}');
+    expect(reviewTerraformJson(json).findings.map((f) => f.ruleId)).toContain('aws-rds-storage-encrypted');
+  });
+});
+
 describe('suppressions are scoped to their stack', () => {
   test('a suppression in one stack does not apply to the same address in another stack\'s plan', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-scope-'));

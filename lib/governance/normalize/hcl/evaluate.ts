@@ -1,4 +1,4 @@
-import { EncodedJson, UNKNOWN } from '../../values';
+import { EncodedJson, setProperty, UNKNOWN } from '../../values';
 import { Expr, RESERVED_ROOTS, SPLAT_ITEM } from './ast';
 import { callFunction } from './functions';
 import {
@@ -72,7 +72,7 @@ function evaluateExpr(expr: Expr, scope: EvaluationScope, splatItem: unknown): u
         const key = ev(k);
         const value = ev(v);
         if (key === UNKNOWN) unknownKey = true;
-        else out[toStringValue(key) as string] = value;
+        else setProperty(out, toStringValue(key) as string, value);
       }
       return unknownKey ? UNKNOWN : out;
     }
@@ -172,7 +172,7 @@ function binary(op: string, left: unknown, right: () => unknown): unknown {
 type Step = { readonly attr: string } | { readonly index: Expr };
 
 /** Flatten `root.a[b].c` into the root name and its steps; undefined when the chain starts elsewhere. */
-export function traversalSteps(expr: Expr): { root: string; steps: Step[] } | undefined {
+function traversalSteps(expr: Expr): { root: string; steps: Step[] } | undefined {
   const steps: Step[] = [];
   let e = expr;
   while (e.kind === 'attr' || e.kind === 'index') {

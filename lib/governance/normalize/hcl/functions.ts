@@ -1,4 +1,4 @@
-import { EncodedJson, UNKNOWN } from '../../values';
+import { EncodedJson, setProperty, UNKNOWN } from '../../values';
 import {
   containsUnknown, equalValues, formatNumber, HclEvaluationError, isPlainObject, sortKeys, toBoolValue, toNumberValue, toStringValue,
 } from './values';
@@ -88,7 +88,7 @@ const STRICT: Record<string, Fn> = {
   contains_key: ([m, k]) => Object.prototype.hasOwnProperty.call(object(m), text(k)),
   zipmap: ([ks, vs]) => {
     const out: Record<string, unknown> = {};
-    list(ks).forEach((k, i) => (out[text(k)] = list(vs)[i]));
+    list(ks).forEach((k, i) => setProperty(out, text(k), list(vs)[i]));
     return out;
   },
   sum: ([l]) => list(l).reduce((a: number, v) => a + number(v), 0),
@@ -140,7 +140,12 @@ const PARTIAL: Record<string, Fn> = {
     throw new HclEvaluationError('no non-empty list');
   },
   concat: (args) => (args.includes(UNKNOWN) ? UNKNOWN : args.flatMap(list)),
-  merge: (args) => (args.includes(UNKNOWN) ? UNKNOWN : Object.assign({}, ...args.filter((a) => a !== null).map(object))),
+  merge: (args) => {
+    if (args.includes(UNKNOWN)) return UNKNOWN;
+    const out: Record<string, unknown> = {};
+    for (const a of args) if (a !== null) for (const [k, v] of Object.entries(object(a))) setProperty(out, k, v);
+    return out;
+  },
   tolist: ([v]) => (v === UNKNOWN ? UNKNOWN : list(v)),
   toset: ([v]) => (v === UNKNOWN ? UNKNOWN : list(v).filter((item, i, all) => item === UNKNOWN || all.indexOf(item) === i)),
   tomap: ([v]) => (v === UNKNOWN ? UNKNOWN : object(v)),

@@ -1,4 +1,4 @@
-import { EncodedJson, UNKNOWN } from '../../values';
+import { EncodedJson, setProperty, UNKNOWN } from '../../values';
 import { containsUnknown, isPlainObject } from './values';
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
@@ -9,7 +9,7 @@ const compact = (values: unknown[]): unknown => (values.length === 1 ? values[0]
 function principals(blocks: Array<Record<string, unknown>>): unknown {
   if (blocks.length === 0) return undefined;
   if (blocks.some((b) => b.type === UNKNOWN)) return UNKNOWN;
-  const out: Record<string, unknown[]> = {};
+  const out: Record<string, unknown[]> = Object.create(null);
   for (const b of blocks) {
     const type = String(b.type);
     out[type] = [...(out[type] ?? []), ...asList(b.identifiers)];
@@ -17,7 +17,7 @@ function principals(blocks: Array<Record<string, unknown>>): unknown {
   // `type = "*"` with identifiers ["*"] renders as Principal "*".
   if (Object.keys(out).length === 1 && out['*']?.length === 1 && out['*'][0] === '*') return '*';
   const rendered: Record<string, unknown> = {};
-  for (const [type, ids] of Object.entries(out)) rendered[type] = compact(ids);
+  for (const [type, ids] of Object.entries(out)) setProperty(rendered, type, compact(ids));
   return rendered;
 }
 
@@ -36,11 +36,12 @@ function statement(s: Record<string, unknown>): Record<string, unknown> {
   if (notPrincipal !== undefined) out.NotPrincipal = notPrincipal;
   const conditions = blocksOf(s.condition);
   if (conditions.length) {
-    const rendered: Record<string, Record<string, unknown>> = {};
+    const rendered: Record<string, Record<string, unknown>> = Object.create(null);
     for (const c of conditions) {
       if (c.test === UNKNOWN || c.variable === UNKNOWN) return { ...out, Condition: UNKNOWN };
       const test = String(c.test);
-      rendered[test] = { ...(rendered[test] ?? {}), [String(c.variable)]: compact(asList(c.values)) };
+      rendered[test] ??= Object.create(null);
+      setProperty(rendered[test], String(c.variable), compact(asList(c.values)));
     }
     out.Condition = rendered;
   }

@@ -1,4 +1,4 @@
-import { EncodedJson, UNKNOWN } from '../../values';
+import { EncodedJson, setProperty, UNKNOWN } from '../../values';
 
 /** A Terraform evaluation error (a wrong type, a missing key): Terraform would refuse the plan, review calls it unknown. */
 export class HclEvaluationError extends Error {}
@@ -59,7 +59,7 @@ export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+    for (const k of Object.keys(value).sort()) setProperty(out, k, sortKeys(value[k]));
     return out;
   }
   return value;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { anyStatement, coversEveryone, hasEffect, policyStatements, Tri } from '../../support/policy-document';
+import { allOf, anyStatement, coversEveryone, hasEffect, policyStatements } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** Role trust policies do not let any principal ("*") assume the role without a condition. */
@@ -15,10 +15,7 @@ export const iamTrustPolicyNoWildcardPrincipal = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.assume_role_policy);
     if (statements === UNKNOWN) return [];
-    const trustsEveryone = (s: (typeof statements)[number]): Tri => {
-      const parts = [hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition];
-      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
-    };
-    return anyStatement(statements, trustsEveryone) === true ? ['trust policy allows Principal "*" (or a NotPrincipal) without a Condition'] : [];
+    const trustsEveryone = anyStatement(statements, (s) => allOf(hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition));
+    return trustsEveryone === true ? ['trust policy allows Principal "*" (or a NotPrincipal) without a Condition'] : [];
   },
 });

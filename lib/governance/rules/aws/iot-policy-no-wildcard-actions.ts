@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { anyStatement, coversServiceActions, hasEffect, policyStatements, Tri } from '../../support/policy-document';
+import { allOf, anyStatement, coversServiceActions, hasEffect, policyStatements } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** IoT policies list actions instead of iot:* or *. */
@@ -15,10 +15,7 @@ export const iotPolicyNoWildcardActions = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.policy);
     if (statements === UNKNOWN) return [];
-    const allowsAllIot = (s: (typeof statements)[number]): Tri => {
-      const parts = [hasEffect(s, 'Allow'), coversServiceActions(s, 'iot')];
-      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
-    };
-    return anyStatement(statements, allowsAllIot) === true ? ['policy allows iot:* (or *, or a NotAction)'] : [];
+    const allowsAllIot = anyStatement(statements, (s) => allOf(hasEffect(s, 'Allow'), coversServiceActions(s, 'iot')));
+    return allowsAllIot === true ? ['policy allows iot:* (or *, or a NotAction)'] : [];
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { anyStatement, coversEveryone, coversServiceActions, hasEffect, policyStatements, Tri } from '../../support/policy-document';
+import { allOf, anyStatement, coversEveryone, coversServiceActions, hasEffect, policyStatements } from '../../support/policy-document';
 import { UNKNOWN } from '../../values';
 
 /** Key policies do not grant kms:* (or *) to Principal "*" without a condition. */
@@ -15,10 +15,7 @@ export const kmsKeyPolicyNoWildcard = defineRule({
   evaluate(resource) {
     const statements = policyStatements(resource.values.policy);
     if (statements === UNKNOWN) return [];
-    const grantsAllToEveryone = (s: (typeof statements)[number]): Tri => {
-      const parts = [hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition, coversServiceActions(s, 'kms')];
-      return parts.includes(false) ? false : parts.includes(UNKNOWN) ? UNKNOWN : true;
-    };
-    return anyStatement(statements, grantsAllToEveryone) === true ? ['key policy grants kms:* (or a NotAction) to Principal "*"'] : [];
+    const grantsAllToEveryone = anyStatement(statements, (s) => allOf(hasEffect(s, 'Allow'), coversEveryone(s), !s.hasCondition, coversServiceActions(s, 'kms')));
+    return grantsAllToEveryone === true ? ['key policy grants kms:* (or a NotAction) to Principal "*"'] : [];
   },
 });

@@ -1,0 +1,271 @@
+/**
+ * The Argo objects of one pipeline, as plain Kubernetes API objects (camelCase, as kubernetes_manifest takes
+ * them). Pure functions of a resolved model, so tests validate them against the Argo schemas directly.
+ */
+import { manifestContainerSecurityContext, manifestPodSecurityContext } from './private/security';
+import { RETRAINING_METRICS } from './rules';
+
+type Obj = Record<string, unknown>;
+
+/** One environment variable, literal or from a Secret key. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+}
+
+/** A container of a step, resolved. */
+export interface StepContainer {
+  readonly image: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env: EnvVar[];
+  readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+}
+
+/** Everything the WorkflowTemplate needs, resolved and validated by the construct. */
+export interface WorkflowModel {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** Labels every step pod carries (the pipeline's, plus those producers require, e.g. Feast client labels). */
+  readonly podLabels: Record<string, string>;
+  readonly serviceAccountName: string;
+  readonly executorServiceAccountName: string;
+  readonly priorityClassName: string;
+  readonly datasetVersion: string;
+  readonly validate: StepContainer;
+  readonly train: StepContainer & {
+    readonly nodeSelector?: Record<string, string>;
+    readonly tolerations?: Obj[];
+    readonly timeoutSeconds: number;
+  };
+  readonly evaluate: StepContainer;
+  readonly gates: StepContainer;
+  readonly register: StepContainer;
+}
+
+const OUTPUTS = '/tmp/outputs';
+
+function container(c: StepContainer, extraEnv: EnvVar[] = [], name = 'main'): Obj {
+  return {
+    name,
+    image: c.image,
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.args ? { args: c.args } : {}),
+    env: [...c.env, ...extraEnv],
+    resources: c.resources,
+    securityContext: manifestContainerSecurityContext(),
+    // The root filesystem is read-only: scratch space and outputs live on an emptyDir.
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+  };
+}
+
+const modelUriInput = { inputs: { parameters: [{ name: 'model-uri' }] } };
+const modelUriEnv: EnvVar = { name: 'ML_MODEL_URI', value: '{{inputs.parameters.model-uri}}' };
+
+/**
+ * The WorkflowTemplate: a DAG validate → train → evaluate → register, one run at a time (a mutex), each step
+ * a container with the restricted security context, the run counted in `ml_retraining_runs` and a gate
+ * rejection in `ml_retraining_gate_failures`.
+ */
+export function workflowTemplateManifest(m: WorkflowModel): Obj {
+  const metric = (name: string, help: string, labels: Record<string, string>, when?: string) => ({
+    name, help, ...(when ? { when } : {}),
+    labels: Object.entries(labels).map(([key, value]) => ({ key, value })),
+    counter: { value: '1' },
+  });
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'WorkflowTemplate',
+    metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
+    spec: {
+      entrypoint: 'retrain',
+      arguments: { parameters: [{ name: 'dataset-version', value: m.datasetVersion }, { name: 'reason', value: 'manual' }] },
+      serviceAccountName: m.serviceAccountName,
+      // Step containers get no Kubernetes API token; the executor reports results with its own account.
+      automountServiceAccountToken: false,
+      executor: { serviceAccountName: m.executorServiceAccountName },
+      securityContext: manifestPodSecurityContext(),
+      podMetadata: { labels: m.podLabels },
+      priorityClassName: m.priorityClassName,
+      synchronization: { mutexes: [{ name: `retrain-${m.name}` }] },
+      podGC: { strategy: 'OnPodSuccess' },
+      ttlStrategy: { secondsAfterCompletion: 7 * 24 * 3600 },
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+      metrics: {
+        prometheus: [metric(RETRAINING_METRICS.runs, 'Finished retraining runs by pipeline and status',
+          { pipeline: m.name, namespace: m.namespace, status: '{{workflow.status}}' })],
+      },
+      templates: [
+        {
+          name: 'retrain',
+          dag: {
+            tasks: [
+              { name: 'validate-data', template: 'validate-data' },
+              { name: 'train', template: 'train', depends: 'validate-data.Succeeded' },
+              {
+                name: 'evaluate', template: 'evaluate', depends: 'train.Succeeded',
+                arguments: { parameters: [{ name: 'model-uri', value: '{{tasks.train.outputs.parameters.model-uri}}' }] },
+              },
+              {
+                name: 'register', template: 'register', depends: 'evaluate.Succeeded',
+                arguments: { parameters: [{ name: 'model-uri', value: '{{tasks.train.outputs.parameters.model-uri}}' }] },
+              },
+            ],
+          },
+        },
+        { name: 'validate-data', container: container(m.validate) },
+        {
+          name: 'train',
+          activeDeadlineSeconds: m.train.timeoutSeconds,
+          retryStrategy: { limit: '1', retryPolicy: 'OnError' },
+          ...(m.train.nodeSelector ? { nodeSelector: m.train.nodeSelector } : {}),
+          ...(m.train.tolerations && m.train.tolerations.length ? { tolerations: m.train.tolerations } : {}),
+          container: container(m.train),
+          outputs: { parameters: [{ name: 'model-uri', valueFrom: { path: `${OUTPUTS}/model-uri` } }] },
+        },
+        {
+          name: 'evaluate',
+          ...modelUriInput,
+          metrics: {
+            prometheus: [metric(RETRAINING_METRICS.gateFailures, 'Evaluations whose gates rejected the candidate',
+              { pipeline: m.name, namespace: m.namespace }, '{{status}} == Failed')],
+          },
+          // One pod: the scorer writes metrics.json, then the gate script (the main container) judges it.
+          containerSet: {
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            containers: [
+              container(m.evaluate, [modelUriEnv], 'score'),
+              { ...container(m.gates), dependencies: ['score'] },
+            ],
+          },
+        },
+        { name: 'register', ...modelUriInput, container: container(m.register, [modelUriEnv]) },
+      ],
+    },
+  };
+}
+
+/** The CronWorkflow of scheduled runs: never two at once, a missed start skipped after an hour. */
+export function cronWorkflowManifest(m: { name: string; namespace: string; labels: Record<string, string>; schedule: string }): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'CronWorkflow',
+    metadata: { name: `${m.name}-schedule`, namespace: m.namespace, labels: m.labels },
+    spec: {
+      schedules: [m.schedule],
+      timezone: 'UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      workflowSpec: {
+        workflowTemplateRef: { name: m.name },
+        arguments: { parameters: [{ name: 'reason', value: 'schedule' }] },
+      },
+    },
+  };
+}
+
+/** The port the EventSource's webhook listens on. */
+export const WEBHOOK_PORT = 12000;
+/** The path Alertmanager posts to. */
+export const WEBHOOK_PATH = '/alerts';
+/** The labels the Argo Events controller puts on an EventSource's and a Sensor's pods. */
+export function eventSourcePodLabels(name: string): Record<string, string> {
+  return { 'eventsource-name': name, 'controller': 'eventsource-controller' };
+}
+/** @see eventSourcePodLabels */
+export function sensorPodLabels(name: string): Record<string, string> {
+  return { 'sensor-name': name, 'controller': 'sensor-controller' };
+}
+
+/** The EventBus (NATS JetStream, three replicas) EventSources and Sensors of a namespace share. */
+export function eventBusManifest(m: { name: string; namespace: string; labels: Record<string, string> }): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'EventBus',
+    metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
+    spec: {
+      jetstream: {
+        // A version of the chart's configs.jetstream.versions (charts/argo-events/values.yaml @ 4676fa51).
+        version: '2.10.10',
+        replicas: 3,
+        securityContext: manifestPodSecurityContext(),
+      },
+    },
+  };
+}
+
+/** The EventSource: a webhook taking Alertmanager's POSTs, authenticated by a bearer token from a Secret. */
+export function eventSourceManifest(m: {
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; token: { name: string; key: string };
+}): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'EventSource',
+    metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
+    spec: {
+      eventBusName: m.eventBusName,
+      template: { securityContext: manifestPodSecurityContext(), container: { securityContext: manifestContainerSecurityContext() } },
+      service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
+      webhook: {
+        alert: { port: String(WEBHOOK_PORT), endpoint: WEBHOOK_PATH, method: 'POST', authSecret: { name: m.token.name, key: m.token.key } },
+      },
+    },
+  };
+}
+
+/**
+ * The Sensor: on a firing Alertmanager notification labelled `ml_action="retrain"` for one of the pipeline's
+ * workloads, submits a Workflow from the template with the alert's name as its `reason`.
+ */
+export function sensorManifest(m: {
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string; workloads: readonly string[];
+}): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Sensor',
+    metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
+    spec: {
+      eventBusName: m.eventBusName,
+      template: {
+        serviceAccountName: m.serviceAccountName,
+        securityContext: manifestPodSecurityContext(),
+        container: { securityContext: manifestContainerSecurityContext() },
+      },
+      dependencies: [{
+        name: 'retrain-alert',
+        eventSourceName: m.name,
+        eventName: 'alert',
+        filters: {
+          data: [
+            { path: 'body.status', type: 'string', value: ['firing'] },
+            { path: 'body.commonLabels.ml_action', type: 'string', value: ['retrain'] },
+            { path: 'body.commonLabels.workload', type: 'string', value: [...m.workloads].sort() },
+          ],
+        },
+      }],
+      triggers: [{
+        template: {
+          name: 'submit-retraining',
+          argoWorkflow: {
+            operation: 'submit',
+            source: {
+              resource: {
+                apiVersion: 'argoproj.io/v1alpha1',
+                kind: 'Workflow',
+                metadata: { generateName: `${m.name}-`, namespace: m.namespace, labels: m.labels },
+                spec: { workflowTemplateRef: { name: m.name }, arguments: { parameters: [{ name: 'reason', value: 'alert' }] } },
+              },
+            },
+            parameters: [{ src: { dependencyName: 'retrain-alert', dataKey: 'body.commonLabels.alertname' }, dest: 'spec.arguments.parameters.0.value' }],
+          },
+        },
+        // Alertmanager repeats a firing group daily; one run per hour at most whatever it sends.
+        rateLimit: { unit: 'Hour', requestsPerUnit: 1 },
+      }],
+    },
+  };
+}

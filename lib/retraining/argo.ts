@@ -1,0 +1,374 @@
+import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Contracts } from '../contracts/contracts';
+import { declareArtifactRead } from '../contracts/needs';
+import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
+import { Validator } from '../core/errors';
+import { RequiredPodLabels } from '../core/labels';
+import { ScrapeTarget } from '../core/monitoring-contract';
+import { checkResourceName } from '../core/names';
+import { qualifyProviderSources } from '../core/provider-sources';
+import { Cpu, Duration, Size } from '../core/units';
+import { WorkloadIdentity } from '../core/workload-identity';
+import { checkPinnedImage } from '../features/hardening';
+import { AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, SecretKeySelector } from '../monitoring/receivers';
+import { AlertRuleGroup } from '../monitoring/rules';
+import { MlflowModelRegistry, MlflowPermission } from '../registry/mlflow';
+import { ObjectStore, ObjectStoreKind } from '../registry/object-store';
+import { PRIORITY_CLASSES, TeamQuotas } from '../training/team-quotas';
+import { ArgoWorkflows, ARGO_CONTROLLER_METRICS } from './argo-workflows';
+import {
+  cronWorkflowManifest, EnvVar, eventBusManifest, eventSourceManifest, eventSourcePodLabels, sensorManifest, sensorPodLabels, StepContainer,
+  WEBHOOK_PATH, WEBHOOK_PORT, workflowTemplateManifest,
+} from './argo-manifests';
+import { DataValidation } from './data-validation';
+import { EvaluationGate, evaluationGateScript } from './gates';
+import { registrationScript } from './registration';
+import { DEFAULT_GATE_IMAGE, RetrainingPipelineProps } from './retraining-pipeline';
+import { retrainingRuleGroup } from './rules';
+
+/** Props for {@link ArgoRetrainingPipeline}. */
+export interface ArgoRetrainingPipelineProps extends RetrainingPipelineProps {
+  /** The Argo Workflows and Argo Events add-on of the cluster (its workflowNamespaces must include the team). */
+  readonly argo: ArgoWorkflows;
+  /**
+   * The bearer token Alertmanager sends and the webhook checks: a key of a Secret that exists, with the same
+   * name and key, in the MonitoringStack's namespace and in the team's namespace.
+   */
+  readonly triggerToken: SecretKeySelector;
+}
+
+type Common = { provider: TerraformProvider; dependsOn: ITerraformDependable[] };
+
+const NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const CRON = /^(\S+\s+){4}\S+$/;
+
+/**
+ * Drift alert → validated data → trained, gated, registered challenger, on Argo Workflows on any Kubernetes
+ * target. Creates, in the training team's namespace: a WorkflowTemplate (DAG validate-data → train → evaluate
+ * → register), a CronWorkflow, an EventSource (webhook) and a Sensor that submits the template on a retrain
+ * alert, their service accounts and roles, and the identity the steps run as, granted read access to the
+ * dataset and the feature store and publish access to the registry. List it in the MonitoringStack's
+ * `alerting.retrainingPipelines` and Alertmanager posts the pipeline's alerts to the webhook.
+ *
+ * The pipeline never promotes: the register step sets the `challenger` alias only. Promotion is a reviewed
+ * change that adds the version to the registry's `releasedVersions` and points an endpoint at it.
+ */
+export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrigger {
+  public readonly name: string;
+  public readonly model: string;
+  /** The team namespace the pipeline runs in. */
+  public readonly target: IKubernetesTarget;
+  /** The identity the steps run as (grants from the dataset store, the feature store and the registry land here). */
+  public readonly identity: WorkloadIdentity;
+  public readonly workflowTemplate: Manifest;
+  public readonly cronWorkflow: Manifest;
+  public readonly eventSource: Manifest;
+  public readonly sensor: Manifest;
+  /** The NetworkPolicy confining the Sensor to the EventBus, DNS and the API server. */
+  public readonly sensorNetworkPolicy: NetworkPolicyV1;
+  /** The in-cluster URL Alertmanager posts to. */
+  public readonly webhookUrl: string;
+  public readonly triggerName: string;
+  public readonly triggerReceiver: AlertReceiver;
+  public readonly triggerWorkloads: readonly string[];
+  public readonly triggerRuleGroups: readonly AlertRuleGroup[];
+  public readonly triggerScrapeTargets: readonly ScrapeTarget[];
+  private readonly admitted = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: ArgoRetrainingPipelineProps) {
+    super(scope, id);
+    qualifyProviderSources(this);
+    const placement = ArgoRetrainingPipeline.validate(this, props);
+    const t = props.training;
+    this.name = props.name;
+    this.model = props.model;
+    this.target = t.cluster.teamTarget(t.team);
+    const ns = this.target.namespace;
+    const labels = { 'app.kubernetes.io/name': 'ml-retraining', 'app.kubernetes.io/instance': props.name, 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
+    const common = { provider: this.target.providerFor(this), dependsOn: this.target.dependablesFor(this) };
+
+    // ---- identity and grants ----
+    this.identity = new WorkloadIdentity(this, 'identity', { target: this.target, serviceAccountName: `${props.name}-steps`, cloudName: `rt-${props.name}`.slice(0, 24) });
+    const prefix = props.dataset.prefix ?? '';
+    const datasetUri = props.dataset.store.uri(prefix);
+    // The literal bucket name where the store knows it: the manifest is planned before the bucket exists.
+    const literalUri = props.dataset.store instanceof ObjectStore
+      ? `${props.dataset.store.kind === ObjectStoreKind.GCS ? 'gs' : 's3'}://${props.dataset.store.bucketName}/${prefix}` : datasetUri;
+    const s3Compatible = props.dataset.store instanceof ObjectStore && props.dataset.store.kind === ObjectStoreKind.S3_COMPATIBLE;
+    if (!s3Compatible) props.dataset.store.grantRead(this.identity, prefix);
+    declareArtifactRead(this, { awsRole: this.identity.awsRole, gcpServiceAccount: this.identity.gcpServiceAccount }, {
+      uri: datasetUri, what: `training data of ${props.model}`, producer: props.dataset.store,
+      fix: 'grant the pipeline identity read access: dataset.store.grantRead(pipeline.identity, prefix)',
+    });
+    props.featureStore?.grantRead(this.identity);
+    const registry = props.registration.registry as MlflowModelRegistry;
+    registry.grantPublish(this.identity);
+    registry.grantModelPermission(props.registration.registryUser.username, props.model, [], MlflowPermission.EDIT);
+
+    // ---- service accounts and roles (steps run tokenless; the executor and the Sensor get the least they need) ----
+    const executor = this.account('executor', `${props.name}-executor`, true, labels, common,
+      [{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }]);
+    const submitter = this.account('sensor', `${props.name}-sensor`, false, labels, common,
+      [{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] }]);
+    const busName = ArgoRetrainingPipeline.eventBus(this, ns, labels, common);
+
+    // ---- the workflow ----
+    const storeEnv = s3Compatible ? (props.dataset.store as ObjectStore).connectionEnv() : [];
+    const lineageEnv: EnvVar[] = [
+      { name: 'ML_MODEL_NAME', value: props.model },
+      { name: 'ML_DATASET_URI', value: literalUri },
+      { name: 'ML_DATASET_VERSION', value: '{{workflow.parameters.dataset-version}}' },
+      { name: 'ML_FEATURE_VIEWS', value: [...new Set(props.featureViews ?? [])].sort().join(' ') },
+      { name: 'ML_TRAINING_RUN', value: '{{workflow.namespace}}/{{workflow.name}}' },
+      { name: 'ML_CODE_VERSION', value: t.image.slice(t.image.indexOf('@') + 1) },
+      { name: 'ML_RETRAIN_REASON', value: '{{workflow.parameters.reason}}' },
+      ...storeEnv.map((e) => ({ name: e.name, value: e.value, ...(e.valueFrom ? { valueFrom: { secretKeyRef: e.valueFrom.secretKeyRef! } } : {}) } as EnvVar)),
+    ];
+    const local = registry.target.clusterName === this.target.clusterName;
+    const user = props.registration.registryUser;
+    const mlflowEnv: EnvVar[] = [
+      { name: 'MLFLOW_TRACKING_URI', value: local ? registry.trackingUri : registry.externalUrl! },
+      { name: 'MLFLOW_TRACKING_USERNAME', value: user.username },
+      { name: 'MLFLOW_TRACKING_PASSWORD', valueFrom: { secretKeyRef: { name: user.passwordSecret.name, key: user.passwordSecret.key } } },
+    ];
+    const small = resources(Cpu.millis(500), Size.gibibytes(1));
+    const accel = placement.pool ? { [placement.pool.accelerator.kubernetesResource]: String(placement.count) } : {};
+    const trainResources = resources(t.cpu ?? Cpu.cores(4), t.memory ?? Size.gibibytes(16));
+    const step = (image: string, command: string[] | undefined, env: EnvVar[], res = small): StepContainer => ({ image, command, env, resources: res });
+    const template = workflowTemplateManifest({
+      name: props.name, namespace: ns, labels,
+      podLabels: { ...labels, ...RequiredPodLabels.of(this.identity) },
+      serviceAccountName: this.identity.serviceAccountName,
+      executorServiceAccountName: `${props.name}-executor`,
+      priorityClassName: PRIORITY_CLASSES.training,
+      datasetVersion: props.dataset.version,
+      validate: step(props.dataValidation.image, props.dataValidation.command(), [...lineageEnv]),
+      train: {
+        ...step(t.image, t.command, [...lineageEnv, ...mlflowEnv], {
+          requests: { ...trainResources.requests, ...accel }, limits: { ...trainResources.limits, ...accel },
+        }),
+        nodeSelector: placement.pool?.nodeSelector,
+        tolerations: placement.pool?.tolerations.map((x) => ({ ...x })),
+        timeoutSeconds: (t.timeout ?? Duration.hours(6)).toSeconds(),
+      },
+      evaluate: step(props.evaluation.image, props.evaluation.command, [...lineageEnv, ...mlflowEnv], resources(Cpu.cores(2), Size.gibibytes(8))),
+      gates: step(props.evaluation.gateImage ?? DEFAULT_GATE_IMAGE,
+        ['python3', '-c', evaluationGateScript(props.evaluation.gates), '/tmp/outputs/metrics.json', '/tmp/outputs/gates.json'], []),
+      register: step(props.registration.image, ['python3', '-c', registrationScript()], [...lineageEnv, ...mlflowEnv]),
+    });
+    const grants = () => this.identity.dependables;
+    this.workflowTemplate = new Manifest(this, 'workflow-template', { ...common, dependsOn: [...common.dependsOn, ...grants(), executor], manifest: template });
+    this.cronWorkflow = new Manifest(this, 'cron-workflow', {
+      ...common, dependsOn: [...common.dependsOn, this.workflowTemplate],
+      manifest: cronWorkflowManifest({ name: props.name, namespace: ns, labels, schedule: props.schedule ?? '0 3 * * 1' }),
+    });
+
+    // ---- the alert trigger ----
+    this.eventSource = new Manifest(this, 'event-source', {
+      ...common, dependsOn: [...common.dependsOn, busName.resource],
+      manifest: eventSourceManifest({ name: props.name, namespace: ns, labels, eventBusName: busName.name, token: props.triggerToken }),
+    });
+    this.triggerWorkloads = [...new Set(props.triggerWorkloads ?? [props.model])].sort();
+    this.sensor = new Manifest(this, 'sensor', {
+      ...common, dependsOn: [...common.dependsOn, busName.resource, submitter, this.workflowTemplate],
+      manifest: sensorManifest({
+        name: props.name, namespace: ns, labels, eventBusName: busName.name, serviceAccountName: `${props.name}-sensor`, workloads: this.triggerWorkloads,
+      }),
+    });
+    this.sensorNetworkPolicy = new NetworkPolicyV1(this, 'sensor-network-policy', {
+      ...common,
+      metadata: { name: `${props.name}-sensor`.slice(0, 63), namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: sensorPodLabels(props.name) },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { 'eventbus-name': busName.name } } }], ports: [{ port: '4222', protocol: 'TCP' }] },
+          { to: [{ namespaceSelector: {} }], ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] },
+          // The API server's address is not a pod: by port only, to submit Workflows.
+          { ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] },
+        ],
+      },
+    });
+
+    this.webhookUrl = `http://${props.name}-eventsource-svc.${ns}.svc:${WEBHOOK_PORT}${WEBHOOK_PATH}`;
+    this.triggerName = `retrain-${props.name}`;
+    this.triggerReceiver = AlertReceiver.webhook(this.webhookUrl, props.triggerToken);
+    this.triggerRuleGroups = [retrainingRuleGroup(props.name, ns)];
+    this.triggerScrapeTargets = [{
+      jobName: `argo-workflows-${props.argo.namespace}`, namespace: props.argo.namespace,
+      podLabels: props.argo.controllerPodLabels, portName: ARGO_CONTROLLER_METRICS.portName,
+    }];
+
+    // ---- contracts ----
+    if (placement.pool) {
+      Contracts.capacity(this, {
+        producer: `cluster ${this.target.clusterName}`, what: `${placement.count} × ${placement.pool.accelerator.id} for training ${props.model}`,
+        fix: 'raise the team quota or the pool\'s maxNodes, or lower training.acceleratorCount',
+        cluster: this.target.clusterName, namespace: ns, resource: placement.pool.accelerator.kubernetesResource,
+        // One run at a time (the template's mutex), one training pod per run, none between runs.
+        maxDemand: placement.count, minDemand: 0, pool: placement.pool.pool,
+      });
+    }
+    Contracts.order(this, {
+      producer: this.identity, what: 'the pipeline identity and its grants', resource: this.workflowTemplate, after: grants,
+      fix: 'create the WorkflowTemplate after the grants to pipeline.identity (grant before constructing the pipeline)',
+    });
+  }
+
+  /**
+   * Lets the MonitoringStack's Alertmanager reach the webhook: the team namespace admits only its own pods, so
+   * the EventSource's pods admit Alertmanager's on the webhook port. Called by MonitoringStack.
+   */
+  public admitAlertmanager(alertmanager: AlertmanagerPeer): void {
+    const key = `${alertmanager.namespace}/${JSON.stringify(alertmanager.podLabels)}`;
+    if (this.admitted.has(key)) return;
+    this.admitted.add(key);
+    new NetworkPolicyV1(this, `webhook-from-${alertmanager.namespace}`, {
+      provider: this.target.providerFor(this),
+      dependsOn: this.target.dependablesFor(this),
+      metadata: { name: `${this.name}-webhook-from-${alertmanager.namespace}`.slice(0, 63), namespace: this.target.namespace },
+      spec: {
+        podSelector: { matchLabels: eventSourcePodLabels(this.name) },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': alertmanager.namespace } }, podSelector: { matchLabels: alertmanager.podLabels } }],
+          ports: [{ port: String(WEBHOOK_PORT), protocol: 'TCP' }],
+        }],
+      },
+    });
+  }
+
+  private account(id: string, name: string, token: boolean, labels: Record<string, string>, common: Common,
+    rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>): ServiceAccountV1 {
+    const ns = this.target.namespace;
+    const sa = new ServiceAccountV1(this, `${id}-service-account`, { ...common, metadata: { name, namespace: ns, labels }, automountServiceAccountToken: token });
+    const role = new RoleV1(this, `${id}-role`, { ...common, metadata: { name, namespace: ns, labels }, rule: rules });
+    new RoleBindingV1(this, `${id}-role-binding`, {
+      ...common, metadata: { name, namespace: ns, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+      subject: [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: ns }],
+    });
+    return sa;
+  }
+
+  /** One EventBus per namespace and stack, shared by the pipelines there. */
+  private static eventBus(self: Construct, ns: string, labels: Record<string, string>, common: Common): { name: string; resource: Manifest } {
+    const top = TerraformStack.of(self);
+    const id = `ml-retraining-event-bus-${ns}`;
+    const existing = top.node.tryFindChild(id);
+    const name = 'ml-retraining';
+    if (existing instanceof Manifest) return { name, resource: existing };
+    const { ['app.kubernetes.io/instance']: _instance, ...shared } = labels;
+    return { name, resource: new Manifest(top, id, { ...common, manifest: eventBusManifest({ name, namespace: ns, labels: shared }) }) };
+  }
+
+  private static validate(self: Construct, props: ArgoRetrainingPipelineProps): { pool?: AcceleratorNodes; count: number } {
+    const v = new Validator(self);
+    if (!props || typeof props !== 'object') {
+      v.add('props', props, 'are required: { name, model, dataset, dataValidation, training, evaluation, registration, argo, triggerToken }');
+      v.throwIfAny();
+    }
+    v.matches('name', props.name, NAME, 'must be a DNS-1123 label of at most 40 characters, e.g. "churn"');
+    checkResourceName(v, 'model', props.model, 63);
+    v.check(typeof props.dataset?.store?.uri === 'function', 'dataset.store', props.dataset?.store, 'must be a DatasetStore, ObjectStore or secure bucket');
+    v.check(typeof props.dataset?.version === 'string' && props.dataset.version.length > 0, 'dataset.version', props.dataset?.version,
+      'is required: the dataset version runs train on unless the trigger passes one (a DVC revision or snapshot tag)');
+    if (v.check(props.dataValidation instanceof DataValidation, 'dataValidation', props.dataValidation,
+      'must be a DataValidation, e.g. DataValidation.greatExpectations({ image, checkpoint })')) props.dataValidation.validate(v, 'dataValidation');
+    v.matches('schedule', props.schedule, CRON, 'must be a five-field cron schedule such as "0 3 * * 1"');
+    (props.featureViews ?? []).forEach((f, i) => v.matches(`featureViews[${i}]`, f, /^[A-Za-z0-9_][-A-Za-z0-9_.]*$/, 'is not a feature view name'));
+    (props.triggerWorkloads ?? []).forEach((w, i) => checkResourceName(v, `triggerWorkloads[${i}]`, w, 63));
+    if (props.triggerWorkloads) v.nonEmpty('triggerWorkloads', props.triggerWorkloads, 'must name at least one endpoint, or be left unset for [model]');
+    checkResourceName(v, 'triggerToken.name', props.triggerToken?.name, 253);
+    v.matches('triggerToken.key', props.triggerToken?.key, /^[-._a-zA-Z0-9]+$/, 'must be a Secret key');
+
+    const t = props.training;
+    let placement: { pool?: AcceleratorNodes; count: number } = { count: 0 };
+    if (v.check(!!t && typeof t.cluster?.teamTarget === 'function', 'training.cluster', t?.cluster, 'must be a TrainingCluster')) {
+      let target: IKubernetesTarget | undefined;
+      try {
+        target = t.cluster.teamTarget(t.team);
+      } catch (e) {
+        v.add('training.team', t.team, (e as Error).message.replace(/^[^:]*: /, ''));
+      }
+      if (target) {
+        placement = ArgoRetrainingPipeline.place(v, t, target);
+        const quotas = (t.cluster as unknown as { teamQuotas?: TeamQuotas }).teamQuotas;
+        const hard = placement.pool ? quotas?.teams[t.team]?.quota.spec.hardInput : undefined;
+        const quota = hard ? hard[`requests.${placement.pool!.accelerator.kubernetesResource}`] : undefined;
+        if (quota !== undefined && !Token.isUnresolved(quota)) {
+          v.check(placement.count <= Number(quota), 'training.acceleratorCount', placement.count,
+            `is above team ${t.team}'s quota of ${quota} ${placement.pool!.accelerator.kubernetesResource}; raise the team's quota or request fewer`);
+        }
+        if (props.argo instanceof ArgoWorkflows) {
+          v.check(props.argo.workflowNamespaces.includes(target.namespace), 'argo', props.argo.node.path,
+            `does not run workflows in namespace ${target.namespace}; add it to the ArgoWorkflows workflowNamespaces`);
+        }
+      }
+      // The training image's digest is the lineage's code version: a tag could point at other code tomorrow.
+      v.matches('training.image', t.image, /^[^\s@]+@sha256:[a-f0-9]{64}$/, 'must be pinned by digest (repository@sha256:<64 hex>): the digest is recorded as the code version');
+      if (t.timeout !== undefined) v.check(t.timeout instanceof Duration && t.timeout.toSeconds() > 0, 'training.timeout', t.timeout, 'must be a Duration longer than 0');
+    }
+    v.check(props.argo instanceof ArgoWorkflows, 'argo', props.argo, 'must be the cluster\'s ArgoWorkflows add-on (new ArgoWorkflows(addons, …))');
+    const e = props.evaluation;
+    if (v.check(!!e, 'evaluation', e, 'is required: { image, gates }')) {
+      checkPinnedImage(v, 'evaluation.image', e.image);
+      checkPinnedImage(v, 'evaluation.gateImage', e.gateImage);
+      if (v.nonEmpty('evaluation.gates', e.gates, 'must hold at least one gate, e.g. [EvaluationGate.metricAtLeast(\'auc\', 0.85)]')) {
+        e.gates.forEach((g, i) => {
+          if (v.check(g instanceof EvaluationGate, `evaluation.gates[${i}]`, g, 'must be an EvaluationGate')) g.validate(v, `evaluation.gates[${i}]`);
+        });
+        v.unique('evaluation.gates', e.gates, (g) => String(g), 'gate');
+      }
+    }
+    const r = props.registration;
+    if (v.check(!!r, 'registration', r, 'is required: { registry, registryUser, image }')) {
+      checkPinnedImage(v, 'registration.image', r.image);
+      v.matches('registration.registryUser.username', r.registryUser?.username, /^[A-Za-z0-9]([-._A-Za-z0-9]{0,251}[A-Za-z0-9])?$/, 'must be an MLflow user name');
+      checkResourceName(v, 'registration.registryUser.passwordSecret.name', r.registryUser?.passwordSecret?.name, 253);
+      if (v.check(r.registry instanceof MlflowModelRegistry, 'registration.registry', r.registry?.node?.path ?? r.registry,
+        'must be an MlflowModelRegistry: SageMaker Model Registry pipelines are not built yet (see docs/retraining.md)')) {
+        const reg = r.registry as MlflowModelRegistry;
+        const sameCluster = t?.cluster?.clusterName === reg.target.clusterName;
+        v.check(sameCluster || reg.externalUrl !== undefined, 'registration.registry', reg.registryName,
+          `runs on another cluster than ${t?.cluster?.clusterName} and has no externalAccess; set externalAccess on the registry`);
+      }
+    }
+    v.throwIfAny();
+    return placement;
+  }
+
+  /** The pool the training pod lands on: the first of the team target's pools of the accelerator with enough per node. */
+  private static place(v: Validator, t: ArgoRetrainingPipelineProps['training'], target: IKubernetesTarget): { pool?: AcceleratorNodes; count: number } {
+    if (t.accelerator === undefined) {
+      v.check(t.acceleratorCount === undefined, 'training.acceleratorCount', t.acceleratorCount, 'is set without an accelerator; set training.accelerator too');
+      return { count: 0 };
+    }
+    const count = t.acceleratorCount ?? 1;
+    if (!v.integer('training.acceleratorCount', count, 1, 64)) return { count };
+    const same = target.acceleratorNodes.filter((n) => n.accelerator.id === t.accelerator!.id);
+    if (same.length === 0) {
+      const have = target.acceleratorNodes.map((n) => `${n.pool} (${n.accelerator.id})`).join(', ') || 'none';
+      v.add('training.accelerator', t.accelerator.id, `has no pool on cluster ${target.clusterName} (pools: ${have}); add a pool of it or train on one the cluster has`);
+      return { count };
+    }
+    const pool = same.find((n) => n.acceleratorsPerNode >= count);
+    if (!pool) {
+      v.add('training.acceleratorCount', count, `is more than any ${t.accelerator.id} pool has per node (${Math.max(...same.map((n) => n.acceleratorsPerNode))}); lower it`);
+    }
+    return { pool, count };
+  }
+}
+
+function resources(cpu: Cpu, memory: Size): { requests: Record<string, string>; limits: Record<string, string> } {
+  return {
+    requests: { cpu: cpu.toKubernetes(), memory: memory.toKubernetes() },
+    limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory: memory.toKubernetes() },
+  };
+}
