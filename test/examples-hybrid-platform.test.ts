@@ -79,10 +79,15 @@ describe('examples/hybrid-platform: the reference platform', () => {
   test('the report lists every stack and a clean governance summary; the diagram shows the wiring', () => {
     expect(report).toMatch(/^acme-aws\s+\d+ resources {2}governance: 0 error\(s\), 0 warning\(s\)/);
     expect(report).toMatch(/\ntotal\s+\d+ resources {2}governance: 0 error\(s\), 0 warning\(s\), 0 info/);
-    expect(diagram).toContain('n_platform_acme_aws_registry -->|models| n_platform_acme_edge');
-    expect(diagram).toContain('n_platform_acme_onprem_workloads_features -->|features| n_platform_acme_onprem_workloads_churn');
-    expect(diagram).toContain('n_platform_acme_edge -->|metrics| n_platform_acme_onprem_workloads_monitoring');
-    expect(diagram).toContain('n_platform_acme_aws_churn -->|metrics| n_platform_acme_aws_amp');
+    expect(diagram).toContain('n_acme_aws_registry -->|models| n_platform_acme_edge');
+    expect(diagram).toContain('n_acme_onprem_workloads_features -->|features| n_acme_onprem_workloads_churn');
+    expect(diagram).toContain('n_platform_acme_edge -->|metrics| n_acme_onprem_workloads_monitoring');
+    expect(diagram).toContain('n_acme_aws_churn -->|metrics| n_acme_aws_amp');
+    // Each environment's layers nest in one subgraph, in apply order: infrastructure, add-ons, workloads.
+    const onprem = diagram.slice(diagram.indexOf('subgraph n_env_acme_onprem'));
+    expect(onprem.indexOf('subgraph n_acme_onprem[')).toBeLessThan(onprem.indexOf('subgraph n_acme_onprem_addons['));
+    expect(onprem.indexOf('subgraph n_acme_onprem_addons[')).toBeLessThan(onprem.indexOf('subgraph n_acme_onprem_workloads['));
+    expect(onprem).toMatch(/n_acme_onprem_addons_gateway_api\["GatewayApi/);
   });
 
   test('every stack passes baseline and ml-guardrails with no error or warning, and holds no secret', () => {

@@ -19,6 +19,10 @@ function describe(c: IConstruct): string | undefined {
   if (x.definitions && typeof x.grantRead === 'function' && x.backend) return `${name}<br/>${c.node.id}`;
   if (typeof x.dvcRemote === 'function') return `DatasetStore<br/>${c.node.id}`;
   if (/^(MonitoringStack|AmpMonitoring|GmpMonitoring)$/.test(name)) return `${name}<br/>${c.node.id}`;
+  // Add-ons and their custom resources, so each layer of an environment shows what it holds.
+  if (/^(GatewayApi|PlatformGateway|KarpenterController|KarpenterNodePools|EfaDevicePlugin|NvidiaDevicePlugin|NeuronDevicePlugin|ArgoWorkflows|ArgoRetrainingPipeline)$/.test(name)) {
+    return `${name}<br/>${c.node.id}`;
+  }
   return undefined;
 }
 
@@ -44,10 +48,34 @@ export function platformDiagram(root: IConstruct): string {
     const g = stackOf(c);
     groups.set(g, [...(groups.get(g) ?? []), c]);
   }
+  // An environment's layer stacks (`acme-aws`, `acme-aws-addons`, `acme-aws-workloads`) nest in one subgraph per
+  // environment, in apply order; other stacks stand alone.
+  const layerOf = (stack: string): { env: string; order: number } | undefined => {
+    const m = /^(.*)-(addons|workloads)$/.exec(stack);
+    if (m && groups.has(m[1])) return { env: m[1], order: m[2] === 'addons' ? 1 : 2 };
+    if (m && [...groups.keys()].some((g) => g === `${m[1]}-addons` || g === `${m[1]}-workloads` || g === m[1])) return { env: m[1], order: m[2] === 'addons' ? 1 : 2 };
+    return [...groups.keys()].some((g) => g === `${stack}-addons` || g === `${stack}-workloads`) ? { env: stack, order: 0 } : undefined;
+  };
   const lines = ['flowchart LR'];
-  for (const [group, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  subgraph ${id(group)}["${group}"]`);
-    for (const c of members) lines.push(`    ${id(c.node.path)}["${described.get(c)}"]`);
+  const emit = (group: string, members: IConstruct[], indent: string) => {
+    lines.push(`${indent}subgraph ${id(group)}["${group}"]`);
+    for (const c of members) lines.push(`${indent}  ${id(c.node.path)}["${described.get(c)}"]`);
+    lines.push(`${indent}end`);
+  };
+  const envs = new Map<string, Array<[string, number]>>();
+  for (const group of groups.keys()) {
+    const l = layerOf(group);
+    if (l) envs.set(l.env, [...(envs.get(l.env) ?? []), [group, l.order]]);
+  }
+  const tops = [...new Set([...groups.keys()].map((g) => layerOf(g)?.env ?? g))].sort((a, b) => a.localeCompare(b));
+  for (const top of tops) {
+    const layers = envs.get(top);
+    if (!layers) {
+      emit(top, groups.get(top)!, '  ');
+      continue;
+    }
+    lines.push(`  subgraph ${id(`env ${top}`)}["${top} (layers, applied in order)"]`);
+    for (const [group] of layers.sort((a, b) => a[1] - b[1])) emit(group, groups.get(group)!, '    ');
     lines.push('  end');
   }
   const edges = new Set<string>();
