@@ -1,5 +1,5 @@
 import { createContext } from './context';
-import { Finding, GovernanceModel, PassedCheck, ReviewResult, Severity, Suppression, UnknownEvaluation } from './model';
+import { Finding, GovernanceModel, GovernedResource, PassedCheck, ReviewResult, Severity, Suppression, UnknownEvaluation } from './model';
 import { PACK_NAMES, rulesForPacks } from './packs';
 import { GovernanceParameters, Rule } from './rule';
 import { ALL_RULES } from './rules';
@@ -73,18 +73,7 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
   let reviewed = 0;
   let skippedCount = 0;
 
-  for (const resource of model.resources) {
-    const applicable = byType.get(resource.type);
-    if (!applicable && companionTypes.has(resource.type)) {
-      reviewed++;
-      continue;
-    }
-    if (!applicable) {
-      skipped[resource.type] = (skipped[resource.type] ?? 0) + 1;
-      skippedCount++;
-      continue;
-    }
-    reviewed++;
+  const evaluate = (resource: GovernedResource, applicable: readonly Rule[]): void => {
     for (const rule of applicable) {
       const before = unknownReadCount();
       let messages: readonly string[];
@@ -125,6 +114,28 @@ export function runRules(model: GovernanceModel, options: ReviewOptions = {}): R
         }
       }
     }
+  };
+
+  for (const resource of model.resources) {
+    const applicable = byType.get(resource.type);
+    if (!applicable && companionTypes.has(resource.type)) {
+      reviewed++;
+      continue;
+    }
+    if (!applicable) {
+      skipped[resource.type] = (skipped[resource.type] ?? 0) + 1;
+      skippedCount++;
+      continue;
+    }
+    reviewed++;
+    evaluate(resource, applicable);
+  }
+  // Resources a plan only deletes: seen by the rules on deletions alone, neither reviewed nor skipped otherwise.
+  for (const resource of model.deletions ?? []) {
+    const applicable = byType.get(resource.type)?.filter((r) => r.reviewsDeletions);
+    if (!applicable?.length) continue;
+    reviewed++;
+    evaluate(resource, applicable);
   }
 
   const order = (a: Finding, b: Finding): number =>

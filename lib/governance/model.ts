@@ -67,6 +67,13 @@ export interface GovernedResource {
    * @default false
    */
   readonly conditional?: boolean;
+  /**
+   * What a plan does to the resource, from `resource_changes[].change.actions` (`['update']`, `['delete', 'create']`).
+   * Plan reviews only: a configuration has no actions. @default - not a plan, or the resource is not in resource_changes
+   */
+  readonly plannedActions?: readonly string[];
+  /** Attributes whose change forces a replacement (`change.replace_paths`, dotted), plan reviews only. @default - none */
+  readonly replacePaths?: readonly string[];
   readonly suppressions: readonly Suppression[];
 }
 
@@ -94,6 +101,12 @@ export interface GovernanceModel {
   readonly source?: string;
   /** What normalisation did with parts of the input it does not review (plan deletes, data sources), one line each. */
   readonly notes?: readonly string[];
+  /**
+   * Resources a plan only deletes (or forgets), with their prior values and {@link GovernedResource.plannedActions}. They
+   * are not in `resources` (nothing reviews what will be gone, and they protect nothing as companions); only rules with
+   * `reviewsDeletions` see them. @default - none
+   */
+  readonly deletions?: readonly GovernedResource[];
 }
 
 /** One rule violation on one resource. */

@@ -62,6 +62,11 @@ export interface Rule {
   readonly companions?: readonly string[];
   /** Packs the rule belongs to. `strict` always includes `baseline`. */
   readonly packs: readonly PackName[];
+  /**
+   * Whether the rule is also evaluated on the resources a plan only deletes ({@link GovernanceModel.deletions}), with
+   * their prior values. Every other rule never sees them. @default false
+   */
+  readonly reviewsDeletions?: boolean;
   /** Return one message per violation; [] when compliant or when a value it needs is unknown. */
   evaluate(resource: GovernedResource, context: RuleContext): readonly string[];
 }

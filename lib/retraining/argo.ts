@@ -1,5 +1,5 @@
 import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
@@ -213,6 +213,19 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
         cluster: this.target.clusterName, namespace: ns, resource: placement.pool.accelerator.kubernetesResource,
         // One run at a time (the template's mutex), one training pod per run, none between runs.
         maxDemand: placement.count, minDemand: 0, pool: placement.pool.pool,
+      });
+    }
+    // The register step reaches MLflow: the tracking URI its location needs and credentials from a Secret,
+    // and (on MLflow's own cluster) a network path through every NetworkPolicy to the server.
+    const registryConstruct = registry as unknown as IConstruct;
+    const registerFix = 'pass the registry in registration.registry (it grants the pipeline\'s user and admits its namespace) and its registryUser';
+    Contracts.configuration(this, {
+      producer: registryConstruct, what: `registering ${props.model} in MLflow`, fix: registerFix, workload: this.workflowTemplate, container: 'register',
+      env: [{ name: 'MLFLOW_TRACKING_URI', value: local ? registry.trackingUri : registry.externalUrl }, { name: 'MLFLOW_TRACKING_USERNAME' }, { name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true }],
+    });
+    if (local) {
+      Contracts.network(this, {
+        producer: registryConstruct, what: `registering ${props.model} in MLflow`, fix: registerFix, client: this.workflowTemplate, server: registry.deployment, port: 'http',
       });
     }
     Contracts.order(this, {

@@ -111,6 +111,23 @@ describe('configuration, order and capacity contracts', () => {
     expect(evaluateContracts([{ name: 's', json: configured([]) }]).findings.map((f) => f.message).join('\n')).toMatch(/has no MLFLOW_TRACKING_URI/);
   });
 
+  test('configuration of an Argo WorkflowTemplate step: containers are named by their template', () => {
+    const template = (env: unknown[]) => stack({
+      resource: {
+        kubernetes_manifest: {
+          wt: {
+            manifest: {
+              apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name: 'retrain', namespace: 'mlops' },
+              spec: { podMetadata: { labels: { app: 'retrain' } }, templates: [{ name: 'pipeline', dag: { tasks: [] } }, { name: 'register', container: { name: 'main', image: 'x', env } }] },
+            },
+          },
+        },
+      },
+    }, [{ kind: 'configuration', ...ends, workload: { stack: 's', address: 'kubernetes_manifest.wt' }, container: 'register', env: [{ name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true }] }]);
+    expect(evaluateContracts([{ name: 's', json: template([{ name: 'MLFLOW_TRACKING_PASSWORD', valueFrom: { secretKeyRef: { name: 'u', key: 'p' } } }]) }]).findings).toEqual([]);
+    expect(evaluateContracts([{ name: 's', json: template([]) }]).findings.map((f) => f.message).join('\n')).toMatch(/container register of kubernetes_manifest.wt has no MLFLOW_TRACKING_PASSWORD/);
+  });
+
   test('order: a dependency through depends_on or a reference chain satisfies it; none fails', () => {
     const json = (job: Record<string, unknown>) => stack({
       resource: {

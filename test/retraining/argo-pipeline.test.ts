@@ -163,10 +163,13 @@ describe('ArgoRetrainingPipeline', () => {
     }
   });
 
-  test('declares its wires: read permission on the dataset, GPU capacity on the team quota, the template after its grants', () => {
+  test('declares its wires: read permission on the dataset, GPU capacity on the team quota, the register step to MLflow, the template after its grants', () => {
     const contracts = Object.values<any>(JSON.parse(JSON.stringify(w.workloads.toTerraform()))['//'].ml_platform.contracts)
       .filter((c) => c.consumer === pipeline.node.path);
-    expect(contracts.map((c) => c.kind).sort()).toEqual(['aws-permission', 'capacity', 'order']);
+    expect(contracts.map((c) => c.kind).sort()).toEqual(['aws-permission', 'capacity', 'configuration', 'network', 'order']);
+    // The register step (a template of the WorkflowTemplate) needs MLflow's URI and a password by reference, and a path to the server.
+    expect(contracts.find((c) => c.kind === 'configuration')).toMatchObject({ container: 'register', env: expect.arrayContaining([{ name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true }]) });
+    expect(contracts.find((c) => c.kind === 'network')).toMatchObject({ port: 'http', server: { address: expect.stringMatching(/^kubernetes_deployment_v1\.mlflow_/) } });
     expect(contracts.find((c) => c.kind === 'aws-permission')).toMatchObject({ actions: ['s3:GetObject'], resources: [expect.stringMatching(/^arn:aws:s3:::\$\{aws_s3_bucket\.datasets_bucket_\w+\.bucket\}\/churn\/\*$/)] });
     expect(contracts.find((c) => c.kind === 'capacity')).toMatchObject({ namespace: 'mlops', resource: 'nvidia.com/gpu', maxDemand: 2, minDemand: 0, pool: 'l4' });
   });

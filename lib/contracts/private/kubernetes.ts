@@ -75,9 +75,18 @@ export function podTemplate(stacks: StackSet, stack: string, address: string): P
   return { kind, namespace, labels: strings(one(template?.metadata)?.labels), containers };
 }
 
+/** Argo Workflows kinds: a pod per template, labelled by `podMetadata`; containers are named by their template. */
+function workflowPodTemplate(m: Json, namespace: string): PodTemplate | undefined {
+  const spec = m.kind === 'CronWorkflow' ? m.spec?.workflowSpec : m.spec;
+  if (!spec) return undefined;
+  const containers = many(spec.templates).filter((t) => t.container).map((t) => ({ ...container(t.container, false, true), name: String(t.name) }));
+  return { kind: m.kind, namespace, labels: strings(spec.podMetadata?.labels), containers };
+}
+
 function manifestPodTemplate(m: Json | undefined, ns: (value: unknown) => string): PodTemplate | undefined {
   if (!m || typeof m.kind !== 'string') return undefined;
   const namespace = ns(m.metadata?.namespace);
+  if (/^argoproj\.io\//.test(String(m.apiVersion)) && ['WorkflowTemplate', 'CronWorkflow', 'Workflow'].includes(m.kind)) return workflowPodTemplate(m, namespace);
   let template: Json | undefined;
   if (m.kind === 'Pod') template = m;
   else if (m.kind === 'CronJob') template = m.spec?.jobTemplate?.spec?.template;

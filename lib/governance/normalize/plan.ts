@@ -76,6 +76,9 @@ interface Change {
   readonly actions: readonly string[];
   readonly after: Json | undefined;
   readonly afterUnknown: unknown;
+  /** `change.before`: the prior values, null for a create. */
+  readonly before: Json | undefined;
+  readonly replacePaths: readonly string[];
 }
 
 function changes(plan: Json): Change[] {
@@ -96,7 +99,21 @@ function changes(plan: Json): Change[] {
     const after = c.after;
     if (after != null && !isPlainObject(after)) return bad('has change.after that is not an object');
     if (after == null && !onlyDelete && r.mode !== 'data') return bad(`has no change.after for a ${actions.join('/') || 'no-op'} change`);
-    out.push({ address: r.address, type: r.type, name: r.name, data: r.mode === 'data', actions, after: (after as Json | null) ?? undefined, afterUnknown: c.after_unknown });
+    const before = isPlainObject(c.before) ? c.before : undefined;
+    out.push({
+      address: r.address, type: r.type, name: r.name, data: r.mode === 'data', actions,
+      after: (after as Json | null) ?? undefined, afterUnknown: c.after_unknown, before, replacePaths: replacePaths(r.replace_paths),
+    });
+  }
+  return out;
+}
+
+/** `replace_paths` (lists of attribute names and indexes) as dotted paths; anything else is ignored, it only explains. */
+function replacePaths(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  const out: string[] = [];
+  for (const p of raw) {
+    if (Array.isArray(p) && p.length > 0 && p.every((k) => typeof k === 'string' || typeof k === 'number')) out.push(p.join('.'));
   }
   return out;
 }
@@ -119,8 +136,9 @@ export function planResourceAddresses(plan: unknown): string[] {
 
 /**
  * Normalise `terraform show -json` plan output into the governance model. `resource_changes` is what
- * Terraform will do, so it is authoritative: its `after` values are reviewed, resources it only deletes
- * are not, data sources are not (they create nothing). Resources found only in `planned_values` or only
+ * Terraform will do, so it is authoritative: its `after` values are reviewed, with the planned actions;
+ * resources it only deletes are kept apart in `deletions` with their prior values (`change.before`, else
+ * `prior_state`), for the rules that review deletions only; data sources are not reviewed (they create nothing). Resources found only in `planned_values` or only
  * in `prior_state`, and `planned_values` that disagree with `resource_changes`, are reviewed too and said
  * in the notes. Throws {@link InputError} for a plan that does not have the documented shape.
  */
@@ -147,24 +165,34 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   const disagreeing: string[] = [];
   // Addresses in resource_changes; kept only when prior_state must be compared against them.
   const inChanges = priorValues ? new Set<string>() : undefined;
-  const add = (address: string, type: string, name: string, values: Json, after?: { readonly unknown: unknown }): void => {
+  const deletions: GovernedResource[] = [];
+  const governed = (address: string, type: string, name: string, values: Json, change?: Change): GovernedResource => {
     const baseAddress = baseAddressOf(address);
     const meta = synthMetadata?.get(address) ?? synthMetadata?.get(baseAddress);
     const config = configured.get(baseAddress); // one lookup for provider, expressions and references
-    const resource: GovernedResource = {
+    return {
       type,
       name,
       address,
       baseAddress,
-      values: after ? applyUnknown(values, after.unknown, config?.expressions) as Json : values,
+      values: change?.after ? applyUnknown(values, change.afterUnknown, config?.expressions) as Json : values,
       module: moduleOf(address),
       provider: config?.providerKey,
       constructPath: meta?.constructPath,
+      ...(change ? { plannedActions: change.actions } : {}),
+      ...(change?.replacePaths.length ? { replacePaths: change.replacePaths } : {}),
       suppressions: meta?.suppressions ?? [],
     };
-    resources.push(resource);
-    if (config?.references) addReferences(resource, config.references, rawReferences);
   };
+  const add = (address: string, type: string, name: string, values: Json, change?: Change): void => {
+    const resource = governed(address, type, name, values, change);
+    resources.push(resource);
+    const references = configured.get(resource.baseAddress)?.references;
+    if (references) addReferences(resource, references, rawReferences);
+  };
+  // Prior values of resources only deleted, when resource_changes does not carry change.before.
+  const prior = new Map<string, Json>();
+  const priorResources = stateResources(priorValues?.root_module, 'prior_state.values.root_module');
 
   const hasChanges = Array.isArray(root.resource_changes);
   for (const rc of changes(root)) {
@@ -177,12 +205,14 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
     if (p) planned.delete(rc.address);
     if (rc.actions.length > 0 && rc.actions.every((a) => a === 'delete' || a === 'forget')) {
       deleted.push(rc.address);
+      if (!rc.before && !prior.size) for (const r of priorResources) if (!r.data) prior.set(r.address, r.values);
+      deletions.push(governed(rc.address, rc.type, rc.name, rc.before ?? prior.get(rc.address) ?? {}, { ...rc, after: undefined }));
       continue;
     }
     const after = rc.after as Json;
     if (!p) onlyInChanges.push(rc.address);
     else if (!sameValue(p.values, after)) disagreeing.push(rc.address);
-    add(rc.address, rc.type, rc.name, after, { unknown: rc.afterUnknown });
+    add(rc.address, rc.type, rc.name, after, rc);
   }
   // What is left of planned_values has no entry in resource_changes.
   const plannedOnly: string[] = [];
@@ -191,7 +221,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
     add(p.address, p.type, p.name, p.values);
   }
   const priorOnly: string[] = [];
-  for (const r of stateResources(priorValues?.root_module, 'prior_state.values.root_module')) {
+  for (const r of priorResources) {
     if (r.data || inChanges?.has(r.address) || planned.has(r.address)) continue;
     priorOnly.push(r.address);
     add(r.address, r.type, r.name, r.values);
@@ -199,7 +229,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
 
   const notes: string[] = [];
   const examples = (addresses: string[]): string => `${addresses.slice(0, NOTE_EXAMPLES).join(', ')}${addresses.length > NOTE_EXAMPLES ? ', …' : ''}`;
-  if (deleted.length) notes.push(`${deleted.length} resource(s) deleted by the plan are not reviewed: ${examples(deleted)}`);
+  if (deleted.length) notes.push(`${deleted.length} resource(s) deleted by the plan are reviewed only by rules on deletions (the data they hold): ${examples(deleted)}`);
   if (dataSources) notes.push(`${dataSources} data source(s) are not reviewed: they read, they create nothing`);
   if (disagreeing.length) notes.push(`${disagreeing.length} resource(s) whose planned_values disagree with resource_changes were reviewed from resource_changes: ${examples(disagreeing)}`);
   if (onlyInChanges.length && plannedCount) notes.push(`${onlyInChanges.length} resource(s) only in resource_changes, missing from planned_values, were reviewed: ${examples(onlyInChanges)}`);
@@ -207,7 +237,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   if (priorOnly.length) notes.push(`${priorOnly.length} resource(s) only in prior_state (not changed by this plan) were reviewed from their current state: ${examples(priorOnly)}`);
 
   const model = buildModel(resources, providersFromPlan(object(config.provider_config, 'configuration.provider_config')), rawReferences, source);
-  return notes.length ? { ...model, notes } : model;
+  return { ...model, ...(notes.length ? { notes } : {}), ...(deletions.length ? { deletions } : {}) };
 }
 
 /** References of one resource instance, resolved in its own module instance (`module.x["a"]`) and for its own key. */
