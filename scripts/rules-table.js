@@ -17,7 +17,7 @@ const ROOT = path.join(__dirname, '..');
 /** Where the catalogue lives, relative to the repository root. */
 const RULES_FILE = 'docs/RULES.md';
 
-const GROUPS = [['aws-', 'AWS'], ['gcp-', 'Google Cloud'], ['k8s-', 'Kubernetes'], ['ml-', 'ML-aware (cross-provider)']];
+const GROUPS = [['aws-', 'AWS'], ['gcp-', 'Google Cloud'], ['k8s-', 'Kubernetes'], ['ml-', 'ML-aware (cross-provider)'], ['plan-', 'Plan review (`terraform show -json` only)']];
 
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -20,7 +20,7 @@ export function createSuppression(ruleId: string, options: SuppressionOptions, w
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ALL_RULES } = require('./rules') as typeof import('./rules');
   // An unknown id with a built-in prefix is a typo; any other id may name a custom rule registered later (checked at synth).
-  if (!ALL_RULES.some((r) => r.id === ruleId) && (typeof ruleId !== 'string' || /^(aws|gcp|k8s|ml)-/.test(ruleId) || ruleId.trim() === '')) {
+  if (!ALL_RULES.some((r) => r.id === ruleId) && (typeof ruleId !== 'string' || /^(aws|gcp|k8s|ml|plan)-/.test(ruleId) || ruleId.trim() === '')) {
     throw new Error(`${where}: cannot suppress unknown rule '${ruleId}'; use a rule id from the governance catalogue (e.g. aws-s3-access-logging) or of a custom rule`);
   }
   if (typeof options?.reason !== 'string' || visibleLength(options.reason) === 0) {

@@ -107,6 +107,7 @@ import { imageApprovedRegistry } from './ml/image-approved-registry';
 import { requiredTags } from './ml/required-tags';
 import { servingImageApprovedRegistry } from './ml/serving-image-approved-registry';
 import { servingImagePinnedByDigest } from './ml/serving-image-pinned-by-digest';
+import { statefulResourceDestroyed } from './plan/stateful-resource-destroyed';
 import { Rule } from '../rule';
 
 /** Every rule shipped with the library, in catalogue order (provider, then file name). */
@@ -220,4 +221,5 @@ export const ALL_RULES: readonly Rule[] = [
   requiredTags,
   servingImageApprovedRegistry,
   servingImagePinnedByDigest,
+  statefulResourceDestroyed,
 ];
