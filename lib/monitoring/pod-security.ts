@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
 
 /** Labels every monitoring object carries. */
@@ -11,26 +12,11 @@ export function componentSelector(component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': 'ml-monitoring' };
 }
 
-/** Pod-level security for a non-root image: its own uid/gid, volumes group-owned, the runtime's seccomp profile. */
-export function nonRootPodSecurity(uid: number) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: String(uid),
-    runAsGroup: String(uid),
-    fsGroup: String(uid),
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
+/** Pod-level security for a non-root image (lib/core/security-context.ts). */
+export const nonRootPodSecurity = restrictedPodSecurityContext;
 
-/** Container-level hardening: no privilege escalation, every capability dropped, read-only root filesystem. */
-export function hardenedContainer() {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ['ALL'] },
-  };
-}
+/** Container-level hardening (lib/core/security-context.ts). */
+export const hardenedContainer = hardenedContainerSecurityContext;
 
 /** Container requests and limits: CPU limit above the request (bursts), memory limit equal to it (no overcommit). */
 export function resources(cpu: Cpu, memory: Size, cpuLimit?: Cpu) {
