@@ -29,7 +29,7 @@ const result = spawnSync(cdktf, ['synth', ...rest], {
     ...process.env,
     CHECKPOINT_DISABLE: '1',
     // cdktf runs `terraform version` when terraform is on PATH; without a CLI config it logs a misleading error.
-    TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE || '/dev/null',
+    TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE && require('fs').existsSync(process.env.TF_CLI_CONFIG_FILE) ? process.env.TF_CLI_CONFIG_FILE : '/dev/null',
   },
 });
 if (result.error) throw result.error;
