@@ -1,7 +1,5 @@
 import { defineRule } from '../../rule';
-import { block, bool, boolOr, isUnknown, str } from '../../values';
-
-const ENCRYPTED_MODES = ['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED'];
+import { cloudSqlTls } from '../../support/cloud-sql-tls';
 
 /**
  * Cloud SQL instances reachable only on a private IP also refuse plaintext connections: traffic inside the VPC (and
@@ -18,12 +16,8 @@ export const sqlPrivateIpRequiresTls = defineRule({
   appliesTo: ['google_sql_database_instance'],
   packs: ['baseline'],
   evaluate(resource) {
-    const ip = block(block(resource.values, 'settings'), 'ip_configuration');
-    const ipv4 = boolOr(ip?.ipv4_enabled, true);
-    if (isUnknown(ipv4) || ipv4) return []; // public IP: gcp-sql-ssl-required
-    const mode = ip?.ssl_mode;
-    const requireSsl = bool(ip?.require_ssl);
-    if (isUnknown(mode) || isUnknown(requireSsl)) return [];
-    return ENCRYPTED_MODES.includes(str(mode) ?? '') || requireSsl === true ? [] : [`ssl_mode is ${str(mode) ?? 'ALLOW_UNENCRYPTED_AND_ENCRYPTED'}: plaintext connections are accepted on the private IP`];
+    const tls = cloudSqlTls(resource.values);
+    if (tls.publicIp !== false) return []; // public IP (or unknown): gcp-sql-ssl-required
+    return tls.acceptsPlaintext === true ? [`ssl_mode is ${tls.mode}: plaintext connections are accepted on the private IP`] : [];
   },
 });

@@ -1,7 +1,5 @@
 import { defineRule } from '../../rule';
-import { block, bool, boolOr, isUnknown, str } from '../../values';
-
-const ENCRYPTED_MODES = ['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED'];
+import { cloudSqlTls } from '../../support/cloud-sql-tls';
 
 /**
  * Cloud SQL instances with a public IP require TLS. ip_configuration.ipv4_enabled defaults to true;
@@ -17,12 +15,8 @@ export const sqlSslRequired = defineRule({
   appliesTo: ['google_sql_database_instance'],
   packs: ['baseline'],
   evaluate(resource) {
-    const ip = block(block(resource.values, 'settings'), 'ip_configuration');
-    const ipv4 = boolOr(ip?.ipv4_enabled, true);
-    if (isUnknown(ipv4) || !ipv4) return [];
-    const mode = ip?.ssl_mode;
-    const requireSsl = bool(ip?.require_ssl);
-    if (isUnknown(mode) || isUnknown(requireSsl)) return [];
-    return ENCRYPTED_MODES.includes(str(mode) ?? '') || requireSsl === true ? [] : ['public IP enabled without requiring TLS (ssl_mode)'];
+    const tls = cloudSqlTls(resource.values);
+    if (tls.publicIp !== true) return [];
+    return tls.acceptsPlaintext === true ? ['public IP enabled without requiring TLS (ssl_mode)'] : [];
   },
 });
