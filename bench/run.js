@@ -25,6 +25,8 @@
  *   synth.training-example  examples/training/main.ts, synthesizing its 3 stacks into a fresh temp outdir
  *   import.cdktf            require('cdktf') alone
  *   import.library          require() of the library entry (compiled lib/index.js == dist/index.js)
+ *   synth.reference-stock   the reference platform with the fast synthesis path off (cdktf's stock path)
+ *   synth.user-app          examples/starter installed from the packed tarball, `cdktf synth` (peak RSS: the CLI process)
  */
 'use strict';
 
@@ -160,6 +162,50 @@ const CASES = [
     },
   },
   {
+    // The same app on cdktf's stock synthesis path (stack traces captured as cdktf does): the fair baseline for
+    // "without this library's fast path". synth.plain-cdktf below is a floor, not this.
+    name: 'synth.reference-stock',
+    prepare(ctx) {
+      return { outdir: fs.mkdtempSync(path.join(ctx.scratch, 'reference-stock-')) };
+    },
+    args(ctx, { outdir }) {
+      const env = { CDKTF_OUTDIR: outdir, CDKTF_ML_PLATFORM_FAST_SYNTH: '0' };
+      if (ctx.tsNode) return { nodeArgs: ['-r', 'ts-node/register', 'examples/hybrid-platform/main.ts'], env: { ...TS_NODE_ENV, ...env } };
+      return { nodeArgs: [path.join(ctx.build, 'examples/hybrid-platform/main.js')], env };
+    },
+    resources(ctx, { outdir }) {
+      const n = countResources(outdir);
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return n;
+    },
+  },
+  {
+    // What a user runs: examples/starter installed from the packed tarball (by scripts/pack-smoke.sh, untimed), its
+    // typed main.ts through `cdktf synth` (the CLI, then ts-node). Whole command, CLI start-up included.
+    name: 'synth.user-app',
+    prepare(ctx) {
+      if (!ctx.userApp) {
+        const run = spawnSync('bash', [path.join(REPO, 'scripts/pack-smoke.sh')], { env: { ...process.env, PACK_SMOKE_KEEP: '1' }, encoding: 'utf8' });
+        const kept = /kept scratch dir (\S+)/.exec(`${run.stdout}${run.stderr}`);
+        if (run.status !== 0 || !kept) throw new Error(`synth.user-app: scripts/pack-smoke.sh failed:\n${run.stdout}${run.stderr}`);
+        ctx.userApp = path.join(kept[1], 'starter');
+        ctx.cleanup.push(kept[1]);
+      }
+      fs.rmSync(path.join(ctx.userApp, 'cdktf.out'), { recursive: true, force: true });
+      return { outdir: path.join(ctx.userApp, 'cdktf.out') };
+    },
+    args(ctx) {
+      return {
+        nodeArgs: [path.join(ctx.userApp, 'node_modules/cdktf-cli/bundle/bin/cdktf'), 'synth'],
+        env: { CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
+        cwd: ctx.userApp,
+      };
+    },
+    resources(ctx, { outdir }) {
+      return countResources(outdir);
+    },
+  },
+  {
     // The same resources declared with the provider classes directly: the baseline the library is measured against.
     name: 'synth.plain-cdktf',
     prepare(ctx) {
@@ -270,7 +316,8 @@ function main() {
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
-  const ctx = { scratch, tsNode: opts.tsNode, build: path.join(scratch, 'build') };
+  const ctx = { scratch, tsNode: opts.tsNode, build: path.join(scratch, 'build'), cleanup: [] };
+  process.on('exit', () => ctx.cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   if (!opts.tsNode) {
     fs.mkdirSync(ctx.build);
     const t0 = Date.now();

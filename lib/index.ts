@@ -10,6 +10,7 @@ export { GKE_GPU_MACHINE_TYPES, gkeMachineType, gkeMachineTypesFor, type GkeGpuM
 export { TpuVersion, type TpuMachineType, type TpuTopology } from './core/accelerators/tpu';
 export { AwsRoleGrantee, type IAwsGrantee, type IAwsModelArtifactSource, type ModelVersionRef } from './core/aws-grantee';
 export { MlPlatformValidationError, Validator, type ValidationProblem } from './core/errors';
+export { DIGEST_PINNED_IMAGE, RegistryMirrors, defaultImage, normalizeImage, type RegistryMirrorMap } from './core/images';
 export { type PolicyStatement } from './core/iam';
 export {
   KubeletServingCertificates, KubernetesPlatform, KubernetesTarget, type AcceleratorNodes,
@@ -27,6 +28,7 @@ export {
   type IReadableObjectStore, type MonitoredWorkload, type ScrapeTarget, type ServiceLevelObjectives,
 } from './core/monitoring-contract';
 export { KUBERNETES_LABEL_VALUE, LABEL_KEY, LABEL_VALUE, RESOURCE_NAME } from './core/names';
+export { PRIORITY_CLASSES } from './core/priority-classes';
 export { Cpu, Duration, Size } from './core/units';
 export { Wiring, type Connection } from './core/wiring';
 export { WorkloadIdentity, type WorkloadIdentityProps } from './core/workload-identity';
@@ -44,6 +46,7 @@ export {
   GkeTrainingCluster, ReleaseChannel, type AuthorizedNetwork, type GkeSystemNodesProps,
   type GkeTrainingClusterProps,
 } from './training/gke';
+export { GkeNodePool, type GkeNodePoolProps } from './training/gke-node-pool';
 export { EksKarpenter, EksNodeAutoscaling, type EksKarpenterConfig, type EksKarpenterProps } from './training/karpenter';
 export {
   KARPENTER_CHART_REPOSITORY, KARPENTER_KINDS, KARPENTER_VERSION, KarpenterController,
@@ -57,7 +60,7 @@ export {
   Capacity, CapacityKind, POOL_LABELS, PoolPurpose, TaintEffect, type AcceleratorPoolProps, type ResolvedPool,
   type Taint,
 } from './training/pool';
-export { PRIORITY_CLASSES, PodSecurityLevel, TeamQuotas, type TeamQuota, type TeamResources } from './training/team-quotas';
+export { PodSecurityLevel, TeamQuotas, type TeamQuota, type TeamResources } from './training/team-quotas';
 export { TrainingClusterBase, type ITrainingCluster, type TrainingClusterProps } from './training/training-cluster';
 
 // storage primitives (secure by default)
@@ -116,7 +119,7 @@ export {
   type GatewayControllerBinding, type GatewayControllerContext, type GkeGatewayCluster,
   type GkeGatewayControllerOptions,
 } from './serving/gateway-controller';
-export { DIGEST_PINNED_IMAGE, type IInferenceEndpoint, type InferenceEndpointProps } from './serving/inference-endpoint';
+export { type IInferenceEndpoint, type InferenceEndpointProps } from './serving/inference-endpoint';
 export { KubernetesInferenceEndpoint, type KubernetesInferenceEndpointProps, type ServingProbes } from './serving/kubernetes';
 export {
   ClientSelector, TrafficRouting, TrafficRoutingKind, type GatewayApiRoutingOptions, type GatewayReference,
@@ -156,7 +159,7 @@ export { MonitoringNetworkPolicies } from './monitoring/network-policies';
 export { PROMETHEUS_PORT, PrometheusServer, type PrometheusServerProps } from './monitoring/prometheus';
 export {
   ALERTMANAGER_SECRETS_DIR, AlertReceiver, AlertReceiverKind, type AlertRouting, type AlertmanagerPeer,
-  type IRetrainingTrigger, type SecretKeySelector,
+  type IRetrainingTrigger, type RetrainingTriggerEndpoint, type SecretKeySelector,
 } from './monitoring/receivers';
 export { AlertSeverity, RETRAIN_ACTION, type AlertRule, type AlertRuleGroup, type RuleOptions } from './monitoring/rules';
 export { RESERVED_JOB_NAMES, SERVICE_ACCOUNT_DIR, type PrometheusConfigOptions } from './monitoring/scrape';
@@ -170,12 +173,17 @@ export {
   ARGO_WORKFLOWS_CHART_VERSION, ARGO_WORKFLOWS_KINDS, ArgoWorkflows, type ArgoWorkflowsProps,
 } from './retraining/argo-workflows';
 export { DataValidation, type GreatExpectationsValidationProps } from './retraining/data-validation';
-export { EvaluationGate, FairnessMetric, GateDirection } from './retraining/gates';
+export { CHAMPION_ALIAS, EvaluationGate, FairnessMetric, GateDirection, type BeatsChampionOptions } from './retraining/gates';
+export { FEATURE_VIEW_VERSION_KEY_PREFIX, featureViewVersion, featureViewVersionKey } from './retraining/feature-lineage';
 export {
-  CHALLENGER_ALIAS, DEFAULT_GATE_IMAGE, type RetrainingDataset, type RetrainingEvaluationStep,
+  CHALLENGER_ALIAS, DEFAULT_GATE_IMAGE, type RetrainingDataset, type RetrainingDeclaration, type RetrainingEvaluationStep,
   type RetrainingPipelineProps, type RetrainingRegistration, type RetrainingTrainingStep,
 } from './retraining/retraining-pipeline';
-export { RETRAINING_METRICS } from './retraining/rules';
+export { RETRAINING_METRIC_LABELS, RETRAINING_METRICS } from './retraining/rules';
+export {
+  DEFAULT_PROCESSING_INSTANCE_TYPE, SageMakerRetrainingPipeline, type SageMakerPipelineVpc, type SageMakerRegistration,
+  type SageMakerRetrainingPipelineProps, type SageMakerTrainingStep,
+} from './retraining/sagemaker';
 
 // edge
 export { EdgeAccelerator, NvidiaRuntime, type EdgeAcceleratorConfig, type NvidiaJetsonOptions } from './edge/accelerator';

@@ -20,18 +20,24 @@ const dir = path.dirname(file);
 const EAGER = new Set(['./core/fast-synthesis']);
 let src = fs.readFileSync(file, 'utf8');
 
+// A module that needs an optional provider package the app did not install (a Google-only app has no
+// @cdktf/provider-aws) fails to load with one clear error naming the export, the package and the install command.
 const helper = `
+function __lazyRequire(id, k) {
+    try { return require(id); }
+    catch (e) { throw require("./core/private/optional-provider").missingProviderError(e, "cdktf-ml-platform: " + String(k)) || e; }
+}
 function __lazyModule(id) {
     var cached;
-    var load = function () { return cached || (cached = require(id)); };
-    return new Proxy({}, { get: function (_t, k) { return load()[k]; }, has: function (_t, k) { return k in load(); } });
+    var load = function (k) { return cached || (cached = __lazyRequire(id, k)); };
+    return new Proxy({}, { get: function (_t, k) { return load(k)[k]; }, has: function (_t, k) { return k in load(k); } });
 }
 function __lazyExport(exports, id, names) {
     var cached;
-    var load = function () { return cached || (cached = require(id)); };
+    var load = function (k) { return cached || (cached = __lazyRequire(id, k)); };
     names.forEach(function (k) {
         if (!Object.prototype.hasOwnProperty.call(exports, k)) {
-            Object.defineProperty(exports, k, { enumerable: true, configurable: true, get: function () { return load()[k]; } });
+            Object.defineProperty(exports, k, { enumerable: true, configurable: true, get: function () { return load(k)[k]; } });
         }
     });
 }

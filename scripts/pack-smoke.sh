@@ -9,7 +9,10 @@
 #   4. Write a plain-JS app that requires 'cdktf-ml-platform' by package name, builds an EKS stack and an
 #      on-prem Kubernetes stack, and synthesizes into the scratch dir.
 #   5. Assert the synthesized EKS stack has an aws_eks_node_group with ami_type AL2023_x86_64_NVIDIA.
-#   6. Copy examples/starter (the template app users start from), install it with the tarball, type-check it
+#   6. Install the tarball in a Google Cloud + on-prem app WITHOUT @cdktf/provider-aws (the providers are optional
+#      peers), type-check a TypeScript use of it, synthesize test/packaging/google-onprem-app.js, check the clear error
+#      for an AWS construct, and print node_modules' size against the app with every provider.
+#   7. Copy examples/starter (the template app users start from), install it with the tarball, type-check it
 #      and run its `npm run synth` (cdktf synth, checkpoint calls off).
 #
 # Usage: bash scripts/pack-smoke.sh        (from anywhere; exits non-zero on failure)
@@ -29,7 +32,7 @@ finish() {
     rm -rf "$SCRATCH"
   fi
   if [[ $rc -eq 0 ]]; then
-    echo "pack-smoke: PASS (tarball contents, install by name, synth, EKS NVIDIA node group, starter app; $((SECONDS - START_S))s total, install ${INSTALL_S:-?}s)"
+    echo "pack-smoke: PASS (tarball contents, install by name, synth, EKS NVIDIA node group, Google + on-prem app without provider-aws, starter app; $((SECONDS - START_S))s total, install ${INSTALL_S:-?}s)"
   else
     echo "pack-smoke: FAIL at step '$STEP' (exit $rc, $((SECONDS - START_S))s)" >&2
   fi
@@ -160,6 +163,62 @@ if (!onprem.provider || !onprem.provider.kubernetes) fail('smoke-onprem has no k
 if (k8sResources === 0) fail('smoke-onprem synthesized no resources');
 console.log(`pack-smoke: smoke-eks has ${groups.length} node groups (${nvidia.length} AL2023_x86_64_NVIDIA); smoke-onprem has ${k8sResources} resource types`);
 JS
+# ---------------------------------------------------------------------------------------------------
+STEP="google + on-prem app without provider-aws"
+# The provider packages are optional peers: a Google Cloud + on-prem app installs the tarball with cdktf, constructs,
+# provider-google and provider-kubernetes only (npm 7+ would add a required peer by itself), type-checks a TypeScript
+# use of the package, runs test/packaging/google-onprem-app.js (GKE with MLflow, Feast, datasets and an endpoint;
+# on-prem training, MLflow and monitoring) and gets the clear install hint, not a stack trace, when it reaches for AWS.
+GAPP="$SCRATCH/google-onprem-app"
+mkdir -p "$GAPP"
+GPEERS=()
+for peer in "${PEERS[@]}"; do [[ "$peer" == @cdktf/provider-aws@* ]] || GPEERS+=("$peer"); done
+(cd "$GAPP" && npm init -y >/dev/null)
+(cd "$GAPP" && npm install --prefer-offline --no-audit --no-fund --loglevel=error "$TARBALL" "${GPEERS[@]}")
+if [[ -e "$GAPP/node_modules/@cdktf/provider-aws" ]]; then
+  echo "pack-smoke: installing the tarball without @cdktf/provider-aws installed it anyway (is it still a required peer?)" >&2; exit 1
+fi
+cp "$REPO_DIR/test/packaging/google-onprem-app.js" "$GAPP/"
+cat > "$GAPP/check.ts" <<'TS'
+import { App } from 'cdktf';
+import { AlertReceiver, GkeTrainingCluster, KubernetesTrainingCluster, MlPlatform, MonitoringStack } from 'cdktf-ml-platform';
+
+export function declare(app: App): MlPlatform {
+  const platform = new MlPlatform(app, 'platform', { name: 'acme', labels: { owner: 'ml', costCenter: 'cc-1', environment: 'dev' } });
+  const gcp = platform.googleCloud('gcp', { project: 'acme-ml', region: 'europe-west4' });
+  const gke: GkeTrainingCluster = new GkeTrainingCluster(gcp, 'training', { clusterName: 'acme', project: 'acme-ml', location: 'europe-west4', network: 'ml-vpc', subnetwork: 'ml' });
+  const onprem = platform.onPrem('onprem', { clusterName: 'dc1' });
+  const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', { clusterName: 'dc1', target: onprem.target });
+  new MonitoringStack(onprem.workloads, 'monitoring', {
+    target: cluster.kubernetes.inNamespace('monitoring'), watch: MonitoringStack.discover(onprem.stack),
+    alerting: { critical: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')] }, grafana: { adminSecret: { name: 'grafana-admin' } },
+  });
+  gke.teamTarget('research');
+  return platform;
+}
+TS
+# skipLibCheck, as cdktf's own templates set it: the package's .d.ts name AWS types an app without provider-aws lacks.
+cat > "$GAPP/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "moduleResolution": "node", "strict": true, "skipLibCheck": true, "noEmit": true, "types": [] },
+  "files": ["check.ts"] }
+JSON
+"$REPO_DIR/node_modules/.bin/tsc" -p "$GAPP"
+report="$(cd "$GAPP" && node google-onprem-app.js cdktf.out | tail -1)"
+node -e '
+  const r = JSON.parse(process.argv[1]);
+  const fail = (m) => { console.error(`pack-smoke: ${m}`); process.exit(1); };
+  if (r.stacks.length !== 5) fail(`the Google + on-prem app wrote ${r.stacks.join(", ")}`);
+  if (r.providers.includes("@cdktf/provider-aws")) fail("the Google + on-prem app loaded @cdktf/provider-aws");
+  console.log(`pack-smoke: Google + on-prem app without provider-aws synthesized ${r.stacks.join(", ")} (providers loaded: ${r.providers.join(", ")})`);' "$report"
+aws_error="$(cd "$GAPP" && node -e 'require("cdktf-ml-platform").SecureS3Bucket' 2>&1 || true)"
+expected="cdktf-ml-platform: SecureS3Bucket needs @cdktf/provider-aws, which is not installed; run \`npm install @cdktf/provider-aws@"
+if ! grep -qF "$expected" <<<"$aws_error"; then
+  echo "pack-smoke: reading SecureS3Bucket without provider-aws should say: $expected..., got:" >&2; echo "$aws_error" >&2; exit 1
+fi
+FULL_MB=$(du -sm "$APP/node_modules" | cut -f1)
+GOOGLE_MB=$(du -sm "$GAPP/node_modules" | cut -f1)
+echo "pack-smoke: node_modules $GOOGLE_MB MB for the Google + on-prem app without provider-aws, $FULL_MB MB with every provider"
+
 # ---------------------------------------------------------------------------------------------------
 STEP="starter"
 # examples/starter is the template users copy: install it as they would (the tarball in place of the registry

@@ -91,10 +91,10 @@ export function literalSecrets(json: unknown, path = '$'): string[] {
  * Builds a whole app with `build` and synthesizes it as `cdktf synth` does (validations on, `//` metadata
  * kept, no stack traces) into a temporary folder. Returns each stack's parsed output by stack name.
  */
-export function synthApp(build: (app: App) => void): Record<string, Synth> {
+export function synthApp(build: (app: App) => void, options: { skipValidation?: boolean } = {}): Record<string, Synth> {
   const outdir = mkdtempSync(join(tmpdir(), 'mlp-app-'));
   try {
-    const app = new App({ outdir, stackTraces: false });
+    const app = new App({ outdir, stackTraces: false, ...(options.skipValidation ? { skipValidation: true } : {}) });
     build(app);
     app.synth();
     const out: Record<string, Synth> = {};

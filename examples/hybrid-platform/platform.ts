@@ -5,7 +5,9 @@
  *                      Gateway API canary on GPUs, and the central MonitoringStack (edge sites remote-write to it)
  *   acme-aws           an EKS H100 pool, the SageMaker model registry (the platform's one registry), the
  *                      `churn` SageMaker endpoint with blue/green canary updates, AMP rules for it, the feature
- *                      lake, and IoT device groups per edge ring
+ *                      lake, IoT device groups per edge ring, and the `churn` retraining pipeline: the endpoint's
+ *                      drift or staleness alert (AMP) starts a SageMaker pipeline run that validates the data,
+ *                      trains, gates on AUC and fairness, and registers the challenger (pending approval)
  *   acme-gcp           a GKE TPU v5e slice pool
  *   acme-edge-<ring>-N the edge fleet's sites in two rings (canary, all), each ring in its own stacks of at most
  *                      about ten sites (acme-edge-canary-0, acme-edge-all-0); one canary site is a Jetson
@@ -25,10 +27,11 @@
  */
 import { App } from 'cdktf';
 import {
-  Accelerator, AlertReceiver, AmpMonitoring, Architecture, Capacity, Cpu, DataClassification, Duration, EksTrainingCluster,
+  Accelerator, AlertReceiver, AmpMonitoring, Architecture, Capacity, Cpu, DataClassification, DatasetStore, DataValidation, Duration,
+  EksTrainingCluster, EvaluationGate, FairnessMetric, ObjectStoreLocation, SageMakerRetrainingPipeline,
   FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry, GatewayApi, GatewayController, GkeTrainingCluster, IotDeviceFleet, KubernetesInferenceEndpoint,
   KubernetesTrainingCluster, MlPlatform, ModelArtifact, MonitoringStack, SageMakerDeployment, SageMakerInferenceEndpoint,
-  PlatformGateway, SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting, EdgeAccelerator,
+  PlatformGateway, type RegistryMirrorMap, SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting, EdgeAccelerator,
 } from '../../lib';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
@@ -36,12 +39,21 @@ const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 /** Images are pinned by digest: what was reviewed is what runs. */
 const image = (repo: string, digit: string) => `${ecr}/${repo}@sha256:${digit.repeat(64)}`;
 
+/** Options of {@link buildHybridPlatform}. */
+export interface HybridPlatformOptions {
+  /** Where the library's default images are pulled from. @default - the company mirror in the approved ECR registry */
+  readonly registryMirrors?: RegistryMirrorMap;
+}
+
 /** Builds the reference platform in `app`. */
-export function buildHybridPlatform(app: App): MlPlatform {
+export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {}): MlPlatform {
   const platform = new MlPlatform(app, 'platform', {
     name: 'acme',
     labels: { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL },
     governanceParameters: { approvedRegistries: [`${ecr}/`], maxAcceleratorsPerPool: 64, maxAcceleratorsPerNamespace: 32 },
+    // Every image the library chooses (Prometheus, Feast, Postgres, device plugins, charts) is pulled through the
+    // company mirror, so the approved-registry rule holds for every workload, not only the models.
+    registryMirrors: options.registryMirrors ?? { '*': `${ecr}/mirror` },
   });
 
   // ---- AWS: the registry, the feature lake, an H100 pool, SageMaker serving, device groups ----
@@ -68,10 +80,28 @@ export function buildHybridPlatform(app: App): MlPlatform {
     deployment: SageMakerDeployment.canary(10, Duration.minutes(10)),
     slo: { latencyP99Ms: 200, errorRatePercent: 1 },
   });
+  // The loop: a drift or staleness alert of the endpoint starts a run; the gates decide; a passing candidate is
+  // registered as the challenger, pending approval. Promotion stays a reviewed change to releasedVersions above.
+  const datasets = new DatasetStore(aws, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-churn-datasets' }) });
+  const retraining = new SageMakerRetrainingPipeline(aws, 'churn-retraining', {
+    name: 'churn', model: 'churn',
+    dataset: { store: datasets, prefix: 'churn/', version: 'main' },
+    dataValidation: DataValidation.greatExpectations({ image: image('churn-gx', 'a'), checkpoint: 'churn_training_data' }),
+    evaluation: {
+      image: image('churn-eval', 'b'),
+      gates: [
+        EvaluationGate.metricAtLeast('auc', 0.85),
+        EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'region', 0.1),
+        EvaluationGate.fairness(FairnessMetric.EQUALIZED_ODDS_DIFFERENCE, 'region', 0.1),
+      ],
+    },
+    training: { image: image('churn-train', 'd'), instanceType: 'ml.g5.2xlarge' },
+    registration: { registry, inferenceImage: image('churn-server', 'c') },
+  });
   new AmpMonitoring(aws, 'amp', {
     workspaceAlias: 'acme-ml',
     watch: [sagemaker],
-    alerting: { critical: [AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-critical')], retraining: AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-retrain') },
+    alerting: { critical: [AlertReceiver.sns('arn:aws:sns:eu-west-1:123456789012:ml-critical')], retrainingPipelines: [retraining] },
     grafanaAccess: { vpceIds: ['vpce-0123456789abcdef0'] },
   });
   const rings = [{ name: 'canary', modelVersion: '12' }, { name: 'all', modelVersion: '11' }];

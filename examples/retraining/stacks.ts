@@ -1,20 +1,48 @@
 /**
  * The retraining loop on EKS: a drift alert of the `churn` endpoint starts an Argo workflow that validates the
- * data (Great Expectations), trains on the `mlops` team's L4 quota, gates the candidate on AUC and Fairlearn
- * fairness differences, and registers it in MLflow as the challenger. Promotion stays a reviewed change.
+ * data (Great Expectations), trains on the `mlops` team's L4 quota, gates the candidate on AUC, Fairlearn
+ * fairness differences and the current champion's AUC, and registers it in MLflow as the challenger with its lineage
+ * (dataset version, feature view versions, code digest). Promotion stays a reviewed change.
  *  - `retraining-eks`:           the cluster (L4 pool, team quotas) and the dataset bucket
  *  - `retraining-eks-addons`:    Argo Workflows and Argo Events (Helm, pinned charts)
  *  - `retraining-eks-workloads`: MLflow, the pipeline (WorkflowTemplate, CronWorkflow, EventSource, Sensor) and
  *                                the MonitoringStack whose Alertmanager posts retrain alerts to the pipeline
+ * The same declaration on SageMaker Pipelines:
+ *  - `retraining-sagemaker`:     the dataset bucket, the model package group, the pipeline (definition, execution
+ *                                role, EventBridge Scheduler schedule, SNS → SQS → Pipe alert path) and the AMP
+ *                                workspace whose Alertmanager publishes the endpoint's retrain alerts to it
  */
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
-  Accelerator, AlertReceiver, Cpu, DataClassification, DatasetStore, EksTrainingCluster, Governance, MlflowBackend, MlflowModelRegistry,
-  MonitoringStack, ObjectStore, ObjectStoreLocation, PlatformLabels, Size,
+  Accelerator, AlertReceiver, AmpMonitoring, Cpu, DataClassification, DatasetStore, EksTrainingCluster, Governance, MlflowBackend,
+  MlflowModelRegistry, MonitoringStack, ObjectStore, ObjectStoreLocation, PlatformLabels, SageMakerModelRegistry, Size,
 } from '../../lib';
-import { ArgoRetrainingPipeline, ArgoWorkflows, DataValidation, EvaluationGate, FairnessMetric } from '../../lib/retraining';
+import {
+  ArgoRetrainingPipeline, ArgoWorkflows, DataValidation, EvaluationGate, FairnessMetric, GateDirection, RetrainingDeclaration, SageMakerRetrainingPipeline,
+} from '../../lib/retraining';
+import { churnFeatures, s3Sources } from '../data-platform/features';
+
+/** What the pipeline is, whatever runs it: the same object configures the Argo and the SageMaker variant. */
+function churnDeclaration(datasets: DatasetStore): RetrainingDeclaration {
+  return {
+    name: 'churn', model: 'churn',
+    dataset: { store: datasets, prefix: 'churn/', version: 'main' },
+    dataValidation: DataValidation.greatExpectations({ image: `${ecr}/churn-gx:1.4.0`, checkpoint: 'churn_training_data' }),
+    // Recorded on every registered version: each view's name and the version (hash) of its definition.
+    featureViews: ['customer_activity', 'customer_profile'],
+    featureDefinitions: churnFeatures(s3Sources('acme-feature-lake')),
+    evaluation: {
+      image: `${ecr}/churn-eval:2.1.0`,
+      gates: [
+        EvaluationGate.metricAtLeast('auc', 0.85),
+        EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1),
+        EvaluationGate.fairness(FairnessMetric.EQUALIZED_ODDS_DIFFERENCE, 'sex', 0.1),
+      ],
+    },
+  };
+}
 
 const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
 const ecr = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -63,22 +91,17 @@ export class RetrainingOnEks extends TerraformStack {
       // Promotion: a reviewed pull request adds the challenger's version here (and points the endpoint at it).
       releasedVersions: { churn: ['3'] },
     });
+    const declaration = churnDeclaration(datasets);
     const pipeline = new ArgoRetrainingPipeline(this.workloads, 'churn-retraining', {
-      name: 'churn', model: 'churn', argo,
-      dataset: { store: datasets, prefix: 'churn/', version: 'main' },
-      dataValidation: DataValidation.greatExpectations({ image: `${ecr}/churn-gx:1.4.0`, checkpoint: 'churn_training_data' }),
-      featureViews: ['customer_stats'],
+      ...declaration, argo,
+      // On Argo the candidate must also beat the version behind MLflow's `champion` alias (set on promotion) by 0.005 AUC.
+      evaluation: {
+        ...declaration.evaluation,
+        gates: [...declaration.evaluation.gates, EvaluationGate.beatsChampion('auc', { direction: GateDirection.AT_LEAST, minImprovement: 0.005 })],
+      },
       training: {
         cluster, team: 'mlops', image: `${ecr}/churn-train@sha256:${'7'.repeat(64)}`,
         cpu: Cpu.cores(8), memory: Size.gibibytes(32), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 2,
-      },
-      evaluation: {
-        image: `${ecr}/churn-eval:2.1.0`,
-        gates: [
-          EvaluationGate.metricAtLeast('auc', 0.85),
-          EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1),
-          EvaluationGate.fairness(FairnessMetric.EQUALIZED_ODDS_DIFFERENCE, 'sex', 0.1),
-        ],
       },
       registration: {
         registry, image: `${ecr}/mlflow-client:2.22.0`,
@@ -98,8 +121,28 @@ export class RetrainingOnEks extends TerraformStack {
   }
 }
 
+/** The same loop on SageMaker Pipelines, started by a schedule and by the endpoint's retrain alerts in AMP. */
+export class RetrainingOnSageMaker extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    prepare(this);
+    const datasets = new DatasetStore(this, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-churn-sm-datasets' }) });
+    // Promotion: a reviewed pull request approves the challenger's version here (and points the endpoint at it).
+    const registry = new SageMakerModelRegistry(this, 'registry', { groupName: 'churn', artifactBucketName: 'acme-churn-sm-models', releasedVersions: { churn: ['3'] } });
+    const pipeline = new SageMakerRetrainingPipeline(this, 'churn-retraining', {
+      ...churnDeclaration(datasets),
+      training: { image: `${ecr}/churn-train@sha256:${'7'.repeat(64)}`, instanceType: 'ml.g5.2xlarge' },
+      registration: { registry, inferenceImage: `${ecr}/churn-serve@sha256:${'8'.repeat(64)}` },
+    });
+    new AmpMonitoring(this, 'monitoring', {
+      workspaceAlias: 'ml-retraining', gpuMetrics: false, grafanaAccess: { vpceIds: ['vpce-0a1b2c3d4e5f60001'] },
+      alerting: { critical: [AlertReceiver.sns('arn:aws:sns:us-east-1:123456789012:ml-oncall')], retrainingPipelines: [pipeline] },
+    });
+  }
+}
+
 /** Adds the example's stacks to `app`. */
 export function buildRetrainingExample(app: App): TerraformStack[] {
   const eks = new RetrainingOnEks(app, 'retraining-eks');
-  return [eks, eks.addons, eks.workloads];
+  return [eks, eks.addons, eks.workloads, new RetrainingOnSageMaker(app, 'retraining-sagemaker')];
 }

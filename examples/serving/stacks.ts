@@ -13,7 +13,7 @@ import {
   Accelerator, AlertReceiver, AmpMonitoring, Cpu, DataClassification, FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry,
   GatewayApi, GatewayController, Governance, KubernetesInferenceEndpoint, KubernetesTarget, KubernetesTrainingCluster, MlflowBackend, MlflowModelRegistry, ModelArtifact,
   MonitoringStack, ObjectStore, ObjectStoreLocation, PlatformLabels, SageMakerDeployment, SageMakerInferenceEndpoint, SageMakerModelRegistry,
-  PlatformGateway, SecureS3Bucket, Size, Traffic, TrafficRouting, Duration,
+  PlatformGateway, RegistryMirrors, type RegistryMirrorMap, SecureS3Bucket, Size, Traffic, TrafficRouting, Duration,
 } from '../../lib';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
@@ -133,7 +133,10 @@ export class AwsServing extends TerraformStack {
 }
 
 /** Adds the example's stacks to `app`. */
-export function buildServingExample(app: App): TerraformStack[] {
+export function buildServingExample(app: App, options: { registryMirrors?: RegistryMirrorMap } = {}): TerraformStack[] {
+  // The approved registry holds every image: the library's defaults (Feast, Prometheus, PostgreSQL, device plugins)
+  // are pulled through the company mirror in it.
+  RegistryMirrors.configure(app, options.registryMirrors ?? { '*': `${ecr}/mirror` });
   const onprem = new OnPremServing(app, 'serving-onprem');
   return [onprem.gatewayApiStack, onprem, new AwsServing(app, 'serving-aws')];
 }

@@ -73,7 +73,7 @@ export interface GcpPermissionContract extends ContractEnds {
 /** Pods of one workload must reach pods of another on a port, through every NetworkPolicy in the way. */
 export interface NetworkContract extends ContractEnds {
   readonly kind: 'network';
-  /** The client workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, or a kubernetes_manifest of one). */
+  /** The client workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, or a kubernetes_manifest of one, of an Argo WorkflowTemplate / CronWorkflow or of an Argo Events EventSource). */
   readonly client: ResourceLocation;
   /** The server workload. */
   readonly server: ResourceLocation;

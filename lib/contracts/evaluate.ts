@@ -298,6 +298,40 @@ function gcpPermission(ctx: Ctx, stack: string, c: GcpPermissionContract): Findi
 
 // ---- Network paths -----------------------------------------------------------------------------------------
 
+/**
+ * The cluster a Kubernetes resource is applied to, as a comparable key: its provider configuration (`provider`
+ * names `kubernetes.<alias>`, none is the default one) in canonical spelling, so two stacks that configure the same
+ * cluster (a remote-state reference to one EKS cluster's endpoint, the same kubeconfig context) give the same key.
+ */
+function clusterKey(stacks: StackSet, stack: string, providerRef: unknown): string {
+  const alias = typeof providerRef === 'string' ? /^kubernetes\.(.+)$/.exec(providerRef)?.[1] : undefined;
+  const configs = many(stacks.json(stack)?.provider?.kubernetes);
+  const config = configs.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
+  if (!config) return `${stack}\u0000${String(providerRef ?? '')}`;
+  // The API server's address names the cluster (certificates and credentials may be spelled differently per stack);
+  // without one, the kubeconfig file and context do.
+  const identity = config.host !== undefined ? { host: config.host } : config.config_path !== undefined || config.config_context !== undefined
+    ? { path: config.config_path, context: config.config_context } : (({ alias: _alias, ...rest }) => rest)(config);
+  return JSON.stringify(identity, (_k, v) => (typeof v === 'string' ? stacks.text(stack, v) : v));
+}
+
+/**
+ * The stacks whose NetworkPolicies and namespaces can apply to a connection in `stack`: the stack, the stacks it
+ * reads through remote state and those it depends on (the layers applied before it, where team namespaces and
+ * their policies usually live), transitively.
+ */
+function clusterScope(ctx: Ctx, stack: string): string[] {
+  const out = new Set<string>();
+  const visit = (s: string) => {
+    if (out.has(s) || !ctx.stacks.names.includes(s)) return;
+    out.add(s);
+    for (const r of ctx.stacks.related(s)) visit(r);
+    for (const d of ctx.dependencies?.get(s) ?? []) visit(d);
+  };
+  visit(stack);
+  return [...out];
+}
+
 function network(ctx: Ctx, c: NetworkContract): Finding[] {
   const { stacks } = ctx;
   const client = podTemplate(stacks, c.client.stack, c.client.address);
@@ -309,12 +343,19 @@ function network(ctx: Ctx, c: NetworkContract): Finding[] {
   if (port.number === undefined) {
     return [finding(c, 'error', c.server, `the server's pods expose no container port named ${c.port}`)];
   }
-  const provider = (loc: ResourceLocation) => stacks.resource(loc.stack, loc.address)?.provider as string | undefined;
-  if (c.client.stack !== c.server.stack || provider(c.client) !== provider(c.server)) {
+  const provider = (loc: ResourceLocation) => stacks.resource(loc.stack, loc.address)?.provider;
+  const cluster = clusterKey(stacks, c.server.stack, provider(c.server));
+  if (clusterKey(stacks, c.client.stack, provider(c.client)) !== cluster) {
     return []; // different clusters: the path leaves the cluster and NetworkPolicies of neither side can be judged alone
   }
-  const policies = networkPolicies(stacks, c.server.stack, provider(c.server));
-  const end = (t: NonNullable<typeof client>) => ({ namespace: t.namespace, labels: t.labels, namespaceLabels: namespaceLabels(stacks, c.server.stack, t.namespace) });
+  // Every policy applied to the same cluster, in this stack or an earlier layer (a team namespace's default policies).
+  const scope = clusterScope(ctx, c.server.stack);
+  const policies = scope.flatMap((s) => {
+    const refs = new Set<unknown>([undefined, ...many(stacks.json(s)?.provider?.kubernetes).map((p) => (p.alias ? `kubernetes.${p.alias}` : undefined))]);
+    return [...refs].filter((ref) => clusterKey(stacks, s, ref) === cluster).flatMap((ref) => networkPolicies(stacks, s, ref as string | undefined));
+  });
+  const labelsOf = (namespace: string) => Object.assign({}, ...scope.map((s) => namespaceLabels(stacks, s, namespace))) as Record<string, string>;
+  const end = (t: NonNullable<typeof client>) => ({ namespace: t.namespace, labels: t.labels, namespaceLabels: labelsOf(t.namespace) });
   const verdict = evaluateConnection(policies, end(client), end(server), port, c.protocol ?? 'TCP');
   if (verdict.ok) return [];
   const parts: string[] = [];

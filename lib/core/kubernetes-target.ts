@@ -1,9 +1,9 @@
 import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from './accelerators/accelerator';
 import { Validator } from './errors';
 import { checkResourceName } from './names';
+import { requireProvider } from './private/optional-provider';
 import { WorkloadIdentityMode } from './workload-identity-mode';
 
 /** Where a Kubernetes cluster runs. Constructs use it for platform-specific choices (e.g. workload identity). */
@@ -198,6 +198,8 @@ export class KubernetesTarget implements IKubernetesTarget {
     KubernetesTarget.checkFacts(v, props);
     v.throwIfAny();
     const config = { alias: id.replace(/[^A-Za-z0-9_]/g, '_'), configPath: props.configPath ?? '~/.kube/config', configContext: props.context };
+    const { KubernetesProvider } = requireProvider(scope, `the kubernetes provider ${id}`, () =>
+      require('@cdktf/provider-kubernetes/lib/provider') as typeof import('@cdktf/provider-kubernetes/lib/provider'));
     const provider = new KubernetesProvider(scope, id, config);
     // A kubeconfig is configuration, not a resource: every stack can configure the same provider from it.
     const factory: KubernetesProviderFactory = (stack, providerId) => new KubernetesProvider(stack, `kubernetes-${providerId}`, config);

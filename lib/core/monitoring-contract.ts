@@ -14,6 +14,11 @@ export enum MonitoredKind {
   TRAINING_CLUSTER = 'training-cluster',
   FEATURE_STORE = 'feature-store',
   MODEL_REGISTRY = 'model-registry',
+  /**
+   * A retraining pipeline (`ArgoRetrainingPipeline`): its runs, gate rejections and schedule, from the workflow
+   * controller's metrics; `attributes` name the `pipeline` and its `namespace`.
+   */
+  RETRAINING_PIPELINE = 'retraining-pipeline',
 }
 
 /** Pods Prometheus scrapes, found by Kubernetes service discovery (role `pod`). */

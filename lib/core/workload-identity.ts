@@ -1,9 +1,9 @@
 import { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { Contracts } from '../contracts/contracts';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
@@ -15,6 +15,7 @@ import { WorkloadIdentityKind } from './workload-identity-mode';
 import { checkResourceName } from './names';
 import { findResources } from './private/bindings';
 import { InlinePolicies } from './private/inline-policies';
+import { requireProvider } from './private/optional-provider';
 
 export * from './workload-identity-mode';
 export * from './aws-grantee';
@@ -63,7 +64,7 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
 
     if (mode.kind === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY) {
       // The Google bindings load only for GKE workloads: an AWS-only app never pays for them.
-      const google = googleBindings();
+      const google = googleBindings(this);
       this.gcpServiceAccount = new google.ServiceAccount(this, 'gcp-sa', {
         project: mode.gcpProject,
         accountId: `${props.cloudName}-wi`,
@@ -97,7 +98,8 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
     });
 
     if (mode.kind === WorkloadIdentityKind.EKS_POD_IDENTITY) {
-      this.awsRole = new IamRole(this, 'aws-role', {
+      const aws = awsBindings(this);
+      this.awsRole = new aws.IamRole(this, 'aws-role', {
         name: `${props.target.clusterName}-${props.cloudName}`.slice(0, 64),
         assumeRolePolicy: policyDocument([{
           Effect: 'Allow',
@@ -106,7 +108,7 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
         }]),
       });
       this.inlinePolicies = new InlinePolicies(this, this.awsRole.name, (name, n) => `policy-${name}-${n}`);
-      this.podIdentityAssociation = new EksPodIdentityAssociation(this, 'pod-identity', {
+      this.podIdentityAssociation = new aws.EksPodIdentityAssociation(this, 'pod-identity', {
         clusterName: mode.eksClusterName!,
         namespace,
         serviceAccount: props.serviceAccountName,
@@ -149,13 +151,24 @@ export class WorkloadIdentity extends Construct implements IAwsGrantee {
 }
 
 /** The two Google classes WorkloadIdentity uses, required on first use (deep paths). */
-function googleBindings(): {
+function googleBindings(scope: Construct): {
   ServiceAccount: typeof import('@cdktf/provider-google/lib/service-account').ServiceAccount;
   ServiceAccountIamMember: typeof import('@cdktf/provider-google/lib/service-account-iam-member').ServiceAccountIamMember;
 } {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  return {
+  return requireProvider(scope, 'a GKE workload identity', () => ({
     ServiceAccount: require('@cdktf/provider-google/lib/service-account').ServiceAccount,
     ServiceAccountIamMember: require('@cdktf/provider-google/lib/service-account-iam-member').ServiceAccountIamMember,
-  };
+  }));
+}
+
+/** The two AWS classes WorkloadIdentity uses, required on first use (deep paths): a Google-only app has no provider-aws. */
+function awsBindings(scope: Construct): {
+  IamRole: typeof import('@cdktf/provider-aws/lib/iam-role').IamRole;
+  EksPodIdentityAssociation: typeof import('@cdktf/provider-aws/lib/eks-pod-identity-association').EksPodIdentityAssociation;
+} {
+  return requireProvider(scope, 'an EKS Pod Identity role', () => ({
+    IamRole: require('@cdktf/provider-aws/lib/iam-role').IamRole,
+    EksPodIdentityAssociation: require('@cdktf/provider-aws/lib/eks-pod-identity-association').EksPodIdentityAssociation,
+  }));
 }

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { declareModelConsumer } from '../contracts/needs';
 import { Validator } from '../core/errors';
+import { defaultImage } from '../core/images';
 import { Wiring } from '../core/wiring';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { bindModelSource, IModelSource, ModelAccess, ModelRegistryUser } from '../core/model-source';
@@ -88,8 +89,8 @@ export interface EdgeModelFetcherProps {
   /**
    * The fetcher image: it must contain the scheme's tool, `/bin/sh`, python (python3 or python) and, in DaemonSet
    * mode, `chown`, e.g. a mirror of the default, pinned by digest (`registry/repo@sha256:…`).
-   * @default - MODEL_FETCHER_IMAGES for the source's scheme (tag-pinned upstream images; mirror them to your
-   *   registry and pin them by digest for production)
+   * @default - MODEL_FETCHER_IMAGES for the source's scheme, through the app's RegistryMirrors (tag-pinned upstream
+   *   images; pin them by digest for production)
    */
   readonly image?: string;
   /**
@@ -109,8 +110,8 @@ export interface EdgeModelFetcherProps {
 
 /**
  * Default fetcher images per URI scheme: the upstream images that carry the tool the fetch script runs, plus
- * `/bin/sh` and python. Pinned by version tag; mirror them and pin by digest for production (governance warns
- * on a serving pod image without a digest).
+ * `/bin/sh` and python. Pinned by version tag; pulled through the app's `RegistryMirrors`; pin by digest for
+ * production (governance warns on a serving pod image without a digest).
  */
 export const MODEL_FETCHER_IMAGES = {
   /** AWS CLI v2 (Amazon Linux 2: python 2.7 for unpacking), multi-arch. */
@@ -129,7 +130,7 @@ export interface EdgeMetricsProps {
   readonly username?: string;
   /** An existing secret at each site whose key `password` holds the remote-write password. */
   readonly credentialsSecret: string;
-  /** @default PROMETHEUS_AGENT_IMAGE */
+  /** @default PROMETHEUS_AGENT_IMAGE, through the app's RegistryMirrors */
   readonly agentImage?: string;
 }
 
@@ -214,7 +215,7 @@ export class EdgeFleet extends Construct implements IMonitorable {
         cacheSize: (props.modelCacheSize ?? Size.gibibytes(20)).toKubernetes(),
         storageClass: props.storageClass,
         fetcher: {
-          image: props.modelFetcher.image ?? MODEL_FETCHER_IMAGES[fetchScheme(props.model.source.modelVersionUri(props.model.name, ring.modelVersion))!],
+          image: props.modelFetcher.image ?? defaultImage(this, MODEL_FETCHER_IMAGES[fetchScheme(props.model.source.modelVersionUri(props.model.name, ring.modelVersion))!]),
           credentialsSecret: props.modelFetcher.credentialsSecret,
           endpointUrl: props.modelFetcher.endpointUrl,
         },
@@ -222,7 +223,7 @@ export class EdgeFleet extends Construct implements IMonitorable {
           remoteWriteUrl: props.metrics.remoteWriteUrl,
           username: props.metrics.username ?? props.fleetName,
           credentialsSecret: props.metrics.credentialsSecret,
-          agentImage: props.metrics.agentImage ?? PROMETHEUS_AGENT_IMAGE,
+          agentImage: props.metrics.agentImage ?? defaultImage(this, PROMETHEUS_AGENT_IMAGE),
         } : undefined,
       });
       // What the site's fetcher needs for its URI scheme (models:/ from MLflow: tracking URI and credentials),

@@ -10,6 +10,7 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ContainerEnv, ModelAccess } from '../core/model-source';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext, rootContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { EdgeAccelerator, EdgeAcceleratorConfig } from './accelerator';
 import { Architecture, EdgeWorkloadKind } from './site';
@@ -123,15 +124,8 @@ echo "fetch-model: $MODEL_URI is in $MODEL_DIR"
 /** The completion marker the fetch script writes into a version directory. */
 export const MODEL_COMPLETE_MARKER = '.ml-platform-complete';
 
-const HARDENED = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ['ALL'] },
-};
-
 /** The user and group the fetcher and the inference server run as (distroless `nonroot`). */
-const POD_USER = '65532';
+const POD_USER = 65532;
 
 /**
  * The DaemonSet mode's first init container (`/bin/sh -c`): hands the node's cache directory to the pod user.
@@ -204,10 +198,7 @@ export class SiteWorkload extends Construct {
       command: ['/bin/sh', '-c', PREPARE_CACHE_SCRIPT],
       // Root without root's powers: every capability dropped but CHOWN, so it can change the owner of the cache
       // directory and nothing else (not even read files it does not own).
-      securityContext: {
-        runAsUser: '0', runAsNonRoot: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'], add: ['CHOWN'] },
-      },
+      securityContext: rootContainerSecurityContext('CHOWN'),
       resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
       volumeMount: [{ name: 'model-cache', mountPath: '/models' }],
     }] : [];
@@ -217,7 +208,7 @@ export class SiteWorkload extends Construct {
       ...(accelerator.runtimeClassName ? { runtimeClassName: accelerator.runtimeClassName } : {}),
       ...(accelerator.tolerations.length ? { toleration: accelerator.tolerations.map((t) => ({ ...t })) } : {}),
       // fsGroup makes the PersistentVolumeClaim cache writable; it does not apply to hostPath (see prepare-cache).
-      securityContext: { runAsNonRoot: true, runAsUser: POD_USER, runAsGroup: POD_USER, fsGroup: POD_USER, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: restrictedPodSecurityContext(POD_USER),
       initContainer: [...prepareCache, {
         name: 'fetch-model',
         image: props.fetcher.image,
@@ -235,7 +226,7 @@ export class SiteWorkload extends Construct {
           ...endpointEnv,
         ]),
         envFrom: [{ secretRef: { name: props.fetcher.credentialsSecret } }],
-        securityContext: HARDENED,
+        securityContext: hardenedContainerSecurityContext(),
         // MLflow's client and gcloud are Python programs: 256Mi is too little for them.
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
         volumeMount: [
@@ -262,7 +253,7 @@ export class SiteWorkload extends Construct {
           requests: { cpu: props.cpu, memory: props.memory, ...accelerator.resources },
           limits: { cpu: props.cpu, memory: props.memory, ...accelerator.resources },
         },
-        securityContext: HARDENED,
+        securityContext: hardenedContainerSecurityContext(),
         volumeMount: [{ name: 'model-cache', mountPath: '/models', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
       }],
       volume: [
@@ -311,8 +302,13 @@ export class SiteWorkload extends Construct {
     if (props.metrics) this.metricsAgent(props, ns, siteLabels, accelerator.tolerations);
   }
 
+  /**
+   * The model cache survives workload changes (the claim is its own resource), but it is a cache: deleting it, or the
+   * site's namespace, only makes the site fetch its models again. It is not protected, so a site leaves the fleet
+   * in one change.
+   */
   private cacheClaim(props: SiteWorkloadProps, namespace: string): PersistentVolumeClaimV1 {
-    return new PersistentVolumeClaimV1(this, 'model-cache', {
+    const claim = new PersistentVolumeClaimV1(this, 'model-cache', {
       provider: this.provider,
       metadata: { name: `${props.fleetName}-model-cache`, namespace },
       spec: {
@@ -321,9 +317,11 @@ export class SiteWorkload extends Construct {
         ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
       },
       waitUntilBound: false,
-      // The cache survives workload changes; deleting it forces every model to be fetched again.
-      lifecycle: { preventDestroy: true },
     });
+    suppress(claim, 'ml-stateful-resource-protected', {
+      reason: 'A model cache: deleting it only makes the site download its released models again from the registry',
+    });
+    return claim;
   }
 
   /** A Prometheus agent (no local storage beyond its WAL) that scrapes the workload and remote-writes centrally. */
@@ -381,7 +379,7 @@ export class SiteWorkload extends Construct {
             nodeSelector: { 'kubernetes.io/arch': props.architecture },
             // On a one-node Jetson site tainted for GPU pods, the agent runs there too.
             ...(tolerations.length ? { toleration: tolerations.map((t) => ({ ...t })) } : {}),
-            securityContext: { runAsNonRoot: true, runAsUser: '65534', runAsGroup: '65534', fsGroup: '65534', seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: restrictedPodSecurityContext(65534),
             container: [{
               name: 'prometheus-agent',
               image: metrics.agentImage,
@@ -390,7 +388,7 @@ export class SiteWorkload extends Construct {
               readinessProbe: { httpGet: { path: '/-/ready', port: 'http' } },
               livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' } },
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-              securityContext: HARDENED,
+              securityContext: hardenedContainerSecurityContext(),
               volumeMount: [
                 { name: 'config', mountPath: '/etc/prometheus', readOnly: true },
                 { name: 'remote-write', mountPath: '/etc/remote-write', readOnly: true },

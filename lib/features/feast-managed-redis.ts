@@ -1,18 +1,16 @@
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
-import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
+import type { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+import type { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
+import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import type { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Duration, Size } from '../core/units';
-import { AwsKmsKey } from '../storage/aws-kms-key';
-import { GcpKmsKey } from '../storage/gcp-kms-key';
+import { requireProvider } from '../core/private/optional-provider';
+import type { AwsKmsKey } from '../storage/aws-kms-key';
+import type { GcpKmsKey } from '../storage/gcp-kms-key';
 import type { SecretKeyRef } from './feast-stores';
 
 /** The engine of an ElastiCache online store. */
@@ -190,7 +188,17 @@ export class FeastElastiCache extends Construct {
     const groupId = props.replicationGroupId;
     const engine = props.engine ?? ElastiCacheEngine.VALKEY;
     const protect = props.deletionProtection ?? true;
-    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `ElastiCache ${groupId}: Feast online store`, alias: `elasticache/${groupId}` });
+    // The AWS bindings load here, not at the top: a Google-only or on-prem app has no provider-aws.
+    const { AwsKmsKey, DataAwsSecretsmanagerSecretVersion, ElasticacheReplicationGroup, ElasticacheSubnetGroup, SecurityGroup, VpcSecurityGroupIngressRule } =
+      requireProvider(this, 'an ElastiCache online store', () => ({
+        ...(require('../storage/aws-kms-key') as typeof import('../storage/aws-kms-key')),
+        ...(require('@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version') as typeof import('@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version')),
+        ...(require('@cdktf/provider-aws/lib/elasticache-replication-group') as typeof import('@cdktf/provider-aws/lib/elasticache-replication-group')),
+        ...(require('@cdktf/provider-aws/lib/elasticache-subnet-group') as typeof import('@cdktf/provider-aws/lib/elasticache-subnet-group')),
+        ...(require('@cdktf/provider-aws/lib/security-group') as typeof import('@cdktf/provider-aws/lib/security-group')),
+        ...(require('@cdktf/provider-aws/lib/vpc-security-group-ingress-rule') as typeof import('@cdktf/provider-aws/lib/vpc-security-group-ingress-rule')),
+      }));
+    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `ElastiCache ${groupId}: Feast online store`, alias: `elasticache/${groupId}`, protectFromDeletion: protect });
     this.subnetGroup = new ElasticacheSubnetGroup(this, 'subnets', { name: `${groupId}-cache`, description: `Private subnets of ${groupId}`, subnetIds: props.subnetIds });
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       name: `${groupId}-cache`,
@@ -266,6 +274,12 @@ export class FeastMemorystore extends Construct {
     super(scope, id);
     const { project, region } = props;
     const protect = props.deletionProtection ?? true;
+    // The Google bindings load here, not at the top: an AWS-only or on-prem app has no provider-google.
+    const { GcpKmsKey, DataGoogleProject, RedisInstance } = requireProvider(this, 'a Memorystore online store', () => ({
+      ...(require('../storage/gcp-kms-key') as typeof import('../storage/gcp-kms-key')),
+      ...(require('@cdktf/provider-google/lib/data-google-project') as typeof import('@cdktf/provider-google/lib/data-google-project')),
+      ...(require('@cdktf/provider-google/lib/redis-instance') as typeof import('@cdktf/provider-google/lib/redis-instance')),
+    }));
     this.kmsKey = props.kmsKey ?? new GcpKmsKey(this, 'kms', { project, location: region, keyRingName: `${props.instanceId}-redis`, keyName: 'online-store' });
     const projectNumber = new DataGoogleProject(this, 'project', { projectId: project }).number;
     const keyAccess = this.kmsKey.allowServiceAgent(`serviceAccount:service-${projectNumber}@cloud-redis.iam.gserviceaccount.com`);

@@ -8,7 +8,7 @@ import {
 } from './feast-managed-redis';
 import { FeastRedis } from './feast-redis';
 import { FeastOnlineStore, FeastOnlineStoreKind } from './feast-stores';
-import { checkPinnedImage } from './hardening';
+import { checkPinnedImage } from '../core/images';
 
 /** The online store a Feast feature store created, and how its pods reach it. */
 export interface BuiltOnlineStore {

@@ -2,10 +2,12 @@ import { Construct } from 'constructs';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+import { defaultImage } from '../core/images';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Size } from '../core/units';
 import { InClusterRedisProps } from './feast-stores';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
+import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** The official Redis image's `redis` user. */
 const REDIS_UID = 999;
@@ -54,7 +56,7 @@ export class FeastRedis extends Construct {
         replicas: '1',
         selector: { matchLabels: labels },
         // Deleting or scaling the StatefulSet keeps the volume: the online store is rebuilt only on purpose.
-        persistentVolumeClaimRetentionPolicy: [{ whenDeleted: 'Retain', whenScaled: 'Retain' }],
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
         template: {
           metadata: { labels },
           spec: {
@@ -62,7 +64,7 @@ export class FeastRedis extends Construct {
             securityContext: restrictedPodSecurityContext(REDIS_UID),
             container: [{
               name: 'redis',
-              image: props.image ?? DEFAULT_REDIS_IMAGE,
+              image: props.image ?? defaultImage(this, DEFAULT_REDIS_IMAGE),
               // Bypasses the image entrypoint, which only chowns and drops root; the pod never has root.
               command: ['redis-server'],
               args: ['--dir', '/data', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '900 1 300 10', '--requirepass', '$(REDIS_PASSWORD)'],

@@ -98,7 +98,7 @@ export interface InClusterRedisProps {
   readonly storageClassName?: string;
   /** Memory request and limit of the Redis container; size it to hold every online value. @default Size.gibibytes(2) */
   readonly memory?: Size;
-  /** @default 'redis:7.2.4' (the last BSD-licensed Redis line) */
+  /** @default 'redis:7.2.4' (the last BSD-licensed Redis line), through the app's RegistryMirrors */
   readonly image?: string;
 }
 

@@ -1,8 +1,6 @@
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Contracts } from '../contracts/contracts';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -20,14 +18,15 @@ import { Cpu, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend, FeatureView } from './definitions';
 import { renderFeastDefinitions, renderYaml, YamlMap } from './feast-render';
-import { FeastElastiCache, FeastMemorystore } from './feast-managed-redis';
+import type { FeastElastiCache, FeastMemorystore } from './feast-managed-redis';
 import { buildOnlineStore, checkOnlineStore } from './feast-online-store';
 import { FeastRedis } from './feast-redis';
 import { FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastRegistry } from './feast-stores';
 import { IFeatureStore } from './feature-store';
-import { grantBigQueryTables, grantProjectRole } from './gcp-grants';
 import { uniqueIamMember } from '../core/private/bindings';
-import { checkPinnedImage, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
+import { requireProvider } from '../core/private/optional-provider';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
+import { checkPinnedImage, defaultImage } from '../core/images';
 
 /**
  * The Feast feature server image this library is tested with: the release the Feast operator pins
@@ -52,7 +51,7 @@ export interface FeastFeatureStoreProps {
   readonly offlineStore: FeastOfflineStore;
   /** Where the latest values are served from. */
   readonly onlineStore: FeastOnlineStore;
-  /** Feature server image, pinned by tag or digest. @default DEFAULT_FEAST_IMAGE */
+  /** Feature server image, pinned by tag or digest. @default DEFAULT_FEAST_IMAGE, through the app's RegistryMirrors */
   readonly image?: string;
   /** Fewest feature server replicas. @default 2 */
   readonly minReplicas?: number;
@@ -213,7 +212,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     });
 
     const pod = new FeastPodFactory({
-      image: props.image ?? DEFAULT_FEAST_IMAGE,
+      image: props.image ?? defaultImage(this, DEFAULT_FEAST_IMAGE),
       configMapName: `${name}-repo`,
       redisPassword: online.connection.passwordSecret,
       redisCaFile: online.connection.caFile,
@@ -221,7 +220,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       credentialsSecret: props.credentialsSecret,
       // The bucket's own region (works across stacks: an on-prem stack needs no AWS provider of its own).
       awsRegion: [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.AWS)
-        ? (props.offlineStore.s3Bucket ?? props.registry.s3Bucket)?.bucket.region ?? new DataAwsRegion(this, 'region').region
+        ? (props.offlineStore.s3Bucket ?? props.registry.s3Bucket)?.bucket.region ?? awsProviderRegion(this)
         : undefined,
       googleCredentialsFile: identityCloud !== FeastCloud.GOOGLE && [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.GOOGLE),
       memory: (props.memory ?? Size.gibibytes(1)).toKubernetes(),
@@ -445,6 +444,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       if (write) o.gcsBucket.grantReadWrite(workload); else o.gcsBucket.grantRead(workload);
     }
     if (o.bigQuery && cloud === FeastCloud.GOOGLE && workload.gcpMember) {
+      const { grantBigQueryTables, grantProjectRole, BigqueryDatasetIamMember } = requireProvider(this, 'a BigQuery offline store grant', () => ({
+        ...(require('./gcp-grants') as typeof import('./gcp-grants')),
+        ...(require('@cdktf/provider-google/lib/bigquery-dataset-iam-member') as typeof import('@cdktf/provider-google/lib/bigquery-dataset-iam-member')),
+      }));
       const member = workload.gcpMember;
       const id = `bq-${this.grants++}`;
       grantBigQueryTables(this, `${id}-table`, member, this.definitions.featureViews.map((fv) => fv.source),
@@ -456,6 +459,13 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       grantProjectRole(this, `${id}-jobs`, o.bigQuery.project, 'roles/bigquery.jobUser', member);
     }
   }
+}
+
+/** The region of `scope`'s AWS provider, read by a data source (provider-aws loads only when a store is on AWS). */
+function awsProviderRegion(scope: Construct): string {
+  const { DataAwsRegion } = requireProvider(scope, 'the AWS region lookup', () =>
+    require('@cdktf/provider-aws/lib/data-aws-region') as typeof import('@cdktf/provider-aws/lib/data-aws-region'));
+  return new DataAwsRegion(scope, 'region').region;
 }
 
 /** The longest key prefix two keys share, up to and including its last `/`. */

@@ -33,6 +33,11 @@ export interface SageMakerFeatureStoreProps {
   readonly offlinePrefix?: string;
   /** Offline table format. @default SageMakerTableFormat.ICEBERG */
   readonly tableFormat?: SageMakerTableFormat;
+  /**
+   * Terraform `prevent_destroy` on each feature group (deleting one deletes its online records and unregisters its
+   * offline table) and on the offline bucket this construct creates. @default true
+   */
+  readonly protectFromDeletion?: boolean;
 }
 
 /** The offline store's table format. */
@@ -89,7 +94,7 @@ export class SageMakerFeatureStore extends Construct implements IFeatureStore {
     this.definitions = props.definitions;
     this.prefix = prefix;
 
-    this.offlineBucket = props.offlineBucket ?? new SecureS3Bucket(this, 'offline', { bucketName: props.offlineBucketName! });
+    this.offlineBucket = props.offlineBucket ?? new SecureS3Bucket(this, 'offline', { bucketName: props.offlineBucketName!, protectFromDeletion: props.protectFromDeletion });
     this.onlineKmsKey = props.onlineKmsKey ?? this.offlineBucket.kmsKey;
     const partition = new DataAwsPartition(this, 'partition').partition;
     const account = new DataAwsCallerIdentity(this, 'caller').accountId;
@@ -148,6 +153,7 @@ export class SageMakerFeatureStore extends Construct implements IFeatureStore {
         tags: { ...view.tags, ...(view.owner ? { 'feature-owner': view.owner.replace(/[^\w.:/=+@ -]/g, '_') } : {}) },
         // SageMaker validates the role's access when the group is created.
         dependsOn: [offlinePolicy],
+        lifecycle: { preventDestroy: props.protectFromDeletion ?? true },
       });
     }
   }

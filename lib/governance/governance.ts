@@ -10,7 +10,8 @@ import { GOVERNANCE_METADATA_KEY, RecordedGovernance } from './recorded-configur
 import { formatFinding } from './reports/format';
 import { GovernanceParameters, PackName, Rule, RulePack } from './rule';
 import { ALL_RULES } from './rules';
-import { suppress, SuppressionOptions } from './suppressions';
+import { createSuppression, suppress, SuppressionOptions } from './suppressions';
+import { ALLOWED_DELETIONS_KEY, AllowedDeletion, DELETION_RULE_ID, checkDeletionAddress } from './support/allowed-deletions';
 
 /** Settings for {@link Governance.configure}; each call merges into the previous ones. */
 export interface GovernanceConfiguration {
@@ -30,12 +31,13 @@ const RECORD_ID = 'ml-platform-governance';
  * merges with the contracts recorded under `//.ml_platform.contracts` (cdktf deep-merges every element's JSON).
  */
 class GovernanceRecord extends TerraformElement {
-  constructor(stack: TerraformStack, private readonly record: () => RecordedGovernance) {
+  constructor(stack: TerraformStack, private readonly record: () => RecordedGovernance, private readonly deletions: () => AllowedDeletion[]) {
     super(stack, RECORD_ID);
   }
 
   public toTerraform(): Record<string, unknown> {
-    return { '//': { [METADATA_KEY]: { [GOVERNANCE_METADATA_KEY]: this.record() } } };
+    const deletions = this.deletions();
+    return { '//': { [METADATA_KEY]: { [GOVERNANCE_METADATA_KEY]: this.record(), ...(deletions.length ? { [ALLOWED_DELETIONS_KEY]: deletions } : {}) } } };
   }
 }
 
@@ -72,12 +74,29 @@ export class Governance {
   private parameters: GovernanceParameters = {};
   private severityOverrides: Record<string, Severity | 'off'> = {};
   private disabledRules: string[] = [];
+  private readonly allowedDeletions: AllowedDeletion[] = [];
   /** Annotations already added, so repeated validation runs (Testing.synth then app.synth) do not duplicate them. */
   private readonly annotated = new Set<string>();
 
   private constructor(private readonly stack: TerraformStack) {
     stack.node.addValidation({ validate: () => this.validate() });
-    new GovernanceRecord(stack, () => this.recorded());
+    new GovernanceRecord(stack, () => this.recorded(), () => [...this.allowedDeletions].sort((a, b) => a.address.localeCompare(b.address)));
+  }
+
+  /**
+   * Accept that a plan deletes (or replaces) the resource at `address` of this stack, which holds data, with a reason
+   * (required) and an optional expiry date. For a resource whose construct was removed from the code, where no
+   * resource is left to carry a suppression: the address is the one the plan names (`aws_s3_bucket.old_bucket_1A2B3C4D`).
+   * Recorded under `//.ml_platform.allowedDeletions`; `ml-platform review plan.json --suppressions-from cdktf.out`
+   * suppresses `plan-stateful-resource-destroyed` for it. Remove the entry once the deletion is applied.
+   */
+  public allowDeletion(address: string, options: SuppressionOptions): this {
+    const where = `${this.stack.node.path}: allowDeletion`;
+    checkDeletionAddress(address, where);
+    const suppression = createSuppression(DELETION_RULE_ID, options, `${where}('${address}')`);
+    if (this.allowedDeletions.some((d) => d.address === address)) throw new Error(`${where}: '${address}' is allowed already; give each address once`);
+    this.allowedDeletions.push({ address, reason: suppression.reason, ...(suppression.expires ? { expires: suppression.expires } : {}) });
+    return this;
   }
 
   /**

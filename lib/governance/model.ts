@@ -99,6 +99,11 @@ export interface GovernanceModel {
   readonly references: ReadonlyMap<string, readonly ResourceReference[]>;
   /** Input file or folder, used as the location in reports. */
   readonly source?: string;
+  /**
+   * What the model was read from: a configuration (cdk.tf.json, which carries `lifecycle`) or a plan (which does not).
+   * @default - unknown (a model built by hand)
+   */
+  readonly input?: 'configuration' | 'plan';
   /** What normalisation did with parts of the input it does not review (plan deletes, data sources), one line each. */
   readonly notes?: readonly string[];
   /**

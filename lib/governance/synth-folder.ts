@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Suppression } from './model';
 import { InputError } from './normalize/strict-json';
 import { readJsonFile } from './support/input-file';
+import { readAllowedDeletions } from './support/allowed-deletions';
 import { readSuppressionList } from './support/suppression-check';
 import { SynthMetadata } from './normalize/plan';
 
@@ -126,8 +127,9 @@ export function synthMetadataForPlan(stacks: readonly SynthesizedStack[], dir: s
 
 function synthMetadataOf(stack: SynthesizedStack | undefined): SynthMetadata {
   const out = new Map<string, { constructPath?: string; suppressions: Suppression[] }>();
-  if (!stack || !isRecord(stack.json) || !isRecord(stack.json.resource)) return out;
-  for (const [type, byName] of Object.entries(stack.json.resource)) {
+  if (!stack || !isRecord(stack.json)) return out;
+  const resources = isRecord(stack.json.resource) ? stack.json.resource : {};
+  for (const [type, byName] of Object.entries(resources)) {
     if (!isRecord(byName)) continue;
     for (const [name, body] of Object.entries(byName)) {
       const meta = isRecord(body) && isRecord(body['//']) ? body['//'] : {};
@@ -139,6 +141,11 @@ function synthMetadataOf(stack: SynthesizedStack | undefined): SynthMetadata {
         suppressions: readSuppressionList(ours.suppressions, `${stack.file}: ${address}`),
       });
     }
+  }
+  // Deletions the stack's owners accepted (Governance.allowDeletion): most name resources no longer in the stack.
+  for (const [address, suppression] of readAllowedDeletions(stack.json, stack.file)) {
+    const entry = out.get(address);
+    out.set(address, { constructPath: entry?.constructPath, suppressions: [...(entry?.suppressions ?? []), suppression] });
   }
   return out;
 }

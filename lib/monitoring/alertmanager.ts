@@ -7,6 +7,7 @@ import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Cpu, Size } from '../core/units';
 import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
 import { ALERTMANAGER_SECRETS_DIR, SecretKeySelector } from './receivers';
+import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** Props for {@link AlertmanagerServer}. */
 export interface AlertmanagerServerProps {
@@ -60,7 +61,7 @@ export class AlertmanagerServer extends Construct {
         replicas: '1',
         selector: { matchLabels: componentSelector('alertmanager') },
         updateStrategy: [{ type: 'RollingUpdate' }],
-        persistentVolumeClaimRetentionPolicy: [{ whenDeleted: 'Retain', whenScaled: 'Retain' }],
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
         template: {
           metadata: { labels, annotations: configHashAnnotation(props.config) },
           spec: {

@@ -132,6 +132,11 @@ export interface AmpMonitoringProps {
   /** Retention of the workspace's CloudWatch logs. @default Duration.days(365) */
   readonly logRetention?: Duration;
   /**
+   * Protect the workspace (its metrics), its KMS key (`prevent_destroy`) and its log group (CloudWatch Logs deletion
+   * protection) from `terraform destroy`. @default true
+   */
+  readonly protectFromDeletion?: boolean;
+  /**
    * Whether DCGM metrics reach the workspace (a collector scrapes the dcgm-exporter). Workloads with
    * `usesGpus` are refused without them. @default true
    */
@@ -185,6 +190,7 @@ export class AmpMonitoring extends Construct {
     checkResourceName(v, 'workspaceAlias', props.workspaceAlias, 40);
     v.check(typeof props.workspaceAlias === 'string', 'workspaceAlias', props.workspaceAlias, 'is required');
     for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
+    for (const pipeline of props.alerting?.retrainingPipelines ?? []) Wiring.connect(pipeline as unknown as IConstruct, this, 'retrain alerts');
     const collector = props.collector;
     if (collector !== undefined && v.check(!!collector && collector.source instanceof AmpScrapeSource, 'collector.source', collector?.source,
       'must be AmpScrapeSource.fromCluster(eksCluster) or AmpScrapeSource.fromAttributes({ clusterName, clusterArn, subnetIds })')) {
@@ -218,6 +224,7 @@ export class AmpMonitoring extends Construct {
     const account = new DataAwsCallerIdentity(this, 'caller').accountId;
     const region = new DataAwsRegion(this, 'region').region;
     const logGroupName = `/aws/vendedlogs/prometheus/${alias}`;
+    const protect = props.protectFromDeletion ?? true;
 
     this.kmsKey = new KmsKey(this, 'kms-key', {
       description: `Amazon Managed Prometheus ${alias}: metrics and workspace logs`,
@@ -234,10 +241,11 @@ export class AmpMonitoring extends Construct {
           Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}` } },
         },
       ]),
+      lifecycle: { preventDestroy: protect },
     });
     new KmsAlias(this, 'kms-alias', { name: `alias/prometheus/${alias}`, targetKeyId: this.kmsKey.keyId });
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: logGroupName, retentionInDays: logRetention.toSeconds() / 86400, kmsKeyId: this.kmsKey.arn,
+      name: logGroupName, retentionInDays: logRetention.toSeconds() / 86400, kmsKeyId: this.kmsKey.arn, deletionProtectionEnabled: protect,
     });
     this.workspace = new PrometheusWorkspace(this, 'workspace', {
       alias,
@@ -246,6 +254,7 @@ export class AmpMonitoring extends Construct {
       // A scraper tags its destination workspace; declaring the tag keeps plans from removing it (registry docs,
       // aws_prometheus_scraper, "Ignoring changes to Prometheus Workspace destination": "add this tag … (preferred)").
       ...(collector ? { tags: { AMPAgentlessScraper: '' } } : {}),
+      lifecycle: { preventDestroy: protect },
     });
 
     const rules = renderRuleFile(this.ruleGroups);

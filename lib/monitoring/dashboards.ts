@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { MonitoredKind, MonitoredWorkload, ML_METRICS } from '../core/monitoring-contract';
 import { CADVISOR_METRICS, GPU_METRICS, SERVING_METRICS } from './metrics';
+import { customMetric, RETRAINING_METRICS, retrainingPipelineOf, retrainingSelector } from './retraining-rules';
 
 /** The provisioned Prometheus datasource every panel references by uid. */
 export const DATASOURCE = { type: 'prometheus', uid: 'ml-prometheus', name: 'Prometheus' } as const;
@@ -58,6 +59,12 @@ function panelsFor(w: MonitoredWorkload): PanelSpec[] {
   }
   if (w.kind === MonitoredKind.FEATURE_STORE) {
     panels.push({ title: 'Feature materialization lag', unit: 's', targets: [{ expr: `time() - max by (feature_view) (${ML_METRICS.materializationLastSuccess}{${wl}})`, legend: '{{feature_view}}' }] });
+  }
+  const retraining = retrainingPipelineOf(w);
+  if (retraining) {
+    const sel = retrainingSelector(retraining.pipeline, retraining.namespace);
+    panels.push({ title: 'Runs by status (24h)', unit: 'short', targets: [{ expr: `sum by (status) (increase(${customMetric(RETRAINING_METRICS.runs, sel)}[1d]))`, legend: '{{status}}' }] });
+    panels.push({ title: 'Gate rejections (24h)', unit: 'short', targets: [{ expr: `sum(increase(${customMetric(RETRAINING_METRICS.gateFailures, sel)}[1d]))`, legend: 'rejected' }] });
   }
   if (w.kind === MonitoredKind.MODEL_REGISTRY) {
     panels.push({ title: 'Age of the latest version by model', unit: 's', targets: [{ expr: `time() - max by (model) (${ML_METRICS.modelVersionCreated}{${wl}})`, legend: '{{model}}' }] });

@@ -3,9 +3,12 @@ import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
+import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { rootContainerSecurityContext, rootPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { componentLabels, componentSelector, httpProbe, resources } from './pod-security';
+import { GPU_OPERATOR_DCGM_EXPORTER_APP } from './metrics';
 
 /** Props for {@link DcgmExporter}. */
 export interface DcgmExporterProps {
@@ -19,8 +22,8 @@ export interface DcgmExporterProps {
 /** The exporter's metrics port (the GPU Operator's exporter listens on it too). */
 export const DCGM_EXPORTER_PORT = 9400;
 
-/** The `app` label of the GPU Operator's exporter pods (NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml). */
-export const GPU_OPERATOR_DCGM_EXPORTER_APP = 'nvidia-dcgm-exporter';
+// Defined with the metric names: the scrape configs (AMP's too) use it without loading this module's Kubernetes bindings.
+export { GPU_OPERATOR_DCGM_EXPORTER_APP };
 
 /** The target's NVIDIA GPU node groups. */
 export function nvidiaGpuNodes(target: IKubernetesTarget): AcceleratorNodes[] {
@@ -69,11 +72,11 @@ export class DcgmExporter extends Construct {
         template: {
           metadata: { labels },
           spec: {
-            priorityClassName: 'system-node-critical',
+            priorityClassName: SYSTEM_NODE_CRITICAL,
             automountServiceAccountToken: false,
             affinity: nodeAffinityForAny(nodes.map((n) => n.nodeSelector)),
             toleration: [...tolerations.values()],
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: rootPodSecurityContext(),
             container: [{
               name: 'dcgm-exporter',
               image: props.image,
@@ -88,13 +91,7 @@ export class DcgmExporter extends Construct {
               readinessProbe: httpProbe('/health', 'metrics', 30),
               livenessProbe: { ...httpProbe('/health', 'metrics', 60), failureThreshold: 6 },
               resources: resources(Cpu.millis(100), Size.mebibytes(512), Cpu.millis(500)),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: false,
-                runAsUser: '0',
-                capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
-              },
+              securityContext: rootContainerSecurityContext('SYS_ADMIN'),
               volumeMount: [
                 { name: 'pod-resources', mountPath: '/var/lib/kubelet/pod-resources', readOnly: true },
                 // Writable scratch for the embedded host engine (the root filesystem is read-only).

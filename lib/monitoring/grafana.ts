@@ -32,6 +32,8 @@ export interface GrafanaServerProps {
   readonly storage: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /** Terraform `prevent_destroy` on the data volume claim (users, API keys, annotations, dashboards edited in the UI). */
+  readonly protectFromDeletion: boolean;
 }
 
 /** Grafana's port. */
@@ -97,6 +99,7 @@ export class GrafanaServer extends Construct {
         ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
         resources: { requests: { storage: props.storage.toKubernetes() } },
       },
+      lifecycle: { preventDestroy: props.protectFromDeletion },
     });
     const env: Record<string, string> = {
       GF_SECURITY_ADMIN_USER__FILE: `/etc/grafana/admin/${userKey}`,

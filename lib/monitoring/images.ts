@@ -1,6 +1,7 @@
 /**
  * Container images of the monitoring stack. Override any of them to pin a digest
- * (`quay.io/prometheus/prometheus:v3.5.0@sha256:…`) or to pull from a mirror.
+ * (`quay.io/prometheus/prometheus:v3.5.0@sha256:…`); the defaults are pulled through the app's `RegistryMirrors`,
+ * an image set here is used as it is.
  */
 export interface MonitoringImages {
   /** @default 'quay.io/prometheus/prometheus:v3.5.0' (the 3.5 long-term-support release) */

@@ -51,6 +51,9 @@ export const CONTRACT_LABELS = {
   model: 'model',
 } as const;
 
+/** The `app` label of the GPU Operator's exporter pods (NVIDIA/gpu-operator assets/state-dcgm-exporter/0800_daemonset.yaml). */
+export const GPU_OPERATOR_DCGM_EXPORTER_APP = 'nvidia-dcgm-exporter';
+
 /** Pushgateway job label under which drift jobs push (`/metrics/job/ml-drift/workload/<endpoint>`). */
 export const DRIFT_PUSH_JOB = 'ml-drift';
 

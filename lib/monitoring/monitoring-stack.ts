@@ -3,8 +3,9 @@ import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Validator } from '../core/errors';
+import { checkPinnedImage, defaultImage } from '../core/images';
 import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
-import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { IMonitorable, isMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
@@ -58,6 +59,12 @@ export interface MonitoringStackProps {
    * @default true
    */
   readonly createNamespace?: boolean;
+  /**
+   * Terraform `prevent_destroy` on the namespace and on Grafana's volume claim: deleting the namespace deletes the
+   * Prometheus, Alertmanager and Grafana volumes in it. (The StatefulSets' own claims are retained when a StatefulSet
+   * is deleted.) @default true
+   */
+  readonly protectFromDeletion?: boolean;
   /** How long Prometheus keeps samples. @default Duration.days(15) */
   readonly retention?: Duration;
   /** Prometheus volume size. @default Size.gibibytes(100) */
@@ -162,7 +169,13 @@ export class MonitoringStack extends Construct {
     v.check(!(props.gpuMonitoring === true && gpuNodes.length === 0), 'gpuMonitoring', props.gpuMonitoring,
       `is on, but ${target.clusterName} has no NVIDIA GPU nodes in its target; describe them (gpuNodes / pools) or leave gpuMonitoring unset`);
     for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
+    // A retraining pipeline listed as a trigger is watched too: its runs are workloads like any other.
+    const listedTriggers = Array.isArray(props.alerting?.retrainingPipelines) ? props.alerting.retrainingPipelines : [];
+    const monitoredTriggers = listedTriggers.map((t, i) => ({ construct: t as unknown as IConstruct, prop: `alerting.retrainingPipelines[${i}]` }))
+      .filter((e) => isMonitorable(e.construct));
+    for (const t of listedTriggers) Wiring.connect(t as unknown as IConstruct, this, 'retrain alerts');
     const workloads = collectWorkloads(v, props.watch, {
+      alsoWatch: monitoredTriggers,
       clusterName: target.clusterName,
       gpuMetricsAvailable: gpuMonitoring,
       noGpuReason: gpuNodes.length === 0
@@ -205,9 +218,7 @@ export class MonitoringStack extends Construct {
     }
     const drift = props.driftDetection;
     if (drift) {
-      v.matches('driftDetection.image', drift.image, /^[^\s@]+(@sha256:[a-f0-9]{64})?$/, 'must be an image reference such as registry/drift:1.0.0');
-      v.check(typeof drift.image === 'string' && (/@sha256:/.test(drift.image) || /:[^/:]+$/.test(drift.image)) && !/:latest$/.test(drift.image),
-        'driftDetection.image', drift.image, 'must be pinned to a release tag or a digest, not latest or untagged');
+      checkPinnedImage(v, 'driftDetection.image', drift.image, { required: true, fix: 'must be pinned to a release tag or a digest, not latest or untagged' });
       v.matches('driftDetection.schedule', drift.schedule, CRON, 'must be a five-field cron schedule such as "0 * * * *"');
       for (const key of ['lookback', 'staleAfter', 'timeout'] as const) {
         const d = drift[key];
@@ -230,11 +241,20 @@ export class MonitoringStack extends Construct {
     this.thresholds = thresholds;
     const staleAfter = drift?.staleAfter ?? Duration.hours(3);
     const triggers = props.alerting.retrainingPipelines ?? [];
+    // Triggers that are not watchable workloads bring their own rules and scrape targets.
+    const opaqueTriggers = triggers.filter((t) => !isMonitorable(t));
+    const scraped = scrapedWorkloads(workloads, opaqueTriggers.flatMap((t) => t.triggerScrapeTargets), target.clusterName);
+    // The workflow controllers the pipelines share: scraped once, their availability rules once.
+    const controllers = scraped.filter((w) => w.kind === MonitoredKind.RETRAINING_PIPELINE);
     this.ruleGroups = [
-      ...alertRuleGroups(workloads, thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) }),
-      ...triggers.flatMap((t) => t.triggerRuleGroups),
+      ...alertRuleGroups([...workloads, ...controllers], thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) }),
+      ...opaqueTriggers.flatMap((t) => t.triggerRuleGroups),
     ];
-    const images = { ...DEFAULT_MONITORING_IMAGES, ...(props.images ?? {}) };
+    // A default goes through the app's registry mirrors; an image the user set is used as it is.
+    const image = (key: keyof MonitoringImages) => props.images?.[key] ?? defaultImage(this, DEFAULT_MONITORING_IMAGES[key]);
+    const images: Required<MonitoringImages> = {
+      prometheus: image('prometheus'), alertmanager: image('alertmanager'), grafana: image('grafana'), pushgateway: image('pushgateway'), dcgmExporter: image('dcgmExporter'),
+    };
     const ns = target.namespace;
 
     // ---- resources ----
@@ -250,6 +270,7 @@ export class MonitoringStack extends Construct {
             'pod-security.kubernetes.io/audit': 'restricted',
           },
         },
+        lifecycle: { preventDestroy: props.protectFromDeletion ?? true },
       });
     }
     const dependsOn: ITerraformDependable[] = [...target.dependablesFor(this), ...(this.namespace ? [this.namespace] : [])];
@@ -268,10 +289,7 @@ export class MonitoringStack extends Construct {
     const prometheusYml = prometheusConfig({
       clusterName: target.clusterName,
       scrapeInterval,
-      // A retraining pipeline's metrics (its workflow controller) are scraped like a training workload's.
-      workloads: [...workloads, ...triggers.filter((t) => t.triggerScrapeTargets.length > 0).map((t): MonitoredWorkload => ({
-        kind: MonitoredKind.TRAINING_CLUSTER, name: t.triggerName, clusterName: target.clusterName, scrape: [...t.triggerScrapeTargets],
-      }))],
+      workloads: scraped,
       alertmanager: alertmanagerAddress,
       dcgmNamespace: this.dcgmExporter?.namespace,
       pushgateway: this.pushgateway?.address,
@@ -299,7 +317,7 @@ export class MonitoringStack extends Construct {
     this.grafana = new GrafanaServer(this, 'grafana', {
       target: here, dependsOn, image: images.grafana, adminSecret: props.grafana.adminSecret,
       prometheusUrl: `http://${this.prometheus.address}`, dashboards,
-      storage: props.grafana.storage ?? Size.gibibytes(10), storageClassName: props.storageClassName,
+      storage: props.grafana.storage ?? Size.gibibytes(10), storageClassName: props.storageClassName, protectFromDeletion: props.protectFromDeletion ?? true,
     });
 
     if (drift && driftEndpoints.length > 0) {
@@ -340,13 +358,30 @@ export class MonitoringStack extends Construct {
         port: DCGM_EXPORTER_PORT, fromPodsInNamespace: { namespace: ns, podSelector: componentSelector('prometheus') },
       });
     }
+    const admittedJobs = new Set<string>();
+    const allowScrape = (s: ScrapeTarget) => {
+      if (admittedJobs.has(s.jobName)) return; // a shared target (one workflow controller for several pipelines)
+      admittedJobs.add(s.jobName);
+      np.allowScrape(s);
+    };
     for (const t of triggers) {
-      t.triggerScrapeTargets.forEach((s) => np.allowScrape(s));
+      if (opaqueTriggers.includes(t)) t.triggerScrapeTargets.forEach(allowScrape);
       t.admitAlertmanager({ workload: this.alertmanager.statefulSet, namespace: ns, podLabels: componentSelector('alertmanager') });
+      // Alertmanager posts the retrain alerts to the pipeline's webhook: through the pipeline namespace's
+      // policies (which admitAlertmanager's policy opens) and any egress policy on Alertmanager's pods.
+      if (t.triggerEndpoint) {
+        Contracts.network(this, {
+          producer: Construct.isConstruct(t) ? t : t.triggerName, what: `retrain alerts to the webhook of ${t.triggerName}`,
+          client: this.alertmanager.statefulSet, server: t.triggerEndpoint.workload, port: t.triggerEndpoint.port,
+          fix: `list the pipeline in alerting.retrainingPipelines, which admits Alertmanager (namespace ${ns}, ` +
+            `app.kubernetes.io/name=alertmanager) to the webhook port ${t.triggerEndpoint.port} with a NetworkPolicy in the pipeline's namespace; ` +
+            'keep that policy and the pods\' labels, and let any egress policy on Alertmanager\'s pods reach that namespace and DNS',
+        });
+      }
     }
     for (const w of workloads) {
       for (const s of w.scrape ?? []) {
-        np.allowScrape(s);
+        allowScrape(s);
         if (!s.workload) continue;
         Contracts.network(this, {
           producer: `${w.kind} ${w.name}`, what: `metrics of scrape job ${s.jobName}`, client: this.prometheus.statefulSet, server: s.workload, port: s.portName,
@@ -374,4 +409,20 @@ export class MonitoringStack extends Construct {
         'no drift job runs; set driftDetection: { image } to run one per endpoint');
     }
   }
+}
+
+/**
+ * The workloads as Prometheus scrapes them: each scrape target once. Retraining pipelines on one workflow controller
+ * share its target: it is scraped in one job whose `workload` label is the job's name (the controller, not one
+ * pipeline); the pipelines' rules select their own series by the `pipeline` label. Targets of triggers that are not
+ * watchable workloads are scraped the same way.
+ */
+function scrapedWorkloads(workloads: readonly MonitoredWorkload[], triggerTargets: readonly ScrapeTarget[], clusterName: string): MonitoredWorkload[] {
+  const shared = new Map<string, ScrapeTarget>();
+  for (const w of workloads) if (w.kind === MonitoredKind.RETRAINING_PIPELINE) for (const s of w.scrape ?? []) if (!shared.has(s.jobName)) shared.set(s.jobName, s);
+  for (const s of triggerTargets) if (!shared.has(s.jobName)) shared.set(s.jobName, s);
+  return [
+    ...workloads.filter((w) => w.kind !== MonitoredKind.RETRAINING_PIPELINE),
+    ...[...shared.values()].map((s): MonitoredWorkload => ({ kind: MonitoredKind.RETRAINING_PIPELINE, name: s.jobName, clusterName, scrape: [s] })),
+  ];
 }

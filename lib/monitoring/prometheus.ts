@@ -9,6 +9,7 @@ import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Cpu, Duration, Size } from '../core/units';
 import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
+import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** Props for {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -98,7 +99,7 @@ export class PrometheusServer extends Construct {
         replicas: '1',
         selector: { matchLabels: componentSelector('prometheus') },
         updateStrategy: [{ type: 'RollingUpdate' }],
-        persistentVolumeClaimRetentionPolicy: [{ whenDeleted: 'Retain', whenScaled: 'Retain' }],
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
         template: {
           metadata: { labels, annotations: configHashAnnotation(props.config, ...Object.values(props.ruleFiles)) },
           spec: {

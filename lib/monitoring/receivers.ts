@@ -134,8 +134,16 @@ export interface AlertmanagerPeer {
   readonly podLabels: Record<string, string>;
 }
 
+/** The in-cluster workload that receives a pipeline's retrain alerts: what Alertmanager's pods must reach. */
+export interface RetrainingTriggerEndpoint {
+  /** The workload whose pods serve the webhook (an Argo Events EventSource). */
+  readonly workload: TerraformResource;
+  /** The port the pods listen on for the webhook. */
+  readonly port: number;
+}
+
 /**
- * A retraining pipeline as a MonitoringStack sees it (`RetrainingPipeline` implements it): the receiver its
+ * A retraining pipeline as a MonitoringStack sees it (`ArgoRetrainingPipeline` implements it): the receiver its
  * trigger listens on, the endpoints whose retrain alerts start it, its own alert rules and metrics.
  */
 export interface IRetrainingTrigger {
@@ -149,7 +157,13 @@ export interface IRetrainingTrigger {
   readonly triggerRuleGroups: readonly AlertRuleGroup[];
   /** Pods to scrape for the pipeline's metrics (the Argo Workflows controller). */
   readonly triggerScrapeTargets: readonly ScrapeTarget[];
-  /** Admits the Alertmanager to the webhook (NetworkPolicy) and declares the wire; called once per MonitoringStack. */
+  /**
+   * The pods the receiver's webhook lands on, when they run in a cluster: the MonitoringStack declares a network
+   * contract from its Alertmanager to them, which {@link admitAlertmanager}'s NetworkPolicy meets.
+   * @default - none: the receiver is outside any cluster (an SNS topic), nothing to check
+   */
+  readonly triggerEndpoint?: RetrainingTriggerEndpoint;
+  /** Admits the Alertmanager to the webhook (a NetworkPolicy in the pipeline's namespace); called once per MonitoringStack. */
   admitAlertmanager(alertmanager: AlertmanagerPeer): void;
 }
 

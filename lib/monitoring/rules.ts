@@ -1,6 +1,7 @@
 import { MonitoredKind, MonitoredWorkload, ML_METRICS } from '../core/monitoring-contract';
 import { Duration } from '../core/units';
 import { CADVISOR_METRICS, CONTRACT_LABELS, DRIFT_PUSH_JOB, GPU_METRICS, SERVING_METRICS } from './metrics';
+import { retrainingPipelineOf, retrainingRules } from './retraining-rules';
 import { ResolvedThresholds } from './thresholds';
 
 /** How urgently an alert needs a human; Alertmanager routes on it (label `severity`). */
@@ -79,7 +80,10 @@ function rulesFor(w: MonitoredWorkload, t: ResolvedThresholds, options: RuleOpti
     summary: string, description: string, extra: Record<string, string> = {}) => {
     rules.push({ alert, expr, for: forDuration, severity, labels: { severity, ...base, category, ...extra }, summary, description });
   };
-  const job = jobMatcher(w);
+  const retraining = retrainingPipelineOf(w);
+  // A retraining pipeline shares its workflow controller's scrape job: the controller's availability rules come
+  // once, with the controller's own workload (MonitoringStack), not once per pipeline.
+  const job = retraining ? undefined : jobMatcher(w);
   const wl = `${CONTRACT_LABELS.workload}="${w.name}"`;
   const retrain = { [RETRAIN_ACTION.label]: RETRAIN_ACTION.value };
   const isEndpoint = w.kind === MonitoredKind.INFERENCE_ENDPOINT;
@@ -173,6 +177,8 @@ function rulesFor(w: MonitoredWorkload, t: ResolvedThresholds, options: RuleOpti
       `${w.name}: features older than ${promDuration(t.featureStaleness)}`,
       `Feature view {{ $labels.feature_view }} last materialized {{ $value | humanizeDuration }} ago: online features are stale.`);
   }
+
+  if (retraining) rules.push(...retrainingRules(w.name, retraining.pipeline, retraining.namespace));
 
   if (w.kind === MonitoredKind.MODEL_REGISTRY) {
     add('MlRegisteredModelStale',

@@ -1,8 +1,7 @@
 import { KubeletServingCertificates } from '../core/kubernetes-target';
 import { MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { Duration } from '../core/units';
-import { GPU_OPERATOR_DCGM_EXPORTER_APP } from './dcgm-exporter';
-import { CONTRACT_LABELS } from './metrics';
+import { CONTRACT_LABELS, GPU_OPERATOR_DCGM_EXPORTER_APP } from './metrics';
 
 /** Job names the MonitoringStack uses itself; workloads may not take them. */
 export const RESERVED_JOB_NAMES = ['prometheus', 'kubelet-cadvisor', 'dcgm-exporter', 'pushgateway'] as const;

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Validator } from '../core/errors';
-import { isMonitorable, IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
+import { isMonitorable, IMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { checkLabels, checkResourceName } from '../core/names';
 import { RESERVED_JOB_NAMES } from './scrape';
 
@@ -21,7 +21,30 @@ export interface WorkloadCheckOptions {
   readonly gpuMetricsAvailable?: boolean;
   /** Why GPU metrics are unavailable, for the error. */
   readonly noGpuReason?: string;
+  /**
+   * More constructs to watch, each with the prop that named it (e.g. the retraining pipelines of
+   * `alerting.retrainingPipelines[0]`); one already in `watch` is watched once. @default - none
+   */
+  readonly alsoWatch?: AlsoWatched[];
 }
+
+/** A construct to watch besides `watch`, with the prop that named it (for errors). */
+export interface AlsoWatched {
+  readonly construct: IConstruct;
+  readonly prop: string;
+}
+
+/** Whether two scrape targets select the same pods the same way (a shared target, e.g. one workflow controller). */
+function sameTarget(a: ScrapeTarget, b: ScrapeTarget): boolean {
+  const labels = (t: ScrapeTarget) => JSON.stringify(Object.entries(t.podLabels ?? {}).sort());
+  return a.namespace === b.namespace && a.portName === b.portName && (a.path ?? '/metrics') === (b.path ?? '/metrics') && labels(a) === labels(b);
+}
+
+/**
+ * Workloads whose scrape targets can be shared: retraining pipelines on one Argo Workflows controller each declare
+ * the controller's metrics, which are scraped once.
+ */
+const SHARED_SCRAPE_KINDS: readonly MonitoredKind[] = [MonitoredKind.RETRAINING_PIPELINE];
 
 /** A Prometheus job name: DNS-1123, so it is also a valid NetworkPolicy and PodMonitoring name. */
 const JOB_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -34,15 +57,18 @@ const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function collectWorkloads(v: Validator, watch: readonly IConstruct[] | undefined, options: WorkloadCheckOptions = {}): MonitoredWorkload[] {
   const out: MonitoredWorkload[] = [];
-  if (watch === undefined) return out;
-  if (!v.check(Array.isArray(watch), 'watch', watch, 'must be an array of constructs, e.g. MonitoringStack.discover(stack)')) return out;
-  const jobOwners = new Map<string, string>();
+  if (watch !== undefined && !v.check(Array.isArray(watch), 'watch', watch, 'must be an array of constructs, e.g. MonitoringStack.discover(stack)')) return out;
+  const entries = [
+    ...(watch ?? []).map((construct, i) => ({ construct, prop: `watch[${i}]` })),
+    ...(options.alsoWatch ?? []).filter((e) => !(watch ?? []).includes(e.construct)),
+  ];
+  const jobOwners = new Map<string, { name: string; kind: MonitoredKind; target: ScrapeTarget }>();
   const names = new Set<string>();
-  watch.forEach((c, i) => {
-    if (!v.check(isMonitorable(c), `watch[${i}]`, (c as IConstruct)?.node?.path ?? c,
-      'does not implement IMonitorable (monitoredWorkloads()); watch training clusters, endpoints, feature stores or registries')) return;
+  entries.forEach(({ construct: c, prop: at }) => {
+    if (!v.check(isMonitorable(c), at, (c as IConstruct)?.node?.path ?? c,
+      'does not implement IMonitorable (monitoredWorkloads()); watch training clusters, endpoints, feature stores, registries or retraining pipelines')) return;
     (c as IMonitorable).monitoredWorkloads().forEach((w, j) => {
-      const prop = `watch[${i}].workloads[${j}]`;
+      const prop = `${at}.workloads[${j}]`;
       if (!v.check(Object.values(MonitoredKind).includes(w.kind), `${prop}.kind`, w.kind, `must be one of ${Object.values(MonitoredKind).join(', ')}`)) return;
       checkResourceName(v, `${prop}.name`, w.name, 63);
       if (v.check(!names.has(w.name), `${prop}.name`, w.name, 'repeats an earlier workload name; every watched workload needs its own name')) names.add(w.name);
@@ -68,8 +94,9 @@ export function collectWorkloads(v: Validator, watch: readonly IConstruct[] | un
         v.check(!(RESERVED_JOB_NAMES as readonly string[]).includes(s.jobName), `${sp}.jobName`, s.jobName,
           `is used by the monitoring stack itself (${RESERVED_JOB_NAMES.join(', ')}); choose another`);
         const owner = jobOwners.get(s.jobName);
-        v.check(owner === undefined, `${sp}.jobName`, s.jobName, `duplicates the job of ${owner}; every scrape target needs a unique job name`);
-        jobOwners.set(s.jobName, w.name);
+        const shared = owner !== undefined && owner.kind === w.kind && SHARED_SCRAPE_KINDS.includes(w.kind) && sameTarget(owner.target, s);
+        v.check(owner === undefined || shared, `${sp}.jobName`, s.jobName, `duplicates the job of ${owner?.name}; every scrape target needs a unique job name`);
+        if (!owner) jobOwners.set(s.jobName, { name: w.name, kind: w.kind, target: s });
         checkResourceName(v, `${sp}.namespace`, s.namespace, 63);
         if (v.check(!!s.podLabels && Object.keys(s.podLabels).length > 0, `${sp}.podLabels`, s.podLabels,
           'must name at least one pod label, or every pod of the namespace would be scraped')) checkLabels(v, `${sp}.podLabels`, s.podLabels);

@@ -1,18 +1,27 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Wiring } from '../core/wiring';
-import { EdgeFleet } from '../edge/fleet';
-import { IotDeviceFleet } from '../edge/iot';
+import type { EdgeFleet } from '../edge/fleet';
+
+/**
+ * An EdgeFleet, known by its shape like the capabilities in describe(): importing edge/fleet (or edge/iot) here would
+ * load provider-kubernetes (provider-aws) in every app that draws a diagram.
+ */
+function isEdgeFleet(c: IConstruct): c is EdgeFleet {
+  const x = c as unknown as Record<string, unknown>;
+  return typeof x.shardOf === 'object' && x.shardOf !== null && typeof x.ringMembers === 'object' && x.ringMembers !== null && Array.isArray(x.stacks);
+}
 
 /** What a construct is, for the diagram: a label, or undefined for plumbing. */
 function describe(c: IConstruct): string | undefined {
   const x = c as unknown as Record<string, unknown>;
   const name = c.constructor.name;
-  if (c instanceof EdgeFleet) {
+  if (isEdgeFleet(c)) {
     const rings = Object.entries(c.ringMembers).map(([ring, sites]) => `${ring}: ${sites.length}`).join(', ');
     return `EdgeFleet ${c.node.id}<br/>${Object.keys(c.shardOf).length} sites in ${c.stacks.length} stacks<br/>${rings}`;
   }
-  if (c instanceof IotDeviceFleet) return `IotDeviceFleet ${c.node.id}`;
+  // By name, like the AWS and Google capabilities below (see isEdgeFleet).
+  if (name === 'IotDeviceFleet') return `IotDeviceFleet ${c.node.id}`;
   if (typeof x.teamTarget === 'function' && typeof x.clusterName === 'string') return `${name}<br/>${x.clusterName}`;
   if (typeof x.endpointName === 'string' && x.traffic) return `${name}<br/>${x.endpointName}`;
   if (typeof x.trackingUri === 'string' && typeof x.grantPublish === 'function') return `${name}<br/>${c.node.id}`;
@@ -20,7 +29,7 @@ function describe(c: IConstruct): string | undefined {
   if (typeof x.dvcRemote === 'function') return `DatasetStore<br/>${c.node.id}`;
   if (/^(MonitoringStack|AmpMonitoring|GmpMonitoring)$/.test(name)) return `${name}<br/>${c.node.id}`;
   // Add-ons and their custom resources, so each layer of an environment shows what it holds.
-  if (/^(GatewayApi|PlatformGateway|KarpenterController|KarpenterNodePools|EfaDevicePlugin|NvidiaDevicePlugin|NeuronDevicePlugin|ArgoWorkflows|ArgoRetrainingPipeline)$/.test(name)) {
+  if (/^(GatewayApi|PlatformGateway|KarpenterController|KarpenterNodePools|EfaDevicePlugin|NvidiaDevicePlugin|NeuronDevicePlugin|ArgoWorkflows|ArgoRetrainingPipeline|SageMakerRetrainingPipeline)$/.test(name)) {
     return `${name}<br/>${c.node.id}`;
   }
   return undefined;
@@ -40,7 +49,7 @@ export function platformDiagram(root: IConstruct): string {
     if (label && ![...described.keys()].some((p) => c.node.path.startsWith(`${p.node.path}/`))) described.set(c, label);
   }
   const stackOf = (c: IConstruct): string => {
-    if (c instanceof EdgeFleet || c instanceof TerraformStack) return c instanceof EdgeFleet ? c.node.id : c.node.id;
+    if (isEdgeFleet(c) || c instanceof TerraformStack) return c.node.id;
     try { return TerraformStack.of(c).node.id; } catch { return 'app'; }
   };
   const groups = new Map<string, IConstruct[]>();

@@ -1,13 +1,13 @@
 import { App, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Validator } from '../core/errors';
+import { checkRegistryMirrors, configureRegistryMirrors, RegistryMirrorMap } from '../core/images';
 import { KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
+import { requireProvider } from '../core/private/optional-provider';
 import { qualifyProviderSources } from '../core/provider-sources';
-import { EdgeFleet, EdgeFleetProps } from '../edge/fleet';
+import type { EdgeFleet, EdgeFleetProps } from '../edge/fleet';
 import { Governance } from '../governance/governance';
 import { Severity } from '../governance/model';
 import { GovernanceParameters, PackName, RulePack } from '../governance/rule';
@@ -134,6 +134,14 @@ export interface MlPlatformProps {
   readonly governanceSeverityOverrides?: Readonly<Record<string, Severity | 'off'>>;
   /** Custom rule packs (`definePack`) checked in every environment. @default - none */
   readonly governanceCustomPacks?: RulePack[];
+  /**
+   * Registry mirrors (pull-through caches) for every default image of every environment, e.g.
+   * `{ 'docker.io': '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub', '*': 'registry.corp/mirror' }`:
+   * configured on the app, which holds the platform's stacks (see `RegistryMirrors`). Images passed to a construct
+   * are never rewritten.
+   * @default - the app's `ml-platform:registryMirrors` context, else the upstream registries
+   */
+  readonly registryMirrors?: RegistryMirrorMap;
 }
 
 /**
@@ -154,13 +162,18 @@ export class MlPlatform extends Construct {
     checkResourceName(v, 'name', props?.name, 20);
     v.check(typeof props?.name === 'string', 'name', props?.name, 'is required, e.g. "acme-ml"');
     v.check(!!props?.labels, 'labels', props?.labels, 'are required: { owner, costCenter, environment }');
+    if (props?.registryMirrors !== undefined) checkRegistryMirrors(v, 'registryMirrors', props.registryMirrors);
     v.throwIfAny();
+    // The environments' stacks sit at the app root (see environment()), so the mirrors are the app's.
+    if (props.registryMirrors !== undefined) configureRegistryMirrors(this.node.root, props.registryMirrors, v, 'registryMirrors');
     this.props = props;
     this.platformName = props.name;
   }
 
   /** An AWS environment with the AWS provider for `region`. */
   public aws(name: string, options: { readonly region: string }): PlatformEnvironment {
+    const { AwsProvider } = requireProvider(this, `the AWS environment ${name}`, () =>
+      require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider'));
     const provide = (s: TerraformStack) => new AwsProvider(s, 'aws', { region: options.region });
     const stack = this.environment(name, EnvironmentKind.AWS, provide);
     provide(stack);
@@ -169,6 +182,8 @@ export class MlPlatform extends Construct {
 
   /** A Google Cloud environment with the Google provider for `project` and `region`. */
   public googleCloud(name: string, options: { readonly project: string; readonly region: string }): PlatformEnvironment {
+    const { GoogleProvider } = requireProvider(this, `the Google Cloud environment ${name}`, () =>
+      require('@cdktf/provider-google/lib/provider') as typeof import('@cdktf/provider-google/lib/provider'));
     const provide = (s: TerraformStack) => new GoogleProvider(s, 'google', { project: options.project, region: options.region });
     const stack = this.environment(name, EnvironmentKind.GOOGLE_CLOUD, provide);
     provide(stack);
@@ -189,6 +204,8 @@ export class MlPlatform extends Construct {
    * are deployed: `cdktf deploy '<platform>-<name>-<ring>-*' --ignore-missing-stack-dependencies`.
    */
   public edgeFleet(name: string, props: Omit<EdgeFleetProps, 'labels'>): EdgeFleet {
+    // Loaded here: the fleet's sites are Kubernetes workloads, and an app without an edge needs no provider-kubernetes.
+    const { EdgeFleet } = requireProvider(this, `the edge fleet ${name}`, () => require('../edge/fleet') as typeof import('../edge/fleet'));
     const fleet = new EdgeFleet(this, `${this.platformName}-${name}`, { ...props, labels: this.props.labels });
     for (const stack of fleet.stacks) this.govern(stack);
     return fleet;

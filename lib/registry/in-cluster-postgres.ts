@@ -4,12 +4,18 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { Validator } from '../core/errors';
+import { checkPinnedImage, defaultImage } from '../core/images';
 import { checkResourceName } from '../core/names';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
 import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-backend';
+import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** The default PostgreSQL image (Docker official image; a pinned minor). Pass a digest to pin further. */
 export const POSTGRES_IMAGE = 'postgres:16.9';
+
+/** The `postgres` user of the official image, which owns the data directory. */
+const POSTGRES_UID = 999;
 
 /** The backup uploader: AWS CLI v2 (public.ecr.aws/aws-cli/aws-cli), which also speaks to S3-compatible stores. */
 export const BACKUP_UPLOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
@@ -29,7 +35,7 @@ export interface InClusterPostgresProps {
   readonly storage?: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default POSTGRES_IMAGE */
+  /** @default POSTGRES_IMAGE, through the app's RegistryMirrors */
   readonly image?: string;
   /** CPU request (the limit is twice it). @default Cpu.millis(500) */
   readonly cpu?: Cpu;
@@ -42,7 +48,7 @@ export interface InClusterPostgresProps {
   readonly backups?: boolean;
   /** Cron schedule of the backups (UTC). @default '0 2 * * *' */
   readonly backupSchedule?: string;
-  /** The uploader image (AWS CLI v2). @default BACKUP_UPLOADER_IMAGE */
+  /** The uploader image (AWS CLI v2). @default BACKUP_UPLOADER_IMAGE, through the app's RegistryMirrors */
   readonly backupUploaderImage?: string;
 }
 
@@ -54,8 +60,7 @@ export function checkInClusterProps(v: Validator, p: InClusterPostgresProps): vo
     checkResourceName(v, 'backend.passwordSecret.secretName', p.passwordSecret.secretName, 253);
   }
   v.check(p.storage === undefined || p.storage instanceof Size, 'backend.storage', p.storage, 'must be a Size, e.g. Size.gibibytes(50)');
-  v.matches('backend.image', p.image, /^[^\s]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must name a tag or digest (not :latest), e.g. postgres:16.9');
-  v.check(typeof p.image !== 'string' || !p.image.endsWith(':latest'), 'backend.image', p.image, 'must not use :latest; pin a version or a digest');
+  checkPinnedImage(v, 'backend.image', p.image, { fix: 'must name a tag or digest (not :latest), e.g. postgres:16.9' });
 }
 
 /**
@@ -101,13 +106,10 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true, runAsUser: '999', runAsGroup: '999', fsGroup: '999', fsGroupChangePolicy: 'OnRootMismatch',
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(POSTGRES_UID, { fsGroupChangePolicy: 'OnRootMismatch' }),
             container: [{
               name: 'postgres',
-              image: props.image ?? POSTGRES_IMAGE,
+              image: props.image ?? defaultImage(this, POSTGRES_IMAGE),
               port: [{ name: 'postgres', containerPort: 5432 }],
               env: [
                 { name: 'POSTGRES_USER', value: 'mlflow' },
@@ -122,7 +124,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
                 requests: { cpu: cpu.toKubernetes(), memory },
                 limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory },
               },
-              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: hardenedContainerSecurityContext(),
               volumeMount: [
                 { name: 'data', mountPath: '/var/lib/postgresql/data' },
                 { name: 'run', mountPath: '/var/run/postgresql' },
@@ -135,6 +137,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
             ],
           },
         },
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
         volumeClaimTemplate: [{
           metadata: { name: 'data', labels },
           spec: {
@@ -190,7 +193,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
   private backups(props: InClusterPostgresProps, ctx: BackendContext, host: string, passwordKey: string): void {
     const backup = ctx.backupStore!;
     const labels = this.backupLabels(props, ctx)!;
-    const hardened = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+    const hardened = hardenedContainerSecurityContext();
     const region = backup.store.s3Bucket?.bucket.region;
     this.backupJob = new CronJobV1(this, 'backup', {
       provider: ctx.target.providerFor(this),
@@ -212,10 +215,10 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
                 restartPolicy: 'Never',
                 serviceAccountName: backup.serviceAccountName,
                 automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: '999', runAsGroup: '999', fsGroup: '999', seccompProfile: { type: 'RuntimeDefault' } },
+                securityContext: restrictedPodSecurityContext(POSTGRES_UID),
                 initContainer: [{
                   name: 'dump',
-                  image: props.image ?? POSTGRES_IMAGE,
+                  image: props.image ?? defaultImage(this, POSTGRES_IMAGE),
                   command: ['/bin/sh', '-c', 'pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth'],
                   env: [
                     { name: 'PGHOST', value: `${host}.${ctx.target.namespace}.svc` },
@@ -229,7 +232,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
                 }],
                 container: [{
                   name: 'upload',
-                  image: props.backupUploaderImage ?? BACKUP_UPLOADER_IMAGE,
+                  image: props.backupUploaderImage ?? defaultImage(this, BACKUP_UPLOADER_IMAGE),
                   command: ['/bin/sh', '-c', `aws s3 cp --recursive /backup "${backup.store.uri(backup.prefix)}$(date -u +%Y%m%dT%H%M%SZ)/"`],
                   env: [
                     { name: 'HOME', value: '/tmp' },

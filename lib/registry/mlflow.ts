@@ -7,19 +7,22 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Validator } from '../core/errors';
+import { checkPinnedImage } from '../core/images';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
-import { checkCloudSqlProps, CloudSqlPostgres, CloudSqlPostgresProps } from './cloud-sql-postgres';
+import type { CloudSqlPostgresProps } from './cloud-sql-postgres';
 import { checkInClusterProps, InClusterPostgres, InClusterPostgresProps } from './in-cluster-postgres';
 import { ModelLineage } from './lineage';
 import { BackendContext, IMlflowDatabase, MlflowBackend, MlflowBackendKind } from './mlflow-backend';
 import { MLFLOW_DB_LIVENESS, MLFLOW_LAUNCHER } from './mlflow-launcher';
 import { IModelRegistry, ModelRegistryKind } from './model-registry';
 import { ObjectStore, ObjectStoreKind } from './object-store';
-import { checkRdsProps, RdsPostgres, RdsPostgresProps } from './rds-postgres';
+import type { RdsPostgresProps } from './rds-postgres';
+import { requireProvider } from '../core/private/optional-provider';
 
 /** MLflow basic-auth permission given to users on resources they did not create. */
 export enum MlflowPermission {
@@ -117,7 +120,6 @@ const USERS_DIR = '/etc/mlflow/users';
 const USERNAME = /^[A-Za-z0-9]([-._A-Za-z0-9]{0,251}[A-Za-z0-9])?$/;
 /** Where an in-cluster database's nightly dumps go in the artifact store (outside the artifact root). */
 const BACKUP_PREFIX = 'mlflow-db-backups/';
-const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127}@sha256:[0-9a-f]{64})$/;
 
 /**
  * MLflow tracking server and model registry on any Kubernetes target.
@@ -179,12 +181,16 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
       ...(backupsOn ? { backupStore: { store: props.artifactStore, prefix: BACKUP_PREFIX, serviceAccountName: name } } : {}),
     };
     switch (props.backend.kind) {
-      case MlflowBackendKind.RDS:
+      case MlflowBackendKind.RDS: {
+        const { RdsPostgres } = rdsPostgres(this);
         this.database = new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx);
         break;
-      case MlflowBackendKind.CLOUD_SQL:
+      }
+      case MlflowBackendKind.CLOUD_SQL: {
+        const { CloudSqlPostgres } = cloudSqlPostgres(this);
         this.database = new CloudSqlPostgres(this, 'database', props.backend.props as CloudSqlPostgresProps, ctx);
         break;
+      }
       default:
         this.database = new InClusterPostgres(this, 'database', props.backend.props as InClusterPostgresProps, ctx);
     }
@@ -215,10 +221,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
           spec: {
             serviceAccountName: this.identity.serviceAccountName,
             automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true, runAsUser: '10001', runAsGroup: '10001', fsGroup: '10001',
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(10001),
             topologySpreadConstraint: [{
               maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
               labelSelector: [{ matchLabels: this.podLabels }],
@@ -258,7 +261,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
                 requests: { cpu: cpu.toKubernetes(), memory },
                 limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory },
               },
-              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: hardenedContainerSecurityContext(),
               volumeMount: [
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'run', mountPath: '/run/mlflow' },
@@ -447,8 +450,10 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     v.check(!!props.target && typeof props.target.namespace === 'string', 'target', props.target, 'is required: an IKubernetesTarget (e.g. cluster.teamTarget("ml"))');
     if (v.check(typeof props.image === 'string', 'image', props.image,
       'is required: an MLflow image with psycopg2 and your cloud SDK, e.g. registry.example.com/mlflow@sha256:<digest>')) {
-      v.check(IMAGE.test(props.image) && !props.image.endsWith(':latest') && !/[$%]\{/.test(props.image), 'image', props.image,
-        'must be registry/repository with a version tag or @sha256 digest (not :latest), e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow:2.22.0');
+      checkPinnedImage(v, 'image', props.image, {
+        explicitRegistry: true,
+        fix: 'must be registry/repository with a version tag or @sha256 digest (not :latest), e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow:2.22.0',
+      });
     }
     v.integer('replicas', props.replicas, 1, 20);
     v.integer('workers', props.workers, 1, 32);
@@ -466,12 +471,12 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     if (v.check(props.backend instanceof MlflowBackend, 'backend', props.backend,
       'must be MlflowBackend.rds({...}), MlflowBackend.cloudSql({...}) or MlflowBackend.inCluster({...})')) {
       if (props.backend.kind === MlflowBackendKind.RDS) {
-        checkRdsProps(v, props.backend.props as RdsPostgresProps);
+        rdsPostgres(self).checkRdsProps(v, props.backend.props as RdsPostgresProps);
         v.check(identity === undefined || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'backend', 'rds',
           `needs an EKS target (the server reads the RDS-managed password with EKS Pod Identity), but ${platform} is not EKS; ` +
           'use MlflowBackend.cloudSql({...}) on GKE, MlflowBackend.inCluster({...}) on-prem, or run MLflow on an EKS cluster');
       } else if (props.backend.kind === MlflowBackendKind.CLOUD_SQL) {
-        checkCloudSqlProps(v, props.backend.props as CloudSqlPostgresProps);
+        cloudSqlPostgres(self).checkCloudSqlProps(v, props.backend.props as CloudSqlPostgresProps);
         v.check(identity === undefined || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'backend', 'cloud-sql',
           `needs a GKE target (the server reads its password from Secret Manager with GKE Workload Identity and reaches the private IP ` +
           `in the cluster's VPC), but ${platform} is not GKE; use MlflowBackend.rds({...}) on EKS, MlflowBackend.inCluster({...}) on-prem, ` +
@@ -504,4 +509,14 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     }
     v.throwIfAny();
   }
+}
+
+/** The RDS backend, loaded when used: it needs provider-aws, which a Google-only or on-prem app does not install. */
+function rdsPostgres(scope: Construct): typeof import('./rds-postgres') {
+  return requireProvider(scope, 'the MLflow RDS backend', () => require('./rds-postgres') as typeof import('./rds-postgres'));
+}
+
+/** The Cloud SQL backend, loaded when used: it needs provider-google, which an AWS-only or on-prem app does not install. */
+function cloudSqlPostgres(scope: Construct): typeof import('./cloud-sql-postgres') {
+  return requireProvider(scope, 'the MLflow Cloud SQL backend', () => require('./cloud-sql-postgres') as typeof import('./cloud-sql-postgres'));
 }

@@ -6,10 +6,11 @@ import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
-import { AwsKmsKey } from '../storage/aws-kms-key';
-import { GcpKmsKey } from '../storage/gcp-kms-key';
-import { SecureGcsBucket } from '../storage/gcs-bucket';
-import { SecureS3Bucket } from '../storage/s3-bucket';
+import { requireProvider } from '../core/private/optional-provider';
+import type { AwsKmsKey } from '../storage/aws-kms-key';
+import type { GcpKmsKey } from '../storage/gcp-kms-key';
+import type { SecureGcsBucket } from '../storage/gcs-bucket';
+import type { SecureS3Bucket } from '../storage/s3-bucket';
 
 /** Where an object store lives. */
 export enum ObjectStoreKind {
@@ -135,10 +136,12 @@ export class ObjectStore extends Construct {
       this.region = p.region ?? 'us-east-1';
     } else if (kind === ObjectStoreKind.S3) {
       const p = props.location.props as S3ObjectStoreProps;
+      const { SecureS3Bucket } = requireProvider(this, 'an S3 object store', () => require('../storage/s3-bucket') as typeof import('../storage/s3-bucket'));
       this.s3Bucket = new SecureS3Bucket(this, 'bucket', p);
       this.bucketName = p.bucketName;
     } else {
       const p = props.location.props as GcsObjectStoreProps;
+      const { SecureGcsBucket } = requireProvider(this, 'a GCS object store', () => require('../storage/gcs-bucket') as typeof import('../storage/gcs-bucket'));
       this.gcsBucket = new SecureGcsBucket(this, 'bucket', p);
       this.bucketName = p.bucketName;
     }

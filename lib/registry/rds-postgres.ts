@@ -108,7 +108,7 @@ export class RdsPostgres extends Construct implements IMlflowDatabase {
     const major = props.engineMajorVersion ?? '16';
     const name = props.identifier;
     const protect = props.deletionProtection ?? true;
-    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `RDS ${name}: MLflow database, its password secret and Performance Insights`, alias: `rds/${name}` });
+    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `RDS ${name}: MLflow database, its password secret and Performance Insights`, alias: `rds/${name}`, protectFromDeletion: protect });
     this.subnetGroup = new DbSubnetGroup(this, 'subnets', { name: `${name}-db`, description: `Private subnets of RDS ${name}`, subnetIds: props.subnetIds });
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       name: `${name}-postgres`,

@@ -39,6 +39,11 @@ export interface SageMakerModelRegistryProps {
   /** Delete noncurrent artifact versions after this long. @default - keep every version */
   readonly noncurrentVersionExpiration?: Duration;
   /**
+   * Terraform `prevent_destroy` on the model package group (its registered versions and their approval history), the
+   * artifact bucket and the key this construct creates. @default true
+   */
+  readonly protectFromDeletion?: boolean;
+  /**
    * Model package versions released for deployment (`{ 'churn-classifier': ['3', '4'] }`); endpoints and edge
    * rings may only use these. @default - none released
    */
@@ -88,6 +93,7 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
     this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', {
       description: `SageMaker model registry ${props.groupName}: model artifacts`,
       alias: `sagemaker/${props.groupName}`,
+      protectFromDeletion: props.protectFromDeletion,
     });
     // Also on a key passed in: without it the listed accounts could fetch objects but never decrypt them.
     if (principals.length) {
@@ -103,10 +109,12 @@ export class SageMakerModelRegistry extends Construct implements IModelRegistry,
       bucketName: props.artifactBucketName,
       kmsKey: this.kmsKey,
       noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+      protectFromDeletion: props.protectFromDeletion,
     });
     this.group = new SagemakerModelPackageGroup(this, 'group', {
       modelPackageGroupName: props.groupName,
       modelPackageGroupDescription: props.description,
+      lifecycle: { preventDestroy: props.protectFromDeletion ?? true },
     });
     this.packagesArn = `arn:${partition}:sagemaker:${region}:${account}:model-package/${props.groupName}/*`;
 

@@ -3,7 +3,7 @@
  * them). Pure functions of a resolved model, so tests validate them against the Argo schemas directly.
  */
 import { manifestContainerSecurityContext, manifestPodSecurityContext } from './private/security';
-import { RETRAINING_METRICS } from './rules';
+import { RETRAINING_METRIC_LABELS as L, RETRAINING_METRICS } from './rules';
 
 type Obj = Record<string, unknown>;
 
@@ -41,6 +41,11 @@ export interface WorkflowModel {
     readonly timeoutSeconds: number;
   };
   readonly evaluate: StepContainer;
+  /**
+   * Reads the champion from MLflow (and records the candidate's metrics on its run) between the scorer and the
+   * gates, when a gate compares with the champion. @default - no champion gate
+   */
+  readonly champion?: StepContainer;
   readonly gates: StepContainer;
   readonly register: StepContainer;
 }
@@ -95,7 +100,7 @@ export function workflowTemplateManifest(m: WorkflowModel): Obj {
       volumes: [{ name: 'tmp', emptyDir: {} }],
       metrics: {
         prometheus: [metric(RETRAINING_METRICS.runs, 'Finished retraining runs by pipeline and status',
-          { pipeline: m.name, namespace: m.namespace, status: '{{workflow.status}}' })],
+          { [L.pipeline]: m.name, [L.namespace]: m.namespace, [L.status]: '{{workflow.status}}' })],
       },
       templates: [
         {
@@ -130,14 +135,16 @@ export function workflowTemplateManifest(m: WorkflowModel): Obj {
           ...modelUriInput,
           metrics: {
             prometheus: [metric(RETRAINING_METRICS.gateFailures, 'Evaluations whose gates rejected the candidate',
-              { pipeline: m.name, namespace: m.namespace }, '{{status}} == Failed')],
+              { [L.pipeline]: m.name, [L.namespace]: m.namespace }, '{{status}} == Failed')],
           },
-          // One pod: the scorer writes metrics.json, then the gate script (the main container) judges it.
+          // One pod: the scorer writes metrics.json, (the champion step reads the champion,) then the gate script
+          // (the main container) judges it.
           containerSet: {
             volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             containers: [
               container(m.evaluate, [modelUriEnv], 'score'),
-              { ...container(m.gates), dependencies: ['score'] },
+              ...(m.champion ? [{ ...container(m.champion, [modelUriEnv], 'champion'), dependencies: ['score'] }] : []),
+              { ...container(m.gates), dependencies: [m.champion ? 'champion' : 'score'] },
             ],
           },
         },

@@ -1,6 +1,7 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { mirroredChartImage, mirroredChartRegistry } from '../core/images';
 import { checkResourceName } from '../core/names';
 import { recordCustomResources } from '../core/private/custom-resources';
 import { HelmRelease } from '../core/private/helm';
@@ -76,22 +77,34 @@ export class ArgoWorkflows extends Construct {
     this.workflowNamespaces = [...props.workflowNamespaces].sort();
     this.controllerPodLabels = { 'app.kubernetes.io/name': 'argo-workflows-workflow-controller', 'app.kubernetes.io/instance': 'argo-workflows' };
     const common = { provider: props.helmProvider, repository: ARGO_HELM_REPOSITORY, namespace: this.namespace, createNamespace: true, atomic: true };
+    // The charts' images behind the app's registry mirrors, where one applies; otherwise the values stay as they were.
+    // argo-workflows 1.0.18 values.yaml: `<component>.image.registry` (quay.io) + `.repository`, and the CRD job's
+    // `crds.upgradeJob.image.repository` (registry.k8s.io/kubectl); argo-events 2.4.22: `global.image.repository`.
+    const quay = (repository: string) => {
+      const registry = mirroredChartRegistry(this, 'quay.io', repository);
+      return registry ? { image: { registry } } : {};
+    };
+    const kubectl = mirroredChartImage(this, 'registry.k8s.io/kubectl');
+    const executor = quay('argoproj/argoexec');
+    const events = mirroredChartImage(this, 'quay.io/argoproj/argo-events');
 
     this.workflows = new HelmRelease(this, 'workflows', {
       ...common, name: 'argo-workflows', chart: 'argo-workflows', version: ARGO_WORKFLOWS_CHART_VERSION,
       values: [JSON.stringify({
         // CRDs from the chart's templates (upgraded with the chart), kept on uninstall: deleting one deletes every object of its kind.
-        crds: { install: true, keep: true },
+        crds: { install: true, keep: true, ...(kubectl ? { upgradeJob: { image: { repository: kubectl } } } : {}) },
         controller: {
+          ...quay('argoproj/workflow-controller'),
           workflowNamespaces: this.workflowNamespaces,
           metricsConfig: { enabled: true, port: ARGO_CONTROLLER_METRICS.port, portName: ARGO_CONTROLLER_METRICS.portName },
         },
-        server: { enabled: props.server ?? false },
+        ...(executor.image ? { executor } : {}),
+        server: { enabled: props.server ?? false, ...quay('argoproj/argocli') },
       })],
     });
     this.events = new HelmRelease(this, 'events', {
       ...common, name: 'argo-events', chart: 'argo-events', version: ARGO_EVENTS_CHART_VERSION,
-      values: [JSON.stringify({ crds: { install: true, keep: true } })],
+      values: [JSON.stringify({ crds: { install: true, keep: true }, ...(events ? { global: { image: { repository: events } } } : {}) })],
     });
     // For the deploy-order check: manifests of these kinds belong in stacks applied after this one.
     recordCustomResources(this, () => this.kinds);

@@ -9,25 +9,29 @@ import { Contracts } from '../contracts/contracts';
 import { declareArtifactRead } from '../contracts/needs';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
 import { Validator } from '../core/errors';
+import { checkImageDigest, checkPinnedImage, defaultImage } from '../core/images';
 import { RequiredPodLabels } from '../core/labels';
-import { ScrapeTarget } from '../core/monitoring-contract';
+import { IMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
+import { Wiring } from '../core/wiring';
 import { WorkloadIdentity } from '../core/workload-identity';
-import { checkPinnedImage } from '../features/hardening';
-import { AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, SecretKeySelector } from '../monitoring/receivers';
+import { AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, RetrainingTriggerEndpoint, SecretKeySelector } from '../monitoring/receivers';
+import { retrainingWorkloadName } from '../monitoring/retraining-rules';
 import { AlertRuleGroup } from '../monitoring/rules';
 import { MlflowModelRegistry, MlflowPermission } from '../registry/mlflow';
 import { ObjectStore, ObjectStoreKind } from '../registry/object-store';
-import { PRIORITY_CLASSES, TeamQuotas } from '../training/team-quotas';
+import { PRIORITY_CLASSES } from '../core/priority-classes';
+import { TeamQuotas } from '../training/team-quotas';
 import { ArgoWorkflows, ARGO_CONTROLLER_METRICS } from './argo-workflows';
 import {
   cronWorkflowManifest, EnvVar, eventBusManifest, eventSourceManifest, eventSourcePodLabels, sensorManifest, sensorPodLabels, StepContainer,
   WEBHOOK_PATH, WEBHOOK_PORT, workflowTemplateManifest,
 } from './argo-manifests';
 import { DataValidation } from './data-validation';
-import { EvaluationGate, evaluationGateScript } from './gates';
+import { featureViewVersions, featureViewVersionsEnv } from './feature-lineage';
+import { championScript, EvaluationGate, evaluationGateScript, hasChampionGate } from './gates';
 import { registrationScript } from './registration';
 import { DEFAULT_GATE_IMAGE, RetrainingPipelineProps } from './retraining-pipeline';
 import { retrainingRuleGroup } from './rules';
@@ -56,10 +60,14 @@ const CRON = /^(\S+\s+){4}\S+$/;
  * dataset and the feature store and publish access to the registry. List it in the MonitoringStack's
  * `alerting.retrainingPipelines` and Alertmanager posts the pipeline's alerts to the webhook.
  *
+ * The pipeline is monitored like any workload (`MonitoredKind.RETRAINING_PIPELINE`, workload `retraining-<name>`):
+ * a MonitoringStack that watches it, or lists it as a trigger, scrapes the workflow controller and loads the
+ * pipeline's alert rules (failed runs, gate rejections, schedules not submitted) and dashboard.
+ *
  * The pipeline never promotes: the register step sets the `challenger` alias only. Promotion is a reviewed
  * change that adds the version to the registry's `releasedVersions` and points an endpoint at it.
  */
-export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrigger {
+export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrigger, IMonitorable {
   public readonly name: string;
   public readonly model: string;
   /** The team namespace the pipeline runs in. */
@@ -79,12 +87,14 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
   public readonly triggerWorkloads: readonly string[];
   public readonly triggerRuleGroups: readonly AlertRuleGroup[];
   public readonly triggerScrapeTargets: readonly ScrapeTarget[];
+  /** The EventSource's pods on the webhook port: the MonitoringStack declares the network contract from Alertmanager to them. */
+  public readonly triggerEndpoint: RetrainingTriggerEndpoint;
   private readonly admitted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ArgoRetrainingPipelineProps) {
     super(scope, id);
     qualifyProviderSources(this);
-    const placement = ArgoRetrainingPipeline.validate(this, props);
+    const { featureVersions, ...placement } = ArgoRetrainingPipeline.validate(this, props);
     const t = props.training;
     this.name = props.name;
     this.model = props.model;
@@ -108,6 +118,9 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     });
     props.featureStore?.grantRead(this.identity);
     const registry = props.registration.registry as MlflowModelRegistry;
+    // For the platform diagram: training data in, the challenger out.
+    Wiring.connect(this, props.dataset.store, 'training data');
+    Wiring.connect(registry, this, 'challenger');
     registry.grantPublish(this.identity);
     registry.grantModelPermission(props.registration.registryUser.username, props.model, [], MlflowPermission.EDIT);
 
@@ -125,6 +138,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
       { name: 'ML_DATASET_URI', value: literalUri },
       { name: 'ML_DATASET_VERSION', value: '{{workflow.parameters.dataset-version}}' },
       { name: 'ML_FEATURE_VIEWS', value: [...new Set(props.featureViews ?? [])].sort().join(' ') },
+      ...(Object.keys(featureVersions).length > 0 ? [{ name: 'ML_FEATURE_VIEW_VERSIONS', value: featureViewVersionsEnv(featureVersions) }] : []),
       { name: 'ML_TRAINING_RUN', value: '{{workflow.namespace}}/{{workflow.name}}' },
       { name: 'ML_CODE_VERSION', value: t.image.slice(t.image.indexOf('@') + 1) },
       { name: 'ML_RETRAIN_REASON', value: '{{workflow.parameters.reason}}' },
@@ -141,6 +155,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     const accel = placement.pool ? { [placement.pool.accelerator.kubernetesResource]: String(placement.count) } : {};
     const trainResources = resources(t.cpu ?? Cpu.cores(4), t.memory ?? Size.gibibytes(16));
     const step = (image: string, command: string[] | undefined, env: EnvVar[], res = small): StepContainer => ({ image, command, env, resources: res });
+    const champion = hasChampionGate(props.evaluation.gates);
     const template = workflowTemplateManifest({
       name: props.name, namespace: ns, labels,
       podLabels: { ...labels, ...RequiredPodLabels.of(this.identity) },
@@ -158,8 +173,11 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
         timeoutSeconds: (t.timeout ?? Duration.hours(6)).toSeconds(),
       },
       evaluate: step(props.evaluation.image, props.evaluation.command, [...lineageEnv, ...mlflowEnv], resources(Cpu.cores(2), Size.gibibytes(8))),
-      gates: step(props.evaluation.gateImage ?? DEFAULT_GATE_IMAGE,
-        ['python3', '-c', evaluationGateScript(props.evaluation.gates), '/tmp/outputs/metrics.json', '/tmp/outputs/gates.json'], []),
+      gates: step(props.evaluation.gateImage ?? defaultImage(this, DEFAULT_GATE_IMAGE),
+        ['python3', '-c', evaluationGateScript(props.evaluation.gates), '/tmp/outputs/metrics.json', '/tmp/outputs/gates.json', ...(champion ? ['/tmp/outputs/champion.json'] : [])], []),
+      // The champion is read with the mlflow client of the registration image, as the MLflow user of the steps.
+      champion: champion ? step(props.registration.image, ['python3', '-c', championScript(props.evaluation.gates), '/tmp/outputs/metrics.json', '/tmp/outputs/champion.json'],
+        [...lineageEnv, ...mlflowEnv]) : undefined,
       register: step(props.registration.image, ['python3', '-c', registrationScript()], [...lineageEnv, ...mlflowEnv]),
     });
     const grants = () => this.identity.dependables;
@@ -199,6 +217,8 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     this.webhookUrl = `http://${props.name}-eventsource-svc.${ns}.svc:${WEBHOOK_PORT}${WEBHOOK_PATH}`;
     this.triggerName = `retrain-${props.name}`;
     this.triggerReceiver = AlertReceiver.webhook(this.webhookUrl, props.triggerToken);
+    // The Service `<name>-eventsource-svc` forwards WEBHOOK_PORT to the same port of the EventSource's pods.
+    this.triggerEndpoint = { workload: this.eventSource, port: WEBHOOK_PORT };
     this.triggerRuleGroups = [retrainingRuleGroup(props.name, ns)];
     this.triggerScrapeTargets = [{
       jobName: `argo-workflows-${props.argo.namespace}`, namespace: props.argo.namespace,
@@ -223,6 +243,13 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
       producer: registryConstruct, what: `registering ${props.model} in MLflow`, fix: registerFix, workload: this.workflowTemplate, container: 'register',
       env: [{ name: 'MLFLOW_TRACKING_URI', value: local ? registry.trackingUri : registry.externalUrl }, { name: 'MLFLOW_TRACKING_USERNAME' }, { name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true }],
     });
+    if (champion) {
+      // The champion step reads the champion's run and records the candidate's metrics: the same MLflow wire.
+      Contracts.configuration(this, {
+        producer: registryConstruct, what: `the champion of ${props.model} in MLflow`, fix: registerFix, workload: this.workflowTemplate, container: 'evaluate/champion',
+        env: [{ name: 'MLFLOW_TRACKING_URI', value: local ? registry.trackingUri : registry.externalUrl }, { name: 'MLFLOW_TRACKING_USERNAME' }, { name: 'MLFLOW_TRACKING_PASSWORD', fromSecret: true }],
+      });
+    }
     if (local) {
       Contracts.network(this, {
         producer: registryConstruct, what: `registering ${props.model} in MLflow`, fix: registerFix, client: this.workflowTemplate, server: registry.deployment, port: 'http',
@@ -232,6 +259,17 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
       producer: this.identity, what: 'the pipeline identity and its grants', resource: this.workflowTemplate, after: grants,
       fix: 'create the WorkflowTemplate after the grants to pipeline.identity (grant before constructing the pipeline)',
     });
+  }
+
+  /**
+   * The pipeline as a watched workload: the workflow controller's metrics (scraped once however many pipelines
+   * share it), the pipeline's rules (runs by status, gate rejections, CronWorkflow errors) and a dashboard.
+   */
+  public monitoredWorkloads(): MonitoredWorkload[] {
+    return [{
+      kind: MonitoredKind.RETRAINING_PIPELINE, name: retrainingWorkloadName(this.name), clusterName: this.target.clusterName,
+      scrape: [...this.triggerScrapeTargets], attributes: { pipeline: this.name, namespace: this.target.namespace, model: this.model },
+    }];
   }
 
   /**
@@ -281,7 +319,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     return { name, resource: new Manifest(top, id, { ...common, manifest: eventBusManifest({ name, namespace: ns, labels: shared }) }) };
   }
 
-  private static validate(self: Construct, props: ArgoRetrainingPipelineProps): { pool?: AcceleratorNodes; count: number } {
+  private static validate(self: Construct, props: ArgoRetrainingPipelineProps): { pool?: AcceleratorNodes; count: number; featureVersions: Record<string, string> } {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
       v.add('props', props, 'are required: { name, model, dataset, dataValidation, training, evaluation, registration, argo, triggerToken }');
@@ -325,7 +363,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
         }
       }
       // The training image's digest is the lineage's code version: a tag could point at other code tomorrow.
-      v.matches('training.image', t.image, /^[^\s@]+@sha256:[a-f0-9]{64}$/, 'must be pinned by digest (repository@sha256:<64 hex>): the digest is recorded as the code version');
+      checkImageDigest(v, 'training.image', t.image, { fix: 'must be pinned by digest (repository@sha256:<64 hex>): the digest is recorded as the code version' });
       if (t.timeout !== undefined) v.check(t.timeout instanceof Duration && t.timeout.toSeconds() > 0, 'training.timeout', t.timeout, 'must be a Duration longer than 0');
     }
     v.check(props.argo instanceof ArgoWorkflows, 'argo', props.argo, 'must be the cluster\'s ArgoWorkflows add-on (new ArgoWorkflows(addons, …))');
@@ -353,8 +391,10 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
           `runs on another cluster than ${t?.cluster?.clusterName} and has no externalAccess; set externalAccess on the registry`);
       }
     }
+    const featureVersions = featureViewVersions(v, self, props.featureViews, props.featureDefinitions ?? props.featureStore?.definitions,
+      props.featureDefinitions ? 'featureDefinitions' : 'featureDefinitions (or the featureStore\'s definitions)');
     v.throwIfAny();
-    return placement;
+    return { ...placement, featureVersions };
   }
 
   /** The pool the training pod lands on: the first of the team target's pools of the accelerator with enough per node. */

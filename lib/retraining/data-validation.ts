@@ -1,5 +1,5 @@
 import { Validator } from '../core/errors';
-import { checkPinnedImage } from '../features/hardening';
+import { checkPinnedImage } from '../core/images';
 
 /** Props for {@link DataValidation.greatExpectations}. */
 export interface GreatExpectationsValidationProps {

@@ -2,6 +2,7 @@ import { Accelerator } from '../core/accelerators/accelerator';
 import { IReadableObjectStore } from '../core/monitoring-contract';
 import { ModelRegistryUser } from '../core/model-source';
 import { Cpu, Duration, Size } from '../core/units';
+import { FeatureDefinitions } from '../features/definitions';
 import { IFeatureStore } from '../features/feature-store';
 import { IModelRegistry } from '../registry/model-registry';
 import { ITrainingCluster } from '../training/training-cluster';
@@ -50,7 +51,8 @@ export interface RetrainingTrainingStep {
 /** The evaluation step. */
 export interface RetrainingEvaluationStep {
   /**
-   * The image that scores the candidate (`ML_MODEL_URI`) on held-out data and writes `/tmp/outputs/metrics.json`:
+   * The image that scores the candidate (`ML_MODEL_URI`) on held-out data and writes `metrics.json`
+   * (on Argo to `/tmp/outputs/metrics.json`; on SageMaker to `ML_METRICS_PATH`, `/opt/ml/processing/evaluation/metrics.json`):
    * `{ "metrics": { "auc": 0.91 }, "fairness": { "<sensitive feature>": { "demographic_parity_difference": 0.04 } } }`
    * (Fairlearn's `fairlearn.metrics` computes the differences).
    */
@@ -59,7 +61,10 @@ export interface RetrainingEvaluationStep {
   readonly command?: string[];
   /** The gates; every one must pass for the candidate to be registered. */
   readonly gates: EvaluationGate[];
-  /** The image that runs the generated gate script (Python 3, standard library only). @default DEFAULT_GATE_IMAGE */
+  /**
+   * The image that runs the generated gate script (Python 3, standard library only). Argo only: SageMaker Pipelines
+   * checks the gates in a ConditionStep, without a container. @default DEFAULT_GATE_IMAGE
+   */
   readonly gateImage?: string;
 }
 
@@ -73,8 +78,13 @@ export interface RetrainingRegistration {
   readonly image: string;
 }
 
-/** What every retraining pipeline takes, whatever runs it. */
-export interface RetrainingPipelineProps {
+/**
+ * What every retraining pipeline declares, whatever runs it: the data and how it is validated, the gates a
+ * candidate must pass, the lineage it carries, and what starts a run. Each target adds its own training step and
+ * registry ({@link RetrainingPipelineProps} for Argo on Kubernetes, `SageMakerRetrainingPipelineProps` for
+ * SageMaker Pipelines).
+ */
+export interface RetrainingDeclaration {
   /** Pipeline name, DNS-1123, at most 40 characters; names the workflow objects. */
   readonly name: string;
   /** The registered model the pipeline produces versions of. */
@@ -85,11 +95,19 @@ export interface RetrainingPipelineProps {
   readonly dataValidation: DataValidation;
   /** The feature store the training step reads (granted read access). @default - none */
   readonly featureStore?: IFeatureStore;
-  /** Feature views the model consumes, recorded as lineage. @default - none */
+  /**
+   * Feature views the model consumes, recorded as lineage: their names, and each one's version (a hash of its
+   * definition, `featureViewVersion`) when their definitions are known ({@link featureDefinitions}).
+   * @default - none
+   */
   readonly featureViews?: string[];
-  readonly training: RetrainingTrainingStep;
+  /**
+   * The definitions the {@link featureViews} are declared in (a feature store's `definitions`), so the registered
+   * candidate records each view's version as well as its name (`ml-platform.io/feature-view-version/<view>`).
+   * @default - the featureStore's definitions on Argo; without either, the views are recorded by name only (a warning)
+   */
+  readonly featureDefinitions?: FeatureDefinitions;
   readonly evaluation: RetrainingEvaluationStep;
-  readonly registration: RetrainingRegistration;
   /**
    * The endpoints (their `workload` label) whose drift and staleness alerts start a run.
    * @default - [model]
@@ -97,6 +115,12 @@ export interface RetrainingPipelineProps {
   readonly triggerWorkloads?: string[];
   /** Five-field cron schedule (UTC) of unconditional runs. @default '0 3 * * 1' (Mondays 03:00) */
   readonly schedule?: string;
+}
+
+/** The declaration with the Kubernetes training step and the MLflow registry: what {@link ArgoRetrainingPipeline} takes. */
+export interface RetrainingPipelineProps extends RetrainingDeclaration {
+  readonly training: RetrainingTrainingStep;
+  readonly registration: RetrainingRegistration;
 }
 
 /** The gate image used unless `evaluation.gateImage` is set: the official Python image, pinned by tag. */

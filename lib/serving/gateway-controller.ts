@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Validator } from '../core/errors';
+import { mirroredChartRegistry } from '../core/images';
 import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
 import { HelmRelease } from '../core/private/helm';
@@ -14,6 +15,11 @@ import {
 export const ENVOY_GATEWAY_VERSION = ENVOY_GATEWAY_RELEASE.version;
 /** Where the Envoy Gateway chart is published (`helm install eg oci://docker.io/envoyproxy/gateway-helm`). */
 export const ENVOY_GATEWAY_CHART_REPOSITORY = 'oci://docker.io/envoyproxy';
+/**
+ * The Envoy proxy image built into Envoy Gateway v1.9.0 (api/v1alpha1/shared_types.go, `DefaultEnvoyProxyImage`):
+ * named in the chart values where a registry mirror applies, since the chart rewrites the proxy image only when named.
+ */
+const ENVOY_PROXY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.0';
 
 /**
  * The single-cluster GatewayClasses GKE's Gateway controller offers (cloud.google.com kubernetes-engine/docs/how-to/
@@ -178,6 +184,9 @@ class EnvoyGatewayController extends GatewayController {
     const o = this.options ?? {};
     const namespaceName = o.namespace ?? 'envoy-gateway-system';
     const replicas = o.replicas ?? 2;
+    // Behind the app's registry mirror, where one applies: `global.imageRegistry` replaces the registry of the
+    // controller, rate-limit and (named) proxy images, all on docker.io (charts/gateway-helm/templates/_helpers.tpl @ v1.9.0).
+    const mirror = mirroredChartRegistry(scope, 'docker.io', 'envoyproxy/gateway');
     const common = { provider: context.target.providerFor(scope), dependsOn: context.target.dependablesFor(scope) };
     // The chart's pods all run as non-root with every capability dropped and RuntimeDefault seccomp
     // (charts/gateway-helm/values.tmpl.yaml @ v1.9.0), and the proxies run in the Gateways' namespaces.
@@ -210,6 +219,7 @@ class EnvoyGatewayController extends GatewayController {
         deployment: { replicas },
         podDisruptionBudget: { minAvailable: replicas > 1 ? 1 : 0 },
         config: { envoyGateway: { provider: { type: 'Kubernetes', kubernetes: { deploy: { type: 'GatewayNamespace' } } } } },
+        ...(mirror ? { global: { imageRegistry: mirror, images: { envoyProxy: { image: ENVOY_PROXY_IMAGE } } } } : {}),
       })],
       dependsOn: [namespace, ...crds.filter((c): c is Manifest => c instanceof Manifest)],
     });

@@ -1,4 +1,3 @@
-import { Token } from 'cdktf';
 import { Validator } from '../core/errors';
 import { IMonitorable, ServiceLevelObjectives } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
@@ -28,17 +27,8 @@ export interface IInferenceEndpoint extends IMonitorable {
   readonly traffic: Traffic;
 }
 
-/** An image reference pinned by digest: `registry/repo@sha256:<64 hex>` (a tag before the digest is allowed). */
-export const DIGEST_PINNED_IMAGE = /^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/;
-
-/** Checks that an image is pinned by digest, showing the fix. */
-export function checkImageDigest(v: Validator, prop: string, image: string | undefined): boolean {
-  if (image !== undefined && Token.isUnresolved(image)) return true;
-  const repo = typeof image === 'string' ? image.replace(/@.*$/, '').replace(/:[^/:]*$/, '') : '<repo>';
-  return v.check(typeof image === 'string' && DIGEST_PINNED_IMAGE.test(image), prop, image,
-    `is not pinned by digest; use ${repo}@sha256:<64 hex digest> (resolve it with \`crane digest\` or ` +
-    '`docker buildx imagetools inspect`) so what was reviewed is what runs');
-}
+// Image references and their pinning checks live in lib/core/images.ts.
+export { DIGEST_PINNED_IMAGE } from '../core/images';
 
 /** Checks the props every target shares. */
 export function checkEndpointProps(v: Validator, props: InferenceEndpointProps, maxNameLength = 40): void {

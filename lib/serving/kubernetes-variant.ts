@@ -7,6 +7,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Accelerator } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
 import { ModelAccess } from '../core/model-source';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Duration, Size } from '../core/units';
 import { ModelArtifact } from './model-source';
 
@@ -144,13 +145,7 @@ export class KubernetesVariant extends Construct {
           spec: {
             serviceAccountName: s.serviceAccountName,
             priorityClassName: s.priorityClassName,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(s.runAsUser),
-              runAsGroup: String(s.runAsUser),
-              fsGroup: String(s.runAsUser),
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(s.runAsUser),
             ...(variant.pool ? {
               nodeSelector: variant.pool.nodeSelector,
               toleration: variant.pool.tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect })),
@@ -179,14 +174,8 @@ export class KubernetesVariant extends Construct {
               startupProbe: { ...probe(s.livenessPath), periodSeconds: 10, failureThreshold: Math.max(1, Math.ceil(s.startupTimeout.toSeconds() / 10)) },
               livenessProbe: { ...probe(s.livenessPath), periodSeconds: 15, failureThreshold: 3, timeoutSeconds: 5 },
               readinessProbe: { ...probe(s.readinessPath), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 },
-              securityContext: {
-                runAsNonRoot: true,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              // The user is the pod's (runAsUser).
+              securityContext: restrictedContainerSecurityContext(),
               volumeMount: [
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'model-cache', mountPath: MODEL_DIR },

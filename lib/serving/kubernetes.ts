@@ -2,19 +2,19 @@ import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Accelerator } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
 import { DriftData, DriftInputs, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { RequiredPodLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
+import { requireProvider } from '../core/private/optional-provider';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
-import { PRIORITY_CLASSES } from '../training/team-quotas';
-import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { PRIORITY_CLASSES } from '../core/priority-classes';
+import { checkImageDigest } from '../core/images';
+import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { checkClients, checkRouting, ClientSelector, TrafficRouting, TrafficRoutingKind } from './kubernetes-routing';
 import { KubernetesVariant, KubernetesVariantProps, ResolvedVariant, SERVING_LABELS } from './kubernetes-variant';
 import { Wiring } from '../core/wiring';
@@ -298,12 +298,18 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     for (const source of sources) source.grantRead(this.identity);
     for (const { props: p } of resolved) Wiring.connect(this, p.model.source, 'models');
     if (s3.length > 0) {
+      const { DataAwsPartition } = requireProvider(this, 'the read grant on S3 model artifacts', () =>
+        require('@cdktf/provider-aws/lib/data-aws-partition') as typeof import('@cdktf/provider-aws/lib/data-aws-partition'));
       const partition = new DataAwsPartition(this, 'partition').partition;
       this.identity.addAwsPolicy('read-model-artifacts', s3ReadStatements(partition, s3, keys));
     }
-    [...gcs].sort().forEach((bucket, i) => {
-      new StorageBucketIamMember(this, `model-bucket-read-${i}`, { bucket, role: 'roles/storage.objectViewer', member: this.identity.gcpMember! });
-    });
+    if (gcs.size > 0) {
+      const { StorageBucketIamMember } = requireProvider(this, 'the read grant on GCS model artifacts', () =>
+        require('@cdktf/provider-google/lib/storage-bucket-iam-member') as typeof import('@cdktf/provider-google/lib/storage-bucket-iam-member'));
+      [...gcs].sort().forEach((bucket, i) => {
+        new StorageBucketIamMember(this, `model-bucket-read-${i}`, { bucket, role: 'roles/storage.objectViewer', member: this.identity.gcpMember! });
+      });
+    }
     return access;
   }
 
@@ -399,7 +405,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
         return;
       }
       checkModelArtifact(v, `${prop}.model`, p.model);
-      checkImageDigest(v, `${prop}.image`, p.image);
+      checkImageDigest(v, `${prop}.image`, p.image, { required: true });
       v.integer(`${prop}.targetCpuUtilization`, p.targetCpuUtilization, 1, 100, 'must be a whole percent from 1 to 100');
       let minReplicas = p.minReplicas ?? DEFAULT_REPLICAS.min;
       let maxReplicas = p.maxReplicas ?? Math.max(DEFAULT_REPLICAS.max, minReplicas);

@@ -20,7 +20,8 @@ import { Duration } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
-import { checkEndpointProps, checkImageDigest, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { checkImageDigest } from '../core/images';
+import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { Wiring } from '../core/wiring';
 import { declareModelArtifactRead } from '../contracts/needs';
 import { checkModelArtifact, ModelArtifact, parseS3Uri, s3ReadStatements } from './model-source';
@@ -138,7 +139,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     const region = new DataAwsRegion(this, 'region').region;
     const byName = new Map(props.variants.map((v) => [v.name, v]));
 
-    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `SageMaker endpoint ${name}: ML storage volumes`, alias: `sagemaker/${name}` });
+    this.kmsKey = props.kmsKey ?? this.volumeKey(name);
     const capture = props.dataCapture ?? {};
     if (capture.enabled ?? true) {
       this.captureBucket = capture.bucket ?? new SecureS3Bucket(this, 'capture-bucket', { bucketName: `${name}-capture-${account}` });
@@ -278,6 +279,15 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
   }
 
   /** 5XX error ratio above the SLO and p99 ModelLatency (microseconds) above it, each for 3 of 3 minutes. */
+  /** The key of the instances' ML storage volumes, which live and die with the endpoint: nothing of record. */
+  private volumeKey(name: string): AwsKmsKey {
+    const key = new AwsKmsKey(this, 'kms', { description: `SageMaker endpoint ${name}: ML storage volumes`, alias: `sagemaker/${name}`, protectFromDeletion: false });
+    suppress(key.key, 'ml-stateful-resource-protected', {
+      reason: 'It encrypts only the endpoint instances\' ML storage volumes, which SageMaker discards with the instances; the capture bucket has its own protected key',
+    });
+    return key;
+  }
+
   private rollbackAlarms(endpoint: string, variant: string): { errorRate: CloudwatchMetricAlarm; latency: CloudwatchMetricAlarm } {
     const dimensions = { EndpointName: endpoint, VariantName: variant };
     const metric = (id: string, metricName: string) => ({
@@ -392,7 +402,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
           `is only known at apply time, so no s3:GetObject grant can be derived from it; serve it with ModelArtifact.fromRegistry ` +
           'from a registry that grants read itself (SageMakerModelRegistry), or pass a literal s3://bucket/prefix to ModelArtifact.fromUri with its kmsKeyArn');
       }
-      if (checkImageDigest(v, `${prop}.image`, p.image) && typeof p.image === 'string' && !Token.isUnresolved(p.image)) {
+      if (checkImageDigest(v, `${prop}.image`, p.image, { required: true }) && typeof p.image === 'string' && !Token.isUnresolved(p.image)) {
         v.check(ECR_IMAGE.test(p.image), `${prop}.image`, p.image,
           'is not an Amazon ECR image; SageMaker pulls from ECR: push it to <account>.dkr.ecr.<region>.amazonaws.com/<repo> and pin the digest');
       }

@@ -14,10 +14,16 @@ export interface AwsKmsKeyProps {
   readonly alias: string;
   /** Extra key policy statements (e.g. a service principal that encrypts with it). @default - none */
   readonly extraStatements?: PolicyStatement[];
+  /**
+   * Terraform `prevent_destroy`: destroying a key makes everything encrypted with it unreadable once the deletion
+   * window ends. Owners pass their own protection flag, so a store that may be destroyed may lose its key too.
+   * @default true
+   */
+  readonly protectFromDeletion?: boolean;
 }
 
 /**
- * A customer-managed KMS key with yearly automatic rotation, a 30-day deletion window and a key policy
+ * A customer-managed KMS key with yearly automatic rotation, a 30-day deletion window, `prevent_destroy`, and a key policy
  * that leaves administration to the account's IAM (no `Principal: *`). Stores grant use of it to the
  * workloads that read or write them.
  */
@@ -41,6 +47,7 @@ export class AwsKmsKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+      lifecycle: { preventDestroy: props.protectFromDeletion ?? true },
     });
     this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
   }

@@ -67,7 +67,7 @@ export class SecureS3Bucket extends Construct {
     v.throwIfAny();
     const protect = props.protectFromDeletion ?? true;
     this.bucketName = props.bucketName;
-    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `S3 bucket ${props.bucketName}`, alias: `s3/${props.bucketName}` });
+    this.kmsKey = props.kmsKey ?? new AwsKmsKey(this, 'kms', { description: `S3 bucket ${props.bucketName}`, alias: `s3/${props.bucketName}`, protectFromDeletion: protect });
 
     this.bucket = hardenedBucket(this, 'bucket', props.bucketName, protect);
     this.versioning = new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });

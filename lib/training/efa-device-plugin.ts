@@ -1,6 +1,7 @@
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { mirroredChartImage } from '../core/images';
 import { AcceleratorNodes, Toleration } from '../core/kubernetes-target';
 import { HelmRelease } from '../core/private/helm';
 import { POOL_LABELS } from './pool';
@@ -15,12 +16,17 @@ import { deviceTolerations } from './private/tolerations';
 export const EFA_DEVICE_PLUGIN_CHART_VERSION = 'v0.5.30';
 /** The eks-charts Helm repository. */
 export const EKS_CHARTS_REPOSITORY = 'https://aws.github.io/eks-charts';
+/** The plugin image repository of the chart (values.yaml @ 5239609, `image.repository`; the chart sets the tag). */
+const EFA_DEVICE_PLUGIN_REPOSITORY = '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin';
 
 /** Props for {@link EfaDevicePlugin}. */
 export interface EfaDevicePluginProps {
   /** A helm provider reaching the cluster, in the same stack as this construct (`cluster.helmProvider(scope)`). */
   readonly helmProvider: TerraformProvider;
-  /** The EFA pools (`cluster.efaPools`): the plugin runs on their nodes and tolerates their taints. */
+  /**
+   * The EFA pools (`cluster.efaPools`): the plugin runs on their nodes and tolerates their taints. Read at synth, so
+   * EFA pools the cluster adds later (`EksTrainingCluster.addPool`) are included.
+   */
   readonly pools: AcceleratorNodes[];
   /** Chart version. @default EFA_DEVICE_PLUGIN_CHART_VERSION */
   readonly chartVersion?: string;
@@ -49,8 +55,7 @@ export class EfaDevicePlugin extends Construct {
     v.matches('chartVersion', props.chartVersion, /^v?\d+\.\d+\.\d+$/, `must be an exact chart version such as "${EFA_DEVICE_PLUGIN_CHART_VERSION}"`);
     v.throwIfAny();
 
-    const pools = [...new Set(props.pools.map((p) => p.pool))].sort();
-    const tolerations: Toleration[] = deviceTolerations([], props.pools.flatMap((p) => p.tolerations));
+    const repository = mirroredChartImage(this, EFA_DEVICE_PLUGIN_REPOSITORY);
     this.release = new HelmRelease(this, 'release', {
       provider: props.helmProvider,
       name: 'aws-efa-k8s-device-plugin',
@@ -59,10 +64,16 @@ export class EfaDevicePlugin extends Construct {
       version: props.chartVersion ?? EFA_DEVICE_PLUGIN_CHART_VERSION,
       namespace: 'kube-system',
       atomic: true,
-      values: [JSON.stringify({
-        // The chart makes one node-affinity term per key, matching any of the values.
-        supportedInstanceLabels: { keys: [POOL_LABELS.pool], values: pools },
-        tolerations,
+      values: [Lazy.stringValue({
+        produce: () => {
+          const tolerations: Toleration[] = deviceTolerations([], props.pools.flatMap((p) => p.tolerations));
+          return JSON.stringify({
+            // The chart makes one node-affinity term per key, matching any of the values.
+            supportedInstanceLabels: { keys: [POOL_LABELS.pool], values: [...new Set(props.pools.map((p) => p.pool))].sort() },
+            tolerations,
+            ...(repository ? { image: { repository } } : {}),
+          });
+        },
       })],
       dependsOn: props.dependsOn,
     });

@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -25,14 +25,15 @@ import { HelmProvider } from '../core/private/helm';
 import { Duration } from '../core/units';
 import { WorkloadIdentityMode } from '../core/workload-identity';
 import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
-import { EksNodePool } from './eks-node-pool';
+import { EksNodePool, EksNodePoolProps } from './eks-node-pool';
 import { EfaDevicePlugin, EfaDevicePluginProps } from './efa-device-plugin';
-import { EksKarpenter, EksNodeAutoscaling } from './karpenter';
+import { EksKarpenter, EksKarpenterConfig, EksNodeAutoscaling } from './karpenter';
+import { KarpenterNodePools } from './karpenter-node-pools';
 import { policyDocument } from '../core/iam';
 import { NeuronDevicePlugin } from './neuron-device-plugin';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { checkVpcCni, vpcCniAddonSettings } from './private/vpc-cni';
-import { acceleratorNodes, resolvePools } from './pool';
+import { AcceleratorPoolProps, acceleratorNodes, addedPoolProp, ResolvedPool, resolvePool, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
@@ -87,7 +88,10 @@ export interface EksTrainingClusterProps extends TrainingClusterProps {
   readonly singleAzSubnetId?: string;
   /** How long control-plane logs are kept. @default Duration.days(365) */
   readonly logRetention?: Duration;
-  /** Refuse `terraform destroy` of the cluster (EKS deletion protection). @default true */
+  /**
+   * Refuse `terraform destroy` of the cluster (EKS deletion protection), of its KMS key (`prevent_destroy`) and of its
+   * control-plane log group (CloudWatch Logs deletion protection). @default true
+   */
   readonly deletionProtection?: boolean;
   /**
    * Enforce Kubernetes NetworkPolicies with the VPC CNI (its EKS-run policy controller and the network policy
@@ -152,7 +156,7 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  *
  * Scaling from zero: Karpenter's AWS side (`karpenter`) is created here; its Helm install
  * (`karpenter.install(addOnsScope)`), the EFA device plugin (`installEfaDevicePlugin(addOnsScope)`) and its NodePools
- * (`karpenter.nodePools(laterScope)`) go in the stacks of later layers. See docs/training.md.
+ * (`karpenter.nodePools(laterScope)`) go in the stacks of later layers. See docs/training.md. More pools: {@link addPool}.
  */
 export class EksTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
@@ -176,16 +180,28 @@ export class EksTrainingCluster extends TrainingClusterBase {
   public readonly nodePools: Record<string, EksNodePool> = {};
   /** Team namespaces and quotas. */
   public readonly teamQuotas: TeamQuotas;
-  /** The NVIDIA device plugin, where installed. */
-  public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
-  /** The Neuron device plugin, where there are Trainium/Inferentia pools (the AL2023 Neuron AMI does not ship it). */
-  public readonly neuronDevicePlugin?: NeuronDevicePlugin;
-  /** Karpenter's AWS side (queue, rules, roles), where `nodeAutoscaling` is Karpenter and there are pools. */
-  public readonly karpenter?: EksKarpenter;
-  /** The pools with EFA interfaces, for the EFA device plugin (`new EfaDevicePlugin(scope, id, { pools: cluster.efaPools, … })`). */
-  public readonly efaPools: AcceleratorNodes[];
+  /**
+   * The pools with EFA interfaces, for the EFA device plugin (`new EfaDevicePlugin(scope, id, { pools: cluster.efaPools, … })`);
+   * pools added by {@link addPool} join it.
+   */
+  public readonly efaPools: AcceleratorNodes[] = [];
   /** How providers reach this cluster. */
   public readonly connection: EksClusterConnection;
+  private readonly family: EksAmiFamily;
+  private readonly autoscaling: EksNodeAutoscaling;
+  private readonly layers?: ClusterLayers;
+  /** Where in-cluster parts go: this construct, or a scope of the same name in the add-ons layer. */
+  private readonly inCluster: Construct;
+  /** What every node group of this cluster shares. */
+  private readonly nodeDefaults: Omit<EksNodePoolProps, 'pool' | 'system'>;
+  /** Every accelerator pool, in order; Karpenter's `config.pools`. */
+  private readonly eksPools: EksPool[] = [];
+  private readonly karpenterConfig: EksKarpenterConfig;
+  /** `installEfaDevicePlugin` calls made while the cluster had no EFA pool: done when one is added. */
+  private readonly pendingEfaInstalls: Array<{ scope: Construct; props: Omit<EfaDevicePluginProps, 'pools' | 'helmProvider'>; id: string }> = [];
+  private nvidia?: NvidiaDevicePlugin;
+  private neuron?: NeuronDevicePlugin;
+  private autoscaler?: EksKarpenter;
 
   constructor(scope: Construct, id: string, props: EksTrainingClusterProps) {
     super(scope, id);
@@ -193,13 +209,14 @@ export class EksTrainingCluster extends TrainingClusterBase {
     this.clusterName = props.clusterName;
     if (props.labels) PlatformLabels.apply(this, props.labels);
     const name = props.clusterName;
-    const family = props.amiFamily ?? EksAmiFamily.AL2023;
+    const family = this.family = props.amiFamily ?? EksAmiFamily.AL2023;
 
     const partition = new DataAwsPartition(this, 'partition').partition;
     const account = new DataAwsCallerIdentity(this, 'caller');
     const region = new DataAwsRegion(this, 'region');
     const session = new DataAwsIamSessionContext(this, 'session', { arn: account.arn });
 
+    const protect = props.deletionProtection ?? true;
     this.kmsKey = new KmsKey(this, 'kms-key', {
       description: `EKS ${name}: Kubernetes secrets and control-plane logs`,
       enableKeyRotation: true,
@@ -221,6 +238,8 @@ export class EksTrainingCluster extends TrainingClusterBase {
           Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region.region}:${account.accountId}:log-group:/aws/eks/${name}/cluster` } },
         },
       ]),
+      // Destroying the key makes the cluster's secrets and logs unreadable: it follows the cluster's protection.
+      lifecycle: { preventDestroy: protect },
     });
     new KmsAlias(this, 'kms-alias', { name: `alias/eks/${name}`, targetKeyId: this.kmsKey.keyId });
 
@@ -228,6 +247,8 @@ export class EksTrainingCluster extends TrainingClusterBase {
       name: `/aws/eks/${name}/cluster`,
       retentionInDays: (props.logRetention ?? Duration.days(365)).toDays(),
       kmsKeyId: this.kmsKey.arn,
+      // The control-plane audit trail: CloudWatch Logs refuses to delete the group while this is on.
+      deletionProtectionEnabled: protect,
     });
 
     this.clusterRole = new IamRole(this, 'cluster-role', {
@@ -259,7 +280,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       // Managed add-ons below replace the unmanaged ones EKS would otherwise install.
       bootstrapSelfManagedAddons: false,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: protect,
       upgradePolicy: { supportType: 'STANDARD' },
       dependsOn: [this.logGroup, clusterPolicy],
     });
@@ -299,7 +320,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
     // Networking add-ons must exist before nodes join, or nodes never become Ready.
     const networking = [addon('vpc-cni', [], vpcCniAddonSettings(props)), addon('kube-proxy'), addon('eks-pod-identity-agent')];
 
-    const nodeDefaults = {
+    const nodeDefaults = this.nodeDefaults = {
       cluster: this.cluster,
       clusterName: name,
       nodeRole: this.nodeRole,
@@ -314,9 +335,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
       system: { instanceType: system.instanceType ?? 'm6i.large', minNodes: system.minNodes ?? 2, maxNodes: system.maxNodes ?? 4, amiType: family === EksAmiFamily.BOTTLEROCKET ? 'BOTTLEROCKET_x86_64' : 'AL2023_x86_64_STANDARD' },
     }).nodeGroup;
     addon('coredns', [this.systemNodeGroup]);
-    for (const pool of pools) {
-      this.nodePools[pool.name] = new EksNodePool(this, `pool-${pool.name}`, { ...nodeDefaults, pool });
-    }
+    for (const pool of pools) this.createPool(pool);
 
     this.connection = {
       host: this.cluster.endpoint,
@@ -324,17 +343,17 @@ export class EksTrainingCluster extends TrainingClusterBase {
       // Short-lived tokens from the AWS CLI at plan/apply time: nothing long-lived lands in state.
       exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', this.cluster.name, '--region', region.region] },
     };
-    const layers = clusterLayers(this, props.layers);
+    const layers = this.layers = clusterLayers(this, props.layers);
     const providerConfig = { alias: this.providerAlias, host: this.connection.host, clusterCaCertificate: this.connection.clusterCaCertificate, exec: [this.connection.exec] };
     this.kubernetesProvider = layers
       ? new KubernetesProvider(TerraformStack.of(layers.addons), `kubernetes-${name}`, providerConfig)
       : new KubernetesProvider(this, 'kubernetes', providerConfig);
     // In-cluster parts keep their construct ids (and so their Terraform addresses) under a scope of the same name.
-    const inCluster: Construct = layers ? new Construct(layers.addons, this.node.id) : this;
+    const inCluster: Construct = this.inCluster = layers ? new Construct(layers.addons, this.node.id) : this;
     this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
       clusterName: name,
       platform: KubernetesPlatform.EKS,
-      acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.instance.count)),
+      acceleratorNodes: this.sharedAcceleratorNodes,
       dependables: [...accessReady, this.systemNodeGroup],
       identity: WorkloadIdentityMode.eksPodIdentity(this.cluster.name),
     }, {
@@ -345,36 +364,25 @@ export class EksTrainingCluster extends TrainingClusterBase {
       clusterStacks: [TerraformStack.of(this)],
     });
 
-    if (family === EksAmiFamily.AL2023 && pools.some((p) => p.accelerator.kind === AcceleratorKind.NVIDIA_GPU)) {
-      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(inCluster, 'nvidia-device-plugin', this.kubernetes, {
-        nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
-        tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.NVIDIA_GPU).flatMap((n) => n.tolerations),
-      });
-    }
-    if (pools.some((p) => p.accelerator.kind === AcceleratorKind.AWS_NEURON)) {
-      this.neuronDevicePlugin = new NeuronDevicePlugin(inCluster, 'neuron-device-plugin', this.kubernetes, {
-        tolerations: this.kubernetes.acceleratorNodes.filter((n) => n.accelerator.kind === AcceleratorKind.AWS_NEURON).flatMap((n) => n.tolerations),
-      });
-    }
-    this.efaPools = pools.filter((p) => p.efaEnabled).map((p) => acceleratorNodes(p, p.instance.count));
-    const autoscaling = props.nodeAutoscaling ?? EksNodeAutoscaling.karpenter();
-    if (autoscaling.karpenter && pools.length > 0) {
-      this.karpenter = new EksKarpenter(this, 'karpenter', {
-        cluster: this.cluster,
-        clusterName: name,
-        partition,
-        region: region.region,
-        accountId: account.accountId,
-        subnetIds: props.subnetIds,
-        singleAzSubnetId: nodeDefaults.singleAzSubnetId,
-        amiFamily: family,
-        pools,
-        nodePools: this.nodePools,
-        settings: autoscaling.props,
-        providers: this,
-      });
-    }
+    this.wireDevicePlugins(pools);
+    const autoscaling = this.autoscaling = props.nodeAutoscaling ?? EksNodeAutoscaling.karpenter();
+    this.karpenterConfig = {
+      cluster: this.cluster,
+      clusterName: name,
+      partition,
+      region: region.region,
+      accountId: account.accountId,
+      subnetIds: props.subnetIds,
+      singleAzSubnetId: nodeDefaults.singleAzSubnetId,
+      amiFamily: family,
+      pools: this.eksPools,
+      nodePools: this.nodePools,
+      settings: autoscaling.props,
+      providers: this,
+    };
+    if (autoscaling.karpenter && pools.length > 0) this.autoscaler = new EksKarpenter(this, 'karpenter', this.karpenterConfig);
     this.teamQuotas = new TeamQuotas(inCluster, 'teams', this.kubernetes, props.teams ?? []);
+    this.checkTeamAcceleratorsAtSynth(props.teams);
     if (layers) {
       // Layered: the autoscaler's controller and CRDs with the add-ons, its NodePools a stack later.
       this.karpenter?.install(inCluster);
@@ -383,6 +391,112 @@ export class EksTrainingCluster extends TrainingClusterBase {
     }
   }
 
+  /** The NVIDIA device plugin, where installed. */
+  public get nvidiaDevicePlugin(): NvidiaDevicePlugin | undefined {
+    return this.nvidia;
+  }
+
+  /** The Neuron device plugin, where there are Trainium/Inferentia pools (the AL2023 Neuron AMI does not ship it). */
+  public get neuronDevicePlugin(): NeuronDevicePlugin | undefined {
+    return this.neuron;
+  }
+
+  /** Karpenter's AWS side (queue, rules, roles), where `nodeAutoscaling` is Karpenter and there are pools. */
+  public get karpenter(): EksKarpenter | undefined {
+    return this.autoscaler;
+  }
+
+  /**
+   * Adds an accelerator pool after construction, as if it were one more entry of `pools`: validated the same way
+   * (errors name `addPool("<name>")`; a name already used is refused), created with the same construct id and so at
+   * the same Terraform addresses (moving a pool between `pools` and `addPool` changes nothing), and wired wherever
+   * constructor pools are: `kubernetes.acceleratorNodes` and every team target, the NVIDIA / Neuron device plugin
+   * (created, or told the pool's taints), `efaPools` and every EFA device plugin, Karpenter (created with the first
+   * pool; a NodePool in every `karpenter.nodePools(…)` made so far), the team quota check (at synth) and the capacity
+   * contracts. Constructs built on the cluster (a MonitoringStack, endpoints, pipelines) read the pools when they are
+   * created: add pools before creating them, or this throws.
+   */
+  public addPool(pool: AcceleratorPoolProps): EksNodePool {
+    const v = new Validator(this);
+    const prop = addedPoolProp('addPool', pool?.name);
+    const resolved = resolvePool(v, pool, prop);
+    let added: EksPool | undefined;
+    if (resolved) {
+      v.check(resolved.name !== 'system', `${prop}.name`, resolved.name, 'is the name of the built-in system node group; rename the pool');
+      v.check(!Object.prototype.hasOwnProperty.call(this.nodePools, resolved.name), `${prop}.name`, resolved.name,
+        'is already a pool of this cluster; choose another name');
+      EksTrainingCluster.checkNodeGroupName(v, this.clusterName, resolved);
+      [added] = resolveEksPools(v, [resolved], this.family);
+    }
+    this.checkPoolsStillOpen(v, prop, pool?.name);
+    v.throwIfAny();
+
+    // In the order the constructor makes these, so the output matches a pool declared in `pools`.
+    const created = this.createPool(added!);
+    this.wireDevicePlugins([added!]);
+    const firstForKarpenter = this.autoscaling.karpenter && !this.autoscaler;
+    if (firstForKarpenter) this.autoscaler = new EksKarpenter(this, 'karpenter', this.karpenterConfig);
+    if (firstForKarpenter && this.layers) this.autoscaler!.install(this.inCluster);
+    if (added!.efaEnabled) {
+      for (const { scope, props, id } of this.pendingEfaInstalls.splice(0)) this.installEfaDevicePlugin(scope, props, id);
+    }
+    if (firstForKarpenter && this.layers?.customResources) {
+      const scope = this.layers.customResources.node.tryFindChild(this.node.id) as Construct | undefined;
+      this.autoscaler!.nodePools(scope ?? new Construct(this.layers.customResources, this.node.id));
+    } else if (this.autoscaler) {
+      // Every NodePool set made so far for this cluster's Karpenter, wherever it was created.
+      const karpenter = this.autoscaler;
+      for (const c of this.node.root.node.findAll()) {
+        if (c instanceof KarpenterNodePools && c.karpenter === karpenter) c.addPool(added!.name);
+      }
+    }
+    return created;
+  }
+
+  protected nodeGroupOf(pool: string): TerraformResource | undefined {
+    return this.nodePools[pool]?.nodeGroup;
+  }
+
+  /** The managed node group of a validated pool, offered to the cluster's targets (and `efaPools`). */
+  private createPool(pool: EksPool): EksNodePool {
+    const created = new EksNodePool(this, `pool-${pool.name}`, { ...this.nodeDefaults, pool });
+    this.nodePools[pool.name] = created;
+    this.eksPools.push(pool);
+    const nodes = acceleratorNodes(pool, pool.instance.count);
+    this.offerNodes(nodes);
+    if (pool.efaEnabled) this.efaPools.push(nodes);
+    return created;
+  }
+
+  /**
+   * The device plugins the node images lack (NVIDIA on AL2023, Neuron), created with the first pool that needs one
+   * and tolerating the taints of every pool that comes later.
+   */
+  private wireDevicePlugins(added: readonly EksPool[]): void {
+    const tolerations = (kind: AcceleratorKind, nodes: readonly AcceleratorNodes[]) =>
+      nodes.filter((n) => n.accelerator.kind === kind).flatMap((n) => n.tolerations);
+    const addedNodes = added.map((p) => acceleratorNodes(p, p.instance.count));
+    const has = (kind: AcceleratorKind) => added.some((p) => p.accelerator.kind === kind);
+    if (this.family === EksAmiFamily.AL2023 && has(AcceleratorKind.NVIDIA_GPU)) {
+      if (this.nvidia) {
+        this.nvidia.addTolerations(tolerations(AcceleratorKind.NVIDIA_GPU, addedNodes));
+      } else {
+        this.nvidia = new NvidiaDevicePlugin(this.inCluster, 'nvidia-device-plugin', this.kubernetes, {
+          nodeSelectors: [{ 'ml-platform.io/accelerator-kind': AcceleratorKind.NVIDIA_GPU }],
+          tolerations: tolerations(AcceleratorKind.NVIDIA_GPU, this.offeredNodes),
+        });
+      }
+    }
+    if (has(AcceleratorKind.AWS_NEURON)) {
+      if (this.neuron) {
+        this.neuron.addTolerations(tolerations(AcceleratorKind.AWS_NEURON, addedNodes));
+      } else {
+        this.neuron = new NeuronDevicePlugin(this.inCluster, 'neuron-device-plugin', this.kubernetes, {
+          tolerations: tolerations(AcceleratorKind.AWS_NEURON, this.offeredNodes),
+        });
+      }
+    }
+  }
 
   /**
    * A helm provider reaching this cluster, in the stack that holds `scope` (one per stack and cluster), for the
@@ -400,11 +514,16 @@ export class EksTrainingCluster extends TrainingClusterBase {
   }
 
   /**
-   * The EFA device plugin in `scope` (the add-ons layer), where the cluster has EFA pools; undefined otherwise.
-   * Without it pods cannot request `vpc.amazonaws.com/efa`, and Karpenter launches no EFA interfaces.
+   * The EFA device plugin in `scope` (the add-ons layer), where the cluster has EFA pools; undefined otherwise, and
+   * then installed there when {@link addPool} adds the first EFA pool. Its values are read at synth, so EFA pools added
+   * later join an installed plugin. Without it pods cannot request `vpc.amazonaws.com/efa`, and Karpenter launches no
+   * EFA interfaces.
    */
   public installEfaDevicePlugin(scope: Construct, props: Omit<EfaDevicePluginProps, 'pools' | 'helmProvider'> = {}, id = 'efa-device-plugin'): EfaDevicePlugin | undefined {
-    if (this.efaPools.length === 0) return undefined;
+    if (this.efaPools.length === 0) {
+      this.pendingEfaInstalls.push({ scope, props, id });
+      return undefined;
+    }
     return new EfaDevicePlugin(scope, id, { ...props, pools: this.efaPools, helmProvider: this.helmProvider(scope) });
   }
 
@@ -462,18 +581,20 @@ export class EksTrainingCluster extends TrainingClusterBase {
 
     const resolved = resolvePools(v, props.pools);
     v.check(!resolved.some((p) => p.name === 'system'), 'pools', 'system', 'uses the name of the built-in system node group; rename the pool');
-    resolved.forEach((p) => {
-      if (typeof props.clusterName === 'string') {
-        v.check(`${props.clusterName}-${p.name}`.length <= 63, `${p.prop}.name`, p.name,
-          `makes the node group name "${props.clusterName}-${p.name}" longer than EKS's 63 characters; shorten the pool or cluster name`);
-      }
-    });
+    resolved.forEach((p) => EksTrainingCluster.checkNodeGroupName(v, props.clusterName, p));
     const family = props.amiFamily ?? EksAmiFamily.AL2023;
     const pools = resolveEksPools(v, resolved, family);
-    checkTeamQuotas(v, props.teams, new Set(pools.map((p) => p.accelerator.kind)));
+    checkTeamQuotas(v, props.teams);
     v.check(props.nodeAutoscaling === undefined || props.nodeAutoscaling instanceof EksNodeAutoscaling, 'nodeAutoscaling', props.nodeAutoscaling,
       'must be EksNodeAutoscaling.karpenter({...}) or EksNodeAutoscaling.NONE');
     v.throwIfAny();
     return pools;
+  }
+
+  /** EKS names a pool's node group `<cluster>-<pool>`, at most 63 characters. */
+  private static checkNodeGroupName(v: Validator, clusterName: unknown, pool: ResolvedPool): void {
+    if (typeof clusterName !== 'string') return;
+    v.check(`${clusterName}-${pool.name}`.length <= 63, `${pool.prop}.name`, pool.name,
+      `makes the node group name "${clusterName}-${pool.name}" longer than EKS's 63 characters; shorten the pool or cluster name`);
   }
 }

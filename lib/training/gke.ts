@@ -1,7 +1,7 @@
-import { Fn, ITerraformDependable, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
-import { ContainerNodePool, ContainerNodePoolNodeConfig } from '@cdktf/provider-google/lib/container-node-pool';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
@@ -17,7 +17,8 @@ import { PlatformLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
 import { WorkloadIdentityMode } from '../core/workload-identity';
 import { GkePool, resolveGkePools } from './gke-catalogue';
-import { acceleratorNodes, CapacityKind, resolvePools } from './pool';
+import { GkeNodePool, GkeNodePoolProps } from './gke-node-pool';
+import { AcceleratorPoolProps, acceleratorNodes, addedPoolProp, resolvePool, resolvePools } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
@@ -105,6 +106,7 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
  * driver installation, TPU pools with the TPU machine type, `placement_policy.tpu_topology` and a node
  * count equal to the slice's hosts. Every node runs the GKE metadata server, secure boot and integrity
  * monitoring. In the cluster: team namespaces with GPU/TPU quotas and the serving/training PriorityClasses.
+ * More pools: {@link addPool}.
  */
 export class GkeTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
@@ -118,14 +120,16 @@ export class GkeTrainingCluster extends TrainingClusterBase {
   public readonly nodeServiceAccount: ServiceAccount;
   /** The system pool. */
   public readonly systemPool: ContainerNodePool;
-  /** Accelerator pools by name. */
-  public readonly nodePools: Record<string, ContainerNodePool> = {};
+  /** Accelerator pools by name; each exposes its `nodePool` resource. */
+  public readonly nodePools: Record<string, GkeNodePool> = {};
   /** The kubernetes provider that reaches this cluster. */
   public readonly kubernetesProvider: KubernetesProvider;
   /** Team namespaces and quotas. */
   public readonly teamQuotas: TeamQuotas;
   /** Whether GKE's Gateway API (standard channel) is enabled; `GatewayController.gke({ cluster })` requires it. */
   public readonly gatewayApi: boolean;
+  /** What every node pool of this cluster shares. */
+  private readonly poolDefaults: Omit<GkeNodePoolProps, 'pool' | 'system'>;
 
   constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
     super(scope, id);
@@ -199,29 +203,16 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       dependsOn: [keyAccess],
     });
 
-    const baseNodeConfig = (labels: Record<string, string>): ContainerNodePoolNodeConfig => ({
-      serviceAccount: this.nodeServiceAccount.email,
-      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
-      workloadMetadataConfig: { mode: 'GKE_METADATA' },
-      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-      metadata: { 'disable-legacy-endpoints': 'true' },
-      labels,
-    });
-    const sys = props.systemNodes ?? {};
-    this.systemPool = new ContainerNodePool(this, 'system-pool', {
-      name: 'system',
+    this.poolDefaults = {
+      cluster: this.cluster,
       project: props.project,
-      cluster: this.cluster.id,
       location: props.location,
-      autoscaling: { minNodeCount: sys.minNodesPerZone ?? 1, maxNodeCount: sys.maxNodesPerZone ?? 3 },
-      management: { autoRepair: true, autoUpgrade: true },
-      nodeConfig: { ...baseNodeConfig({ 'ml-platform.io/pool': 'system' }), machineType: sys.machineType ?? 'e2-standard-4' },
+      serviceAccountEmail: this.nodeServiceAccount.email,
+      acceleratorZones: props.acceleratorZones,
       dependsOn: [nodeRole],
-    });
-
-    for (const pool of pools) {
-      this.nodePools[pool.name] = this.nodePool(pool, props, baseNodeConfig(pool.labels), nodeRole);
-    }
+    };
+    this.systemPool = new GkeNodePool(this, 'node-pool-system', { ...this.poolDefaults, system: props.systemNodes ?? {} }).nodePool;
+    for (const pool of pools) this.createPool(pool);
 
     const alias = `gke_${name.replace(/-/g, '_')}`;
     const host = `https://${this.cluster.endpoint}`;
@@ -244,58 +235,50 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     this.kubernetes = KubernetesTarget.fromProvider(this.kubernetesProvider, {
       clusterName: name,
       platform: KubernetesPlatform.GKE,
-      acceleratorNodes: pools.map((p) => acceleratorNodes(p, p.perNode)),
+      acceleratorNodes: this.sharedAcceleratorNodes,
       dependables,
       identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project, this.cluster),
     }, { factory: (stack) => layeredProvider(stack, `kubernetes-${name}`), clusterStacks: [TerraformStack.of(this)] });
     // In-cluster parts keep their construct ids (and so their Terraform addresses) under a scope of the same name.
     const inCluster: Construct = layers ? new Construct(layers.addons, this.node.id) : this;
     this.teamQuotas = new TeamQuotas(inCluster, 'teams', this.kubernetes, props.teams ?? []);
+    this.checkTeamAcceleratorsAtSynth(props.teams);
   }
 
+  /**
+   * Adds an accelerator pool after construction, as if it were one more entry of `pools`: validated the same way
+   * (errors name `addPool("<name>")`; a name already used is refused), created with the same construct id and so at
+   * the same Terraform address (moving a pool between `pools` and `addPool` changes nothing), and offered wherever
+   * constructor pools are: `kubernetes.acceleratorNodes` and every team target, the team quota check (at synth) and
+   * the capacity contracts. Constructs built on the cluster (a MonitoringStack, endpoints, pipelines) read the pools
+   * when they are created: add pools before creating them, or this throws.
+   */
+  public addPool(pool: AcceleratorPoolProps): GkeNodePool {
+    const v = new Validator(this);
+    const prop = addedPoolProp('addPool', pool?.name);
+    const resolved = resolvePool(v, pool, prop);
+    let added: GkePool | undefined;
+    if (resolved) {
+      v.check(resolved.name !== 'system', `${prop}.name`, resolved.name, 'is the name of the built-in system pool; rename the pool');
+      v.check(!Object.prototype.hasOwnProperty.call(this.nodePools, resolved.name), `${prop}.name`, resolved.name,
+        'is already a pool of this cluster; choose another name');
+      [added] = resolveGkePools(v, [resolved]);
+    }
+    this.checkPoolsStillOpen(v, prop, pool?.name);
+    v.throwIfAny();
+    return this.createPool(added!);
+  }
 
-  private nodePool(pool: GkePool, props: GkeTrainingClusterProps, base: ContainerNodePoolNodeConfig, nodeRole: ITerraformDependable): ContainerNodePool {
-    const multiHost = !!pool.tpu && pool.tpu.hosts > 1;
-    const zones = props.acceleratorZones;
-    const nodeConfig: ContainerNodePoolNodeConfig = {
-      ...base,
-      machineType: pool.machineTypeName,
-      diskSizeGb: pool.diskGiB,
-      // A3 Ultra boots only from Hyperdisk Balanced (compute/docs/accelerator-optimized-machines).
-      ...(pool.machineTypeName === 'a3-ultragpu-8g' ? { diskType: 'hyperdisk-balanced' } : {}),
-      ...(pool.capacity.kind === CapacityKind.SPOT ? { spot: true } : {}),
-      ...(pool.capacity.kind === CapacityKind.RESERVATION ? {
-        reservationAffinity: { consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [pool.capacity.reservation!] },
-      } : {}),
-      ...(pool.gpu ? {
-        guestAccelerator: [{
-          type: pool.gpu.acceleratorType,
-          count: pool.gpu.count,
-          gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' },
-        }],
-      } : {}),
-      // GKE taints GPU nodes itself only when the cluster already has a non-GPU pool; set it explicitly.
-      taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
-    };
-    return new ContainerNodePool(this, `pool-${pool.name}`, {
-      name: pool.name,
-      project: props.project,
-      cluster: this.cluster.id,
-      location: props.location,
-      ...(zones && zones.length > 0 ? { nodeLocations: multiHost ? [zones[0]] : zones } : {}),
-      initialNodeCount: pool.minNodes,
-      autoscaling: multiHost
-        // GKE checks the per-zone maximum against the slice size; total_* limits are rejected for slices.
-        ? { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes, locationPolicy: 'ANY' }
-        : { totalMinNodeCount: pool.minNodes, totalMaxNodeCount: pool.maxNodes, locationPolicy: 'ANY' },
-      management: { autoRepair: true, autoUpgrade: true },
-      // Accelerators are scarce: replace nodes one at a time instead of surging extra GPUs.
-      upgradeSettings: { maxSurge: 0, maxUnavailable: 1 },
-      ...(pool.tpu ? { placementPolicy: { type: 'COMPACT', tpuTopology: pool.tpu.topology } } : {}),
-      nodeConfig,
-      lifecycle: { ignoreChanges: ['initial_node_count'] },
-      dependsOn: [nodeRole],
-    });
+  protected nodeGroupOf(pool: string): TerraformResource | undefined {
+    return this.nodePools[pool]?.nodePool;
+  }
+
+  /** The node pool of a validated pool, offered to the cluster's targets. */
+  private createPool(pool: GkePool): GkeNodePool {
+    const created = new GkeNodePool(this, `node-pool-${pool.name}`, { ...this.poolDefaults, pool });
+    this.nodePools[pool.name] = created;
+    this.offerNodes(acceleratorNodes(pool, pool.perNode));
+    return created;
   }
 
   private static validate(self: Construct, props: GkeTrainingClusterProps): GkePool[] {
@@ -335,7 +318,7 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     const resolved = resolvePools(v, props.pools);
     v.check(!resolved.some((p) => p.name === 'system'), 'pools', 'system', 'uses the name of the built-in system pool; rename the pool');
     const pools = resolveGkePools(v, resolved);
-    checkTeamQuotas(v, props.teams, new Set(pools.map((p) => p.accelerator.kind)));
+    checkTeamQuotas(v, props.teams);
     v.throwIfAny();
     return pools;
   }

@@ -1,6 +1,7 @@
 import { ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
+import { mirroredChartImage } from '../core/images';
 import { recordCustomResources } from '../core/private/custom-resources';
 import { HelmRelease } from '../core/private/helm';
 import type { EksKarpenter } from './karpenter';
@@ -85,7 +86,7 @@ export class KarpenterController extends Construct {
       // The CRDs come from the karpenter-crd release, which Helm upgrades; the chart's crds/ folder it never does.
       skipCrds: true,
       atomic: true,
-      values: [JSON.stringify(controllerValues(karpenter))],
+      values: [JSON.stringify(controllerValues(karpenter, mirroredChartImage(this, KARPENTER_CONTROLLER_REPOSITORY)))],
       dependsOn: [this.crds, ...needs],
     });
     // For the deploy-order check: manifests of these kinds belong in stacks applied after this one.
@@ -93,8 +94,14 @@ export class KarpenterController extends Construct {
   }
 }
 
-/** The controller chart's values (charts/karpenter/values.yaml @ 1d927085 for the keys). */
-function controllerValues(karpenter: EksKarpenter): Record<string, unknown> {
+/**
+ * The controller image repository of the chart (charts/karpenter/values.yaml @ 1d927085, `controller.image.repository`;
+ * the chart pins the tag and digest, which a mirror keeps).
+ */
+const KARPENTER_CONTROLLER_REPOSITORY = 'public.ecr.aws/karpenter/controller';
+
+/** The controller chart's values (charts/karpenter/values.yaml @ 1d927085 for the keys); `repository` where a registry mirror applies. */
+function controllerValues(karpenter: EksKarpenter, repository: string | undefined): Record<string, unknown> {
   return {
     settings: {
       clusterName: karpenter.clusterName,
@@ -106,6 +113,6 @@ function controllerValues(karpenter: EksKarpenter): Record<string, unknown> {
     replicas: 2,
     // On the system node group: never on a node Karpenter itself manages (the chart's default affinity also says so).
     nodeSelector: { 'kubernetes.io/os': 'linux', [POOL_LABELS.pool]: 'system' },
-    controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+    controller: { ...(repository ? { image: { repository } } : {}), resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
   };
 }

@@ -54,6 +54,9 @@ const CAPACITY_TYPES: Record<CapacityKind, string[]> = {
 export class KarpenterNodePools extends Construct {
   /** By pool name (escape hatch). */
   public readonly pools: Record<string, KarpenterPoolResources> = {};
+  /** The cluster's Karpenter infrastructure these node pools belong to. */
+  public readonly karpenter: EksKarpenter;
+  private readonly provider: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolsProps) {
     super(scope, id);
@@ -69,21 +72,32 @@ export class KarpenterNodePools extends Construct {
     v.throwIfAny();
     if (controller && !here.dependencies.includes(TerraformStack.of(controller))) here.addDependency(TerraformStack.of(controller));
 
-    const config = props.karpenter.config;
-    const provider = props.kubernetesProvider ?? config.providers.kubernetes.providerFor(this);
-    const settings = config.settings;
-    for (const pool of config.pools) {
-      const headroom = pool.maxNodes - pool.minNodes;
-      if (headroom <= 0) continue;
-      const common = { provider };
-      const nodeClass = new Manifest(this, `${pool.name}-node-class`, { ...common, manifest: nodeClassManifest(props.karpenter, config, pool) });
-      const nodePool = new Manifest(this, `${pool.name}-node-pool`, {
-        ...common,
-        manifest: nodePoolManifest(pool, headroom, settings.consolidateAfter ?? Duration.minutes(10)),
-        dependsOn: [nodeClass],
-      });
-      this.pools[pool.name] = { nodeClass, nodePool };
-    }
+    this.karpenter = props.karpenter;
+    this.provider = props.kubernetesProvider ?? props.karpenter.config.providers.kubernetes.providerFor(this);
+    for (const pool of props.karpenter.config.pools) this.addPool(pool.name);
+  }
+
+  /**
+   * The EC2NodeClass and NodePool of the cluster's pool `name`, made now if they do not exist yet: for a pool added to
+   * the cluster after this construct (`EksTrainingCluster.addPool` calls it), at the same addresses as if it had been
+   * there from the start. Undefined for a pool whose floor is its ceiling (it gets none).
+   */
+  public addPool(name: string): KarpenterPoolResources | undefined {
+    const config = this.karpenter.config;
+    const pool = config.pools.find((p) => p.name === name);
+    if (!pool) throw new Error(`${this.node.path}: addPool(${JSON.stringify(name)}) names no pool of cluster ${this.karpenter.clusterName}; add the pool to the cluster (addPool) first`);
+    if (Object.prototype.hasOwnProperty.call(this.pools, name)) return this.pools[name];
+    const headroom = pool.maxNodes - pool.minNodes;
+    if (headroom <= 0) return undefined;
+    const common = { provider: this.provider };
+    const nodeClass = new Manifest(this, `${pool.name}-node-class`, { ...common, manifest: nodeClassManifest(this.karpenter, config, pool) });
+    const nodePool = new Manifest(this, `${pool.name}-node-pool`, {
+      ...common,
+      manifest: nodePoolManifest(pool, headroom, config.settings.consolidateAfter ?? Duration.minutes(10)),
+      dependsOn: [nodeClass],
+    });
+    this.pools[pool.name] = { nodeClass, nodePool };
+    return this.pools[pool.name];
   }
 }
 

@@ -6,7 +6,7 @@ import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarg
 import { PlatformLabels } from '../core/labels';
 import { checkLabels, checkResourceName } from '../core/names';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
-import { acceleratorTaint, POOL_LABELS, Taint, TaintEffect } from './pool';
+import { acceleratorTaint, addedPoolProp, POOL_LABELS, Taint, TaintEffect } from './pool';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
@@ -78,42 +78,94 @@ const GFD_LABEL_PREFIX = 'nvidia.com/';
  * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and,
  * unless the NVIDIA GPU Operator manages the GPU nodes (`gpuOperator`), the NVIDIA device plugin DaemonSet
  * pinned to the GPU nodes by their labels (default `ml-platform.io/pool=<name>`), tolerating their taints.
+ * It describes GPU nodes that exist (`gpuNodes`, {@link addGpuNodes}) where the cloud targets create pools
+ * (`pools`, `addPool`): Terraform does not own on-prem hardware.
  */
 export class KubernetesTrainingCluster extends TrainingClusterBase {
   public readonly clusterName: string;
   public readonly platform: KubernetesPlatform;
   public readonly kubernetes: IKubernetesTarget;
   public readonly teamQuotas: TeamQuotas;
-  public readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
+  /** The GPU nodes this cluster describes (`gpuNodes` and {@link addGpuNodes}), in order. */
+  private readonly gpuNodes: AcceleratorNodes[];
+  /** Whether the library runs the device plugin on the GPU nodes (no GPU Operator, not turned off). */
+  private readonly runsDevicePlugin: boolean;
+  private readonly devicePluginImage?: string;
+  private devicePlugin?: NvidiaDevicePlugin;
 
   constructor(scope: Construct, id: string, props: KubernetesTrainingClusterProps) {
     super(scope, id);
-    const nodes = KubernetesTrainingCluster.validate(this, props);
+    const nodes = this.gpuNodes = KubernetesTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
     this.platform = props.target.platform;
     if (props.labels) PlatformLabels.apply(this, props.labels);
     const operator = props.gpuOperator === true;
+    this.runsDevicePlugin = !operator && (props.nvidiaDevicePlugin ?? true);
+    this.devicePluginImage = props.nvidiaDevicePluginImage;
+    this.offerNodes(...props.target.acceleratorNodes, ...nodes);
     this.kubernetes = KubernetesTarget.derivedFrom(props.target, {
       clusterName: props.clusterName,
       namespace: props.target.namespace,
       platform: props.target.platform,
-      acceleratorNodes: [...props.target.acceleratorNodes, ...nodes],
+      acceleratorNodes: this.sharedAcceleratorNodes,
       dependables: props.target.dependables,
       identity: props.target.identity,
       kubeletServingCertificates: props.target.kubeletServingCertificates,
       gpuOperatorNamespace: operator ? props.gpuOperatorNamespace ?? DEFAULT_GPU_OPERATOR_NAMESPACE : props.target.gpuOperatorNamespace,
     });
-    if (nodes.length > 0 && !operator && (props.nvidiaDevicePlugin ?? true)) {
-      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
-        nodeSelectors: nodes.map((n) => n.nodeSelector),
-        tolerations: nodes.flatMap((n) => n.tolerations),
-        image: props.nvidiaDevicePluginImage,
-      });
-      this.warnOnFeatureDiscoveryLabels(props.gpuNodes ?? []);
+    if (nodes.length > 0 && this.runsDevicePlugin) {
+      this.devicePlugin = this.newDevicePlugin();
+      (props.gpuNodes ?? []).forEach((n, i) => this.warnOnFeatureDiscoveryLabels(`gpuNodes[${i}]`, n));
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
+    this.checkTeamAcceleratorsAtSynth(props.teams);
   }
 
+  /** The NVIDIA device plugin, where the library runs it. */
+  public get nvidiaDevicePlugin(): NvidiaDevicePlugin | undefined {
+    return this.devicePlugin;
+  }
+
+  /**
+   * Describes more existing GPU nodes after construction, as if they were one more entry of `gpuNodes`: validated the
+   * same way (errors name `addGpuNodes("<name>")`; a name already used is refused) and offered wherever `gpuNodes` are:
+   * `kubernetes.acceleratorNodes` and every team target, the NVIDIA device plugin (created, or extended to these nodes'
+   * labels and taints), the team quota check (at synth) and the capacity contracts. Constructs built on the cluster (a
+   * MonitoringStack, endpoints, pipelines) read the nodes when they are created: describe nodes before creating them,
+   * or this throws.
+   */
+  public addGpuNodes(nodes: ExistingGpuNodesProps): AcceleratorNodes {
+    const v = new Validator(this);
+    const prop = addedPoolProp('addGpuNodes', nodes?.name);
+    const described = KubernetesTrainingCluster.describeGpuNodes(v, nodes, prop);
+    if (described) {
+      v.check(!this.gpuNodes.some((n) => n.pool === described.pool), `${prop}.name`, described.pool,
+        'already names GPU nodes of this cluster; choose another name');
+    }
+    this.checkPoolsStillOpen(v, prop, nodes?.name);
+    v.throwIfAny();
+    this.gpuNodes.push(described!);
+    this.offerNodes(described!);
+    if (this.runsDevicePlugin) {
+      if (this.devicePlugin) {
+        this.devicePlugin.addNodeSelector(described!.nodeSelector);
+        this.devicePlugin.addTolerations(described!.tolerations);
+      } else {
+        this.devicePlugin = this.newDevicePlugin();
+      }
+      this.warnOnFeatureDiscoveryLabels(prop, nodes);
+    }
+    return described!;
+  }
+
+  /** The device plugin on every GPU node described so far. */
+  private newDevicePlugin(): NvidiaDevicePlugin {
+    return new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
+      nodeSelectors: this.gpuNodes.map((n) => n.nodeSelector),
+      tolerations: this.gpuNodes.flatMap((n) => n.tolerations),
+      image: this.devicePluginImage,
+    });
+  }
 
   /**
    * GPU feature discovery labels (`nvidia.com/gpu.product`, `nvidia.com/gpu.present`) exist only where GFD runs,
@@ -121,15 +173,13 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
    * library's DaemonSets schedule nowhere (no GFD) or they duplicate the Operator's. Not an error, since GFD can
    * run alone (k8s-device-plugin's chart), but worth a word at synth.
    */
-  private warnOnFeatureDiscoveryLabels(gpuNodes: readonly ExistingGpuNodesProps[]): void {
-    gpuNodes.forEach((n, i) => {
-      const keys = Object.keys(n.nodeSelector ?? {}).filter((k) => k.startsWith(GFD_LABEL_PREFIX));
-      if (keys.length === 0) return;
-      Annotations.of(this).addWarning(`gpuNodes[${i}].nodeSelector uses ${keys.join(', ')}, a label only NVIDIA GPU feature discovery sets, `
-        + 'which runs with the NVIDIA GPU Operator. Where the Operator runs, set gpuOperator: true: it already runs the device plugin and the '
-        + 'DCGM exporter, and a second copy of each fights it. Otherwise select the nodes by a label you set, e.g. leave nodeSelector unset '
-        + `and run kubectl label nodes <node> ${POOL_LABELS.pool}=${n.name}.`);
-    });
+  private warnOnFeatureDiscoveryLabels(prop: string, n: ExistingGpuNodesProps): void {
+    const keys = Object.keys(n.nodeSelector ?? {}).filter((k) => k.startsWith(GFD_LABEL_PREFIX));
+    if (keys.length === 0) return;
+    Annotations.of(this).addWarning(`${prop}.nodeSelector uses ${keys.join(', ')}, a label only NVIDIA GPU feature discovery sets, `
+      + 'which runs with the NVIDIA GPU Operator. Where the Operator runs, set gpuOperator: true: it already runs the device plugin and the '
+      + 'DCGM exporter, and a second copy of each fights it. Otherwise select the nodes by a label you set, e.g. leave nodeSelector unset '
+      + `and run kubectl label nodes <node> ${POOL_LABELS.pool}=${n.name}.`);
   }
 
   private static validate(self: Construct, props: KubernetesTrainingClusterProps): AcceleratorNodes[] {
@@ -155,44 +205,45 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     }
     const list = props.gpuNodes ?? [];
     v.unique('gpuNodes', list, (n) => String(n?.name), 'name');
-    const out: AcceleratorNodes[] = [];
-    list.forEach((n, i) => {
-      const prop = `gpuNodes[${i}]`;
-      if (!n || typeof n !== 'object') {
-        v.add(prop, n, 'must be { name, accelerator, acceleratorsPerNode, nodeCount, nodeSelector? }');
-        return;
-      }
-      checkResourceName(v, `${prop}.name`, n.name, 63);
-      const isAccel = n.accelerator instanceof Accelerator;
-      if (!isAccel) v.add(`${prop}.accelerator`, n.accelerator, 'must be an Accelerator, e.g. Accelerator.NVIDIA_A100_80GB');
-      else v.check(n.accelerator.kind === AcceleratorKind.NVIDIA_GPU, `${prop}.accelerator`, n.accelerator.id,
-        'is not an NVIDIA GPU; on-prem clusters get GPU capacity only (TPUs and Neuron run in their clouds)');
-      v.integer(`${prop}.acceleratorsPerNode`, n.acceleratorsPerNode, 1, 16);
-      v.check(n.acceleratorsPerNode !== undefined, `${prop}.acceleratorsPerNode`, n.acceleratorsPerNode, 'is required: GPUs per node');
-      v.integer(`${prop}.nodeCount`, n.nodeCount, 1, 100000);
-      v.check(n.nodeCount !== undefined, `${prop}.nodeCount`, n.nodeCount, 'is required: how many such nodes exist');
-      const nodeSelector = n.nodeSelector ?? { [POOL_LABELS.pool]: n.name };
-      const selectorOk = v.check(!!nodeSelector && typeof nodeSelector === 'object' && Object.keys(nodeSelector).length > 0,
-        `${prop}.nodeSelector`, n.nodeSelector, `must name at least one node label that selects these nodes, or be left unset to select them by ${POOL_LABELS.pool}=${n.name}`);
-      if (selectorOk) checkLabels(v, `${prop}.nodeSelector`, nodeSelector);
-      if (!isAccel || !selectorOk) return;
-      const taints = n.taints ?? [acceleratorTaint(n.accelerator)];
-      out.push({
-        pool: n.name,
-        accelerator: n.accelerator,
-        acceleratorsPerNode: n.acceleratorsPerNode,
-        maxNodes: n.nodeCount,
-        nodeSelector,
-        tolerations: taints.map((t) => ({
-          key: t.key,
-          operator: t.value ? 'Equal' : 'Exists',
-          ...(t.value ? { value: t.value } : {}),
-          effect: t.effect ?? TaintEffect.NO_SCHEDULE,
-        })),
-      });
-    });
-    checkTeamQuotas(v, props.teams, new Set(out.map((n) => n.accelerator.kind)));
+    const out = list.flatMap((n, i) => KubernetesTrainingCluster.describeGpuNodes(v, n, `gpuNodes[${i}]`) ?? []);
+    checkTeamQuotas(v, props.teams);
     v.throwIfAny();
     return out;
+  }
+
+  /** Validates one group of existing GPU nodes (`prop`: `gpuNodes[1]`, `addGpuNodes("a100")`); problems go to `v`. */
+  private static describeGpuNodes(v: Validator, n: ExistingGpuNodesProps, prop: string): AcceleratorNodes | undefined {
+    if (!n || typeof n !== 'object') {
+      v.add(prop, n, 'must be { name, accelerator, acceleratorsPerNode, nodeCount, nodeSelector? }');
+      return undefined;
+    }
+    checkResourceName(v, `${prop}.name`, n.name, 63);
+    const isAccel = n.accelerator instanceof Accelerator;
+    if (!isAccel) v.add(`${prop}.accelerator`, n.accelerator, 'must be an Accelerator, e.g. Accelerator.NVIDIA_A100_80GB');
+    else v.check(n.accelerator.kind === AcceleratorKind.NVIDIA_GPU, `${prop}.accelerator`, n.accelerator.id,
+      'is not an NVIDIA GPU; on-prem clusters get GPU capacity only (TPUs and Neuron run in their clouds)');
+    v.integer(`${prop}.acceleratorsPerNode`, n.acceleratorsPerNode, 1, 16);
+    v.check(n.acceleratorsPerNode !== undefined, `${prop}.acceleratorsPerNode`, n.acceleratorsPerNode, 'is required: GPUs per node');
+    v.integer(`${prop}.nodeCount`, n.nodeCount, 1, 100000);
+    v.check(n.nodeCount !== undefined, `${prop}.nodeCount`, n.nodeCount, 'is required: how many such nodes exist');
+    const nodeSelector = n.nodeSelector ?? { [POOL_LABELS.pool]: n.name };
+    const selectorOk = v.check(!!nodeSelector && typeof nodeSelector === 'object' && Object.keys(nodeSelector).length > 0,
+      `${prop}.nodeSelector`, n.nodeSelector, `must name at least one node label that selects these nodes, or be left unset to select them by ${POOL_LABELS.pool}=${n.name}`);
+    if (selectorOk) checkLabels(v, `${prop}.nodeSelector`, nodeSelector);
+    if (!isAccel || !selectorOk) return undefined;
+    const taints = n.taints ?? [acceleratorTaint(n.accelerator)];
+    return {
+      pool: n.name,
+      accelerator: n.accelerator,
+      acceleratorsPerNode: n.acceleratorsPerNode,
+      maxNodes: n.nodeCount,
+      nodeSelector,
+      tolerations: taints.map((t) => ({
+        key: t.key,
+        operator: t.value ? 'Equal' : 'Exists',
+        ...(t.value ? { value: t.value } : {}),
+        effect: t.effect ?? TaintEffect.NO_SCHEDULE,
+      })),
+    };
   }
 }

@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
-import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { DaemonSetV1, DaemonSetV1SpecTemplateSpecToleration } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
+import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
+import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { devicePluginContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { POOL_LABELS } from './pool';
 import { deviceTolerations } from './private/tolerations';
@@ -17,7 +20,7 @@ export const NEURON_DEVICE_PLUGIN_IMAGE = 'public.ecr.aws/neuron/neuron-device-p
 
 /** Props for {@link NeuronDevicePlugin}. */
 export interface NeuronDevicePluginProps {
-  /** Container image. Pin a digest in production. @default NEURON_DEVICE_PLUGIN_IMAGE */
+  /** Container image. Pin a digest in production. @default NEURON_DEVICE_PLUGIN_IMAGE, through the app's RegistryMirrors */
   readonly image?: string;
   /**
    * Taints of the Neuron nodes beyond `aws.amazon.com/neuron`, which the plugin must tolerate to run there at all
@@ -41,9 +44,11 @@ export class NeuronDevicePlugin extends Construct {
   public readonly daemonSet: DaemonSetV1;
   public readonly serviceAccount: ServiceAccountV1;
   public readonly clusterRole: ClusterRoleV1;
+  private readonly tolerations: Toleration[];
 
   constructor(scope: Construct, id: string, target: IKubernetesTarget, props: NeuronDevicePluginProps = {}) {
     super(scope, id);
+    this.tolerations = [...props.tolerations ?? []];
     const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
     const name = 'neuron-device-plugin';
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
@@ -74,20 +79,18 @@ export class NeuronDevicePlugin extends Construct {
           metadata: { labels },
           spec: {
             serviceAccountName: this.serviceAccount.metadata.name,
-            priorityClassName: 'system-node-critical',
+            priorityClassName: SYSTEM_NODE_CRITICAL,
             affinity: nodeAffinityForAny([{ [POOL_LABELS.acceleratorKind]: AcceleratorKind.AWS_NEURON }]),
-            toleration: [
-              { key: 'CriticalAddonsOnly', operator: 'Exists' },
-              ...deviceTolerations([{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }], props.tolerations ?? []),
-            ],
+            toleration: neuronTolerations(this.tolerations),
             container: [{
               name,
-              image: props.image ?? NEURON_DEVICE_PLUGIN_IMAGE,
+              image: props.image ?? defaultImage(this, NEURON_DEVICE_PLUGIN_IMAGE),
               env: [
                 { name: 'KUBECONFIG', value: '/etc/kubernetes/kubelet.conf' },
                 { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
               ],
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              // AWS's manifest leaves the root filesystem writable; see devicePluginContainerSecurityContext.
+              securityContext: devicePluginContainerSecurityContext('writable'),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
               volumeMount: [
                 { name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' },
@@ -107,4 +110,21 @@ export class NeuronDevicePlugin extends Construct {
         'directory and reads the Neuron device map under /run; it runs without privilege escalation and with every capability dropped (as AWS ships it).',
     });
   }
+
+  /**
+   * Tolerates more taints of the Neuron nodes (for pools added after the plugin was created, e.g.
+   * `EksTrainingCluster.addPool`), as if they had been among `tolerations` from the start.
+   */
+  public addTolerations(tolerations: Toleration[]): void {
+    this.tolerations.push(...tolerations);
+    this.daemonSet.spec.template.spec.putToleration(neuronTolerations(this.tolerations));
+  }
+}
+
+/** CriticalAddonsOnly, `aws.amazon.com/neuron` (any value, NoSchedule) and every other taint of the Neuron nodes, each once. */
+function neuronTolerations(extra: readonly Toleration[]): DaemonSetV1SpecTemplateSpecToleration[] {
+  return [
+    { key: 'CriticalAddonsOnly', operator: 'Exists' },
+    ...deviceTolerations([{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }], extra),
+  ];
 }

@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
+import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { devicePluginContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { deviceTolerations } from './private/tolerations';
 
@@ -19,7 +22,7 @@ export interface NvidiaDevicePluginProps {
   readonly tolerations?: Toleration[];
   /**
    * Container image. Pin a digest in production (`nvcr.io/nvidia/k8s-device-plugin@sha256:…`).
-   * @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' (release of 2025-03-17, NVIDIA/k8s-device-plugin)
+   * @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' (release of 2025-03-17, NVIDIA/k8s-device-plugin), through the app's RegistryMirrors
    */
   readonly image?: string;
 }
@@ -46,9 +49,13 @@ export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.1
 export class NvidiaDevicePlugin extends Construct {
   /** The DaemonSet (escape hatch). */
   public readonly daemonSet: DaemonSetV1;
+  private readonly nodeSelectors: Array<Record<string, string>>;
+  private readonly tolerations: Toleration[];
 
   constructor(scope: Construct, id: string, target: IKubernetesTarget, props: NvidiaDevicePluginProps) {
     super(scope, id);
+    this.nodeSelectors = [...props.nodeSelectors];
+    this.tolerations = [...props.tolerations ?? []];
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     this.daemonSet = new DaemonSetV1(this, 'daemonset', {
       provider: target.providerFor(this),
@@ -60,19 +67,15 @@ export class NvidiaDevicePlugin extends Construct {
         template: {
           metadata: { labels },
           spec: {
-            priorityClassName: 'system-node-critical',
+            priorityClassName: SYSTEM_NODE_CRITICAL,
             automountServiceAccountToken: false,
-            affinity: nodeAffinityForAny(props.nodeSelectors),
-            toleration: gpuTolerations(props.tolerations ?? []),
+            affinity: nodeAffinityForAny(this.nodeSelectors),
+            toleration: gpuTolerations(this.tolerations),
             container: [{
               name: 'nvidia-device-plugin',
-              image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+              image: props.image ?? defaultImage(this, NVIDIA_DEVICE_PLUGIN_IMAGE),
               env: [{ name: 'FAIL_ON_INIT_ERROR', value: 'false' }],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: devicePluginContainerSecurityContext('read-only'),
               resources: {
                 requests: { cpu: '50m', memory: '64Mi' },
                 limits: { cpu: '200m', memory: '256Mi' },
@@ -89,5 +92,24 @@ export class NvidiaDevicePlugin extends Construct {
       reason: 'The device plugin must create its socket in the kubelet\'s root-owned /var/lib/kubelet/device-plugins; ' +
         'it runs without privileges, with every capability dropped and a read-only root filesystem (as NVIDIA ships it).',
     });
+  }
+
+  /**
+   * Runs the plugin on more GPU nodes: those matching `nodeSelector` too (for GPU nodes described after the plugin
+   * was created, e.g. `KubernetesTrainingCluster.addGpuNodes`). The output is what the plugin would have had with
+   * the selector among `nodeSelectors` from the start.
+   */
+  public addNodeSelector(nodeSelector: Record<string, string>): void {
+    this.nodeSelectors.push(nodeSelector);
+    this.daemonSet.spec.template.spec.putAffinity(nodeAffinityForAny(this.nodeSelectors));
+  }
+
+  /**
+   * Tolerates more taints of the GPU nodes (for pools added after the plugin was created, e.g.
+   * `EksTrainingCluster.addPool`), as if they had been among `tolerations` from the start.
+   */
+  public addTolerations(tolerations: Toleration[]): void {
+    this.tolerations.push(...tolerations);
+    this.daemonSet.spec.template.spec.putToleration(gpuTolerations(this.tolerations));
   }
 }

@@ -8,6 +8,7 @@ import { AcceleratorKind, KUBERNETES_RESOURCE, NEURON_CORE_RESOURCE } from '../c
 import { Validator } from '../core/errors';
 import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
+import { PRIORITY_CLASSES } from '../core/priority-classes';
 import { Cpu, Size } from '../core/units';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
@@ -47,18 +48,22 @@ export interface TeamQuota {
    * @default PodSecurityLevel.BASELINE
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Terraform `prevent_destroy` on the team's namespace: deleting a namespace deletes everything in it, the volume
+   * claims (checkpoints, datasets, the databases of in-cluster MLflow or Feast Redis) included. Removing a team is
+   * then two reviewed changes: this set to false, then the team removed. @default true
+   */
+  readonly protectFromDeletion?: boolean;
 }
 
-/** Names of the priority classes every training cluster gets. */
-export const PRIORITY_CLASSES = {
-  /** Online inference: preempts training. */
-  serving: 'ml-serving',
-  /** Training and batch jobs. */
-  training: 'ml-training',
-} as const;
+// Defined in core with the other priority class names; exported here too, where it always was.
+export { PRIORITY_CLASSES };
 
-/** Validates team quotas against the accelerators the cluster actually has. */
-export function checkTeamQuotas(v: Validator, teams: readonly TeamQuota[] | undefined, kinds: Set<AcceleratorKind>): void {
+/**
+ * Validates team quotas and, given `kinds`, that each caps an accelerator the cluster actually has (training clusters
+ * check that at synth, once pools added after construction are known).
+ */
+export function checkTeamQuotas(v: Validator, teams: readonly TeamQuota[] | undefined, kinds?: ReadonlySet<AcceleratorKind>): void {
   const list = teams ?? [];
   if (!Array.isArray(list)) {
     v.add('teams', teams, 'must be an array of { team, maxGpus?, ... }');
@@ -81,7 +86,7 @@ export function checkTeamQuotas(v: Validator, teams: readonly TeamQuota[] | unde
       'is a namespace Kubernetes owns; choose a team name');
     for (const [prop, kind, what] of quotaKinds) {
       const value = t[prop] as number | undefined;
-      if (v.integer(`teams[${i}].${prop}`, value, 0, 100000) && value && !kinds.has(kind)) {
+      if (v.integer(`teams[${i}].${prop}`, value, 0, 100000) && value && kinds && !kinds.has(kind)) {
         v.add(`teams[${i}].${prop}`, value, `caps ${what}s but the cluster has no ${what.replace(/ device$|Core$/, '')} pool; add one or remove the quota`);
       }
     }
@@ -140,6 +145,7 @@ export class TeamQuotas extends Construct {
             'pod-security.kubernetes.io/audit': PodSecurityLevel.RESTRICTED,
           },
         },
+        lifecycle: { preventDestroy: t.protectFromDeletion ?? true },
       });
       const hard: Record<string, string> = {
         [`requests.${KUBERNETES_RESOURCE[AcceleratorKind.NVIDIA_GPU]}`]: String(t.maxGpus ?? 0),

@@ -5,10 +5,12 @@ import { qualifyProviderSources } from '../core/provider-sources';
 import type { TeamQuotas } from './team-quotas';
 import { AcceleratorKind, NEURON_CORE_RESOURCE } from '../core/accelerators/accelerator';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
+import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform } from '../core/kubernetes-target';
 import { StandardLabels } from '../core/labels';
+import { Validator } from '../core/errors';
 import { AcceleratorPoolProps } from './pool';
-import { TeamQuota } from './team-quotas';
+import { OfferedNodes } from './private/offered-nodes';
+import { checkTeamQuotas, TeamQuota } from './team-quotas';
 
 /** What every TrainingCluster target takes. */
 export interface TrainingClusterProps {
@@ -62,13 +64,15 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
   public abstract readonly kubernetes: IKubernetesTarget;
   /** Team namespaces and quotas. */
   public abstract readonly teamQuotas: TeamQuotas;
+  private readonly offered = new OfferedNodes();
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     qualifyProviderSources(this);
-    // What each pool can hold, for the capacity contracts of the workloads placed on it (read at synth).
-    // Neuron pools offer their devices' NeuronCores too: the device plugin advertises both resources.
-    Contracts.capacitySupply(this, () => this.kubernetes.acceleratorNodes.flatMap((n) => {
+    // What each pool can hold, for the capacity contracts of the workloads placed on it (read at synth, so pools
+    // added after construction count). Neuron pools offer their devices' NeuronCores too: the device plugin
+    // advertises both resources.
+    Contracts.capacitySupply(this, () => this.offered.all.flatMap((n) => {
       const offer = {
         cluster: this.clusterName,
         pool: n.pool,
@@ -83,13 +87,55 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
     }));
   }
 
-  /** The node group / node pool resource of a pool, where the target creates one. */
-  protected nodeGroupOf(pool: string): TerraformResource | undefined {
-    const pools = (this as unknown as { nodePools?: Record<string, unknown> }).nodePools;
-    const p = pools?.[pool];
-    if (p instanceof TerraformResource) return p;
-    const group = (p as { nodeGroup?: unknown } | undefined)?.nodeGroup;
-    return group instanceof TerraformResource ? group : undefined;
+  /**
+   * The accelerator nodes the cluster offers, for its Kubernetes target's `acceleratorNodes`: one list, shared by every
+   * target derived from it, so node groups offered after construction (`addPool`, `addGpuNodes`) reach every reader.
+   */
+  protected get sharedAcceleratorNodes(): AcceleratorNodes[] {
+    return this.offered.shared;
+  }
+
+  /** Every node group offered so far, for the cluster's own wiring (not counted as a read by a consumer). */
+  protected get offeredNodes(): AcceleratorNodes[] {
+    return [...this.offered.all];
+  }
+
+  /** Offers more node groups: the pools of the constructor, then those of `addPool` / `addGpuNodes`. */
+  protected offerNodes(...nodes: AcceleratorNodes[]): void {
+    this.offered.add(...nodes);
+  }
+
+  /** The node group / node pool resource of a pool, where the target creates one (EKS, GKE). */
+  protected nodeGroupOf(_pool: string): TerraformResource | undefined {
+    return undefined;
+  }
+
+  /**
+   * Checks at synth that every team quota caps an accelerator the cluster offers: pools added after construction
+   * (`addPool`, `addGpuNodes`) count, so the check waits until they are all known. The quotas themselves are
+   * checked in the constructor.
+   */
+  protected checkTeamAcceleratorsAtSynth(teams: TeamQuota[] | undefined): void {
+    this.node.addValidation({
+      validate: () => {
+        const v = new Validator(this);
+        checkTeamQuotas(v, teams, new Set(this.offered.all.map((n) => n.accelerator.kind)));
+        // The library's one error type, as at construction (cdktf would wrap returned messages in its own).
+        v.throwIfAny();
+        return [];
+      },
+    });
+  }
+
+  /**
+   * Records a problem when a pool is added (`prop`: `addPool("h100")`) after something read the cluster's accelerator
+   * nodes: constructs built on the cluster take what they need from them when they are created (a MonitoringStack
+   * its GPU nodes, an endpoint or pipeline its pool's tolerations), and would silently miss the new pool.
+   */
+  protected checkPoolsStillOpen(v: Validator, prop: string, name: unknown): void {
+    v.check(!this.offered.read, prop, name,
+      'comes after something read this cluster\'s accelerator pools (kubernetes.acceleratorNodes: a MonitoringStack, an inference endpoint or '
+      + 'a retraining pipeline on the cluster reads them when it is created) and would be missing there; add pools right after creating the cluster');
   }
 
   /** Watched by a MonitoringStack: GPU utilisation and memory (DCGM), idle or saturated accelerators. */

@@ -29,7 +29,7 @@ const violating = write('violating/cdk.tf.json', terraformJson({
   'null_resource.x': {},
 }));
 const warningsOnly = write('warnings/cdk.tf.json', terraformJson({ 'aws_sagemaker_model.m': { execution_role_arn: 'arn' } }));
-const clean = write('clean/cdk.tf.json', terraformJson({ 'aws_kms_key.k': { enable_key_rotation: true } }));
+const clean = write('clean/cdk.tf.json', terraformJson({ 'aws_kms_key.k': { enable_key_rotation: true, lifecycle: { prevent_destroy: true } } }));
 const planFile = write('plan.json', trainingPlan());
 
 describe('ml-platform review: exit codes', () => {

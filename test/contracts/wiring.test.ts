@@ -6,11 +6,16 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, TerraformResource } from 'cdktf';
+import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { buildServingExample } from '../../examples/serving/stacks';
 import { buildHybridPlatform } from '../../examples/hybrid-platform/platform';
 import { buildDataPlatformExample } from '../../examples/data-platform/stacks';
+import { buildRetrainingExample } from '../../examples/retraining/stacks';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { WorkloadIdentity } from '../../lib/core/workload-identity';
+import { GkeTrainingCluster } from '../../lib/training/gke';
 import { contractsOf, evaluateContracts } from '../../lib/contracts/evaluate';
 import { readSynthesizedFolder, stackDependencies } from '../../lib/governance/synth-folder';
 import { reviewSynthesizedFolder } from '../../lib/governance/review';
@@ -47,6 +52,7 @@ describe('every example holds its contracts', () => {
     ['hybrid-platform', (app: App) => { buildHybridPlatform(app); }],
     ['serving', (app: App) => { buildServingExample(app); }],
     ['data-platform', (app: App) => { buildDataPlatformExample(app); }],
+    ['retraining', (app: App) => { buildRetrainingExample(app); }],
   ])('%s: synthesizes with contracts recorded and zero contract findings, in synth and in the folder review', (_name, build) => {
     const r = synthesize(build);
     expect(r.error).toBeUndefined();
@@ -114,5 +120,97 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
   test('order: the Feast apply Job no longer waits for its identity', () => {
     const r = synthesize(serving, (app) => { find(app, 'feast/apply').dependsOn = []; });
     expect(r.error).toMatch(/\[error\] contract-order kubernetes_job_v1\.feast_apply_\w+ \(serving-onprem\/feast\): .*can be created before kubernetes_service_account_v1\./);
+  });
+});
+
+/** The one construct whose path ends with `suffix` (any construct, not only resources). */
+function findConstruct(app: App, suffix: string): IConstruct {
+  const found = app.node.findAll().filter((c) => c.node.path.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one construct at *${suffix}, found ${found.map((f) => f.node.path).join(', ') || 'none'}`);
+  return found[0];
+}
+
+/** Removes the construct at `*<parent>/<id>` from the tree: the piece is gone from the synthesized JSON. */
+function remove(app: App, parent: string, id: string): void {
+  if (!findConstruct(app, parent).node.tryRemoveChild(id)) throw new Error(`no child ${id} under *${parent}`);
+}
+
+describe('the retraining loop\'s wires', () => {
+  const retraining = (app: App) => { buildRetrainingExample(app); };
+
+  test('examples/retraining declares Alertmanager → the pipeline\'s webhook (EventSource pods, port 12000) and it holds', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'mlp-wiring-'));
+    try {
+      const app = new App({ outdir, stackTraces: false });
+      buildRetrainingExample(app);
+      app.synth();
+      const stacks = readSynthesizedFolder(outdir);
+      const webhook = stacks.flatMap((s) => contractsOf(s.json)).filter((c) => c.kind === 'network' && c.what.startsWith('retrain alerts'));
+      expect(webhook).toEqual([expect.objectContaining({
+        consumer: 'retraining-eks-workloads/monitoring', producer: 'retraining-eks-workloads/churn-retraining', port: 12000,
+        client: expect.objectContaining({ address: expect.stringMatching(/^kubernetes_stateful_set_v1\.monitoring_alertmanager_/) }),
+        server: expect.objectContaining({ address: expect.stringMatching(/^kubernetes_manifest\.churn-retraining_event-source_/) }),
+      })]);
+      expect(evaluateContracts(stacks, { dependencies: stackDependencies(outdir) }).findings).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('network: without the policy admitting Alertmanager, the team namespace\'s own policy (an earlier layer) blocks the webhook', () => {
+    const r = synthesize(retraining, (app) => remove(app, 'retraining-eks-workloads/churn-retraining', 'webhook-from-monitoring'));
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_stateful_set_v1\.monitoring_alertmanager_stateful-set_\w+ \(retraining-eks-workloads\/monitoring\): retraining-eks-workloads\/monitoring → retraining-eks-workloads\/churn-retraining \(retrain alerts to the webhook of retrain-churn\): ingress to mlops pods \{controller=eventsource-controller, eventsource-name=churn, owner-name=churn\} on port 12000 is admitted by none of mlops\/allow-same-namespace-ingress for monitoring pods \{[^}]*app\.kubernetes\.io\/name=alertmanager/);
+    expect(r.error).toMatch(/Fix: list the pipeline in alerting\.retrainingPipelines, which admits Alertmanager/);
+  });
+
+  test('network: a policy admitting pods Alertmanager\'s do not match (a label) is caught', () => {
+    const r = synthesize(retraining, (app) => find(app, 'churn-retraining/webhook-from-monitoring')
+      .addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { 'app.kubernetes.io/name': 'prometheus' }));
+    expect(r.error).toMatch(/contract-network .*monitoring → retraining-eks-workloads\/churn-retraining .* is admitted by none of mlops\/churn-webhook-from-monitoring, mlops\/allow-same-namespace-ingress/);
+  });
+
+  test('network: an egress policy on Alertmanager\'s pods that does not let them out to the webhook is caught', () => {
+    const r = synthesize(retraining, (app) => find(app, 'monitoring/network-policies/alertmanager-ingress').addOverride('spec.policy_types', ['Ingress', 'Egress']));
+    expect(r.error).toMatch(/contract-network .*monitoring → retraining-eks-workloads\/churn-retraining .*egress from monitoring pods is limited by monitoring\/alertmanager-ingress, which admit nothing to mlops:12000.*admits no DNS/);
+  });
+
+  test('configuration: the register step loses its MLflow password reference (contract-configuration, register → MLflow)', () => {
+    const r = synthesize(retraining, (app) => {
+      const template = find(app, 'churn-retraining/workflow-template') as Manifest;
+      const manifest = JSON.parse(JSON.stringify(template.manifestInput));
+      const register = manifest.spec.templates.find((t: any) => t.name === 'register').container;
+      register.env = register.env.map((e: any) => (e.name === 'MLFLOW_TRACKING_PASSWORD' ? { name: e.name, value: 'hunter2' } : e));
+      template.manifest = manifest;
+    });
+    expect(r.error).toMatch(/\[error\] contract-configuration kubernetes_manifest\.churn-retraining_workflow-template_\w+ \(retraining-eks-workloads\/churn-retraining\): retraining-eks-workloads\/churn-retraining → retraining-eks-workloads\/mlflow \(registering churn in MLflow\): container register of \S+ sets MLFLOW_TRACKING_PASSWORD as a literal; it is a credential and must come from a Secret/);
+  });
+});
+
+describe('declared wires, broken one at a time', () => {
+  test('network: Prometheus → a scraped endpoint, once the policy admitting Prometheus is gone (the serving namespace\'s own policy blocks it)', () => {
+    const r = synthesize((app) => { buildHybridPlatform(app); }, (app) => {
+      // Prometheus is admitted twice: by the MonitoringStack's scrape policy and by the endpoint's own policy's metrics rule.
+      remove(app, 'acme-onprem-workloads/monitoring/network-policies', 'allow-prometheus-scrape-inference-churn-stable');
+      find(app, 'acme-onprem-workloads/churn/network-policy').addOverride('spec.ingress.1.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'ingress-nginx' });
+    });
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_stateful_set_v1\.monitoring_prometheus_stateful-set_\w+ \(acme-onprem-workloads\/monitoring\): acme-onprem-workloads\/monitoring → inference-endpoint churn \(metrics of scrape job inference-churn-stable\): ingress to serving pods \{[^}]*ml-platform\.io\/variant=stable[^}]*\} on port 8082 is admitted by none of serving\/churn-ingress, serving\/allow-same-namespace-ingress for monitoring pods \{[^}]*app\.kubernetes\.io\/name=prometheus/);
+    // The canary's scrape policy still stands: only the broken wire is reported.
+    expect(r.error).not.toMatch(/scrape job inference-churn-canary/);
+    expect(r.error).toMatch(/Fix: admit Prometheus \(namespace monitoring\) to the \S+ port in the workload's NetworkPolicy/);
+  });
+
+  test('order: a GKE workload identity binding that no longer waits for the cluster (its workload identity pool)', () => {
+    const gke = (app: App) => {
+      const stack = new TerraformStack(app, 'gke');
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123' });
+      const cluster = new GkeTrainingCluster(stack, 'training', {
+        clusterName: 'ml', project: 'ml-prod-123', location: 'us-central1', network: 'vpc', subnetwork: 'nodes', teams: [{ team: 'churn' }],
+      });
+      new WorkloadIdentity(stack, 'trainer', { target: cluster.teamTarget('churn'), serviceAccountName: 'churn-trainer', cloudName: 'churn-trainer' });
+    };
+    expect(synthesize(gke).findings).toEqual([]);
+    const r = synthesize(gke, (app) => { find(app, 'trainer/gcp-sa-impersonation').dependsOn = []; });
+    expect(r.error).toMatch(/\[error\] contract-order google_service_account_iam_member\.trainer_gcp-sa-impersonation_\w+ \(gke\/trainer\): gke\/trainer → gke\/training\/cluster \(the ml-prod-123\.svc\.id\.goog workload identity pool\): google_service_account_iam_member\.trainer_gcp-sa-impersonation_\w+ can be created before google_container_cluster\.training_cluster_\w+, which it uses/);
+    expect(r.error).toMatch(/Fix: make the binding depend on the cluster/);
   });
 });

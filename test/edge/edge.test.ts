@@ -67,7 +67,11 @@ describe('EdgeFleet', () => {
     expect(bySite('store-0000').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
     const pvcs = all(out, 'kubernetes_persistent_volume_claim_v1');
     expect(pvcs).toHaveLength(6);
-    expect(pvcs[0]).toMatchObject({ spec: { access_modes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } }, lifecycle: { prevent_destroy: true } });
+    expect(pvcs[0]).toMatchObject({ spec: { access_modes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } } });
+    // A cache, not data of record: unprotected so a site can leave the fleet in one change, and declared disposable.
+    expect(pvcs[0].lifecycle).toBeUndefined();
+    const raw = Object.values(out).flatMap((s) => Object.values<any>(s.json.resource.kubernetes_persistent_volume_claim_v1 ?? {}));
+    expect(raw[0]['//'].ml_platform.suppressions).toEqual([expect.objectContaining({ ruleId: 'ml-stateful-resource-protected', reason: expect.stringMatching(/download/) })]);
   });
 
   test('metrics are remote-written to the central stack with site and ring labels; the agent config passes promtool', () => {

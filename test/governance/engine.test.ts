@@ -22,7 +22,7 @@ describe('packs', () => {
   });
 
   test('an overridden severity is what findings and counts report', () => {
-    const model = modelFromTerraformJson(terraformJson({ 'aws_kms_key.k': {} }));
+    const model = modelFromTerraformJson(terraformJson({ 'aws_kms_key.k': { lifecycle: { prevent_destroy: true } } }));
     const result = runRules(model, { severityOverrides: { 'aws-kms-key-rotation': 'warning' } });
     expect(result.findings).toEqual([expect.objectContaining({ ruleId: 'aws-kms-key-rotation', severity: 'warning' })]);
     expect(result.summary).toMatchObject({ error: 0, warning: 1 });

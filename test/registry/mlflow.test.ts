@@ -121,7 +121,8 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
 
   test('PostgreSQL keeps its data on a PersistentVolumeClaim, takes its password from the existing secret, and runs hardened', () => {
     expect(sts.spec.volume_claim_template[0].spec).toMatchObject({ access_modes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } });
-    expect(sts.spec.persistent_volume_claim_retention_policy).toBeUndefined(); // Kubernetes' default: claims are retained
+    // Kubernetes' default, written out: the claims outlive the StatefulSet and a scale-down.
+    expect(sts.spec.persistent_volume_claim_retention_policy).toEqual([{ when_deleted: 'Retain', when_scaled: 'Retain' }]);
     const pg = container(sts, 'postgres');
     expect(env(pg).POSTGRES_PASSWORD).toEqual({ secret_key_ref: { name: 'mlflow-db', key: 'password' } });
     expect(pg.security_context).toMatchObject({ run_as_non_root: true, allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });

@@ -9,7 +9,8 @@ import { AlertReceiver } from '../../lib/monitoring/receivers';
 import { ARGO_EVENTS_CHART_VERSION, ARGO_HELM_REPOSITORY, ARGO_WORKFLOWS_CHART_VERSION } from '../../lib/retraining/argo-workflows';
 import { parse, Synth } from '../util';
 import { haveTool, rebaseFiles, run, scratch } from '../monitoring/checkers';
-import { world, World, TRAIN_DIGEST } from './fixtures';
+import { EvaluationGate, GateDirection } from '../../lib/retraining/gates';
+import { ECR, world, World, TRAIN_DIGEST } from './fixtures';
 
 const synthesize = (w: World, stack = w.workloads): Synth & { json: any } => parse(Testing.synth(stack, true));
 const manifests = (out: Synth, kind: string) => out.resources('kubernetes_manifest').map((m) => m.manifest).filter((m) => m.kind === kind);
@@ -193,6 +194,59 @@ describe('ArgoRetrainingPipeline', () => {
     }
   });
 });
+
+describe('ArgoRetrainingPipeline with a beat-the-champion gate', () => {
+  const w = world();
+  const gates = [EvaluationGate.metricAtLeast('auc', 0.85), EvaluationGate.beatsChampion('auc', { direction: GateDirection.AT_LEAST, minImprovement: 0.005 })];
+  const pipeline = w.pipeline({ evaluation: { image: `${ECR}/churn-eval:2.1.0`, gates } });
+  const out = synthesize(w);
+  const template = manifests(out, 'WorkflowTemplate')[0];
+  const evaluate = template.spec.templates.find((t: any) => t.name === 'evaluate');
+
+  test('the evaluate pod reads the champion from MLflow (registration image, the steps\' MLflow user) between the scorer and the gates', () => {
+    const containers = evaluate.containerSet.containers;
+    expect(containers.map((c: any) => [c.name, c.dependencies])).toEqual([['score', undefined], ['champion', ['score']], ['main', ['champion']]]);
+    const champion = containers[1];
+    expect(champion.image).toBe(`${ECR}/mlflow-client:2.22.0`);
+    expect(champion.command.slice(0, 2)).toEqual(['python3', '-c']);
+    expect(champion.command[2]).toContain('client.get_model_version_by_alias(name, alias)');
+    expect(champion.command.slice(3)).toEqual(['/tmp/outputs/metrics.json', '/tmp/outputs/champion.json']);
+    const env = Object.fromEntries(champion.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      ML_MODEL_NAME: 'churn', ML_MODEL_URI: '{{inputs.parameters.model-uri}}', MLFLOW_TRACKING_URI: 'http://mlflow.mlops.svc:5000',
+      MLFLOW_TRACKING_PASSWORD: { secretKeyRef: { name: 'churn-retrain-mlflow', key: 'password' } },
+    });
+    expect(containers[2].command.slice(3)).toEqual(['/tmp/outputs/metrics.json', '/tmp/outputs/gates.json', '/tmp/outputs/champion.json']);
+  });
+
+  test('the champion container\'s MLflow settings are a configuration contract, and they hold at synth', () => {
+    const contracts = Object.values<any>(JSON.parse(JSON.stringify(w.workloads.toTerraform()))['//'].ml_platform.contracts)
+      .filter((c) => c.consumer === pipeline.node.path && c.kind === 'configuration');
+    expect(contracts.map((c) => c.container).sort()).toEqual(['evaluate/champion', 'register']);
+  });
+
+  test('without a champion gate there is no champion container', () => {
+    const plain = manifests(synthesize(monitoredWorld()), 'WorkflowTemplate')[0].spec.templates.find((t: any) => t.name === 'evaluate');
+    expect(plain.containerSet.containers.map((c: any) => c.name)).toEqual(['score', 'main']);
+  });
+
+  test('the WorkflowTemplate with the champion container passes @kubernetes-models/argo-workflows validation', () => {
+    const script = [
+      "import { WorkflowTemplate } from '@kubernetes-models/argo-workflows/argoproj.io/v1alpha1/WorkflowTemplate';",
+      "import { readFileSync } from 'fs';",
+      'new WorkflowTemplate(JSON.parse(readFileSync(0, "utf8"))).validate(); console.log("valid");',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(template), encoding: 'utf8', cwd: join(__dirname, '..', '..') });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('valid\n');
+  });
+});
+
+function monitoredWorld(): World {
+  const w = world();
+  monitored(w);
+  return w;
+}
 
 describe('ArgoRetrainingPipeline refuses props that cannot work, naming the prop and the fix', () => {
   test('a training image pinned by tag, not digest', () => {

@@ -28,7 +28,7 @@ export interface World {
   readonly cluster: KubernetesTrainingCluster;
   readonly registry: MlflowModelRegistry;
   readonly datasets: DatasetStore;
-  pipeline(overrides?: Partial<ArgoRetrainingPipelineProps>): ArgoRetrainingPipeline;
+  pipeline(overrides?: Partial<ArgoRetrainingPipelineProps>, id?: string): ArgoRetrainingPipeline;
 }
 
 export function world(): World {
@@ -61,7 +61,7 @@ export function world(): World {
   const datasets = new DatasetStore(workloads, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-datasets' }) });
   return {
     app, addons, workloads, argo, cluster, registry, datasets,
-    pipeline: (overrides = {}) => new ArgoRetrainingPipeline(workloads, 'churn-retraining', {
+    pipeline: (overrides = {}, id = 'churn-retraining') => new ArgoRetrainingPipeline(workloads, id, {
       name: 'churn', model: 'churn', argo,
       dataset: { store: datasets, prefix: 'churn/', version: 'a1b2c3d' },
       dataValidation: DataValidation.greatExpectations({ image: `${ECR}/churn-gx:1.4.0`, checkpoint: 'churn_training_data' }),

@@ -9,6 +9,7 @@ import { ModelArtifact } from '../../lib/serving/model-source';
 import { SageMakerInferenceEndpoint } from '../../lib/serving/sagemaker';
 import { Traffic } from '../../lib/serving/traffic';
 import { VertexInferenceEndpoint } from '../../lib/serving/vertex';
+import { RegistryMirrors } from '../../lib/core/images';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { FakeRegistry, image, REGISTRY } from './fixtures';
@@ -37,6 +38,8 @@ const variantsOf = (t: Traffic) => t.variants;
 
 /** An on-prem cluster with a team namespace (NetworkPolicy, Pod Security) and an L4 pool; the endpoint lands in the team's namespace. */
 function onPrem(stack: TerraformStack, traffic: Traffic, routing: TrafficRouting) {
+  // The cluster's own images (the device plugin) come through the approved registry's mirror, like the serving images.
+  RegistryMirrors.configure(stack, { '*': `${REGISTRY}mirror` });
   const cluster = new KubernetesTrainingCluster(stack, 'dc1', {
     clusterName: 'dc1',
     target: KubernetesTarget.fromKubeconfig(stack, 'kube', { clusterName: 'dc1' }),

@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { TpuVersion } from '../../lib/core/accelerators/tpu';
@@ -295,13 +296,19 @@ describe('EksTrainingCluster: bad input fails with one clear error', () => {
     ['one subnet', { subnetIds: ['subnet-0123456789abcdef0'] }, /subnetIds .* must list subnets in at least two Availability Zones/],
     ['a public endpoint open to the world', { endpointAccess: EndpointAccess.publicAndPrivate(['0.0.0.0/0']) },
       /endpointAccess\.cidrs\[0\] \("0\.0\.0\.0\/0"\) opens the API to the whole internet/],
-    ['a quota on an accelerator the cluster lacks', { teams: [{ team: 'vision', maxTpuChips: 8 }] },
-      /teams\[0\]\.maxTpuChips \(8\) caps TPUs but the cluster has no TPU pool/],
     ['a bad log retention', { logRetention: Duration.days(10) }, /logRetention \(10d\) must be one of the CloudWatch retention periods/],
     ['a bad Kubernetes version', { kubernetesVersion: 'latest' }, /kubernetesVersion \("latest"\) must be a Kubernetes minor version such as "1\.33"/],
     ['a cluster name that is too long', { clusterName: 'a'.repeat(41) }, /clusterName .* is 41 characters long; use at most 40/],
   ])('%s', (_what, props, message) => {
     expect(eksError(props)).toMatch(message);
+  });
+
+  test('a quota on an accelerator the cluster lacks fails at synth, once pools added with addPool are known', () => {
+    expect(errorOf((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+      new EksTrainingCluster(stack, 'training', { ...base, teams: [{ team: 'vision', maxTpuChips: 8 }] });
+      Testing.synth(stack as TerraformStack, true);
+    })).toMatch(/test\/training: teams\[0\]\.maxTpuChips \(8\) caps TPUs but the cluster has no TPU pool/);
   });
 
   test('every problem is reported in the same error', () => {

@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from 'cdktf';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster, KubernetesTrainingClusterProps } from '../../lib/training/kubernetes';
@@ -144,7 +145,6 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     ['a team named like a system namespace', { teams: [{ team: 'kube-system', maxGpus: 1 }] }, /teams\[0\]\.team \("kube-system"\) is a namespace Kubernetes owns/],
     ['duplicate teams', { teams: [{ team: 'a' }, { team: 'a' }] }, /teams\[1\] \("a"\) repeats an earlier team/],
     ['a negative GPU quota', { teams: [{ team: 'a', maxGpus: -2 }] }, /teams\[0\]\.maxGpus \(-2\) must be a whole number from 0 to 100000/],
-    ['a quota for GPUs the cluster does not have', { gpuNodes: [], teams: [{ team: 'a', maxGpus: 4 }] }, /caps NVIDIA GPUs but the cluster has no NVIDIA GPU pool/],
     ['the library\'s device plugin beside the GPU Operator\'s', { gpuOperator: true, nvidiaDevicePlugin: true },
       /nvidiaDevicePlugin \(true\) would run a second device plugin beside the GPU Operator's; remove nvidiaDevicePlugin/],
     ['an Operator namespace without the Operator', { gpuOperatorNamespace: 'nvidia-gpu-operator' },
@@ -155,6 +155,14 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], ...props });
     })).toMatch(message);
+  });
+
+  test('a quota for GPUs the cluster does not have fails at synth, once GPU nodes added with addGpuNodes are known', () => {
+    expect(errorOf((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, teams: [{ team: 'a', maxGpus: 4 }] });
+      Testing.synth(stack as TerraformStack, true);
+    })).toMatch(/test\/training: teams\[0\]\.maxGpus \(4\) caps NVIDIA GPUs but the cluster has no NVIDIA GPU pool/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Accelerator, AcceleratorKind, NEURON_CORE_RESOURCE } from '../../lib/core/accelerators/accelerator';
 import { eksInstanceType } from '../../lib/core/accelerators/eks-instance-types';
@@ -53,12 +53,16 @@ describe('Neuron: team quotas cap whole devices and single cores', () => {
     expect(quota('interns')).toMatchObject({ 'requests.aws.amazon.com/neuron': '1', 'requests.aws.amazon.com/neuroncore': '0' });
   });
 
-  test('a NeuronCore quota on a cluster without Neuron pools, or a bad number, fails naming the fix', () => {
-    const msg = errorOf((stack) => new EksTrainingCluster(stack, 'training', {
+  test('a bad NeuronCore quota fails at construction; a quota on a cluster without Neuron pools fails at synth, naming the fix', () => {
+    expect(errorOf((stack) => new EksTrainingCluster(stack, 'training', {
       ...base, pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4 }], teams: [{ team: 'a', maxNeuronCores: 8 }, { team: 'b', maxNeuronCores: -1 }],
-    }));
-    expect(msg).toMatch(/test\/training: teams\[0\]\.maxNeuronCores \(8\) caps NeuronCores but the cluster has no Neuron pool; add one or remove the quota/);
-    expect(msg).toMatch(/teams\[1\]\.maxNeuronCores \(-1\) must be a whole number from 0 to 100000/);
+    }))).toMatch(/^test\/training: teams\[1\]\.maxNeuronCores \(-1\) must be a whole number from 0 to 100000$/);
+    // Pools added with addPool count, so whether the cluster has a Neuron pool is known only at synth.
+    expect(errorOf((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+      new EksTrainingCluster(stack, 'training', { ...base, pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4 }], teams: [{ team: 'a', maxNeuronCores: 8 }] });
+      Testing.synth(stack as TerraformStack, true);
+    })).toMatch(/test\/training: teams\[0\]\.maxNeuronCores \(8\) caps NeuronCores but the cluster has no Neuron pool; add one or remove the quota/);
   });
 
   test('Neuron pools offer their cores to the capacity contracts: a core quota above what the pools can ever hold is a finding', () => {

@@ -75,18 +75,53 @@ export function podTemplate(stacks: StackSet, stack: string, address: string): P
   return { kind, namespace, labels: strings(one(template?.metadata)?.labels), containers };
 }
 
-/** Argo Workflows kinds: a pod per template, labelled by `podMetadata`; containers are named by their template. */
+/**
+ * Argo Workflows kinds: a pod per template, labelled by `podMetadata`; a `container` template's container is named
+ * by its template, a `containerSet` template's containers `<template>/<container>`.
+ */
 function workflowPodTemplate(m: Json, namespace: string): PodTemplate | undefined {
   const spec = m.kind === 'CronWorkflow' ? m.spec?.workflowSpec : m.spec;
   if (!spec) return undefined;
-  const containers = many(spec.templates).filter((t) => t.container).map((t) => ({ ...container(t.container, false, true), name: String(t.name) }));
+  const containers = many(spec.templates).flatMap((t) => [
+    ...(t.container ? [{ ...container(t.container, false, true), name: String(t.name) }] : []),
+    ...many(t.containerSet?.containers).map((c) => ({ ...container(c, false, true), name: `${t.name}/${c.name}` })),
+  ]);
   return { kind: m.kind, namespace, labels: strings(spec.podMetadata?.labels), containers };
+}
+
+/** The port of the Argo Events EventSource container's metrics server (`EventSourceMetricsPort`). */
+const EVENT_SOURCE_METRICS_PORT = 7777;
+
+/**
+ * An Argo Events EventSource: the controller runs it as a Deployment whose pods carry the template's labels plus
+ * `controller: eventsource-controller`, `eventsource-name` and `owner-name` (both the EventSource's name), in one
+ * container `main` that declares only the `metrics` port 7777; each webhook event source listens on its own `port`
+ * (`Addr: ":<port>"`) and the `<name>-eventsource-svc` Service forwards `spec.service.ports` to the pods. Source:
+ * argoproj/argo-events v1.9.10 (the version ARGO_EVENTS_CHART_VERSION installs), pkg/reconciler/eventsource/controller.go
+ * (`Labels` of the AdaptorArgs), resource.go (`buildDeploymentSpec`, `buildService`),
+ * pkg/apis/events/v1alpha1/const.go (`LabelEventSourceName`, `LabelOwnerName`, `EventSourceMetricsPort = 7777`) and
+ * pkg/eventsources/common/webhook/webhook.go (`Addr`). Later controllers (argo-events master) label the pods with
+ * `app.kubernetes.io/*` and `eventsource-name` only: update this reader with the chart.
+ */
+function eventSourcePodTemplate(m: Json, namespace: string): PodTemplate {
+  const name = String(m.metadata?.name ?? '');
+  const webhookPorts = [...new Set(Object.values<Json>(m.spec?.webhook ?? {}).map((w) => Number(w?.port)).filter((p) => Number.isInteger(p) && p > 0))];
+  return {
+    kind: 'EventSource',
+    namespace,
+    labels: { ...strings(m.spec?.template?.metadata?.labels), 'controller': 'eventsource-controller', 'eventsource-name': name, 'owner-name': name },
+    containers: [{
+      name: 'main', init: false, env: [], envFromSecrets: [], resources: {},
+      ports: [{ name: 'metrics', containerPort: EVENT_SOURCE_METRICS_PORT, protocol: 'TCP' }, ...webhookPorts.map((p) => ({ containerPort: p, protocol: 'TCP' }))],
+    }],
+  };
 }
 
 function manifestPodTemplate(m: Json | undefined, ns: (value: unknown) => string): PodTemplate | undefined {
   if (!m || typeof m.kind !== 'string') return undefined;
   const namespace = ns(m.metadata?.namespace);
   if (/^argoproj\.io\//.test(String(m.apiVersion)) && ['WorkflowTemplate', 'CronWorkflow', 'Workflow'].includes(m.kind)) return workflowPodTemplate(m, namespace);
+  if (/^argoproj\.io\//.test(String(m.apiVersion)) && m.kind === 'EventSource') return eventSourcePodTemplate(m, namespace);
   let template: Json | undefined;
   if (m.kind === 'Pod') template = m;
   else if (m.kind === 'CronJob') template = m.spec?.jobTemplate?.spec?.template;

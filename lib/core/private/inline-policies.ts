@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, PolicyStatement } from '../iam';
 import { canonical } from './bindings';
+import { requireProvider } from './optional-provider';
 
 /**
  * The inline policies a construct puts on one IAM role. AWS keys an inline policy by (role, name): a second
@@ -32,6 +33,8 @@ export class InlinePolicies {
     if (existing) return existing;
     let unique = name;
     for (let i = 2; this.byName.has(unique); i++) unique = `${name}-${i}`;
+    const { IamRolePolicy } = requireProvider(this.scope, `the inline IAM policy ${unique}`, () =>
+      require('@cdktf/provider-aws/lib/iam-role-policy') as typeof import('@cdktf/provider-aws/lib/iam-role-policy'));
     const policy = new IamRolePolicy(this.scope, this.idFor(unique, n), { role: this.roleName, name: unique, policy: document });
     this.byName.set(unique, key);
     this.byDocument.set(key, policy);

@@ -1,13 +1,12 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validator } from '../../core/errors';
+import { checkImageDigest } from '../../core/images';
 import { checkResourceName } from '../../core/names';
 import { EdgeAccelerator } from '../accelerator';
 import type { EdgeFleetProps } from '../fleet';
 import { DEFAULT_SITES_PER_STACK, stacksForRing } from '../sharding';
 import { Architecture, EdgeWorkloadKind } from '../site';
-
-const DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
 
 /** The URI schemes the edge fetcher reads. */
 export type FetchScheme = 's3' | 'gs' | 'models';
@@ -108,10 +107,10 @@ export function validateFleetProps(self: Construct, props: EdgeFleetProps): Map<
         `${effective.architectures.join(', ')} nodes; give site ${s.name} accelerator: EdgeAccelerator.NONE (a CPU site) or fix its architecture`);
     }
   });
-  v.matches('image', props.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>) so every site runs the same bytes');
+  checkImageDigest(v, 'image', props.image, { explicitRegistry: true, fix: 'must be pinned by digest (registry/repo@sha256:<64 hex>) so every site runs the same bytes' });
   v.check(!!props.modelFetcher && typeof props.modelFetcher === 'object', 'modelFetcher', props.modelFetcher,
     'is required: { credentialsSecret } naming the existing secret with read-only credentials at each site');
-  v.matches('modelFetcher.image', props.modelFetcher?.image, DIGEST, 'must be pinned by digest (registry/repo@sha256:<64 hex>)');
+  checkImageDigest(v, 'modelFetcher.image', props.modelFetcher?.image, { explicitRegistry: true, fix: 'must be pinned by digest (registry/repo@sha256:<64 hex>)' });
   v.matches('modelFetcher.endpointUrl', props.modelFetcher?.endpointUrl, /^https:\/\/\S+$/, 'must be an https:// URL: credentials and models cross the network');
   checkResourceName(v, 'modelFetcher.credentialsSecret', props.modelFetcher?.credentialsSecret, 253);
   if (props.metrics) {

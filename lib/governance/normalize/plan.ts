@@ -237,7 +237,7 @@ export function modelFromPlan(plan: unknown, synthMetadata?: SynthMetadata, sour
   if (priorOnly.length) notes.push(`${priorOnly.length} resource(s) only in prior_state (not changed by this plan) were reviewed from their current state: ${examples(priorOnly)}`);
 
   const model = buildModel(resources, providersFromPlan(object(config.provider_config, 'configuration.provider_config')), rawReferences, source);
-  return { ...model, ...(notes.length ? { notes } : {}), ...(deletions.length ? { deletions } : {}) };
+  return { ...model, input: 'plan', ...(notes.length ? { notes } : {}), ...(deletions.length ? { deletions } : {}) };
 }
 
 /** References of one resource instance, resolved in its own module instance (`module.x["a"]`) and for its own key. */

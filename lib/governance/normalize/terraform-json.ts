@@ -100,7 +100,7 @@ export function modelFromTerraformJson(json: unknown, source?: string): Governan
       }
     });
   });
-  return buildModel(resources, providersFromJson(json.provider, configuration), rawReferences, source);
+  return { ...buildModel(resources, providersFromJson(json.provider, configuration), rawReferences, source), input: 'configuration' };
 }
 
 /** The instances `count` / `for_each` declare; one conditional instance when the expression is unknown until apply. */

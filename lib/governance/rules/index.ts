@@ -106,6 +106,7 @@ import { dataResidency } from './ml/data-residency';
 import { imageApprovedRegistry } from './ml/image-approved-registry';
 import { requiredTags } from './ml/required-tags';
 import { servingImageApprovedRegistry } from './ml/serving-image-approved-registry';
+import { statefulResourceProtected } from './ml/stateful-resource-protected';
 import { servingImagePinnedByDigest } from './ml/serving-image-pinned-by-digest';
 import { statefulResourceDestroyed } from './plan/stateful-resource-destroyed';
 import { Rule } from '../rule';
@@ -221,5 +222,6 @@ export const ALL_RULES: readonly Rule[] = [
   requiredTags,
   servingImageApprovedRegistry,
   servingImagePinnedByDigest,
+  statefulResourceProtected,
   statefulResourceDestroyed,
 ];

@@ -1,9 +1,8 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Validator } from '../../core/errors';
 import { IKubernetesTarget } from '../../core/kubernetes-target';
+import { requireProvider } from '../../core/private/optional-provider';
 import { DriftData, DriftInputs, IReadableObjectStore, MonitoredKind, MonitoredWorkload } from '../../core/monitoring-contract';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../../core/workload-identity';
 import { parseS3Uri, s3ReadStatements } from '../../serving/model-source';
@@ -101,12 +100,18 @@ export function grantDriftReads(scope: Construct, identity: WorkloadIdentity, re
   }
   for (const [store, prefixes] of stores) store.grantRead(identity, sharedPrefix(prefixes));
   if (s3.length > 0) {
+    const { DataAwsPartition } = requireProvider(scope, 'the drift jobs\' read grant on S3', () =>
+      require('@cdktf/provider-aws/lib/data-aws-partition') as typeof import('@cdktf/provider-aws/lib/data-aws-partition'));
     const partition = new DataAwsPartition(scope, 'drift-partition').partition;
     identity.addAwsPolicy('read-drift-inputs', s3ReadStatements(partition, [...new Set(s3)].sort()));
   }
-  [...gcs].sort().forEach((bucket, i) => {
-    new StorageBucketIamMember(scope, `drift-bucket-read-${i}`, { bucket, role: 'roles/storage.objectViewer', member: identity.gcpMember! });
-  });
+  if (gcs.size > 0) {
+    const { StorageBucketIamMember } = requireProvider(scope, 'the drift jobs\' read grant on GCS', () =>
+      require('@cdktf/provider-google/lib/storage-bucket-iam-member') as typeof import('@cdktf/provider-google/lib/storage-bucket-iam-member'));
+    [...gcs].sort().forEach((bucket, i) => {
+      new StorageBucketIamMember(scope, `drift-bucket-read-${i}`, { bucket, role: 'roles/storage.objectViewer', member: identity.gcpMember! });
+    });
+  }
   if (ungranted.length > 0) {
     Annotations.of(scope).addWarning(`${scope.node.path}: the drift jobs cannot be granted read access to ` +
       `${ungranted.map((r) => `${describe(r.data)} (endpoint ${r.endpoint})`).join(', ')}: ${identity.target.clusterName} has no workload identity ` +

@@ -118,4 +118,54 @@ export const ML_CASES: RuleCase[] = [
       init_container: [{ name: 'init', image: `${ECR}busybox:1.36` }], container: [{ name: 'prometheus', image: 'quay.io/prometheus/prometheus:v3.5.0' }],
     } } } } },
   },
+  {
+    name: 'KMS key: only prevent_destroy protects it', ruleId: 'ml-stateful-resource-protected', address: 'aws_kms_key.data',
+    compliant: { 'aws_kms_key.data': { enable_key_rotation: true, lifecycle: { prevent_destroy: true } } },
+    nonCompliant: { 'aws_kms_key.data': { enable_key_rotation: true, deletion_window_in_days: 30 } },
+  },
+  {
+    name: 'S3 bucket: force_destroy deletes the objects', ruleId: 'ml-stateful-resource-protected', address: 'aws_s3_bucket.data',
+    compliant: { 'aws_s3_bucket.data': { bucket: 'ml-data' } },
+    nonCompliant: { 'aws_s3_bucket.data': { bucket: 'ml-data', force_destroy: 'true' } },
+  },
+  {
+    name: 'CloudWatch log group: deletion_protection_enabled', ruleId: 'ml-stateful-resource-protected', address: 'aws_cloudwatch_log_group.eks',
+    compliant: { 'aws_cloudwatch_log_group.eks': { name: '/aws/eks/ml/cluster', deletion_protection_enabled: true } },
+    nonCompliant: { 'aws_cloudwatch_log_group.eks': { name: '/aws/eks/ml/cluster', skip_destroy: false } },
+  },
+  {
+    name: 'Cloud SQL instance: deletion_protection defaults to true', ruleId: 'ml-stateful-resource-protected', address: 'google_sql_database_instance.db',
+    compliant: { 'google_sql_database_instance.db': { name: 'db', database_version: 'POSTGRES_16' } },
+    nonCompliant: { 'google_sql_database_instance.db': { name: 'db', database_version: 'POSTGRES_16', deletion_protection: false } },
+  },
+  {
+    name: 'Cloud SQL database: deletion_policy ABANDON', ruleId: 'ml-stateful-resource-protected', address: 'google_sql_database.mlflow',
+    compliant: { 'google_sql_database.mlflow': { name: 'mlflow', instance: 'db', deletion_policy: 'ABANDON' } },
+    nonCompliant: { 'google_sql_database.mlflow': { name: 'mlflow', instance: 'db' } },
+  },
+  {
+    name: 'StatefulSet deleting its claims', ruleId: 'ml-stateful-resource-protected', address: 'kubernetes_stateful_set_v1.redis',
+    compliant: { 'kubernetes_stateful_set_v1.redis': { metadata: { name: 'redis', namespace: 'features' }, spec: {
+      volume_claim_template: [{ metadata: { name: 'data' } }], persistent_volume_claim_retention_policy: { when_deleted: 'Retain', when_scaled: 'Retain' } } } },
+    nonCompliant: { 'kubernetes_stateful_set_v1.redis': { metadata: { name: 'redis', namespace: 'features' }, spec: {
+      volume_claim_template: [{ metadata: { name: 'data' } }], persistent_volume_claim_retention_policy: { when_deleted: 'Delete', when_scaled: 'Retain' } } } },
+  },
+  {
+    name: 'a namespace holding claims', ruleId: 'ml-stateful-resource-protected', address: 'kubernetes_namespace_v1.monitoring',
+    compliant: {
+      'kubernetes_namespace_v1.monitoring': { metadata: { name: 'monitoring' }, lifecycle: { prevent_destroy: true } },
+      'kubernetes_stateful_set_v1.prometheus': { metadata: { name: 'prometheus', namespace: '${kubernetes_namespace_v1.monitoring.metadata[0].name}' }, spec: { volume_claim_template: [{ metadata: { name: 'data' } }] } },
+      // A namespace without claims is not stateful.
+      'kubernetes_namespace_v1.team': { metadata: { name: 'team' } },
+    },
+    nonCompliant: {
+      'kubernetes_namespace_v1.monitoring': { metadata: { name: 'monitoring' } },
+      'kubernetes_stateful_set_v1.prometheus': { metadata: { name: 'prometheus', namespace: '${kubernetes_namespace_v1.monitoring.metadata[0].name}' }, spec: { volume_claim_template: [{ metadata: { name: 'data' } }] } },
+    },
+  },
+  {
+    name: 'a PersistentVolumeClaim manifest', ruleId: 'ml-stateful-resource-protected', address: 'kubernetes_manifest.claim',
+    compliant: { 'kubernetes_manifest.claim': { manifest: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'ml' } }, lifecycle: { prevent_destroy: true } } },
+    nonCompliant: { 'kubernetes_manifest.claim': { manifest: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'ml' } } } },
+  },
 ];

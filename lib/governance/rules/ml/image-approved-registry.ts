@@ -6,19 +6,21 @@ import { str } from '../../values';
 /**
  * Every workload image comes from an approved registry (parameter approvedRegistries, matched as prefixes): feature
  * servers, registries, monitoring, device plugins, exporters, jobs and edge workloads, not only model serving.
- * Serving images are ml-serving-image-approved-registry's, so each image is reported once. In the strict pack: the
- * library's infrastructure images default to their upstream registries (quay.io, docker.io, nvcr.io, public.ecr.aws)
- * until an app mirrors them and sets the constructs' image props.
+ * Serving images are ml-serving-image-approved-registry's, so each image is reported once. In ml-guardrails with the
+ * serving rule: one `registryMirrors` setting (RegistryMirrors, lib/core/images.ts) moves every default image the
+ * library uses to the approved mirror, so the policy can hold for every image, not only the model's.
  */
 export const imageApprovedRegistry = defineRule({
   id: 'ml-image-approved-registry',
   severity: 'error',
   category: 'ml-lifecycle',
   description: 'Images of every Kubernetes workload (containers and init containers) come from an approved registry (parameter approvedRegistries).',
-  remediation: 'Mirror the image into an approved registry (ECR / Artifact Registry pull-through cache) and set the construct\'s image prop to the mirrored reference.',
+  remediation: 'Pull the library\'s default images through an approved mirror: MlPlatform registryMirrors, or RegistryMirrors.configure(app, '
+    + '{ \'*\': \'<mirror host>/<path>\' }) (an ECR or Artifact Registry pull-through cache, Harbor, Artifactory). For an image you set '
+    + 'yourself, push it to an approved registry and reference it there.',
   references: ['SLSA: trusted build sources', 'CIS EKS 1.5.0 5.1.4', 'CIS GKE 1.6.0 5.1.4'],
   appliesTo: POD_BEARING_TYPES,
-  packs: ['strict'],
+  packs: ['ml-guardrails', 'strict'],
   evaluate(resource, ctx) {
     const approved = ctx.parameters.approvedRegistries;
     if (!approved || approved.length === 0) return [];
