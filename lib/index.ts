@@ -150,7 +150,7 @@ export { DCGM_EXPORTER_PORT, DcgmExporter, GPU_OPERATOR_DCGM_EXPORTER_APP, type 
 export {
   DRIFT_JOB_LABELS, DriftJob, PUSHGATEWAY_PORT, Pushgateway, type DriftDetectionProps, type DriftJobProps,
 } from './monitoring/drift-job';
-export { GmpMonitoring, type GmpMonitoringProps, type GmpNotificationChannels } from './monitoring/gmp';
+export { GmpMonitoring, type GmpMonitoringProps, type GmpNotificationChannels, type GmpRetrainingTrigger } from './monitoring/gmp';
 export { GRAFANA_PORT, GrafanaServer, type GrafanaAdminSecret, type GrafanaServerProps } from './monitoring/grafana';
 export { DEFAULT_MONITORING_IMAGES, type MonitoringImages } from './monitoring/images';
 export { CADVISOR_METRICS, CONTRACT_LABELS, DRIFT_ATTRIBUTES, DRIFT_PUSH_JOB, GPU_METRICS, SERVING_METRICS } from './monitoring/metrics';
@@ -159,7 +159,7 @@ export { MonitoringNetworkPolicies } from './monitoring/network-policies';
 export { PROMETHEUS_PORT, PrometheusServer, type PrometheusServerProps } from './monitoring/prometheus';
 export {
   ALERTMANAGER_SECRETS_DIR, AlertReceiver, AlertReceiverKind, type AlertRouting, type AlertmanagerPeer,
-  type IRetrainingTrigger, type RetrainingTriggerEndpoint, type SecretKeySelector,
+  type IRetrainingTrigger, type PubSubTriggerSource, type RetrainingTriggerEndpoint, type SecretKeySelector,
 } from './monitoring/receivers';
 export { AlertSeverity, RETRAIN_ACTION, type AlertRule, type AlertRuleGroup, type RuleOptions } from './monitoring/rules';
 export { RESERVED_JOB_NAMES, SERVICE_ACCOUNT_DIR, type PrometheusConfigOptions } from './monitoring/scrape';
@@ -167,7 +167,7 @@ export { DEFAULT_THRESHOLDS, type AlertThresholds, type ResolvedThresholds } fro
 export { type WorkloadCheckOptions } from './monitoring/workloads';
 
 // retraining
-export { ArgoRetrainingPipeline, type ArgoRetrainingPipelineProps } from './retraining/argo';
+export { ArgoRetrainingPipeline, type ArgoEventTrigger, type ArgoRetrainingPipelineProps } from './retraining/argo';
 export {
   ARGO_CONTROLLER_METRICS, ARGO_EVENTS_CHART_VERSION, ARGO_EVENTS_KINDS, ARGO_HELM_REPOSITORY,
   ARGO_WORKFLOWS_CHART_VERSION, ARGO_WORKFLOWS_KINDS, ArgoWorkflows, type ArgoWorkflowsProps,

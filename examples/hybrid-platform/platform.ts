@@ -182,8 +182,9 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
     watch: [...MonitoringStack.discover(onprem.stack), ...MonitoringStack.discover(onprem.workloads), edge],
     alerting: {
       critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })],
+      // Drift of the on-prem replica reaches the team here; the churn model retrains from the AWS endpoint's alerts
+      // (the retraining pipeline above), whose challenger both endpoints are promoted to by a reviewed change.
       warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
-      retraining: AlertReceiver.webhook('http://retrain-trigger.mlops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' }),
     },
     grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] },
     // Edge sites' agents write through the ingress controller (TLS and basic auth terminate there).

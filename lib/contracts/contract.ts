@@ -52,9 +52,12 @@ export interface AwsPermissionContract extends ContractEnds {
 
 /** What a Google Cloud permission is needed on. */
 export interface GcpResourceRef {
-  /** `project`, `bucket`, `bigquery-dataset`, `bigquery-table`, `kms-key`, `secret`. */
-  readonly type: 'project' | 'bucket' | 'bigquery-dataset' | 'bigquery-table' | 'kms-key' | 'secret';
-  /** The resource's id as the IAM resources name it: bucket name, project id, `dataset`, `dataset/table`, key id, secret id. */
+  /** `project`, `bucket`, `bigquery-dataset`, `bigquery-table`, `kms-key`, `secret`, `pubsub-subscription`. */
+  readonly type: 'project' | 'bucket' | 'bigquery-dataset' | 'bigquery-table' | 'kms-key' | 'secret' | 'pubsub-subscription';
+  /**
+   * The resource's id as the IAM resources name it: bucket name, project id, `dataset`, `dataset/table`, key id, secret id,
+   * subscription name.
+   */
   readonly id: string;
   /** The project that holds it (so project-level bindings count). */
   readonly project?: string;

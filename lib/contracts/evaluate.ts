@@ -249,7 +249,7 @@ function awsPermission(ctx: Ctx, stack: string, c: AwsPermissionContract): Findi
 
 // ---- Google Cloud permissions ------------------------------------------------------------------------------
 
-const GCP_BINDINGS: Record<string, { scope: 'project' | 'bucket' | 'bigquery-dataset' | 'bigquery-table' | 'kms-key' | 'secret'; id: (b: Record<string, any>) => unknown[] }> = {
+const GCP_BINDINGS: Record<string, { scope: GcpPermissionContract['resource']['type']; id: (b: Record<string, any>) => unknown[] }> = {
   google_project_iam_member: { scope: 'project', id: (b) => [b.project] },
   google_project_iam_binding: { scope: 'project', id: (b) => [b.project] },
   google_storage_bucket_iam_member: { scope: 'bucket', id: (b) => [b.bucket] },
@@ -260,6 +260,8 @@ const GCP_BINDINGS: Record<string, { scope: 'project' | 'bucket' | 'bigquery-dat
   google_bigquery_table_iam_binding: { scope: 'bigquery-table', id: (b) => [b.dataset_id, b.table_id] },
   google_kms_crypto_key_iam_member: { scope: 'kms-key', id: (b) => [b.crypto_key_id] },
   google_secret_manager_secret_iam_member: { scope: 'secret', id: (b) => [b.secret_id] },
+  google_pubsub_subscription_iam_member: { scope: 'pubsub-subscription', id: (b) => [b.subscription] },
+  google_pubsub_subscription_iam_binding: { scope: 'pubsub-subscription', id: (b) => [b.subscription] },
 };
 
 function gcpPermission(ctx: Ctx, stack: string, c: GcpPermissionContract): Finding[] {

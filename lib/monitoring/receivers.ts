@@ -1,4 +1,5 @@
 import { TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { Validator } from '../core/errors';
 import { checkResourceName } from '../core/names';
 import type { ScrapeTarget } from '../core/monitoring-contract';
@@ -143,6 +144,24 @@ export interface RetrainingTriggerEndpoint {
 }
 
 /**
+ * A Pub/Sub pull subscription Cloud Monitoring (GmpMonitoring) delivers a pipeline's retrain notifications to: the
+ * message body is Cloud Monitoring's incident JSON (`incident.state`, `incident.policy_name`,
+ * `incident.policy_user_labels`).
+ */
+export interface PubSubTriggerSource {
+  /** The construct that owns the topic and the subscription (the contract's producer). */
+  readonly producer: IConstruct;
+  /** The project of the topic and the subscription. */
+  readonly project: string;
+  /** The topic's short name. */
+  readonly topicName: string;
+  /** The subscription's short name (literal, so manifests plan before it exists). */
+  readonly subscriptionName: string;
+  /** The subscription resource. */
+  readonly subscription: TerraformResource;
+}
+
+/**
  * A retraining pipeline as a MonitoringStack sees it (`ArgoRetrainingPipeline` implements it): the receiver its
  * trigger listens on, the endpoints whose retrain alerts start it, its own alert rules and metrics.
  */
@@ -165,6 +184,16 @@ export interface IRetrainingTrigger {
   readonly triggerEndpoint?: RetrainingTriggerEndpoint;
   /** Admits the Alertmanager to the webhook (a NetworkPolicy in the pipeline's namespace); called once per MonitoringStack. */
   admitAlertmanager(alertmanager: AlertmanagerPeer): void;
+  /**
+   * The Google IAM member (`serviceAccount:…`) the pipeline pulls a Pub/Sub subscription as (GKE Workload Identity).
+   * @default - none: the pipeline cannot consume Pub/Sub (GmpMonitoring refuses it)
+   */
+  readonly triggerGcpMember?: string;
+  /**
+   * Starts the pipeline on the retrain notifications Cloud Monitoring publishes to `source` (a Pub/Sub EventSource and
+   * a Sensor, for Argo); called by GmpMonitoring after it granted {@link triggerGcpMember} `roles/pubsub.subscriber`.
+   */
+  consumePubSub(source: PubSubTriggerSource): void;
 }
 
 /** Who gets which alerts. */

@@ -224,17 +224,31 @@ export function eventSourceManifest(m: {
   };
 }
 
+/** The name of the EventSource (and of its Sensor) that pulls Cloud Monitoring's retrain notifications from Pub/Sub. */
+export function pubSubEventSourceName(name: string): string {
+  return `${name}-pubsub`;
+}
+/** The event of that EventSource. */
+export const PUBSUB_EVENT = 'incident';
+
 /**
- * The Sensor: on a firing Alertmanager notification labelled `ml_action="retrain"` for one of the pipeline's
- * workloads, submits a Workflow from the template with the alert's name as its `reason`.
+ * The EventSource pulling Cloud Monitoring's notifications (GmpMonitoring) from an existing Pub/Sub subscription, as the
+ * pipeline's Google service account (GKE Workload Identity: no `credentialSecret`, the pod runs as the Kubernetes
+ * service account bound to it). Fields of Argo Events' PubSubEventSource (pkg/apis/events/v1alpha1, v1.9).
+ *
+ * `topic` is left out on purpose: given a topic and an existing subscription, the event source reads the
+ * subscription's configuration to compare topics (`pubsub.subscriptions.get`, not in `roles/pubsub.subscriber`);
+ * without one it only tests `pubsub.subscriptions.consume` and pulls (argo-events
+ * pkg/eventsources/sources/gcppubsub/start.go, prepareSubscription).
  */
-export function sensorManifest(m: {
-  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string; workloads: readonly string[];
+export function pubSubEventSourceManifest(m: {
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string;
+  project: string; subscriptionId: string;
 }): Obj {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Sensor',
-    metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
+    kind: 'EventSource',
+    metadata: { name: pubSubEventSourceName(m.name), namespace: m.namespace, labels: m.labels },
     spec: {
       eventBusName: m.eventBusName,
       template: {
@@ -242,18 +256,37 @@ export function sensorManifest(m: {
         securityContext: manifestPodSecurityContext(),
         container: { securityContext: manifestContainerSecurityContext() },
       },
-      dependencies: [{
-        name: 'retrain-alert',
-        eventSourceName: m.name,
-        eventName: 'alert',
-        filters: {
-          data: [
-            { path: 'body.status', type: 'string', value: ['firing'] },
-            { path: 'body.commonLabels.ml_action', type: 'string', value: ['retrain'] },
-            { path: 'body.commonLabels.workload', type: 'string', value: [...m.workloads].sort() },
-          ],
-        },
-      }],
+      pubSub: {
+        [PUBSUB_EVENT]: { projectID: m.project, subscriptionID: m.subscriptionId, jsonBody: true, deleteSubscriptionOnFinish: false },
+      },
+    },
+  };
+}
+
+interface SensorDependency {
+  readonly name: string;
+  readonly eventSourceName: string;
+  readonly eventName: string;
+  readonly filters: Obj[];
+  /** Where the alert's name is in the event, for the Workflow's `reason`. */
+  readonly reasonKey: string;
+}
+
+function sensor(m: {
+  name: string; sensorName: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string;
+}, dep: SensorDependency): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Sensor',
+    metadata: { name: m.sensorName, namespace: m.namespace, labels: m.labels },
+    spec: {
+      eventBusName: m.eventBusName,
+      template: {
+        serviceAccountName: m.serviceAccountName,
+        securityContext: manifestPodSecurityContext(),
+        container: { securityContext: manifestContainerSecurityContext() },
+      },
+      dependencies: [{ name: dep.name, eventSourceName: dep.eventSourceName, eventName: dep.eventName, filters: { data: dep.filters } }],
       triggers: [{
         template: {
           name: 'submit-retraining',
@@ -267,7 +300,7 @@ export function sensorManifest(m: {
                 spec: { workflowTemplateRef: { name: m.name }, arguments: { parameters: [{ name: 'reason', value: 'alert' }] } },
               },
             },
-            parameters: [{ src: { dependencyName: 'retrain-alert', dataKey: 'body.commonLabels.alertname' }, dest: 'spec.arguments.parameters.0.value' }],
+            parameters: [{ src: { dependencyName: dep.name, dataKey: dep.reasonKey }, dest: 'spec.arguments.parameters.0.value' }],
           },
         },
         // Alertmanager repeats a firing group daily; one run per hour at most whatever it sends.
@@ -275,4 +308,41 @@ export function sensorManifest(m: {
       }],
     },
   };
+}
+
+/**
+ * The Sensor: on a firing Alertmanager notification labelled `ml_action="retrain"` for one of the pipeline's
+ * workloads, submits a Workflow from the template with the alert's name as its `reason`.
+ */
+export function sensorManifest(m: {
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string; workloads: readonly string[];
+}): Obj {
+  return sensor({ ...m, sensorName: m.name }, {
+    name: 'retrain-alert', eventSourceName: m.name, eventName: 'alert', reasonKey: 'body.commonLabels.alertname',
+    filters: [
+      { path: 'body.status', type: 'string', value: ['firing'] },
+      { path: 'body.commonLabels.ml_action', type: 'string', value: ['retrain'] },
+      { path: 'body.commonLabels.workload', type: 'string', value: [...m.workloads].sort() },
+    ],
+  });
+}
+
+/**
+ * The Sensor of the Pub/Sub EventSource: on an opened Cloud Monitoring incident of a policy labelled
+ * `ml_action=retrain` for one of the pipeline's workloads (GmpMonitoring's user labels), submits a Workflow from the
+ * template with the policy's name as its `reason`. The message body is the incident JSON (schema 1.2:
+ * `incident.state` is `open` or `closed`).
+ */
+export function pubSubSensorManifest(m: {
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; serviceAccountName: string; workloads: readonly string[];
+}): Obj {
+  const source = pubSubEventSourceName(m.name);
+  return sensor({ ...m, sensorName: source }, {
+    name: 'retrain-incident', eventSourceName: source, eventName: PUBSUB_EVENT, reasonKey: 'body.incident.policy_name',
+    filters: [
+      { path: 'body.incident.state', type: 'string', value: ['open'] },
+      { path: 'body.incident.policy_user_labels.ml_action', type: 'string', value: ['retrain'] },
+      { path: 'body.incident.policy_user_labels.workload', type: 'string', value: [...m.workloads].sort() },
+    ],
+  });
 }

@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { ITerraformDependable, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
@@ -17,7 +17,9 @@ import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
 import { Wiring } from '../core/wiring';
 import { WorkloadIdentity } from '../core/workload-identity';
-import { AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, RetrainingTriggerEndpoint, SecretKeySelector } from '../monitoring/receivers';
+import {
+  AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, PubSubTriggerSource, RetrainingTriggerEndpoint, SecretKeySelector,
+} from '../monitoring/receivers';
 import { retrainingWorkloadName } from '../monitoring/retraining-rules';
 import { AlertRuleGroup } from '../monitoring/rules';
 import { MlflowModelRegistry, MlflowPermission } from '../registry/mlflow';
@@ -26,8 +28,8 @@ import { PRIORITY_CLASSES } from '../core/priority-classes';
 import { TeamQuotas } from '../training/team-quotas';
 import { ArgoWorkflows, ARGO_CONTROLLER_METRICS } from './argo-workflows';
 import {
-  cronWorkflowManifest, EnvVar, eventBusManifest, eventSourceManifest, eventSourcePodLabels, sensorManifest, sensorPodLabels, StepContainer,
-  WEBHOOK_PATH, WEBHOOK_PORT, workflowTemplateManifest,
+  cronWorkflowManifest, EnvVar, eventBusManifest, eventSourceManifest, eventSourcePodLabels, pubSubEventSourceManifest, pubSubEventSourceName,
+  pubSubSensorManifest, sensorManifest, sensorPodLabels, StepContainer, WEBHOOK_PATH, WEBHOOK_PORT, workflowTemplateManifest,
 } from './argo-manifests';
 import { DataValidation } from './data-validation';
 import { featureViewVersions, featureViewVersionsEnv } from './feature-lineage';
@@ -35,6 +37,12 @@ import { championScript, EvaluationGate, evaluationGateScript, hasChampionGate }
 import { registrationScript } from './registration';
 import { DEFAULT_GATE_IMAGE, RetrainingPipelineProps } from './retraining-pipeline';
 import { retrainingRuleGroup } from './rules';
+
+/** The Argo Events objects of one trigger: the EventSource that receives events and the Sensor that starts runs. */
+export interface ArgoEventTrigger {
+  readonly eventSource: Manifest;
+  readonly sensor: Manifest;
+}
 
 /** Props for {@link ArgoRetrainingPipeline}. */
 export interface ArgoRetrainingPipelineProps extends RetrainingPipelineProps {
@@ -89,7 +97,12 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
   public readonly triggerScrapeTargets: readonly ScrapeTarget[];
   /** The EventSource's pods on the webhook port: the MonitoringStack declares the network contract from Alertmanager to them. */
   public readonly triggerEndpoint: RetrainingTriggerEndpoint;
+  /** The pipeline identity's Google service account member, on GKE with Workload Identity: it pulls Cloud Monitoring's Pub/Sub notifications. */
+  public readonly triggerGcpMember?: string;
+  /** The Pub/Sub EventSource and its Sensor, once a GmpMonitoring routes retrain alerts here (by subscription). */
+  public readonly pubSubTriggers: Record<string, ArgoEventTrigger> = {};
   private readonly admitted = new Set<string>();
+  private readonly trigger: { labels: Record<string, string>; common: Common; busName: string; bus: Manifest; submitter: ServiceAccountV1 };
 
   constructor(scope: Construct, id: string, props: ArgoRetrainingPipelineProps) {
     super(scope, id);
@@ -199,20 +212,9 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
         name: props.name, namespace: ns, labels, eventBusName: busName.name, serviceAccountName: `${props.name}-sensor`, workloads: this.triggerWorkloads,
       }),
     });
-    this.sensorNetworkPolicy = new NetworkPolicyV1(this, 'sensor-network-policy', {
-      ...common,
-      metadata: { name: `${props.name}-sensor`.slice(0, 63), namespace: ns, labels },
-      spec: {
-        podSelector: { matchLabels: sensorPodLabels(props.name) },
-        policyTypes: ['Ingress', 'Egress'],
-        egress: [
-          { to: [{ podSelector: { matchLabels: { 'eventbus-name': busName.name } } }], ports: [{ port: '4222', protocol: 'TCP' }] },
-          { to: [{ namespaceSelector: {} }], ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] },
-          // The API server's address is not a pod: by port only, to submit Workflows.
-          { ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] },
-        ],
-      },
-    });
+    this.sensorNetworkPolicy = this.sensorPolicy('sensor-network-policy', `${props.name}-sensor`, props.name, busName.name, labels, common);
+    this.trigger = { labels, common, busName: busName.name, bus: busName.resource, submitter };
+    this.triggerGcpMember = this.identity.gcpServiceAccount?.member;
 
     this.webhookUrl = `http://${props.name}-eventsource-svc.${ns}.svc:${WEBHOOK_PORT}${WEBHOOK_PATH}`;
     this.triggerName = `retrain-${props.name}`;
@@ -291,6 +293,74 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
           from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': alertmanager.namespace } }, podSelector: { matchLabels: alertmanager.podLabels } }],
           ports: [{ port: String(WEBHOOK_PORT), protocol: 'TCP' }],
         }],
+      },
+    });
+  }
+
+  /**
+   * Starts the pipeline on the retrain notifications Cloud Monitoring publishes to a GmpMonitoring's Pub/Sub topic: an
+   * EventSource pulling the subscription as the pipeline identity (GKE Workload Identity) and a Sensor submitting the
+   * template on an opened retrain incident of the pipeline's workloads. Declares the wire: the identity must hold
+   * `pubsub.subscriptions.consume` on the subscription (GmpMonitoring grants `roles/pubsub.subscriber`). Called by
+   * GmpMonitoring; once per subscription.
+   */
+  public consumePubSub(source: PubSubTriggerSource): void {
+    const sa = this.identity.gcpServiceAccount;
+    if (!sa) {
+      throw new Error(`${this.node.path}: cannot consume the Pub/Sub subscription ${source.subscriptionName} of ${source.producer.node.path}: `
+        + `cluster ${this.target.clusterName} has no GKE Workload Identity, so the pipeline has no Google service account to pull it as; `
+        + 'run the pipeline on a GKE cluster (WorkloadIdentityMode.gkeWorkloadIdentity), or route its alerts through a MonitoringStack\'s webhook');
+    }
+    const key = `${source.project}/${source.subscriptionName}`;
+    if (this.pubSubTriggers[key]) return;
+    if (Object.keys(this.pubSubTriggers).length > 0) {
+      throw new Error(`${this.node.path}: already consumes ${Object.keys(this.pubSubTriggers)[0]}; list the pipeline in one GmpMonitoring's retrainingPipelines`);
+    }
+    const { labels, common, busName, bus, submitter } = this.trigger;
+    const ns = this.target.namespace;
+    const here = TerraformStack.of(this);
+    // The grant (made by the producer) in this stack, so the EventSource starts once it may pull.
+    const grants = () => this.identity.dependables.filter((d) => !(d instanceof Construct) || TerraformStack.of(d) === here);
+    // The template follows every grant to the identity (its order contract reads them at synth): the subscriber grant too.
+    const fqns = grants().filter((d): d is TerraformResource => d instanceof TerraformResource).map((d) => d.fqn);
+    this.workflowTemplate.dependsOn = [...new Set([...(this.workflowTemplate.dependsOn ?? []), ...fqns])];
+    const eventSource = new Manifest(this, 'pubsub-event-source', {
+      ...common, dependsOn: [...common.dependsOn, bus, ...grants()],
+      manifest: pubSubEventSourceManifest({
+        name: this.name, namespace: ns, labels, eventBusName: busName, serviceAccountName: this.identity.serviceAccountName,
+        project: source.project, subscriptionId: source.subscriptionName,
+      }),
+    });
+    const sensor = new Manifest(this, 'pubsub-sensor', {
+      ...common, dependsOn: [...common.dependsOn, bus, submitter, this.workflowTemplate],
+      manifest: pubSubSensorManifest({
+        name: this.name, namespace: ns, labels, eventBusName: busName, serviceAccountName: `${this.name}-sensor`, workloads: this.triggerWorkloads,
+      }),
+    });
+    this.sensorPolicy('pubsub-sensor-network-policy', `${this.name}-pubsub-sensor`, pubSubEventSourceName(this.name), busName, labels, common);
+    this.pubSubTriggers[key] = { eventSource, sensor };
+    Contracts.gcpPermission(this, {
+      producer: source.producer, what: `retrain alerts of ${this.triggerWorkloads.join(', ')} from Pub/Sub subscription ${source.subscriptionName}`,
+      fix: `grant ${sa.node.path} roles/pubsub.subscriber on subscription ${source.subscriptionName} (GmpMonitoring does, for every pipeline in retrainingPipelines)`,
+      serviceAccount: sa, permissions: ['pubsub.subscriptions.consume'],
+      resource: { type: 'pubsub-subscription', id: source.subscriptionName, project: source.project },
+    });
+  }
+
+  /** Confines a Sensor's pods to the EventBus, DNS and the API server. */
+  private sensorPolicy(id: string, policyName: string, sensorName: string, busName: string, labels: Record<string, string>, common: Common): NetworkPolicyV1 {
+    return new NetworkPolicyV1(this, id, {
+      ...common,
+      metadata: { name: policyName.slice(0, 63), namespace: this.target.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: sensorPodLabels(sensorName) },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { 'eventbus-name': busName } } }], ports: [{ port: '4222', protocol: 'TCP' }] },
+          { to: [{ namespaceSelector: {} }], ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] },
+          // The API server's address is not a pod: by port only, to submit Workflows.
+          { ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] },
+        ],
       },
     });
   }

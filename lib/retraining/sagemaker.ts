@@ -220,6 +220,12 @@ export class SageMakerRetrainingPipeline extends Construct implements IRetrainin
   /** Nothing to admit: the topic's policy lets Amazon Managed Service for Prometheus publish, and no pod reaches the pipeline. */
   public admitAlertmanager(): void {}
 
+  /** Not on Google Cloud: a SageMaker pipeline starts from SNS (AmpMonitoring), never from a Pub/Sub subscription. */
+  public consumePubSub(): void {
+    throw new Error(`${this.node.path}: a SageMakerRetrainingPipeline cannot consume Cloud Monitoring's Pub/Sub notifications; `
+      + 'list it in AmpMonitoring alerting.retrainingPipelines, and use an ArgoRetrainingPipeline on GKE with GmpMonitoring');
+  }
+
   /**
    * What SageMaker Pipelines needs to run the jobs as this role (it creates them with the role's credentials and
    * passes the role to them), and what the jobs need beyond the stores' grants: image pulls and logs.

@@ -1,5 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { KubernetesPlatform, KubernetesTarget } from '../../lib/core/kubernetes-target';
@@ -61,29 +62,68 @@ export function world(): World {
   const datasets = new DatasetStore(workloads, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-datasets' }) });
   return {
     app, addons, workloads, argo, cluster, registry, datasets,
-    pipeline: (overrides = {}, id = 'churn-retraining') => new ArgoRetrainingPipeline(workloads, id, {
-      name: 'churn', model: 'churn', argo,
-      dataset: { store: datasets, prefix: 'churn/', version: 'a1b2c3d' },
-      dataValidation: DataValidation.greatExpectations({ image: `${ECR}/churn-gx:1.4.0`, checkpoint: 'churn_training_data' }),
-      featureViews: ['customer_stats'],
-      training: {
-        cluster, team: 'mlops', image: `${ECR}/churn-train@${TRAIN_DIGEST}`,
-        cpu: Cpu.cores(8), memory: Size.gibibytes(32), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 2,
-      },
-      evaluation: {
-        image: `${ECR}/churn-eval:2.1.0`,
-        gates: [
-          EvaluationGate.metricAtLeast('auc', 0.85),
-          EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1),
-          EvaluationGate.fairness(FairnessMetric.EQUALIZED_ODDS_DIFFERENCE, 'sex', 0.1),
-        ],
-      },
-      registration: {
-        registry, image: `${ECR}/mlflow-client:2.22.0`,
-        registryUser: { username: 'retrain.churn', passwordSecret: { name: 'churn-retrain-mlflow', key: 'password' } },
-      },
-      triggerToken: { name: 'retrain-webhook', key: 'token' },
-      ...overrides,
-    }),
+    pipeline: (overrides = {}, id = 'churn-retraining') => new ArgoRetrainingPipeline(workloads, id, { ...pipelineProps(argo, datasets, cluster, registry), ...overrides }),
+  };
+}
+
+function pipelineProps(argo: ArgoWorkflows, datasets: DatasetStore, cluster: KubernetesTrainingCluster, registry: MlflowModelRegistry): ArgoRetrainingPipelineProps {
+  return {
+    name: 'churn', model: 'churn', argo,
+    dataset: { store: datasets, prefix: 'churn/', version: 'a1b2c3d' },
+    dataValidation: DataValidation.greatExpectations({ image: `${ECR}/churn-gx:1.4.0`, checkpoint: 'churn_training_data' }),
+    featureViews: ['customer_stats'],
+    training: {
+      cluster, team: 'mlops', image: `${ECR}/churn-train@${TRAIN_DIGEST}`,
+      cpu: Cpu.cores(8), memory: Size.gibibytes(32), accelerator: Accelerator.NVIDIA_L4, acceleratorCount: 2,
+    },
+    evaluation: {
+      image: `${ECR}/churn-eval:2.1.0`,
+      gates: [
+        EvaluationGate.metricAtLeast('auc', 0.85),
+        EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1),
+        EvaluationGate.fairness(FairnessMetric.EQUALIZED_ODDS_DIFFERENCE, 'sex', 0.1),
+      ],
+    },
+    registration: {
+      registry, image: `${ECR}/mlflow-client:2.22.0`,
+      registryUser: { username: 'retrain.churn', passwordSecret: { name: 'churn-retrain-mlflow', key: 'password' } },
+    },
+    triggerToken: { name: 'retrain-webhook', key: 'token' },
+  };
+}
+
+/**
+ * The same pipeline on GKE (Workload Identity), data and artifacts on GCS, in one stack with a Google provider:
+ * what GmpMonitoring's Pub/Sub trigger needs.
+ */
+export function gkeWorld(): World {
+  const app = Testing.app();
+  const addons = new TerraformStack(app, 'addons');
+  const workloads = new TerraformStack(app, 'workloads');
+  workloads.addDependency(addons);
+  const helm = new HelmProvider(addons, 'helm', {
+    kubernetes: { host: 'https://ml.example.com', clusterCaCertificate: 'pem', exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] } },
+  });
+  const argo = new ArgoWorkflows(addons, 'argo', { helmProvider: helm, workflowNamespaces: ['mlops'] });
+  new GoogleProvider(workloads, 'google', { project: 'ml-prod-123' });
+  const provider = new KubernetesProvider(workloads, 'k8s', { alias: 'ml', configPath: '~/.kube/config' });
+  const target = KubernetesTarget.fromProvider(provider, {
+    clusterName: 'ml', namespace: 'default', platform: KubernetesPlatform.GKE, identity: WorkloadIdentityMode.gkeWorkloadIdentity('ml-prod-123'),
+  });
+  const cluster = new KubernetesTrainingCluster(workloads, 'cluster', {
+    clusterName: 'ml', target, teams: [{ team: 'mlops', maxGpus: 2 }],
+    gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 4, nodeCount: 2 }],
+  });
+  const gcs = (bucketName: string) => ObjectStoreLocation.gcs({ project: 'ml-prod-123', bucketName, location: 'europe-west4' });
+  const registry = new MlflowModelRegistry(workloads, 'mlflow', {
+    target: cluster.teamTarget('mlops'), image: `${ECR}/mlflow@sha256:${'5'.repeat(64)}`,
+    backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' }, backups: false }),
+    artifactStore: new ObjectStore(workloads, 'artifacts', { location: gcs('acme-mlflow-artifacts') }),
+    adminSecret: { secretName: 'mlflow-admin' },
+  });
+  const datasets = new DatasetStore(workloads, 'datasets', { location: gcs('acme-datasets') });
+  return {
+    app, addons, workloads, argo, cluster, registry, datasets,
+    pipeline: (overrides = {}, id = 'churn-retraining') => new ArgoRetrainingPipeline(workloads, id, { ...pipelineProps(argo, datasets, cluster, registry), ...overrides }),
   };
 }

@@ -2,7 +2,7 @@
  * Permissions of the predefined Google Cloud roles this library grants or users commonly grant for the same
  * purposes, limited to the permissions the contracts ask about. Source: Google Cloud IAM "roles and
  * permissions" reference, one page per service (https://cloud.google.com/iam/docs/roles-permissions/storage,
- * …/bigquery, …/cloudkms, …/secretmanager, …/aiplatform, …/monitoring, …/iam), read 2026-12.
+ * …/bigquery, …/cloudkms, …/secretmanager, …/aiplatform, …/monitoring, …/iam, …/pubsub), read 2026-12.
  * A role missing here is `unknown` to the check, never assumed to grant.
  */
 export const GCP_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
@@ -41,6 +41,9 @@ export const GCP_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> =
   ],
   'roles/aiplatform.featurestoreDataViewer': ['aiplatform.featurestores.readFeatures', 'aiplatform.entityTypes.readFeatureValues', 'aiplatform.featureViews.fetchFeatureValues'],
   'roles/monitoring.metricWriter': ['monitoring.timeSeries.create', 'monitoring.metricDescriptors.create'],
+  // Pub/Sub (…/pubsub): Subscriber consumes subscriptions and attaches them to topics.
+  'roles/pubsub.subscriber': ['pubsub.subscriptions.consume', 'pubsub.topics.attachSubscription', 'pubsub.snapshots.seek'],
+  'roles/pubsub.publisher': ['pubsub.topics.publish'],
   'roles/iam.workloadIdentityUser': ['iam.serviceAccounts.getAccessToken', 'iam.serviceAccounts.getOpenIdToken'],
 };
 
