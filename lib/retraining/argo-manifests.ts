@@ -205,6 +205,15 @@ export function eventBusManifest(m: { name: string; namespace: string; labels: R
   };
 }
 
+/** The pod template of an EventSource or Sensor: hardened, under the given service account (the default one without). */
+function eventsPodTemplate(serviceAccountName?: string): Obj {
+  return {
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+    securityContext: manifestPodSecurityContext(),
+    container: { securityContext: manifestContainerSecurityContext() },
+  };
+}
+
 /** The EventSource: a webhook taking Alertmanager's POSTs, authenticated by a bearer token from a Secret. */
 export function eventSourceManifest(m: {
   name: string; namespace: string; labels: Record<string, string>; eventBusName: string; token: { name: string; key: string };
@@ -215,7 +224,7 @@ export function eventSourceManifest(m: {
     metadata: { name: m.name, namespace: m.namespace, labels: m.labels },
     spec: {
       eventBusName: m.eventBusName,
-      template: { securityContext: manifestPodSecurityContext(), container: { securityContext: manifestContainerSecurityContext() } },
+      template: eventsPodTemplate(),
       service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
       webhook: {
         alert: { port: String(WEBHOOK_PORT), endpoint: WEBHOOK_PATH, method: 'POST', authSecret: { name: m.token.name, key: m.token.key } },
@@ -251,11 +260,7 @@ export function pubSubEventSourceManifest(m: {
     metadata: { name: pubSubEventSourceName(m.name), namespace: m.namespace, labels: m.labels },
     spec: {
       eventBusName: m.eventBusName,
-      template: {
-        serviceAccountName: m.serviceAccountName,
-        securityContext: manifestPodSecurityContext(),
-        container: { securityContext: manifestContainerSecurityContext() },
-      },
+      template: eventsPodTemplate(m.serviceAccountName),
       pubSub: {
         [PUBSUB_EVENT]: { projectID: m.project, subscriptionID: m.subscriptionId, jsonBody: true, deleteSubscriptionOnFinish: false },
       },
@@ -281,11 +286,7 @@ function sensor(m: {
     metadata: { name: m.sensorName, namespace: m.namespace, labels: m.labels },
     spec: {
       eventBusName: m.eventBusName,
-      template: {
-        serviceAccountName: m.serviceAccountName,
-        securityContext: manifestPodSecurityContext(),
-        container: { securityContext: manifestContainerSecurityContext() },
-      },
+      template: eventsPodTemplate(m.serviceAccountName),
       dependencies: [{ name: dep.name, eventSourceName: dep.eventSourceName, eventName: dep.eventName, filters: { data: dep.filters } }],
       triggers: [{
         template: {
