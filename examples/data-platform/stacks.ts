@@ -19,6 +19,7 @@ import {
   WorkloadIdentity,
 } from '../../lib';
 import { bigQuerySources, churnFeatures, s3Sources } from './features';
+import { laterLayer } from '../shared/layers';
 
 const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
 /** Your MLflow image (FROM ghcr.io/mlflow/mlflow + psycopg2 and the cloud SDKs), pinned by digest. */
@@ -36,11 +37,7 @@ function governed(stack: TerraformStack): void {
  * (MlPlatform makes these by itself: `env.addons`, `env.workloads`.)
  */
 function layer(base: TerraformStack, after: TerraformStack, name: string, provider: (stack: TerraformStack) => void): TerraformStack {
-  const stack = new TerraformStack(base.node.scope!, `${base.node.id}-${name}`);
-  stack.addDependency(after);
-  provider(stack);
-  governed(stack);
-  return stack;
+  return laterLayer(base, after, name, (stack) => { provider(stack); governed(stack); });
 }
 
 export class AwsDataStack extends TerraformStack {

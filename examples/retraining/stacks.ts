@@ -23,6 +23,7 @@ import {
   ArgoRetrainingPipeline, ArgoWorkflows, DataValidation, EvaluationGate, FairnessMetric, GateDirection, RetrainingDeclaration, SageMakerRetrainingPipeline,
 } from '../../lib/retraining';
 import { churnFeatures, s3Sources } from '../data-platform/features';
+import { laterLayer } from '../shared/layers';
 
 /** What the pipeline is, whatever runs it: the same object configures the Argo and the SageMaker variant. */
 function churnDeclaration(datasets: DatasetStore): RetrainingDeclaration {
@@ -54,10 +55,7 @@ function prepare(stack: TerraformStack): void {
 }
 
 function layer(base: TerraformStack, after: TerraformStack, name: string): TerraformStack {
-  const stack = new TerraformStack(base.node.scope!, `${base.node.id}-${name}`);
-  stack.addDependency(after);
-  prepare(stack);
-  return stack;
+  return laterLayer(base, after, name, prepare);
 }
 
 export class RetrainingOnEks extends TerraformStack {

@@ -13,6 +13,7 @@ import {
   Accelerator, Capacity, DataClassification, EksTrainingCluster, GkeTrainingCluster, Governance, KubernetesTarget,
   KubernetesTrainingCluster, PlatformLabels, PoolPurpose, TpuVersion,
 } from '../../lib';
+import { laterLayer } from '../shared/layers';
 
 const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
 
@@ -29,10 +30,7 @@ function prepare(stack: TerraformStack, provider: (stack: TerraformStack) => voi
  * these by itself: `env.addons`, `env.workloads`.)
  */
 function layer(base: TerraformStack, after: TerraformStack, name: string, provider: (stack: TerraformStack) => void): TerraformStack {
-  const stack = new TerraformStack(base.node.scope!, `${base.node.id}-${name}`);
-  stack.addDependency(after);
-  prepare(stack, provider);
-  return stack;
+  return laterLayer(base, after, name, (stack) => prepare(stack, provider));
 }
 
 export class EksTraining extends TerraformStack {
