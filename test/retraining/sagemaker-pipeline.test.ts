@@ -305,11 +305,15 @@ describe('SageMakerRetrainingPipeline: the execution role', () => {
     const contracts = Object.values<any>(json['//'].ml_platform.contracts).filter((c) => c.consumer === pipeline.node.path);
     expect(contracts.map((c) => [c.kind, c.actions])).toEqual([
       ['aws-permission', ['s3:GetObject']], ['aws-permission', ['s3:PutObject']], ['aws-permission', ['sagemaker:CreateModelPackage']], ['order', undefined],
+      // The schedule's role, then the alert Pipe's role (its queue and key), each trigger after its role policy.
+      ['aws-permission', ['sagemaker:StartPipelineExecution']], ['order', undefined],
+      ['aws-permission', ['sagemaker:StartPipelineExecution']],
+      ['aws-permission', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']], ['order', undefined],
     ]);
     expect(contracts[0]).toMatchObject({ producer: 'sagemaker/datasets', resources: [expect.stringMatching(/\/churn\/\*$/)], kmsKey: expect.stringMatching(/datasets_bucket_kms_key/) });
     const result = evaluateContracts([{ name: 'sagemaker', json }]);
     expect(result.findings).toEqual([]);
-    expect(result.evaluated).toBe(4);
+    expect(result.evaluated).toBe(9);
   });
 });
 
@@ -324,6 +328,35 @@ describe('a broken grant fails synth, naming the role, the wire and the fix', ()
     expect(message).toMatch(/contract-permission/);
     expect(message).toMatch(/sagemaker\/churn-retraining → sagemaker\/datasets \(training data of churn\): role aws_iam_role\.churn-retraining_execution-role_\w+ is not allowed s3:GetObject on arn:aws:s3:::/);
     expect(message).toMatch(/dataset\.store\.grantRead\(pipeline\.executionGrants, prefix\)/);
+  });
+
+  const triggerPolicy = (w: AwsWorld, id: string) => w.stack.node.findAll().find((c) => c.node.path === `sagemaker/churn-retraining/${id}`) as any;
+
+  test('the schedule\'s role loses StartPipelineExecution: the schedule could never start a run', () => {
+    const w = awsWorld();
+    w.pipeline();
+    triggerPolicy(w, 'schedule-role-policy').addOverride('policy', JSON.stringify({ Version: '2012-10-17', Statement: [] }));
+    expect(errorOf(() => Testing.synth(w.stack, true)))
+      .toMatch(/contract-permission .*\(the schedule starting runs of churn\): role aws_iam_role\.churn-retraining_schedule-role_\w+ is not allowed sagemaker:StartPipelineExecution/);
+  });
+
+  test('the alert Pipe\'s role cannot read the queue, or cannot decrypt it', () => {
+    const w = awsWorld();
+    w.pipeline();
+    const pipePolicy = triggerPolicy(w, 'alert-pipe-role-policy');
+    const start = { Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: '*' };
+    pipePolicy.addOverride('policy', JSON.stringify({ Version: '2012-10-17', Statement: [start, { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] }));
+    expect(errorOf(() => Testing.synth(w.stack, true)))
+      .toMatch(/contract-permission .*\(retrain alerts queued for churn\): role aws_iam_role\.churn-retraining_alert-pipe-role_\w+ is not allowed sqs:ReceiveMessage/);
+    pipePolicy.addOverride('policy', JSON.stringify({ Version: '2012-10-17', Statement: [start, { Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] }));
+    expect(errorOf(() => Testing.synth(w.stack, true))).toMatch(/contract-permission .* is not allowed kms:Decrypt on key aws_kms_key\.churn-retraining_alert-key_\w+/);
+  });
+
+  test('a trigger created before its role policy fails the order contract', () => {
+    const w = awsWorld();
+    w.pipeline();
+    (w.stack.node.findAll().find((c) => c.node.path === 'sagemaker/churn-retraining/alert-pipe') as any).dependsOn = [];
+    expect(errorOf(() => Testing.synth(w.stack, true))).toMatch(/contract-order .*alert pipe's role policy/);
   });
 
   test('a grant without kms:Decrypt is caught on the dataset\'s key', () => {

@@ -8,6 +8,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Contracts } from '../../contracts/contracts';
 import { policyDocument, PolicyStatement } from '../../core/iam';
 import { suppress } from '../../governance/suppressions';
 import { AwsKmsKey } from '../../storage/aws-kms-key';
@@ -37,6 +38,31 @@ const startPipeline = (ctx: TriggerContext): PolicyStatement => ({
   Sid: 'StartRetrainingPipeline', Effect: 'Allow', Action: 'sagemaker:StartPipelineExecution', Resource: ctx.pipelineArn,
 });
 
+/**
+ * The wires of a trigger, checked at synth: its role may start the pipeline (and, for the Pipe, read and decrypt the
+ * queue), and the trigger is created after the role's policy (Pipes and Scheduler check the role when they start).
+ */
+function declareTriggerWires(scope: Construct, ctx: TriggerContext, trigger: SchedulerSchedule | PipesPipe, role: IamRole, policy: IamRolePolicy,
+  what: string, source?: { queue: SqsQueue; key: AwsKmsKey }): void {
+  const fix = `keep the ${what}'s role policy (${policy.friendlyUniqueId}) granting sagemaker:StartPipelineExecution on the pipeline`
+    + (source ? ' and sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes on the queue with kms:Decrypt on its key' : '');
+  Contracts.awsPermission(scope, {
+    producer: scope, what: `the ${what} starting runs of ${ctx.name}`, fix, role,
+    actions: ['sagemaker:StartPipelineExecution'], resources: [ctx.pipelineArn],
+  });
+  if (source) {
+    Contracts.awsPermission(scope, {
+      producer: scope, what: `retrain alerts queued for ${ctx.name}`, fix, role,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [source.queue.arn],
+      kmsKeyArn: source.key.key.arn, kmsActions: ['kms:Decrypt'], kmsViaService: 'sqs',
+    });
+  }
+  Contracts.order(scope, {
+    producer: scope, what: `the ${what}'s role policy`, resource: trigger, after: [policy],
+    fix: `create the ${what} after its role policy (dependsOn): it checks the role when it starts`,
+  });
+}
+
 /** The scheduled trigger's resources. */
 export interface ScheduleTrigger {
   readonly role: IamRole;
@@ -65,6 +91,7 @@ export function scheduleTrigger(scope: Construct, ctx: TriggerContext, expressio
     },
     dependsOn: [policy],
   });
+  declareTriggerWires(scope, ctx, schedule, role, policy, 'schedule');
   return { role, schedule };
 }
 
@@ -164,5 +191,6 @@ export function alertTrigger(scope: Construct, ctx: TriggerContext): AlertTrigge
     targetParameters: { sagemakerPipelineParameters: { pipelineParameter: [{ name: PARAMETER.reason, value: 'alert' }] } },
     dependsOn: [policy],
   });
+  declareTriggerWires(scope, ctx, pipe, role, policy, 'alert pipe', { queue, key });
   return { key, topic, queue, role, pipe };
 }
