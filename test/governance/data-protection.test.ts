@@ -2,9 +2,6 @@
  * Nothing lost: every resource that holds data in every example is protected from deletion in the synthesized
  * configuration (ml-stateful-resource-protected), and the plan rule and the configuration rule read one table.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { App } from 'cdktf';
 import { buildDataPlatformExample } from '../../examples/data-platform/stacks';
 import { buildHybridPlatform } from '../../examples/hybrid-platform/platform';
@@ -13,31 +10,22 @@ import { buildRetrainingExample } from '../../examples/retraining/stacks';
 import { buildServingExample } from '../../examples/serving/stacks';
 import { buildTrainingExample } from '../../examples/training/stacks';
 import { reviewPlan, reviewTerraformJson } from '../../lib/governance/review';
-import { readSynthesizedFolder } from '../../lib/governance/synth-folder';
 import { STATEFUL_TYPES } from '../../lib/governance/support/stateful';
 import { statefulResourceDestroyed } from '../../lib/governance/rules/plan/stateful-resource-destroyed';
 import { changePlan } from './rules/plan-cases';
+import { synthApp } from '../util';
 
 const RULE = 'ml-stateful-resource-protected';
 
 function unprotected(build: (app: App) => unknown): { findings: string[]; stateful: number } {
-  const outdir = mkdtempSync(join(tmpdir(), 'mlp-protect-'));
-  try {
-    const app = new App({ outdir, stackTraces: false, skipValidation: true });
-    build(app);
-    app.synth();
-    const findings: string[] = [];
-    let stateful = 0;
-    for (const stack of readSynthesizedFolder(outdir)) {
-      const result = reviewTerraformJson(stack.json, { source: stack.name });
-      findings.push(...result.findings.filter((f) => f.ruleId === RULE).map((f) => `${stack.name} ${f.address}: ${f.message}`));
-      const resources = (stack.json as { resource?: Record<string, Record<string, unknown>> }).resource ?? {};
-      for (const [type, byName] of Object.entries(resources)) if (type in STATEFUL_TYPES) stateful += Object.keys(byName).length;
-    }
-    return { findings, stateful };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  const findings: string[] = [];
+  let stateful = 0;
+  for (const [name, stack] of Object.entries(synthApp((app) => { build(app); }, { skipValidation: true }))) {
+    const result = reviewTerraformJson(stack.json, { source: name });
+    findings.push(...result.findings.filter((f) => f.ruleId === RULE).map((f) => `${name} ${f.address}: ${f.message}`));
+    for (const [type, byName] of Object.entries<Record<string, unknown>>(stack.json.resource ?? {})) if (type in STATEFUL_TYPES) stateful += Object.keys(byName).length;
   }
+  return { findings, stateful };
 }
 
 describe('every resource holding data in the examples is protected from deletion', () => {

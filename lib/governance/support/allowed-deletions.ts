@@ -1,6 +1,6 @@
 import { Suppression } from '../model';
 import { InputError } from '../normalize/strict-json';
-import { suppressionProblem } from './suppression-check';
+import { recordedSuppression } from './suppression-check';
 
 /** Key under `//.ml_platform` of a stack where synth records the deletions a plan may make. */
 export const ALLOWED_DELETIONS_KEY = 'allowedDeletions';
@@ -41,11 +41,7 @@ export function readAllowedDeletions(json: unknown, where: string): Map<string, 
     if (typeof entry !== 'object' || entry === null || typeof entry.address !== 'string' || !ADDRESS.test(entry.address)) {
       throw new InputError(`${where}: every entry of //.ml_platform.${ALLOWED_DELETIONS_KEY} needs a resource address`);
     }
-    const problem = suppressionProblem(entry.reason, entry.expires);
-    const reason = typeof entry.reason === 'string' ? entry.reason.trim() : '';
-    out.set(entry.address, problem
-      ? { ruleId: DELETION_RULE_ID, reason, refused: problem }
-      : { ruleId: DELETION_RULE_ID, reason, ...(typeof entry.expires === 'string' ? { expires: entry.expires } : {}) });
+    out.set(entry.address, recordedSuppression(DELETION_RULE_ID, entry.reason, entry.expires));
   }
   return out;
 }

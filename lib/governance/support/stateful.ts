@@ -1,8 +1,8 @@
 import { GovernedResource } from '../model';
 import { RuleContext } from '../rule';
 import { manifestObject } from './kubernetes-manifest';
-import { MANIFEST_TYPE } from './workloads';
-import { block, blocks, bool, isUnknown, path, str } from '../values';
+import { MANIFEST_TYPE, namespaceOf } from './workloads';
+import { block, blocks, bool, hasOwn, isUnknown, path, str } from '../values';
 
 /**
  * The resource types that hold data, what deleting one loses, and what protects it. One table for the two rules that
@@ -101,8 +101,6 @@ const STATEFUL_KINDS: Readonly<Record<string, string>> = {
 /** Every type the table names, and kubernetes_manifest (whose kind decides). */
 export const STATEFUL_RESOURCE_TYPES: readonly string[] = [...Object.keys(STATEFUL_TYPES), MANIFEST_TYPE];
 
-const own = (record: object, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
-
 function manifestKind(resource: GovernedResource): { kind?: string; spec?: Record<string, unknown>; name?: string } {
   const manifest = manifestObject(resource);
   return { kind: str(manifest?.kind), spec: block(manifest, 'spec'), name: str(block(manifest, 'metadata')?.name) };
@@ -132,7 +130,7 @@ function statefulSetClaims(resource: GovernedResource): { claims: boolean; delet
 export function dataLostByDeleting(resource: GovernedResource): string | undefined {
   if (resource.type === MANIFEST_TYPE) {
     const { kind, spec, name } = manifestKind(resource);
-    if (!kind || !own(STATEFUL_KINDS, kind)) return undefined;
+    if (!kind || !hasOwn(STATEFUL_KINDS, kind)) return undefined;
     if (kind === 'PersistentVolume' && (str(spec?.persistentVolumeReclaimPolicy) ?? 'Retain') === 'Retain') return undefined;
     if (kind === 'StatefulSet') {
       const sts = statefulSetClaims(resource);
@@ -140,7 +138,7 @@ export function dataLostByDeleting(resource: GovernedResource): string | undefin
     }
     return `${STATEFUL_KINDS[kind]} (${kind}${name ? ` ${name}` : ''})`;
   }
-  if (!own(STATEFUL_TYPES, resource.type)) return undefined;
+  if (!hasOwn(STATEFUL_TYPES, resource.type)) return undefined;
   if (/^kubernetes_persistent_volume(_v1)?$/.test(resource.type)
     && (str(path(resource.values, 'spec')?.persistent_volume_reclaim_policy) ?? 'Retain') === 'Retain') return undefined;
   if (/^kubernetes_stateful_set(_v1)?$/.test(resource.type)) {
@@ -163,11 +161,6 @@ function holdsClaims(resource: GovernedResource): boolean {
     return kind === 'PersistentVolumeClaim' || (kind === 'StatefulSet' && statefulSetClaims(resource).claims);
   }
   return false;
-}
-
-function namespaceOf(resource: GovernedResource): string | undefined {
-  if (resource.type === MANIFEST_TYPE) return str(block(manifestObject(resource), 'metadata')?.namespace);
-  return str(path(resource.values, 'metadata')?.namespace);
 }
 
 /**

@@ -44,9 +44,14 @@ export function readSuppressionList(raw: unknown, where: string): Suppression[] 
     if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.ruleId !== 'string' || s.ruleId.trim() === '') {
       throw new InputError(`${where}: every suppression needs a ruleId (a rule id string)`);
     }
-    const problem = suppressionProblem(s.reason, s.expires);
-    const reason = typeof s.reason === 'string' ? s.reason.trim() : '';
-    if (problem) return { ruleId: s.ruleId, reason, refused: problem };
-    return { ruleId: s.ruleId, reason, ...(typeof s.expires === 'string' ? { expires: s.expires } : {}) };
+    return recordedSuppression(s.ruleId, s.reason, s.expires);
   });
+}
+
+/** One suppression as read from synthesized output: kept with `refused` set when its reason or expiry does not hold. */
+export function recordedSuppression(ruleId: string, rawReason: unknown, expires: unknown): Suppression {
+  const problem = suppressionProblem(rawReason, expires);
+  const reason = typeof rawReason === 'string' ? rawReason.trim() : '';
+  if (problem) return { ruleId, reason, refused: problem };
+  return { ruleId, reason, ...(typeof expires === 'string' ? { expires } : {}) };
 }
