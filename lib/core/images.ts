@@ -147,6 +147,18 @@ const MIRRORS = Symbol.for('cdktf-ml-platform.registry-mirrors');
 /** On the root: the paths of the constructs that chose a default image, to refuse mirrors configured too late. */
 const CHOSEN = Symbol.for('cdktf-ml-platform.registry-mirrors.chosen');
 const FROM_CONTEXT = new WeakMap<object, RegistryMirrors>();
+/**
+ * An Amazon ECR image, by tag and/or digest: account (1), region (2), repository (3), digest (4). The repository
+ * follows ECR's own naming rule, so only names ECR would refuse are refused.
+ */
+export const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** The ECR repository ARN of an image, or undefined for an image elsewhere. */
+export function ecrRepository(image: string, partition: string): string | undefined {
+  const m = ECR_IMAGE.exec(image);
+  return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
 /** The module's own way to make a RegistryMirrors (its constructor is private: users configure or look them up). */
 let newRegistryMirrors: (mirrors: RegistryMirrorMap) => RegistryMirrors;
 

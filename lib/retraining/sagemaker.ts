@@ -12,6 +12,7 @@ import { Contracts } from '../contracts/contracts';
 import { declareArtifactRead } from '../contracts/needs';
 import { AwsRoleGrantee } from '../core/aws-grantee';
 import { policyDocument, PolicyStatement } from '../core/iam';
+import { ecrRepository } from '../core/images';
 import { ScrapeTarget } from '../core/monitoring-contract';
 import { Wiring } from '../core/wiring';
 import { qualifyProviderSources } from '../core/provider-sources';
@@ -21,7 +22,7 @@ import { AlertRuleGroup } from '../monitoring/rules';
 import { SAGEMAKER_MODEL_PREFIX, SageMakerModelRegistry } from '../registry/sagemaker';
 import { pipelineDefinition } from './private/sagemaker-definition';
 import { alertTrigger, scheduleTrigger } from './private/sagemaker-triggers';
-import { ecrRepository, validateSageMakerPipeline } from './private/sagemaker-validation';
+import { validateSageMakerPipeline } from './private/sagemaker-validation';
 import { RetrainingDeclaration } from './retraining-pipeline';
 
 /** The training step as a SageMaker training job. */

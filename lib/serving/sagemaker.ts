@@ -20,7 +20,7 @@ import { Duration } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
-import { checkImageDigest } from '../core/images';
+import { checkImageDigest, ECR_IMAGE, ecrRepository } from '../core/images';
 import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { Wiring } from '../core/wiring';
 import { declareModelArtifactRead } from '../contracts/needs';
@@ -86,8 +86,6 @@ export interface SageMakerDataCaptureProps {
 
 /** Instance families with NVMe instance store, for which CreateEndpointConfig rejects KmsKeyId. Best effort, from the EC2 instance-store table. */
 const LOCAL_STORAGE_FAMILIES = /^ml\.(c5d|c6id|m5d|m6id|r5d|r6id|g4dn|g5|g6|g6e|gr6|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200|trn1|trn1n|trn2)\./;
-
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+?)(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?@sha256:[a-f0-9]{64}$/;
 
 /**
  * An online inference endpoint on Amazon SageMaker.
@@ -334,10 +332,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     const byUri = props.variants.filter((v) => !canGrantReadToRole(v.model.source));
     const uris = byUri.map((v) => v.model.uri);
     const keys = byUri.flatMap((v) => (v.model.kmsKeyArn ? [v.model.kmsKeyArn] : []));
-    const repositories = [...new Set(props.variants.map((v) => {
-      const m = ECR_IMAGE.exec(v.image)!;
-      return `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
-    }))].sort();
+    const repositories = [...new Set(props.variants.map((v) => ecrRepository(v.image, partition)!))].sort();
     const statements: PolicyStatement[] = [
       ...s3ReadStatements(partition, uris, keys),
       { Sid: 'PullServingImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: repositories },

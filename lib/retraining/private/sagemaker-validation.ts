@@ -11,9 +11,8 @@ import { featureViewVersions } from '../feature-lineage';
 import { EvaluationGate } from '../gates';
 import type { SageMakerRetrainingPipelineProps } from '../sagemaker';
 import { eventBridgeCron } from './eventbridge-cron';
+import { ECR_IMAGE } from '../../core/images';
 
-/** An Amazon ECR image, by tag and/or digest: account, region, repository. */
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 /** Metric and feature names a SageMaker JsonGet path can name without quoting. */
@@ -23,12 +22,6 @@ const METADATA_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 const MIME = /^[-\w]+\/[-\w+.]+$/;
 /** Training jobs run at most 28 days (StoppingCondition.MaxRuntimeInSeconds). */
 const MAX_TRAINING_SECONDS = 28 * 24 * 3600;
-
-/** The ECR repository ARN of an image, or undefined for an image elsewhere. */
-export function ecrRepository(image: string, partition: string): string | undefined {
-  const m = ECR_IMAGE.exec(image);
-  return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
-}
 
 function checkImage(v: Validator, prop: string, image: string | undefined, digest: boolean, why: string): void {
   if (image !== undefined && Token.isUnresolved(image)) return;
