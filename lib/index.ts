@@ -30,6 +30,8 @@ export {
 export { KUBERNETES_LABEL_VALUE, LABEL_KEY, LABEL_VALUE, RESOURCE_NAME } from './core/names';
 export { PRIORITY_CLASSES } from './core/priority-classes';
 export { Cpu, Duration, Size } from './core/units';
+export { type SecretKeyRef } from './core/secrets';
+export { Connections, Peer, type AllowedConnection, type ConnectionsProps, type IConnectable } from './core/connections';
 export { Wiring, type Connection } from './core/wiring';
 export { WorkloadIdentity, type WorkloadIdentityProps } from './core/workload-identity';
 export { WorkloadIdentityKind, WorkloadIdentityMode } from './core/workload-identity-mode';
@@ -104,7 +106,7 @@ export { DEFAULT_REDIS_IMAGE, FeastRedis, type FeastRedisProps } from './feature
 export { type YamlMap } from './features/feast-render';
 export {
   FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastOnlineStoreKind, FeastRegistry,
-  type InClusterRedisProps, type SecretKeyRef,
+  type InClusterRedisProps,
 } from './features/feast-stores';
 export { type IFeatureStore } from './features/feature-store';
 export { SageMakerFeatureStore, SageMakerTableFormat, type SageMakerFeatureStoreProps } from './features/sagemaker';

@@ -11,7 +11,7 @@ import { Duration, Size } from '../core/units';
 import { requireProvider } from '../core/private/optional-provider';
 import type { AwsKmsKey } from '../storage/aws-kms-key';
 import type { GcpKmsKey } from '../storage/gcp-kms-key';
-import type { SecretKeyRef } from './feast-stores';
+import type { SecretKeyRef } from '../core/secrets';
 
 /** The engine of an ElastiCache online store. */
 export enum ElastiCacheEngine {

@@ -1,3 +1,4 @@
+import type { SecretKeyRef } from '../core/secrets';
 import { Size } from '../core/units';
 import { SecureGcsBucket } from '../storage/gcs-bucket';
 import { SecureS3Bucket } from '../storage/s3-bucket';
@@ -5,13 +6,6 @@ import { DataSourceKind } from './definitions';
 import type { ElastiCacheOnlineStoreProps, MemorystoreOnlineStoreProps } from './feast-managed-redis';
 import { YamlMap } from './feast-render';
 
-/** A key of an existing Kubernetes secret in the store's namespace (created by External Secrets, Vault, …). */
-export interface SecretKeyRef {
-  /** The secret's name. */
-  readonly name: string;
-  /** The key inside the secret. */
-  readonly key: string;
-}
 
 /** Which cloud a Feast store component needs credentials for. */
 export enum FeastCloud {

@@ -1,0 +1,106 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { CronJobV1, CronJobV1SpecJobTemplateSpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
+import { DaemonSetV1, DaemonSetV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { IKubernetesTarget } from '../kubernetes-target';
+import { SYSTEM_NODE_CRITICAL } from '../priority-classes';
+
+/**
+ * The two workload shapes every capability repeats, built once: a scheduled batch job (drift checks, feature
+ * materialization, database dumps) and a node agent (device plugins, GPU exporters, edge model servers). Each
+ * capability gives what is its own (name, labels, schedule, the pod); the rest is decided here, so every CronJob
+ * and DaemonSet of the library behaves the same way.
+ */
+
+/** What a {@link scheduledJob} needs. */
+export interface ScheduledJobProps {
+  readonly target: IKubernetesTarget;
+  /** @default - the target's dependables */
+  readonly dependsOn?: ITerraformDependable[];
+  /** The CronJob's name (at most 52 characters: Kubernetes appends an 11-character suffix to its Jobs). */
+  readonly name: string;
+  /** @default - the target's namespace */
+  readonly namespace?: string;
+  /** Labels of the CronJob, its Jobs and their pods. */
+  readonly labels: Record<string, string>;
+  /** Standard cron syntax, evaluated in {@link timeZone}. */
+  readonly schedule: string;
+  /** @default 'Etc/UTC' (a schedule does not move with the controller's local time or daylight saving) */
+  readonly timeZone?: string;
+  /** Longest one run may take, in seconds; a run over it fails and is retried. */
+  readonly activeDeadlineSeconds: number;
+  /** A run that could not start within this many seconds of its time is skipped. @default 300 */
+  readonly startingDeadlineSeconds?: number;
+  /** Retries of a failed run. @default 2 */
+  readonly backoffLimit?: number;
+  /** The pod. `restartPolicy` defaults to `Never` (a failed pod is kept for its logs; the Job retries). */
+  readonly pod: CronJobV1SpecJobTemplateSpecTemplateSpec;
+}
+
+/**
+ * A CronJob whose runs never overlap (`Forbid`), keep three successful and three failed Jobs for inspection,
+ * retry twice, and whose finished Jobs are deleted after a day; the schedule is in UTC unless told otherwise.
+ */
+export function scheduledJob(scope: Construct, id: string, props: ScheduledJobProps): CronJobV1 {
+  const { labels } = props;
+  return new CronJobV1(scope, id, {
+    provider: props.target.providerFor(scope),
+    dependsOn: props.dependsOn ?? props.target.dependablesFor(scope),
+    metadata: { name: props.name, namespace: props.namespace ?? props.target.namespace, labels },
+    spec: {
+      schedule: props.schedule,
+      timezone: props.timeZone ?? 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: props.startingDeadlineSeconds ?? 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: props.backoffLimit ?? 2,
+          activeDeadlineSeconds: props.activeDeadlineSeconds,
+          ttlSecondsAfterFinished: '86400',
+          template: { metadata: { labels }, spec: { restartPolicy: 'Never', ...props.pod } },
+        },
+      },
+    },
+  });
+}
+
+/** What a {@link nodeAgent} needs. */
+export interface NodeAgentProps {
+  readonly target: IKubernetesTarget;
+  /** @default - the target's dependables */
+  readonly dependsOn?: ITerraformDependable[];
+  readonly name: string;
+  /** @default - the target's namespace */
+  readonly namespace?: string;
+  /** Labels of the DaemonSet and its pods. */
+  readonly labels: Record<string, string>;
+  /** The subset of {@link labels} that selects the pods (immutable once applied). */
+  readonly selector: Record<string, string>;
+  /**
+   * The pod. `priorityClassName` defaults to `system-node-critical` (a node agent is evicted last and scheduled
+   * first) and `automountServiceAccountToken` to false (an agent that calls the API server says so).
+   */
+  readonly pod: DaemonSetV1SpecTemplateSpec;
+  /** Nodes updated at once during a rollout. @default 1 */
+  readonly maxUnavailable?: string;
+}
+
+/** A DaemonSet that rolls out one node at a time. */
+export function nodeAgent(scope: Construct, id: string, props: NodeAgentProps): DaemonSetV1 {
+  return new DaemonSetV1(scope, id, {
+    provider: props.target.providerFor(scope),
+    dependsOn: props.dependsOn ?? props.target.dependablesFor(scope),
+    metadata: { name: props.name, namespace: props.namespace ?? props.target.namespace, labels: props.labels },
+    spec: {
+      selector: { matchLabels: props.selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? '1' } },
+      template: {
+        metadata: { labels: props.labels },
+        spec: { priorityClassName: SYSTEM_NODE_CRITICAL, automountServiceAccountToken: false, ...props.pod },
+      },
+    },
+  });
+}
