@@ -42,7 +42,7 @@ export function googleSetting(scope: IConstruct, v: Validator, prop: string, set
 export function awsRegion(scope: IConstruct, v: Validator, prop: string, given: string | undefined): string {
   const value = given ?? inherit(scope, 'aws', 'region');
   v.check(typeof value === 'string' && value.length > 0, prop, given,
-    'is required: set it, or place the construct in a stack whose AWS provider sets region (MlPlatform.aws(name, { region }) does)');
+    `is required: set ${prop}, or place the construct in a stack whose AWS provider sets region (MlPlatform.aws(name, { region }) does)`);
   return value ?? '';
 }
 
