@@ -10,6 +10,6 @@ new EdgeFleet(app, 'edge', {
   rings: [{ name: 'canary', modelVersion: '2' }, { name: 'broad', modelVersion: '1' }],
   sites: Array.from({ length: n }, (_, i) => ({ name: `s-${i}`, ring: i < n / 10 ? 'canary' : 'broad', architecture: i % 2 ? Architecture.ARM64 : Architecture.AMD64 })),
   image: digest('m'), modelFetcher: { image: digest('cli'), credentialsSecret: 'c' },
-  metrics: { remoteWriteUrl: 'https://central/api/v1/write', credentialsSecret: 'rw' },
+  metrics: { remoteWriteUrl: 'https://central/api/v1/write', password: { name: 'rw', key: 'password' } },
 });
 app.synth();

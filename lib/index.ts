@@ -20,7 +20,7 @@ export {
 export { DataClassification, PlatformLabels, RequiredPodLabels, STANDARD_LABEL_KEYS, type StandardLabels } from './core/labels';
 export { type ClusterLayers } from './core/layers';
 export {
-  GCP_CREDENTIALS_DIR, StaticModelSource, type ContainerEnv, type IModelSource, type ModelAccess,
+  GCP_CREDENTIALS_DIR, StaticModelSource, type ContainerEnv, type ContainerEnvSource, type IModelSource, type ModelAccess,
   type ModelConsumer, type ModelRegistryUser, type SecretVolumeMount, type StaticModelSourceOptions,
 } from './core/model-source';
 export {
@@ -39,16 +39,19 @@ export { WorkloadIdentityKind, WorkloadIdentityMode } from './core/workload-iden
 // training clusters
 export { EFA_DEVICE_PLUGIN_CHART_VERSION, EKS_CHARTS_REPOSITORY, EfaDevicePlugin, type EfaDevicePluginProps } from './training/efa-device-plugin';
 export {
-  EksTrainingCluster, EndpointAccess, type EksClusterConnection, type EksSystemNodesProps,
+  ControlPlaneAccess, type AuthorizedNetwork, type ControlPlaneAccessConfig,
+} from './training/control-plane-access';
+export {
+  EksTrainingCluster, type EksClusterConnection, type EksSystemNodesProps,
   type EksTrainingClusterProps,
 } from './training/eks';
-export { EksAmiFamily } from './training/eks-catalogue';
+export { EksAmiFamily, type EksPool } from './training/eks-catalogue';
 export { EksNodePool, type EksNodePoolProps } from './training/eks-node-pool';
 export {
-  GkeTrainingCluster, ReleaseChannel, type AuthorizedNetwork, type GkeSystemNodesProps,
+  GkeTrainingCluster, ReleaseChannel, type GkeSystemNodesProps,
   type GkeTrainingClusterProps,
 } from './training/gke';
-export { GkeNodePool, type GkeNodePoolProps } from './training/gke-node-pool';
+export { GkeNodePool, type GkeNodePoolProps, type GkePool } from './training/gke-node-pool';
 export { EksKarpenter, EksNodeAutoscaling, type EksKarpenterConfig, type EksKarpenterProps } from './training/karpenter';
 export {
   KARPENTER_CHART_REPOSITORY, KARPENTER_KINDS, KARPENTER_VERSION, KarpenterController,
@@ -59,8 +62,8 @@ export { KubernetesTrainingCluster, type ExistingGpuNodesProps, type KubernetesT
 export { NEURON_DEVICE_PLUGIN_IMAGE, NeuronDevicePlugin, type NeuronDevicePluginProps } from './training/neuron-device-plugin';
 export { NVIDIA_DEVICE_PLUGIN_IMAGE, NvidiaDevicePlugin, type NvidiaDevicePluginProps } from './training/nvidia-device-plugin';
 export {
-  Capacity, CapacityKind, POOL_LABELS, PoolPurpose, TaintEffect, type AcceleratorPoolProps, type ResolvedPool,
-  type Taint,
+  Capacity, POOL_LABELS, PoolPurpose, TaintEffect, type AcceleratorPoolProps, type CapacityContext,
+  type EksCapacityConfig, type GkeCapacityConfig, type ResolvedPool, type Taint,
 } from './training/pool';
 export { PodSecurityLevel, TeamQuotas, type TeamQuota, type TeamResources } from './training/team-quotas';
 export { TrainingClusterBase, type ITrainingCluster, type TrainingClusterProps } from './training/training-cluster';
@@ -70,23 +73,26 @@ export { AwsKmsKey, type AwsKmsKeyProps } from './storage/aws-kms-key';
 export { DataAccessAuditLogs } from './storage/gcp-audit-logs';
 export { GcpKmsKey, type GcpKmsKeyProps } from './storage/gcp-kms-key';
 export { SecureGcsBucket, type SecureGcsBucketProps } from './storage/gcs-bucket';
-export { SecureS3Bucket, type SecureS3BucketProps } from './storage/s3-bucket';
+export { SecureS3Bucket, type S3AccessLogsDestination, type SecureS3BucketProps } from './storage/s3-bucket';
 
 // model registries and dataset stores
 export { CloudSqlPostgres, type CloudSqlPostgresProps } from './registry/cloud-sql-postgres';
 export { DatasetStore, type DatasetStoreProps, type DvcRemote } from './registry/dataset-store';
-export { InClusterPostgres, POSTGRES_IMAGE, type InClusterPostgresProps, type PasswordSecretRef } from './registry/in-cluster-postgres';
-export { LINEAGE_KEYS, ModelLineage, type ModelLineageProps } from './registry/lineage';
+export { BACKUP_UPLOADER_IMAGE, InClusterPostgres, POSTGRES_IMAGE, type InClusterPostgresProps } from './registry/in-cluster-postgres';
+export { LINEAGE_KEYS, ModelLineage, type MlflowTag, type ModelLineageProps } from './registry/lineage';
 export {
-  MlflowModelRegistry, MlflowPermission, type MlflowAdminSecretRef, type MlflowExternalAccess,
+  MlflowModelRegistry, MlflowPermission, type MlflowAdminCredentials, type MlflowExternalAccess,
   type MlflowModelGrant, type MlflowModelRegistryProps,
 } from './registry/mlflow';
-export { MlflowBackend, MlflowBackendKind, type BackendContext, type DatabaseConnection, type IMlflowDatabase } from './registry/mlflow-backend';
+export { MlflowBackend } from './registry/mlflow-backend';
+export {
+  PostgresSslMode, type BackendContext, type BackendPlacement, type DatabaseConnection, type IMlflowDatabase,
+} from './registry/mlflow-database';
 export { ModelRegistryKind, type IModelRegistry } from './registry/model-registry';
 export { type ReleasedModelVersions } from './registry/model-versions';
 export {
-  ObjectStore, ObjectStoreKind, ObjectStoreLocation, type GcsObjectStoreProps, type ObjectStoreProps,
-  type S3CompatibleObjectStoreProps, type S3CredentialsSecretRef, type S3ObjectStoreProps,
+  ObjectStore, ObjectStoreKind, ObjectStoreLocation, type GcsObjectStoreProps, type IObjectStoreBucket, type ObjectStoreAccess,
+  type ObjectStoreProps, type S3CompatibleObjectStoreProps, type S3Credentials, type S3ObjectStoreProps,
 } from './registry/object-store';
 export { RdsPostgres, type RdsPostgresProps } from './registry/rds-postgres';
 export { SAGEMAKER_MODEL_PREFIX, SageMakerModelRegistry, type SageMakerModelRegistryProps } from './registry/sagemaker';
@@ -96,22 +102,23 @@ export {
   DataSource, DataSourceKind, Entity, FEATURE_NAME, FeatureStoreBackend, FeatureView, type DataSourceOptions,
   type EntityProps, type Feature, type FeatureDefinitions, type FeatureViewProps, type RedshiftTable,
 } from './features/definitions';
-export { DEFAULT_FEAST_IMAGE, FeastFeatureStore, type FeastFeatureStoreProps } from './features/feast';
+export { DEFAULT_FEAST_IMAGE, FeastFeatureStore, type FeastFeatureStoreProps, type FeastOnlineServer } from './features/feast';
 export {
   ElastiCacheEngine, FeastElastiCache, FeastMemorystore, MemorystoreSnapshotPeriod,
   type ElastiCacheOnlineStoreProps, type ManagedOnlineStoreConnection, type ManagedOnlineStoreContext,
-  type MemorystoreOnlineStoreProps,
+  type MemorystoreOnlineStoreProps, type SecretFileMount,
 } from './features/feast-managed-redis';
-export { DEFAULT_REDIS_IMAGE, FeastRedis, type FeastRedisProps } from './features/feast-redis';
-export { type YamlMap } from './features/feast-render';
+export { DEFAULT_REDIS_IMAGE, FeastRedis, type FeastRedisProps, type InClusterRedisProps } from './features/feast-redis';
 export {
-  FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastOnlineStoreKind, FeastRegistry,
-  type InClusterRedisProps,
+  FeastOfflineStore, FeastOnlineStore, FeastRegistry, type BigQueryOfflineStoreProps, type FeastOnlineStoreBinding,
+  type FeastOnlineStoreContext, type FeastStoreConfig, type FeastStoreContext, type YamlMap,
 } from './features/feast-stores';
 export { type IFeatureStore } from './features/feature-store';
 export { SageMakerFeatureStore, SageMakerTableFormat, type SageMakerFeatureStoreProps } from './features/sagemaker';
 export { ValueType } from './features/value-type';
-export { VertexFeatureStore, VertexOnlineServing, type VertexFeatureStoreProps } from './features/vertex';
+export {
+  VertexFeatureStore, VertexOnlineServing, type VertexBigtableServingProps, type VertexFeatureStoreProps, type VertexOnlineServingConfig,
+} from './features/vertex';
 
 // serving
 export { GATEWAY_API_VERSION, GatewayApi, type GatewayApiProps } from './serving/gateway';
@@ -124,18 +131,20 @@ export {
 export { type IInferenceEndpoint, type InferenceEndpointProps } from './serving/inference-endpoint';
 export { KubernetesInferenceEndpoint, type KubernetesInferenceEndpointProps, type ServingProbes } from './serving/kubernetes';
 export {
-  ClientSelector, TrafficRouting, TrafficRoutingKind, type GatewayApiRoutingOptions, type GatewayReference,
-  type ReplicaProportionalRoutingOptions,
+  TrafficRouting, type GatewayApiRoutingOptions, type GatewayReference, type ReplicaProportionalRoutingOptions,
+  type TrafficRoutingBindContext, type TrafficRoutingBinding, type TrafficRoutingValidationContext, type VariantReplicas,
 } from './serving/kubernetes-routing';
 export {
   KubernetesVariant, MODEL_DIR, SERVING_LABELS, type KubernetesVariantProps, type ResolvedVariant,
   type VariantPodSettings,
 } from './serving/kubernetes-variant';
-export { ModelArtifact, ModelArtifactKind, type IFeatureReader, type IReadableModelSource } from './serving/model-source';
+export {
+  ModelArtifact, type IFeatureReader, type IReadableModelSource, type ModelUriOptions, type OnlineFeatureServer,
+} from './serving/model-source';
 export { PlatformGateway, type PlatformGatewayListener, type PlatformGatewayProps } from './serving/platform-gateway';
 export {
   SageMakerInferenceEndpoint, type SageMakerDataCaptureProps, type SageMakerInferenceEndpointProps,
-  type SageMakerVariantProps,
+  type SageMakerRollbackAlarms, type SageMakerVariantProps,
 } from './serving/sagemaker';
 export { SageMakerDeployment, SageMakerTrafficShift } from './serving/sagemaker-deployment';
 export { Traffic, TrafficStrategyKind, type WeightedVariant } from './serving/traffic';
@@ -144,8 +153,8 @@ export { VertexInferenceEndpoint, type VertexInferenceEndpointProps, type Vertex
 // monitoring
 export { ALERTMANAGER_PORT, AlertmanagerServer, type AlertmanagerServerProps } from './monitoring/alertmanager';
 export {
-  AmpMonitoring, AmpScrapeSource, type AmpCollectorProps, type AmpGrafanaAccess, type AmpMonitoringProps,
-  type AmpScrapeSourceAttributes,
+  AmpMonitoring, AmpScrapeSource, type AmpCollectorProps, type AmpGrafanaAccess, type AmpMonitoringFiles, type AmpMonitoringProps,
+  type AmpScrapeCluster, type AmpScrapeSourceAttributes,
 } from './monitoring/amp';
 export { DASHBOARD_SCHEMA_VERSION, DATASOURCE } from './monitoring/dashboards';
 export { DCGM_EXPORTER_PORT, DcgmExporter, GPU_OPERATOR_DCGM_EXPORTER_APP, type DcgmExporterProps } from './monitoring/dcgm-exporter';
@@ -153,15 +162,15 @@ export {
   DRIFT_JOB_LABELS, DriftJob, PUSHGATEWAY_PORT, Pushgateway, type DriftDetectionProps, type DriftJobProps,
 } from './monitoring/drift-job';
 export { GmpMonitoring, type GmpMonitoringProps, type GmpNotificationChannels, type GmpRetrainingTrigger } from './monitoring/gmp';
-export { GRAFANA_PORT, GrafanaServer, type GrafanaAdminSecret, type GrafanaServerProps } from './monitoring/grafana';
+export { GRAFANA_PORT, GrafanaServer, type GrafanaAdminCredentials, type GrafanaServerProps } from './monitoring/grafana';
 export { DEFAULT_MONITORING_IMAGES, type MonitoringImages } from './monitoring/images';
 export { CADVISOR_METRICS, CONTRACT_LABELS, DRIFT_ATTRIBUTES, DRIFT_PUSH_JOB, GPU_METRICS, SERVING_METRICS } from './monitoring/metrics';
-export { MonitoringStack, type MonitoringGrafanaProps, type MonitoringStackProps } from './monitoring/monitoring-stack';
-export { MonitoringNetworkPolicies } from './monitoring/network-policies';
+export { MonitoringStack, type MonitoringFiles, type MonitoringGrafanaProps, type MonitoringStackProps } from './monitoring/monitoring-stack';
+export { MonitoringNetworkPolicies, type MonitoringIngressRule } from './monitoring/network-policies';
 export { PROMETHEUS_PORT, PrometheusServer, type PrometheusServerProps } from './monitoring/prometheus';
 export {
-  ALERTMANAGER_SECRETS_DIR, AlertReceiver, AlertReceiverKind, type AlertRouting, type AlertmanagerPeer,
-  type IRetrainingTrigger, type PubSubTriggerSource, type RetrainingTriggerEndpoint, type SecretKeySelector,
+  ALERTMANAGER_SECRETS_DIR, AlertReceiver, AlertmanagerHost, type AlertReceiverConfig, type AlertReceiverContext, type AlertRouting,
+  type AlertmanagerPeer, type IRetrainingTrigger, type PubSubTriggerSource, type RetrainingTriggerEndpoint,
 } from './monitoring/receivers';
 export { AlertSeverity, RETRAIN_ACTION, type AlertRule, type AlertRuleGroup, type RuleOptions } from './monitoring/rules';
 export { RESERVED_JOB_NAMES, SERVICE_ACCOUNT_DIR, type PrometheusConfigOptions } from './monitoring/scrape';
@@ -188,15 +197,18 @@ export {
 } from './retraining/sagemaker';
 
 // edge
-export { EdgeAccelerator, NvidiaRuntime, type EdgeAcceleratorConfig, type NvidiaJetsonOptions } from './edge/accelerator';
 export {
-  EdgeFleet, MODEL_FETCHER_IMAGES, PROMETHEUS_AGENT_IMAGE, type EdgeFleetProps, type EdgeMetricsProps,
+  EdgeAccelerator, NvidiaRuntime, type CreateRuntimeClassOptions, type EdgeAcceleratorConfig, type EdgeToleration, type NvidiaJetsonOptions,
+} from './edge/accelerator';
+export {
+  EdgeFleet, MODEL_FETCHER_IMAGES, PROMETHEUS_AGENT_IMAGE, type EdgeFleetModel, type EdgeFleetProps, type EdgeMetricsProps,
   type EdgeModelFetcherProps, type EdgeRing,
 } from './edge/fleet';
-export { IotDeviceFleet, type IotDeviceFleetProps } from './edge/iot';
+export { IotDeviceFleet, type IotDeviceFleetModel, type IotDeviceFleetProps } from './edge/iot';
 export { Architecture, EdgeWorkloadKind, type EdgeSiteProps } from './edge/site';
 export {
-  FETCH_MODEL_SCRIPT, MODEL_COMPLETE_MARKER, PREPARE_CACHE_SCRIPT, SiteWorkload, type SiteWorkloadProps,
+  FETCH_MODEL_SCRIPT, MODEL_COMPLETE_MARKER, PREPARE_CACHE_SCRIPT, SiteWorkload, type SiteMetricsForwarding, type SiteModel,
+  type SiteModelFetcher, type SiteWorkloadProps,
 } from './edge/site-workload';
 
 // platform contracts

@@ -72,7 +72,11 @@ export class AwsDataStack extends TerraformStack {
         clientSecurityGroupIds: [eks.cluster.vpcConfig.clusterSecurityGroupId],
       }),
       artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'acme-mlflow-artifacts' }) }),
-      adminSecret: { secretName: 'mlflow-admin' },
+      admin: {
+        username: { name: 'mlflow-admin', key: 'username' },
+        password: { name: 'mlflow-admin', key: 'password' },
+        flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+      },
     });
     const sagemakerModels = new SageMakerModelRegistry(w, 'sagemaker-models', { groupName: 'churn-classifier', artifactBucketName: 'acme-churn-models' });
 
@@ -115,21 +119,25 @@ export class GcpDataStack extends TerraformStack {
     const mlops = gke.teamTarget('mlops');
     const w = this.workloads;
 
-    const datasets = new DatasetStore(w, 'datasets', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-ml-datasets-eu', location: 'EU' }) });
+    const datasets = new DatasetStore(w, 'datasets', { location: ObjectStoreLocation.gcs({ bucketName: 'acme-ml-datasets-eu', location: 'EU' }) });
     const registry = new MlflowModelRegistry(w, 'mlflow', {
       target: mlops,
       image: mlflowImage('europe-west4-docker.pkg.dev/acme-ml-prod/platform'),
       // The password lives in Secret Manager (created by the platform team); Terraform only references it.
+      // Project and region come from the stack's Google provider.
       backend: MlflowBackend.cloudSql({
-        project, region: 'europe-west4', instanceName: 'acme-mlflow',
-        privateNetwork: `projects/${project}/global/networks/ml-vpc`, passwordSecret: 'mlflow-db-password',
+        instanceName: 'acme-mlflow', privateNetwork: `projects/${project}/global/networks/ml-vpc`, passwordSecretId: 'mlflow-db-password',
       }),
-      artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-mlflow-artifacts-eu', location: 'EU' }) }),
-      adminSecret: { secretName: 'mlflow-admin' },
+      artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ bucketName: 'acme-mlflow-artifacts-eu', location: 'EU' }) }),
+      admin: {
+        username: { name: 'mlflow-admin', key: 'username' },
+        password: { name: 'mlflow-admin', key: 'password' },
+        flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+      },
     });
 
     const definitions = churnFeatures(bigQuerySources(`${project}.features`));
-    const registryBucket = new SecureGcsBucket(w, 'feast-registry', { project, bucketName: 'acme-feast-registry-eu', location: 'EU' });
+    const registryBucket = new SecureGcsBucket(w, 'feast-registry', { bucketName: 'acme-feast-registry-eu', location: 'EU' });
     const feast = new FeastFeatureStore(w, 'feast', {
       target: mlops, definitions, registry: FeastRegistry.gcs(registryBucket),
       offlineStore: FeastOfflineStore.bigQuery({ project, dataset: 'feast_staging', location: 'EU' }), onlineStore: redis, // Feast's temporary tables: a dataset of its own
@@ -153,16 +161,23 @@ export class OnPremDataStack extends TerraformStack {
     const cluster = new KubernetesTrainingCluster(this, 'cluster', { clusterName: 'dc1', target, teams: [{ team: 'mlops' }] });
     const mlops = cluster.teamTarget('mlops');
     const minio = (bucketName: string) => ObjectStoreLocation.s3Compatible({
-      endpointUrl: 'https://minio.dc1.example.com', bucketName, credentials: { secretName: `minio-${bucketName}` },
+      endpointUrl: 'https://minio.dc1.example.com', bucketName, credentials: {
+        accessKeyId: { name: `minio-${bucketName}`, key: 'AWS_ACCESS_KEY_ID' },
+        secretAccessKey: { name: `minio-${bucketName}`, key: 'AWS_SECRET_ACCESS_KEY' },
+      },
     });
 
     new DatasetStore(this, 'datasets', { location: minio('datasets') });
     new MlflowModelRegistry(this, 'mlflow', {
       target: mlops,
       image: mlflowImage('registry.dc1.example.com/platform'),
-      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' } }),
       artifactStore: new ObjectStore(this, 'mlflow-artifacts', { location: minio('mlflow') }),
-      adminSecret: { secretName: 'mlflow-admin' },
+      admin: {
+        username: { name: 'mlflow-admin', key: 'username' },
+        password: { name: 'mlflow-admin', key: 'password' },
+        flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+      },
     });
     // The on-prem feature store reads the company data lake in S3 with credentials from a secret.
     const lake = new SecureS3Bucket(this, 'feature-lake', { bucketName: 'acme-dc1-feature-lake' });

@@ -31,7 +31,7 @@ import {
   EksTrainingCluster, EvaluationGate, FairnessMetric, ObjectStoreLocation, SageMakerRetrainingPipeline,
   FeastFeatureStore, FeastOfflineStore, FeastOnlineStore, FeastRegistry, GatewayApi, GatewayController, GkeTrainingCluster, IotDeviceFleet, KubernetesInferenceEndpoint,
   KubernetesTrainingCluster, MlPlatform, ModelArtifact, MonitoringStack, SageMakerDeployment, SageMakerInferenceEndpoint,
-  PlatformGateway, type RegistryMirrorMap, SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting, EdgeAccelerator,
+  PlatformGateway, type RegistryMirrorMap, SageMakerModelRegistry, SecureS3Bucket, Size, TpuVersion, Traffic, TrafficRouting, EdgeAccelerator, Peer,
 } from '../../lib';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 
@@ -155,7 +155,7 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
     traffic: Traffic.canary('stable', 'canary', 10),
     routing: TrafficRouting.gatewayApi({ gateway: gateway.reference, hostnames: ['churn.ml.acme.example'] }),
     featureStore: features,
-    credentialsSecretName: 'model-reader',
+    credentialsSecret: 'model-reader',
     slo: { latencyP99Ms: 150, errorRatePercent: 0.5 },
   });
 
@@ -174,10 +174,10 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
     ],
     image: image('churn-edge', 'e'),
     modelFetcher: { image: image('aws-cli', 'f'), credentialsSecret: 'model-reader' },
-    metrics: { remoteWriteUrl: 'https://prometheus.dc1.acme.example/api/v1/write', credentialsSecret: 'remote-write' },
+    metrics: { remoteWriteUrl: 'https://prometheus.dc1.acme.example/api/v1/write', password: { name: 'remote-write', key: 'password' } },
   });
 
-  new MonitoringStack(onprem.workloads, 'monitoring', {
+  const monitoring = new MonitoringStack(onprem.workloads, 'monitoring', {
     target: cluster.kubernetes.inNamespace('monitoring'),
     watch: [...MonitoringStack.discover(onprem.stack), ...MonitoringStack.discover(onprem.workloads), edge],
     alerting: {
@@ -186,9 +186,11 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
       // (the retraining pipeline above), whose challenger both endpoints are promoted to by a reviewed change.
       warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
     },
-    grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] },
-    // Edge sites' agents write through the ingress controller (TLS and basic auth terminate there).
-    remoteWriteFromNamespaces: ['ingress-nginx'],
+    grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
+    remoteWriteReceiver: true,
   });
+  // Edge sites' agents write through the ingress controller (TLS and basic auth terminate there), which also serves Grafana.
+  monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
+  monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
   return platform;
 }

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import {
-  Accelerator, DataClassification, Governance, IMonitorable, KubernetesTarget, KubernetesTrainingCluster, MonitoredKind, MonitoredWorkload, PlatformLabels,
+  Accelerator, DataClassification, Governance, IMonitorable, KubernetesTarget, KubernetesTrainingCluster, MonitoredKind, MonitoredWorkload, Peer, PlatformLabels,
 } from '../../lib';
 import { AlertReceiver, AmpMonitoring, GmpMonitoring, MonitoringStack } from '../../lib/monitoring';
 
@@ -49,7 +49,7 @@ export class OnPremMonitoring extends TerraformStack {
       }],
     });
     new ChurnEndpoint(this, 'churn');
-    new MonitoringStack(this, 'monitoring', {
+    const monitoring = new MonitoringStack(this, 'monitoring', {
       target: cluster.kubernetes.inNamespace('monitoring'),
       watch: MonitoringStack.discover(this),
       // The Secrets exist already (created by your secret manager's operator); Terraform never sees their values.
@@ -58,9 +58,11 @@ export class OnPremMonitoring extends TerraformStack {
         warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
         retraining: AlertReceiver.webhook('http://retrain-trigger.mlops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' }),
       },
-      grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] },
+      grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
       driftDetection: { image: 'registry.example.com/ml/drift-job:1.4.0' },
     });
+    // Grafana is reached through the ingress controller; nobody else gets in.
+    monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
   }
 }
 
@@ -88,8 +90,8 @@ export class GmpMonitoringStack extends TerraformStack {
     new GoogleProvider(this, 'google', { project: 'ml-prod-123', region: 'europe-west4' });
     PlatformLabels.apply(this, labels);
     Governance.of(this).addPack('ml-guardrails');
+    // The project is the Google provider's.
     new GmpMonitoring(this, 'gmp', {
-      project: 'ml-prod-123',
       watch: [new ChurnEndpoint(this, 'churn')],
       notificationChannels: { critical: ['projects/ml-prod-123/notificationChannels/1234567890'] },
     });

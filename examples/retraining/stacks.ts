@@ -83,9 +83,13 @@ export class RetrainingOnEks extends TerraformStack {
     const mlops = cluster.teamTarget('mlops');
     const registry = new MlflowModelRegistry(this.workloads, 'mlflow', {
       target: mlops, image: `${ecr}/mlflow@sha256:${'5'.repeat(64)}`,
-      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' } }),
       artifactStore: new ObjectStore(this.workloads, 'mlflow-artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'acme-mlflow-artifacts' }) }),
-      adminSecret: { secretName: 'mlflow-admin' },
+      admin: {
+        username: { name: 'mlflow-admin', key: 'username' },
+        password: { name: 'mlflow-admin', key: 'password' },
+        flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+      },
       // Promotion: a reviewed pull request adds the challenger's version here (and points the endpoint at it).
       releasedVersions: { churn: ['3'] },
     });
@@ -114,7 +118,7 @@ export class RetrainingOnEks extends TerraformStack {
         critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })],
         retrainingPipelines: [pipeline],
       },
-      grafana: { adminSecret: { name: 'grafana-admin' } },
+      grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
     });
   }
 }

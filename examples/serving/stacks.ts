@@ -54,11 +54,21 @@ export class OnPremServing extends TerraformStack {
     const registry = new MlflowModelRegistry(this, 'mlflow', {
       target: mlops,
       image: `${ecr}/mlflow@sha256:${'5'.repeat(64)}`,
-      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' } }),
       artifactStore: new ObjectStore(this, 'mlflow-artifacts', {
-        location: ObjectStoreLocation.s3Compatible({ endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow', credentials: { secretName: 'minio-mlflow' } }),
+        location: ObjectStoreLocation.s3Compatible({
+          endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow',
+          credentials: {
+            accessKeyId: { name: 'minio-mlflow', key: 'AWS_ACCESS_KEY_ID' },
+            secretAccessKey: { name: 'minio-mlflow', key: 'AWS_SECRET_ACCESS_KEY' },
+          },
+        }),
       }),
-      adminSecret: { secretName: 'mlflow-admin' },
+      admin: {
+        username: { name: 'mlflow-admin', key: 'username' },
+        password: { name: 'mlflow-admin', key: 'password' },
+        flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+      },
       releasedVersions: { churn: ['3', '4'] },
     });
     const lake = new SecureS3Bucket(this, 'feature-lake', { bucketName: 'acme-dc1-feature-lake' });
@@ -94,7 +104,7 @@ export class OnPremServing extends TerraformStack {
         warning: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')],
         retraining: AlertReceiver.webhook('http://retrain-trigger.mlops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' }),
       },
-      grafana: { adminSecret: { name: 'grafana-admin' } },
+      grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
     });
   }
 }

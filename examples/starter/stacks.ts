@@ -38,7 +38,7 @@ export function buildPlatform(app: App): MlPlatform {
     watch: MonitoringStack.discover(onprem.stack),
     // Receivers read their URLs and keys from existing Kubernetes Secrets: no secret reaches Terraform.
     alerting: { critical: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')] },
-    grafana: { adminSecret: { name: 'grafana-admin' } },
+    grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
   });
   return platform;
 }

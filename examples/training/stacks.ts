@@ -77,8 +77,7 @@ export class GkeTraining extends TerraformStack {
     new GkeTrainingCluster(this, 'training', {
       layers: { addons: this.addons },
       clusterName: 'ml-training',
-      project: 'ml-platform-prod',
-      location: 'us-central1',
+      // project and location: the stack's Google provider's (ml-platform-prod, us-central1).
       network: 'ml-vpc',
       subnetwork: 'ml-us-central1',
       acceleratorZones: ['us-central1-a', 'us-central1-b'],

@@ -1,21 +1,36 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { SecretKeyRef } from './secrets';
 import type { WorkloadIdentity } from './workload-identity';
 import { WorkloadIdentityKind } from './workload-identity-mode';
 
-/** An environment variable for a container, as the kubernetes provider takes it (literal or from a secret key). */
-export interface ContainerEnv {
-  readonly name: string;
-  readonly value?: string;
-  readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+/** Where a {@link ContainerEnv}'s value comes from when it is not a literal: one key of an existing secret. */
+export interface ContainerEnvSource {
+  /** The secret key holding the value, in the consumer's namespace. */
+  readonly secretKeyRef: SecretKeyRef;
 }
 
-/** An existing Kubernetes secret mounted into a container as files (e.g. a Google credentials file). */
+/** An environment variable for a container, as the kubernetes provider takes it (literal or from a secret key). */
+export interface ContainerEnv {
+  /** The variable's name. */
+  readonly name: string;
+  /** A literal value; never a secret. @default - none: {@link valueFrom} gives the value */
+  readonly value?: string;
+  /** The secret key the value is read from at pod start. @default - none: {@link value} gives the value */
+  readonly valueFrom?: ContainerEnvSource;
+}
+
+/**
+ * A whole existing secret mounted into a container as files (e.g. the `credentials.json` of a consumer's
+ * `credentialsSecret` for Google client libraries). It is the mount of a whole-secret reference, not a second
+ * secret-reference shape: a single value is a {@link SecretKeyRef}, and the secret's name comes from the
+ * consumer's `credentialsSecret` prop.
+ */
 export interface SecretVolumeMount {
   /** The pod volume's name. */
   readonly volumeName: string;
-  /** The existing secret, in the consumer's namespace. */
-  readonly secretName: string;
+  /** The existing secret, in the consumer's namespace (the consumer's `credentialsSecret`). */
+  readonly credentialsSecret: string;
   /** Where its keys appear as files. */
   readonly mountPath: string;
 }
@@ -29,7 +44,7 @@ export interface ModelRegistryUser {
   /** The user name: letters, digits, `-`, `_` and `.` (it is also a key of the registry's users secret). */
   readonly username: string;
   /** The key of an existing secret, in the consumer's namespace, that holds the password. */
-  readonly passwordSecret: { readonly name: string; readonly key: string };
+  readonly passwordSecret: SecretKeyRef;
 }
 
 /** Who reads model versions from a source: what a source needs to know to give access. */
@@ -150,7 +165,7 @@ export function uriModelAccess(consumer: ModelConsumer, uri: string, options: St
   }
   if (!Token.isUnresolved(uri) && uri.startsWith('gs://') && cloud !== WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY && consumer.credentialsSecret) {
     const file = `${GCP_CREDENTIALS_DIR}/credentials.json`;
-    secretVolumes.push({ volumeName: 'gcp-credentials', secretName: consumer.credentialsSecret, mountPath: GCP_CREDENTIALS_DIR });
+    secretVolumes.push({ volumeName: 'gcp-credentials', credentialsSecret: consumer.credentialsSecret, mountPath: GCP_CREDENTIALS_DIR });
     env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: file }, { name: 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE', value: file });
   }
   return { env, secretVolumes, granted: false };

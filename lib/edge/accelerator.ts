@@ -21,6 +21,21 @@ import { Architecture } from './site';
  *   major release (R35 = JetPack 5, R36 = JetPack 6). Jetson modules are arm64 (aarch64) only.
  */
 
+/** Options for {@link NvidiaRuntime.createRuntimeClass}. */
+export interface CreateRuntimeClassOptions {
+  /** The RuntimeClass's name. @default 'nvidia' */
+  readonly name?: string;
+  /** The containerd runtime handler it selects. @default 'nvidia' */
+  readonly handler?: string;
+}
+
+/** A taint an edge site's pods tolerate. */
+export interface EdgeToleration {
+  readonly key: string;
+  readonly operator: string;
+  readonly effect: string;
+}
+
 /** How pods at a Jetson site get the NVIDIA container runtime, which mounts the Tegra GPU and its libraries. */
 export abstract class NvidiaRuntime {
   /**
@@ -46,7 +61,7 @@ export abstract class NvidiaRuntime {
    * set up without `--set-as-default` (NVIDIA/k8s-device-plugin README). Not on k3s: k3s ships its own `nvidia`
    * RuntimeClass, and two owners of one object fight.
    */
-  public static createRuntimeClass(options: { readonly name?: string; readonly handler?: string } = {}): NvidiaRuntime {
+  public static createRuntimeClass(options: CreateRuntimeClassOptions = {}): NvidiaRuntime {
     const name = options.name ?? 'nvidia';
     const handler = options.handler ?? 'nvidia';
     return new (class extends NvidiaRuntime {
@@ -101,7 +116,7 @@ export interface EdgeAcceleratorConfig {
   /** Extended resources the inference container requests and is limited to, e.g. `nvidia.com/gpu` → `1`. */
   readonly resources: Record<string, string>;
   /** Taints the pods tolerate. */
-  readonly tolerations: Array<{ readonly key: string; readonly operator: string; readonly effect: string }>;
+  readonly tolerations: EdgeToleration[];
   /** How many inference pods of a site can hold the accelerator at once; undefined for no limit. */
   readonly podsPerSite?: number;
 }
@@ -150,7 +165,7 @@ export abstract class EdgeAccelerator {
     /** Short name, e.g. `nvidia-jetson`. */
     public readonly id: string,
     /** The node architectures the accelerator exists on. */
-    public readonly architectures: readonly Architecture[],
+    public readonly architectures: Architecture[],
   ) {}
 
   /** Creates what the accelerator needs at the site (e.g. a RuntimeClass) and returns what its pods carry. */

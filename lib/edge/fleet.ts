@@ -8,10 +8,11 @@ import { PlatformLabels, StandardLabels } from '../core/labels';
 import { bindModelSource, IModelSource, ModelAccess, ModelRegistryUser } from '../core/model-source';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { qualifyProviderSources } from '../core/provider-sources';
+import type { SecretKeyRef } from '../core/secrets';
 import { Cpu, Size } from '../core/units';
 import { EdgeAccelerator } from './accelerator';
 import { fetchScheme, validateFleetProps } from './private/fleet-validation';
-import { assignRingStacks } from './sharding';
+import { assignRingStacks } from './private/sharding';
 import { Architecture, EdgeSiteProps, EdgeWorkloadKind } from './site';
 import { SiteWorkload } from './site-workload';
 
@@ -29,12 +30,20 @@ export interface EdgeRing {
   readonly stacks?: number;
 }
 
+/** The model an {@link EdgeFleet} serves. */
+export interface EdgeFleetModel {
+  /** Where its versions come from, usually a ModelRegistry. */
+  readonly source: IModelSource;
+  /** The model's name in the source. */
+  readonly name: string;
+}
+
 /** Props for {@link EdgeFleet}. */
 export interface EdgeFleetProps {
   /** Fleet name (DNS-1123, at most 30 characters): names the workload, its namespace objects and the stacks. */
   readonly fleetName: string;
   /** The model the fleet serves, and where its versions come from (usually a ModelRegistry). */
-  readonly model: { readonly source: IModelSource; readonly name: string };
+  readonly model: EdgeFleetModel;
   /** Rings in rollout order (e.g. canary, early, broad). */
   readonly rings: EdgeRing[];
   /** The sites. */
@@ -128,8 +137,11 @@ export interface EdgeMetricsProps {
   readonly remoteWriteUrl: string;
   /** Basic-auth user name. @default - the fleet name */
   readonly username?: string;
-  /** An existing secret at each site whose key `password` holds the remote-write password. */
-  readonly credentialsSecret: string;
+  /**
+   * The remote-write password: a key of an existing secret at each site, e.g. `{ name: 'remote-write', key: 'password' }`.
+   * Only that key is mounted into the agent.
+   */
+  readonly password: SecretKeyRef;
   /** @default PROMETHEUS_AGENT_IMAGE, through the app's RegistryMirrors */
   readonly agentImage?: string;
 }
@@ -222,7 +234,7 @@ export class EdgeFleet extends Construct implements IMonitorable {
         metrics: props.metrics ? {
           remoteWriteUrl: props.metrics.remoteWriteUrl,
           username: props.metrics.username ?? props.fleetName,
-          credentialsSecret: props.metrics.credentialsSecret,
+          password: props.metrics.password,
           agentImage: props.metrics.agentImage ?? defaultImage(this, PROMETHEUS_AGENT_IMAGE),
         } : undefined,
       });

@@ -12,6 +12,14 @@ import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { EdgeRing } from './fleet';
 
+/** The model an {@link IotDeviceFleet}'s devices download. */
+export interface IotDeviceFleetModel {
+  /** A registry that grants read itself (a `SageMakerModelRegistry`). */
+  readonly source: IAwsModelArtifactSource;
+  /** The model's name in the registry. */
+  readonly name: string;
+}
+
 /** Props for {@link IotDeviceFleet}. */
 export interface IotDeviceFleetProps {
   /** Fleet name (DNS-1123, at most 30 characters). */
@@ -24,7 +32,7 @@ export interface IotDeviceFleetProps {
    * every ring's version must be released in the registry.
    * @default - none; `modelArtifactArns` names the artifacts instead
    */
-  readonly model?: { readonly source: IAwsModelArtifactSource; readonly name: string };
+  readonly model?: IotDeviceFleetModel;
   /**
    * S3 object ARNs (or ARN patterns) of model artifacts devices may download with their temporary credentials,
    * e.g. `arn:aws:s3:::ml-models/churn/*`, for artifacts no registry grants.

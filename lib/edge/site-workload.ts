@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import type { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { DeploymentV1, DeploymentV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
@@ -9,11 +9,48 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { KubernetesTarget } from '../core/kubernetes-target';
 import { ContainerEnv, ModelAccess } from '../core/model-source';
+import { nodeAgent } from '../core/private/workloads';
+import type { SecretKeyRef } from '../core/secrets';
 import { hardenedContainerSecurityContext, restrictedPodSecurityContext, rootContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { EdgeAccelerator, EdgeAcceleratorConfig } from './accelerator';
 import { Architecture, EdgeWorkloadKind } from './site';
+
+/** The model version a site runs, and what its fetcher needs to read it (from the source's binding). */
+export interface SiteModel {
+  /** The model's name in its source. */
+  readonly name: string;
+  /** The version the site runs. */
+  readonly version: string;
+  /** Where the fetcher reads the version (`s3://`, `gs://` or `models:/`). */
+  readonly uri: string;
+  /** Environment and secret mounts the source asks the fetcher for. @default - none */
+  readonly access?: ModelAccess;
+}
+
+/** How a site fetches model versions, resolved by the fleet. */
+export interface SiteModelFetcher {
+  /** The fetcher image (the scheme's tool, `/bin/sh`, python). */
+  readonly image: string;
+  /** The existing secret at the site whose keys become the fetcher's environment (read-only credentials). */
+  readonly credentialsSecret: string;
+  /** An S3-compatible endpoint on the site network. @default - the source's */
+  readonly endpointUrl?: string;
+}
+
+/** How a site's Prometheus agent forwards metrics, resolved by the fleet. */
+export interface SiteMetricsForwarding {
+  /** The central remote-write endpoint (https). */
+  readonly remoteWriteUrl: string;
+  /** Basic-auth user name. */
+  readonly username: string;
+  /** The basic-auth password: a key of an existing secret at the site. */
+  readonly password: SecretKeyRef;
+  /** The Prometheus image the agent runs. */
+  readonly agentImage: string;
+}
 
 /** Everything a site needs, resolved by the fleet. */
 export interface SiteWorkloadProps {
@@ -28,7 +65,7 @@ export interface SiteWorkloadProps {
   readonly context: string;
   readonly namespace: string;
   /** The version the site runs, and what its fetcher needs to read it (from the source's binding). */
-  readonly model: { readonly name: string; readonly version: string; readonly uri: string; readonly access?: ModelAccess };
+  readonly model: SiteModel;
   readonly image: string;
   readonly port: number;
   readonly replicas: number;
@@ -36,8 +73,9 @@ export interface SiteWorkloadProps {
   readonly memory: string;
   readonly cacheSize: string;
   readonly storageClass?: string;
-  readonly fetcher: { readonly image: string; readonly credentialsSecret: string; readonly endpointUrl?: string };
-  readonly metrics?: { readonly remoteWriteUrl: string; readonly username: string; readonly credentialsSecret: string; readonly agentImage: string };
+  readonly fetcher: SiteModelFetcher;
+  /** @default - no metrics forwarding */
+  readonly metrics?: SiteMetricsForwarding;
 }
 
 /**
@@ -123,6 +161,9 @@ echo "fetch-model: $MODEL_URI is in $MODEL_DIR"
 
 /** The completion marker the fetch script writes into a version directory. */
 export const MODEL_COMPLETE_MARKER = '.ml-platform-complete';
+
+/** The file the agent reads the remote-write password from, in `/etc/remote-write`. */
+const REMOTE_WRITE_PASSWORD_FILE = 'password';
 
 /** The user and group the fetcher and the inference server run as (distroless `nonroot`). */
 const POD_USER = 65532;
@@ -259,7 +300,7 @@ export class SiteWorkload extends Construct {
       volume: [
         cacheVolume,
         { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-        ...secretVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.secretName, defaultMode: '0440' } })),
+        ...secretVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.credentialsSecret, defaultMode: '0440' } })),
       ],
     };
     const labels = { ...appLabels, ...siteLabels, 'ml-platform.io/model-version': props.model.version };
@@ -273,7 +314,11 @@ export class SiteWorkload extends Construct {
     const surge = accelerator.podsPerSite === undefined || props.replicas < accelerator.podsPerSite;
     const rollingUpdate = surge ? { maxSurge: '1', maxUnavailable: '0' } : { maxSurge: '0', maxUnavailable: '1' };
     this.workload = daemon
-      ? new DaemonSetV1(this, 'daemonset', { provider, metadata, spec: { selector: { matchLabels: appLabels }, template } })
+      ? nodeAgent(this, 'daemonset', {
+        target: KubernetesTarget.fromProvider(provider, { clusterName: props.site, namespace: props.namespace }),
+        dependsOn: [this.namespace],
+        name: props.fleetName, namespace: ns, labels, selector: appLabels, pod: podSpec,
+      })
       : new DeploymentV1(this, 'deployment', {
         provider, metadata,
         spec: {
@@ -342,7 +387,7 @@ export class SiteWorkload extends Construct {
       }],
       remote_write: [{
         url: metrics.remoteWriteUrl,
-        basic_auth: { username: metrics.username, password_file: '/etc/remote-write/password' },
+        basic_auth: { username: metrics.username, password_file: `/etc/remote-write/${REMOTE_WRITE_PASSWORD_FILE}` },
       }],
     };
     const configMap = new ConfigMapV1(this, 'agent-config', {
@@ -397,7 +442,8 @@ export class SiteWorkload extends Construct {
             }],
             volume: [
               { name: 'config', configMap: { name: configMap.metadata.name } },
-              { name: 'remote-write', secret: { secretName: metrics.credentialsSecret } },
+              // Only the password's key, under a fixed file name.
+              { name: 'remote-write', secret: { secretName: metrics.password.name, items: [{ key: metrics.password.key, path: REMOTE_WRITE_PASSWORD_FILE }] } },
               // The WAL buffers samples while the uplink is down (Prometheus agent retries remote write).
               { name: 'wal', emptyDir: { sizeLimit: '1Gi' } },
             ],

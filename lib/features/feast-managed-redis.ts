@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, Token } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import type { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
@@ -8,6 +8,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Duration, Size } from '../core/units';
+import { googleSetting } from '../core/private/environment';
 import { requireProvider } from '../core/private/optional-provider';
 import type { AwsKmsKey } from '../storage/aws-kms-key';
 import type { GcpKmsKey } from '../storage/gcp-kms-key';
@@ -37,7 +38,7 @@ export interface ElastiCacheOnlineStoreProps {
    * replication group and into a Kubernetes secret for the Feast pods (the value is in Terraform state and
    * etcd, never in the configuration).
    */
-  readonly authTokenSecret: string;
+  readonly authTokenSecretId: string;
   /** @default ElastiCacheEngine.VALKEY */
   readonly engine?: ElastiCacheEngine;
   /** @default '8.0' for Valkey, '7.1' for Redis OSS */
@@ -64,9 +65,10 @@ export enum MemorystoreSnapshotPeriod {
 
 /** Props for a Memorystore for Redis online store (GKE targets). */
 export interface MemorystoreOnlineStoreProps {
-  readonly project: string;
-  /** Region of the instance and its CMEK key, e.g. `europe-west4`. */
-  readonly region: string;
+  /** The instance's project. @default - the project of the stack's Google provider */
+  readonly project?: string;
+  /** Region of the instance and its CMEK key, e.g. `europe-west4`. @default - the region of the stack's Google provider */
+  readonly region?: string;
   /** Instance id: 1-40 lowercase letters, digits and hyphens, starting with a letter. */
   readonly instanceId: string;
   /**
@@ -88,62 +90,12 @@ export interface MemorystoreOnlineStoreProps {
   readonly deletionProtection?: boolean;
 }
 
-const CACHE_ID = /^(?!.*--)[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
-
-/** Validates ElastiCache props; problems land in `v` under `onlineStore.…`. */
-export function checkElastiCacheProps(v: Validator, p: ElastiCacheOnlineStoreProps): void {
-  if (!v.check(!!p && typeof p === 'object', 'onlineStore', p,
-    'must be FeastOnlineStore.elastiCache({ replicationGroupId, vpcId, subnetIds, clientSecurityGroupIds, authTokenSecret })')) return;
-  v.check(typeof p.replicationGroupId === 'string', 'onlineStore.replicationGroupId', p.replicationGroupId, 'is required, e.g. "feast-online"');
-  v.matches('onlineStore.replicationGroupId', p.replicationGroupId, CACHE_ID,
-    'must be 1-40 lowercase letters, digits and hyphens, starting with a letter, without "--" or a trailing hyphen');
-  v.matches('onlineStore.vpcId', p.vpcId, /^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id, e.g. vpc-0123456789abcdef0');
-  v.check(typeof p.vpcId === 'string', 'onlineStore.vpcId', p.vpcId, 'is required: the VPC of the cluster');
-  if (v.nonEmpty('onlineStore.subnetIds', p.subnetIds, 'must list private subnets in at least two Availability Zones')) {
-    v.check(Token.isUnresolved(p.subnetIds) || p.subnetIds.length >= 2, 'onlineStore.subnetIds', p.subnetIds,
-      'must list subnets in at least two Availability Zones (Multi-AZ needs them)');
-    p.subnetIds.forEach((s, i) => v.matches(`onlineStore.subnetIds[${i}]`, s, /^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id'));
-  }
-  if (v.nonEmpty('onlineStore.clientSecurityGroupIds', p.clientSecurityGroupIds,
-    'must name the security group(s) of the nodes Feast runs on (e.g. the EKS cluster security group); the cache admits nothing else')) {
-    p.clientSecurityGroupIds.forEach((s, i) => v.matches(`onlineStore.clientSecurityGroupIds[${i}]`, s, /^sg-[0-9a-f]{8,17}$/, 'must be a security group id'));
-  }
-  if (v.check(typeof p.authTokenSecret === 'string', 'onlineStore.authTokenSecret', p.authTokenSecret,
-    'is required: the name or ARN of an existing Secrets Manager secret holding the AUTH token (never the token itself)')) {
-    v.matches('onlineStore.authTokenSecret', p.authTokenSecret, /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512})$/,
-      'must be a Secrets Manager secret name or ARN (letters, digits and /_+=.@-)');
-  }
-  v.check(p.engine === undefined || Object.values(ElastiCacheEngine).includes(p.engine), 'onlineStore.engine', p.engine,
-    `must be one of ${Object.values(ElastiCacheEngine).join(', ')}`);
-  v.matches('onlineStore.engineVersion', p.engineVersion, /^\d+\.\d+$/, 'must be a major.minor version, e.g. "8.0"');
-  v.matches('onlineStore.nodeType', p.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.r7g.large');
-  v.integer('onlineStore.nodes', p.nodes, 2, 6, 'must be a whole number from 2 to 6: automatic failover and Multi-AZ need a replica');
-  if (p.snapshotRetention !== undefined) {
-    let days: number | undefined;
-    try { days = p.snapshotRetention.toDays(); } catch { days = undefined; }
-    v.check(days !== undefined && days >= 7 && days <= 35, 'onlineStore.snapshotRetention', p.snapshotRetention, 'must be whole days from 7 to 35');
-  }
-}
-
-/** Validates Memorystore props; problems land in `v` under `onlineStore.…`. */
-export function checkMemorystoreProps(v: Validator, p: MemorystoreOnlineStoreProps): void {
-  if (!v.check(!!p && typeof p === 'object', 'onlineStore', p, 'must be FeastOnlineStore.memorystore({ project, region, instanceId, network })')) return;
-  v.matches('onlineStore.project', p.project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a project id, e.g. "ml-prod-123"');
-  v.matches('onlineStore.region', p.region, /^[a-z]+-[a-z]+\d+$/, 'must be a region such as europe-west4 (not a zone)');
-  v.check(typeof p.instanceId === 'string', 'onlineStore.instanceId', p.instanceId, 'is required, e.g. "feast-online"');
-  v.matches('onlineStore.instanceId', p.instanceId, /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits and hyphens, starting with a letter');
-  v.check(typeof p.network === 'string', 'onlineStore.network', p.network, 'is required: the cluster VPC with private services access');
-  v.matches('onlineStore.network', p.network, /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/,
-    'must be projects/<project>/global/networks/<vpc> (the VPC with private services access)');
-  v.matches('onlineStore.reservedIpRange', p.reservedIpRange, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be the name of a private services access range');
-  if (p.memorySize !== undefined) {
-    let gib: number | undefined;
-    try { gib = p.memorySize.toGibibytes(); } catch { gib = undefined; }
-    v.check(gib !== undefined && Number.isInteger(gib) && gib >= 1 && gib <= 300, 'onlineStore.memorySize', p.memorySize, 'must be whole GiB from 1 to 300');
-  }
-  v.matches('onlineStore.redisVersion', p.redisVersion, /^REDIS_\d+_\d+$/, 'must be a Memorystore version such as REDIS_7_2');
-  v.check(p.snapshotPeriod === undefined || Object.values(MemorystoreSnapshotPeriod).includes(p.snapshotPeriod), 'onlineStore.snapshotPeriod',
-    p.snapshotPeriod, `must be one of ${Object.values(MemorystoreSnapshotPeriod).join(', ')}`);
+/** One key of an existing Kubernetes secret, mounted as the file `<mountDir>/<secret.key>`. */
+export interface SecretFileMount {
+  /** The secret key. */
+  readonly secret: SecretKeyRef;
+  /** The directory the file appears in (read-only). */
+  readonly mountDir: string;
 }
 
 /** What the Feast pods need from a managed online store. */
@@ -152,8 +104,8 @@ export interface ManagedOnlineStoreConnection {
   readonly connectionString: string;
   /** The Kubernetes secret key holding the password. */
   readonly passwordSecret: SecretKeyRef;
-  /** A secret key to mount as a file (the server CA) and where. */
-  readonly caFile?: { readonly secretName: string; readonly key: string; readonly mountDir: string };
+  /** The server CA, a secret key mounted as a file for TLS verification. @default - none (a publicly trusted certificate) */
+  readonly caFile?: SecretFileMount;
   /** What `feast apply` must wait for. */
   readonly dependables: ITerraformDependable[];
 }
@@ -213,7 +165,7 @@ export class FeastElastiCache extends Construct {
       toPort: 6379,
       description: 'Redis protocol from the cluster nodes',
     }));
-    const token = new DataAwsSecretsmanagerSecretVersion(this, 'auth-token', { secretId: props.authTokenSecret }).secretString;
+    const token = new DataAwsSecretsmanagerSecretVersion(this, 'auth-token', { secretId: props.authTokenSecretId }).secretString;
     this.replicationGroup = new ElasticacheReplicationGroup(this, 'replication-group', {
       replicationGroupId: groupId,
       description: `Feast online store of ${ctx.name} (${ctx.target.clusterName}/${ctx.target.namespace})`,
@@ -272,7 +224,10 @@ export class FeastMemorystore extends Construct {
 
   constructor(scope: Construct, id: string, props: MemorystoreOnlineStoreProps, ctx: ManagedOnlineStoreContext) {
     super(scope, id);
-    const { project, region } = props;
+    const v = new Validator(this);
+    const project = googleSetting(this, v, 'project', 'project', props.project);
+    const region = googleSetting(this, v, 'region', 'region', props.region);
+    v.throwIfAny();
     const protect = props.deletionProtection ?? true;
     // The Google bindings load here, not at the top: an AWS-only or on-prem app has no provider-google.
     const { GcpKmsKey, DataGoogleProject, RedisInstance } = requireProvider(this, 'a Memorystore online store', () => ({
@@ -324,7 +279,7 @@ export class FeastMemorystore extends Construct {
       connectionString: `${this.instance.host}:${this.instance.port},ssl=true,ssl_cert_reqs=required,ssl_ca_certs=${mountDir}/ca.pem,` +
         'ssl_check_hostname=false,password=$FEAST_REDIS_PASSWORD',
       passwordSecret: { name: secretName, key: 'password' },
-      caFile: { secretName, key: 'ca.pem', mountDir },
+      caFile: { secret: { name: secretName, key: 'ca.pem' }, mountDir },
       dependables: [this.instance, this.secret],
     };
   }

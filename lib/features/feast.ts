@@ -1,6 +1,5 @@
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { Contracts } from '../contracts/contracts';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -9,24 +8,26 @@ import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Contracts } from '../contracts/contracts';
+import { Connections, IConnectable, Peer } from '../core/connections';
 import { Validator } from '../core/errors';
+import { checkPinnedImage, defaultImage } from '../core/images';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { RequiredPodLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
+import { checkSecretName, secretEnv, secretEnvFrom } from '../core/private/secrets';
+import { scheduledJob } from '../core/private/workloads';
 import { qualifyProviderSources } from '../core/provider-sources';
+import type { SecretKeyRef } from '../core/secrets';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
-import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
+import { WorkloadIdentity } from '../core/workload-identity';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend, FeatureView } from './definitions';
-import { renderFeastDefinitions, renderYaml, YamlMap } from './feast-render';
-import type { FeastElastiCache, FeastMemorystore } from './feast-managed-redis';
-import { buildOnlineStore, checkOnlineStore } from './feast-online-store';
-import { FeastRedis } from './feast-redis';
-import { FeastCloud, FeastOfflineStore, FeastOnlineStore, FeastRegistry } from './feast-stores';
+import type { FeastElastiCache, FeastMemorystore, SecretFileMount } from './feast-managed-redis';
+import type { FeastRedis } from './feast-redis';
+import { FeastOfflineStore, FeastOnlineStore, FeastRegistry, FeastStoreContext, YamlMap } from './feast-stores';
 import { IFeatureStore } from './feature-store';
-import { uniqueIamMember } from '../core/private/bindings';
-import { requireProvider } from '../core/private/optional-provider';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './hardening';
-import { checkPinnedImage, defaultImage } from '../core/images';
+import { renderFeastDefinitions, renderYaml } from './private/render';
 
 /**
  * The Feast feature server image this library is tested with: the release the Feast operator pins
@@ -71,6 +72,14 @@ export interface FeastFeatureStoreProps {
   readonly credentialsSecret?: string;
 }
 
+/** The feature server's pods and the container port online clients use. */
+export interface FeastOnlineServer {
+  /** The feature server Deployment. */
+  readonly workload: DeploymentV1;
+  /** Its HTTP port. */
+  readonly port: number;
+}
+
 /**
  * Feast on any Kubernetes target, from typed definitions.
  *
@@ -78,12 +87,12 @@ export interface FeastFeatureStoreProps {
  * `feast apply` (replaced whenever the ConfigMap changes); the feature server Deployment (pinned image,
  * probes on `/health`, requests and limits, restricted security context with a read-only root filesystem),
  * a ClusterIP Service, a HorizontalPodAutoscaler, a PodDisruptionBudget and a NetworkPolicy admitting only
- * granted clients; one materialization CronJob per refresh interval (`feast materialize-incremental`,
- * concurrency Forbid); the online store (in-cluster Redis, ElastiCache or Memorystore); and two workload identities (server: registry
+ * labelled clients (other namespaces through {@link connections}); one materialization CronJob per refresh interval
+ * (`feast materialize-incremental`, concurrency Forbid, in UTC); the online store (in-cluster Redis, ElastiCache or Memorystore); and two workload identities (server: registry
  * read; jobs: registry write + offline read), so no static cloud key is used where the target has workload
  * identity.
  */
-export class FeastFeatureStore extends Construct implements IFeatureStore {
+export class FeastFeatureStore extends Construct implements IFeatureStore, IConnectable {
   public readonly backend = FeatureStoreBackend.FEAST;
   public readonly definitions: FeatureDefinitions;
   public readonly target: IKubernetesTarget;
@@ -99,7 +108,13 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   public readonly service: ServiceV1;
   public readonly autoscaler: HorizontalPodAutoscalerV2;
   public readonly disruptionBudget: PodDisruptionBudgetV1;
+  /** The feature server's own policy: admits pods of its namespace that carry {@link clientLabels}. */
   public readonly networkPolicy: NetworkPolicyV1;
+  /**
+   * Who may reach the feature server (port 6566) from other namespaces: `grantRead` / `grantWrite` admit the
+   * workload's namespace here (pods with {@link clientLabels}); policies are named `<name>-from-<peer>`.
+   */
+  public readonly connections: Connections;
   public readonly materializeJobs: CronJobV1[] = [];
   /** The in-cluster Redis, when the online store is one. */
   public readonly redis?: FeastRedis;
@@ -125,13 +140,12 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
   }
 
   /** The pods online clients connect to and the container port they use (for network contracts). */
-  public get onlineServer(): { readonly workload: DeploymentV1; readonly port: number } {
+  public get onlineServer(): FeastOnlineServer {
     return { workload: this.deployment, port: SERVER_PORT };
   }
   private readonly registry: FeastRegistry;
   private readonly offline: FeastOfflineStore;
-  private readonly grantedNamespaces = new Set<string>();
-  private grants = 0;
+  private readonly storeContext: FeastStoreContext;
 
   constructor(scope: Construct, id: string, props: FeastFeatureStoreProps) {
     super(scope, id);
@@ -140,22 +154,17 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     const v = new Validator(this);
     checkResourceName(v, 'name', name, 20);
     checkFeatureDefinitions(v, props.definitions, FeatureStoreBackend.FEAST);
-    v.check(props.registry instanceof FeastRegistry, 'registry', props.registry, 'must be a FeastRegistry, e.g. FeastRegistry.s3(bucket)');
+    const target = props.target;
+    const partOf = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': name };
+    const storeContext: FeastStoreContext = { target, definitions: props.definitions, credentialsSecret: props.credentialsSecret };
+    const onlineContext = { target, name, clientSelector: partOf };
+    if (v.check(props.registry instanceof FeastRegistry, 'registry', props.registry, 'must be a FeastRegistry, e.g. FeastRegistry.s3(bucket)')) {
+      props.registry.validate(this, v, storeContext);
+    }
     if (v.check(props.onlineStore instanceof FeastOnlineStore, 'onlineStore', props.onlineStore,
-      'must be a FeastOnlineStore, e.g. FeastOnlineStore.inClusterRedis({ passwordSecret })')) checkOnlineStore(v, props.onlineStore, props.target);
+      'must be a FeastOnlineStore, e.g. FeastOnlineStore.inClusterRedis({ passwordSecret })')) props.onlineStore.validate(this, v, onlineContext);
     if (v.check(props.offlineStore instanceof FeastOfflineStore, 'offlineStore', props.offlineStore, 'must be a FeastOfflineStore, e.g. FeastOfflineStore.s3Files(bucket)')) {
-      (props.definitions?.featureViews ?? []).forEach((view, i) => {
-        if (view?.source?.kind === undefined) return;
-        v.check(view.source.kind === props.offlineStore.sourceKind, `definitions.featureViews[${i}].source`, String(view.source),
-          `does not match the offline store (it reads ${props.offlineStore.sourceKind} sources); move the data or choose a matching offline store`);
-        // Feast writes temporary tables into the offline store's dataset, so every client gets dataEditor there:
-        // a source table in that dataset would be writable by every reader.
-        const bq = props.offlineStore.bigQuery;
-        const [project, dataset] = String(view.source.location ?? '').split('.');
-        v.check(!bq || project !== bq.project || dataset !== bq.dataset, `definitions.featureViews[${i}].source`, view.source.location,
-          `is in ${bq?.project}.${bq?.dataset}, the dataset Feast writes its temporary tables to (its clients get roles/bigquery.dataEditor there); ` +
-          'give FeastOfflineStore.bigQuery a staging dataset of its own');
-      });
+      props.offlineStore.validate(this, v, storeContext);
     }
     checkPinnedImage(v, 'image', props.image);
     const minReplicas = props.minReplicas ?? 2;
@@ -163,14 +172,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     v.integer('minReplicas', minReplicas, 1, 100);
     v.integer('maxReplicas', maxReplicas, 1, 100);
     v.check(maxReplicas >= minReplicas, 'maxReplicas', maxReplicas, `is below minReplicas (${minReplicas}); raise maxReplicas or lower minReplicas`);
-    const identityCloud = cloudOf(props.target.identity.kind);
-    for (const [prop, cloud] of [['registry', props.registry?.cloud], ['offlineStore', props.offlineStore?.cloud]] as const) {
-      if (cloud && cloud !== FeastCloud.NONE && cloud !== identityCloud) {
-        v.check(props.credentialsSecret !== undefined, 'credentialsSecret', props.credentialsSecret,
-          `is required: the ${prop} is in ${cloud} but ${props.target.clusterName} has no ${cloud} workload identity; name an existing secret with credentials`);
-      }
-    }
-    if (props.credentialsSecret !== undefined) checkResourceName(v, 'credentialsSecret', props.credentialsSecret, 253);
+    checkSecretName(v, 'credentialsSecret', props.credentialsSecret);
     v.throwIfAny();
 
     this.definitions = props.definitions;
@@ -178,30 +180,31 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     this.name = name;
     this.registry = props.registry;
     this.offline = props.offlineStore;
-    const target = props.target;
+    this.storeContext = storeContext;
     const ns = target.namespace;
     const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
-    const partOf = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': name };
     this.clientLabels = { [`feast.ml-platform.io/${name}-client`]: 'true' };
 
     this.serverIdentity = new WorkloadIdentity(this, 'server-identity', { target, serviceAccountName: `${name}-server`, cloudName: `${name}-server` });
     this.jobIdentity = new WorkloadIdentity(this, 'job-identity', { target, serviceAccountName: `${name}-jobs`, cloudName: `${name}-jobs` });
-    this.grantCloudAccess(this.serverIdentity, 'registry-read');
-    this.grantCloudAccess(this.jobIdentity, 'registry-write');
-    this.grantCloudAccess(this.jobIdentity, 'offline-read');
+    this.registry.grantRead(this, this.serverIdentity, storeContext);
+    this.registry.grantReadWrite(this, this.jobIdentity, storeContext);
+    this.offline.grantRead(this, this.jobIdentity, storeContext);
 
-    const online = buildOnlineStore(this, props.onlineStore, target, name, partOf);
+    const online = props.onlineStore.bind(this, onlineContext);
     this.redis = online.redis;
     this.elastiCache = online.elastiCache;
     this.memorystore = online.memorystore;
     const onlineConfig: YamlMap = { type: 'redis', redis_type: 'redis', connection_string: online.connection.connectionString };
+    const registryConfig = this.registry.bind(this, storeContext);
+    const offlineConfig = this.offline.bind(this, storeContext);
 
     this.featureStoreYaml = renderYaml({
       project: props.definitions.project,
       provider: 'local',
-      registry: props.registry.config,
+      registry: registryConfig.yaml,
       online_store: onlineConfig,
-      offline_store: props.offlineStore.config,
+      offline_store: offlineConfig.yaml,
       entity_key_serialization_version: 3,
     });
     this.definitionsPython = renderFeastDefinitions(props.definitions);
@@ -216,13 +219,11 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       configMapName: `${name}-repo`,
       redisPassword: online.connection.passwordSecret,
       redisCaFile: online.connection.caFile,
-      registryUrl: props.registry.urlSecret,
+      secretEnv: { ...registryConfig.secretEnv, ...offlineConfig.secretEnv },
       credentialsSecret: props.credentialsSecret,
       // The bucket's own region (works across stacks: an on-prem stack needs no AWS provider of its own).
-      awsRegion: [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.AWS)
-        ? (props.offlineStore.s3Bucket ?? props.registry.s3Bucket)?.bucket.region ?? awsProviderRegion(this)
-        : undefined,
-      googleCredentialsFile: identityCloud !== FeastCloud.GOOGLE && [props.registry.cloud, props.offlineStore.cloud].includes(FeastCloud.GOOGLE),
+      awsRegion: offlineConfig.awsRegion ?? registryConfig.awsRegion,
+      googleCredentialsFile: !!(registryConfig.mountGoogleCredentials || offlineConfig.mountGoogleCredentials),
       memory: (props.memory ?? Size.gibibytes(1)).toKubernetes(),
     });
 
@@ -237,7 +238,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
         activeDeadlineSeconds: 900,
         template: {
           metadata: { labels: { ...partOf, 'app.kubernetes.io/component': 'apply' } },
-          spec: pod.spec(this.jobIdentity.serviceAccountName, 'apply', ['feast', '-c', REPO, 'apply'], Cpu.millis(500), true),
+          spec: pod.spec(this.jobIdentity.serviceAccountName, 'apply', ['feast', '-c', REPO, 'apply'], Cpu.millis(500), 'job'),
         },
       },
       waitForCompletion: true,
@@ -254,7 +255,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     const serverLabels = { ...partOf, 'app.kubernetes.io/component': 'feature-server' };
     const cpu = props.cpu ?? Cpu.millis(500);
     const serverSpec = pod.spec(this.serverIdentity.serviceAccountName, 'feature-server',
-      ['feast', '-c', REPO, 'serve', '-h', '0.0.0.0', '-p', String(SERVER_PORT)], cpu, false);
+      ['feast', '-c', REPO, 'serve', '-h', '0.0.0.0', '-p', String(SERVER_PORT)], cpu, 'server');
     this.deployment = new DeploymentV1(this, 'deployment', {
       provider: target.providerFor(this),
       dependsOn: [...target.dependablesFor(this), this.applyJob],
@@ -301,7 +302,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       metadata: { name: `${name}-server`, namespace: ns, labels: serverLabels },
       spec: { maxUnavailable: '1', selector: { matchLabels: serverLabels } },
     });
-    // Clients in this namespace that carry the client label; grants admit other namespaces.
+    // Clients in this namespace that carry the client label; grants admit other namespaces through connections.
     this.networkPolicy = new NetworkPolicyV1(this, 'network-policy', {
       ...common,
       metadata: { name: `${name}-server-ingress`, namespace: ns, labels: serverLabels },
@@ -310,6 +311,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
         policyTypes: ['Ingress'],
         ingress: [{ from: [{ podSelector: { matchLabels: this.clientLabels } }], ports: [{ port: String(SERVER_PORT), protocol: 'TCP' }] }],
       },
+    });
+    this.connections = new Connections(this, {
+      target, podSelector: serverLabels, defaultPort: SERVER_PORT, policyName: name, labels: serverLabels,
+      description: `the Feast feature server ${name} on cluster ${target.clusterName}`,
     });
 
     const byInterval = new Map<number, FeatureView[]>();
@@ -321,49 +326,34 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
       const every = views[0].materializeEvery;
       const labels = { ...partOf, 'app.kubernetes.io/component': 'materialize' };
       const viewArgs = views.map((fv) => `-v ${fv.name}`).join(' ');
-      this.materializeJobs.push(new CronJobV1(this, `materialize-${every}`, {
-        provider: target.providerFor(this),
+      this.materializeJobs.push(scheduledJob(this, `materialize-${every}`, {
+        target,
         dependsOn: [...target.dependablesFor(this), this.applyJob],
-        metadata: { name: `${name}-materialize-${every}`, namespace: ns, labels },
-        spec: {
-          schedule: cronFor(every)!,
-          concurrencyPolicy: 'Forbid',
-          startingDeadlineSeconds: 300,
-          successfulJobsHistoryLimit: 3,
-          failedJobsHistoryLimit: 3,
-          jobTemplate: {
-            metadata: { labels },
-            spec: {
-              backoffLimit: 2,
-              activeDeadlineSeconds: Math.max(seconds, 600),
-              template: {
-                metadata: { labels },
-                // `$$(` is Kubernetes' escape for a literal `$(`: the shell, not the kubelet, runs `date`.
-                spec: pod.spec(this.jobIdentity.serviceAccountName, 'materialize',
-                  ['/bin/sh', '-c', `exec feast -c ${REPO} materialize-incremental "$$(date -u +%Y-%m-%dT%H:%M:%S)" ${viewArgs}`], Cpu.cores(1), true),
-              },
-            },
-          },
-        },
+        name: `${name}-materialize-${every}`,
+        labels,
+        schedule: cronFor(every)!,
+        activeDeadlineSeconds: Math.max(seconds, 600),
+        // `$$(` is Kubernetes' escape for a literal `$(`: the shell, not the kubelet, runs `date`.
+        pod: pod.spec(this.jobIdentity.serviceAccountName, 'materialize',
+          ['/bin/sh', '-c', `exec feast -c ${REPO} materialize-incremental "$$(date -u +%Y-%m-%dT%H:%M:%S)" ${viewArgs}`], Cpu.cores(1), 'scheduled'),
       }));
     }
   }
 
   /**
-   * Lets a workload read features: network access to the feature server from its namespace, and read access
-   * to the registry and offline store for historical retrieval where its cluster has the cloud's workload
-   * identity. The feature server's NetworkPolicies admit pods by {@link clientLabels}: they are recorded for
-   * the workload ({@link RequiredPodLabels.of}) and returned, to be put on the pod template of every pod that
-   * runs as it (KubernetesInferenceEndpoint does so itself).
+   * Lets a workload read features: network access to the feature server from its namespace (through
+   * {@link connections}), and read access to the registry and offline store for historical retrieval where its
+   * cluster has the cloud's workload identity. The feature server admits pods by {@link clientLabels}: they are
+   * recorded for the workload ({@link RequiredPodLabels.of}) and returned, to be put on the pod template of every pod
+   * that runs as it (KubernetesInferenceEndpoint does so itself).
    * @returns the labels the workload's pods must carry (empty for a workload on another cluster, which no
    *   NetworkPolicy can admit)
    */
   public grantRead(workload: WorkloadIdentity): Record<string, string> {
     const labels = this.admit(workload);
-    // Registry and offline files in one bucket: one read grant. Two would be inline policies of the same name
-    // on one role (the bucket's grantRead names them after the bucket), and one would silently replace the other.
-    if (!this.registryInOfflineBucket) this.grantCloudAccess(workload, 'registry-read');
-    this.grantCloudAccess(workload, 'offline-read', this.registryInOfflineBucket);
+    // Registry and offline files in one bucket: one read grant covers both.
+    if (!this.offline.sharesStorageWith(this.registry)) this.registry.grantRead(this, workload, this.storeContext);
+    this.offline.grantRead(this, workload, this.storeContext, this.registry);
     return labels;
   }
 
@@ -374,21 +364,14 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
    */
   public grantWrite(workload: WorkloadIdentity): Record<string, string> {
     const labels = this.admit(workload);
-    this.grantCloudAccess(workload, 'registry-read');
-    this.grantCloudAccess(workload, 'offline-write');
+    this.registry.grantRead(this, workload, this.storeContext);
+    this.offline.grantReadWrite(this, workload, this.storeContext);
     return labels;
   }
 
-  /** Whether the registry file lives in the offline store's bucket. */
-  private get registryInOfflineBucket(): boolean {
-    const r = this.registry;
-    const o = this.offline;
-    return (r.s3Bucket !== undefined && r.s3Bucket === o.s3Bucket) || (r.gcsBucket !== undefined && r.gcsBucket === o.gcsBucket);
-  }
-
   /**
-   * Admits the workload's namespace to the feature server (this namespace is admitted by the server's own
-   * policy) and records the client labels its pods must carry. A workload on another cluster cannot be
+   * Admits the workload's labelled pods to the feature server (those of this namespace are admitted by the server's
+   * own policy) and records the client labels they must carry. A workload on another cluster cannot be
    * admitted: a namespace selector here would admit this cluster's namespace of the same name instead.
    */
   private admit(workload: WorkloadIdentity): Record<string, string> {
@@ -400,94 +383,19 @@ export class FeastFeatureStore extends Construct implements IFeatureStore {
     }
     RequiredPodLabels.add(workload, this.clientLabels, this);
     const ns = workload.target.namespace;
-    if (ns === this.target.namespace || this.grantedNamespaces.has(ns)) return { ...this.clientLabels };
-    this.grantedNamespaces.add(ns);
-    const serverLabels = { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'feature-server' };
-    new NetworkPolicyV1(this, `client-namespace-${ns}`, {
-      provider: this.target.providerFor(this),
-      dependsOn: this.target.dependablesFor(this),
-      metadata: { name: `${this.name}-from-${ns}`.slice(0, 63), namespace: this.target.namespace, labels: serverLabels },
-      spec: {
-        podSelector: { matchLabels: serverLabels },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: this.clientLabels } }],
-          ports: [{ port: String(SERVER_PORT), protocol: 'TCP' }],
-        }],
-      },
-    });
+    if (ns !== this.target.namespace) this.connections.allowDefaultPortFrom(Peer.podsInNamespace(ns, this.clientLabels));
     return { ...this.clientLabels };
   }
-
-  /** Cloud grants through the workload's identity; a cloud it has no identity for is reached with credentialsSecret instead. */
-  private grantCloudAccess(workload: WorkloadIdentity, what: 'registry-read' | 'registry-write' | 'offline-read' | 'offline-write', coverRegistry = false): void {
-    const cloud = cloudOf(workload.target.identity.kind);
-    const write = what.endsWith('write');
-    if (what.startsWith('registry')) {
-      const r = this.registry;
-      if (r.s3Bucket && cloud === FeastCloud.AWS) {
-        const prefix = r.path!.slice(0, r.path!.lastIndexOf('/') + 1);
-        if (write) r.s3Bucket.grantReadWrite(workload, prefix); else r.s3Bucket.grantRead(workload, prefix);
-      }
-      if (r.gcsBucket && cloud === FeastCloud.GOOGLE) {
-        if (write) r.gcsBucket.grantReadWrite(workload); else r.gcsBucket.grantRead(workload);
-      }
-      return;
-    }
-    const o = this.offline;
-    if (o.s3Bucket && cloud === FeastCloud.AWS) {
-      // A reader whose registry shares the bucket gets one grant covering both (see grantRead).
-      const prefix = coverRegistry ? commonPrefix(o.prefix, this.registry.path!) : o.prefix;
-      if (write) o.s3Bucket.grantReadWrite(workload, o.prefix); else o.s3Bucket.grantRead(workload, prefix);
-    }
-    if (o.gcsBucket && cloud === FeastCloud.GOOGLE) {
-      if (write) o.gcsBucket.grantReadWrite(workload); else o.gcsBucket.grantRead(workload);
-    }
-    if (o.bigQuery && cloud === FeastCloud.GOOGLE && workload.gcpMember) {
-      const { grantBigQueryTables, grantProjectRole, BigqueryDatasetIamMember } = requireProvider(this, 'a BigQuery offline store grant', () => ({
-        ...(require('./gcp-grants') as typeof import('./gcp-grants')),
-        ...(require('@cdktf/provider-google/lib/bigquery-dataset-iam-member') as typeof import('@cdktf/provider-google/lib/bigquery-dataset-iam-member')),
-      }));
-      const member = workload.gcpMember;
-      const id = `bq-${this.grants++}`;
-      grantBigQueryTables(this, `${id}-table`, member, this.definitions.featureViews.map((fv) => fv.source),
-        write ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer');
-      // Feast stages entity dataframes and query results as temporary tables in its own staging dataset (which
-      // holds no source table: checked at construction), and runs query jobs.
-      uniqueIamMember(this, 'google_bigquery_dataset_iam_member', { project: o.bigQuery.project, datasetId: o.bigQuery.dataset, role: 'roles/bigquery.dataEditor', member },
-        () => new BigqueryDatasetIamMember(this, `${id}-dataset`, { project: o.bigQuery!.project, datasetId: o.bigQuery!.dataset, role: 'roles/bigquery.dataEditor', member }));
-      grantProjectRole(this, `${id}-jobs`, o.bigQuery.project, 'roles/bigquery.jobUser', member);
-    }
-  }
-}
-
-/** The region of `scope`'s AWS provider, read by a data source (provider-aws loads only when a store is on AWS). */
-function awsProviderRegion(scope: Construct): string {
-  const { DataAwsRegion } = requireProvider(scope, 'the AWS region lookup', () =>
-    require('@cdktf/provider-aws/lib/data-aws-region') as typeof import('@cdktf/provider-aws/lib/data-aws-region'));
-  return new DataAwsRegion(scope, 'region').region;
-}
-
-/** The longest key prefix two keys share, up to and including its last `/`. */
-function commonPrefix(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return a.slice(0, a.lastIndexOf('/', i - 1) + 1);
-}
-
-function cloudOf(kind: WorkloadIdentityKind): FeastCloud {
-  if (kind === WorkloadIdentityKind.EKS_POD_IDENTITY) return FeastCloud.AWS;
-  if (kind === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY) return FeastCloud.GOOGLE;
-  return FeastCloud.NONE;
 }
 
 interface PodFactoryProps {
   readonly image: string;
   readonly configMapName: string;
-  readonly redisPassword: { readonly name: string; readonly key: string };
+  readonly redisPassword: SecretKeyRef;
   /** The online store's CA certificate, mounted for TLS verification. */
-  readonly redisCaFile?: { readonly secretName: string; readonly key: string; readonly mountDir: string };
-  readonly registryUrl?: { readonly name: string; readonly key: string };
+  readonly redisCaFile?: SecretFileMount;
+  /** Variables read from secret keys (the SQL registry's URL). */
+  readonly secretEnv: Record<string, SecretKeyRef>;
   readonly credentialsSecret?: string;
   readonly awsRegion?: string;
   /** Mount credentialsSecret's `credentials.json` for Google client libraries. */
@@ -499,14 +407,15 @@ interface PodFactoryProps {
 class FeastPodFactory {
   constructor(private readonly props: PodFactoryProps) {}
 
-  public spec(serviceAccountName: string, container: string, command: string[], cpu: Cpu, job: boolean) {
+  /** `role` decides the restart policy: the server restarts its container, the apply Job retries in place, a scheduled run's failed pod is kept for its logs. */
+  public spec(serviceAccountName: string, container: string, command: string[], cpu: Cpu, role: 'server' | 'job' | 'scheduled') {
     const p = this.props;
     const env = [
       { name: 'HOME', value: '/tmp' },
       { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
       { name: 'FEAST_USAGE', value: 'False' },
-      { name: 'FEAST_REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: p.redisPassword.name, key: p.redisPassword.key } } },
-      ...(p.registryUrl ? [{ name: 'FEAST_REGISTRY_URL', valueFrom: { secretKeyRef: { name: p.registryUrl.name, key: p.registryUrl.key } } }] : []),
+      secretEnv('FEAST_REDIS_PASSWORD', p.redisPassword),
+      ...Object.entries(p.secretEnv).map(([name, ref]) => secretEnv(name, ref)),
       ...(p.awsRegion ? [{ name: 'AWS_REGION', value: p.awsRegion }] : []),
       ...(p.credentialsSecret && p.googleCredentialsFile ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/feast-cloud/credentials.json' }] : []),
     ];
@@ -521,14 +430,14 @@ class FeastPodFactory {
       serviceAccountName,
       // Feast never calls the Kubernetes API; EKS Pod Identity and GKE Workload Identity need no mounted token.
       automountServiceAccountToken: false,
-      restartPolicy: job ? 'OnFailure' : 'Always',
+      ...(role === 'scheduled' ? {} : { restartPolicy: role === 'job' ? 'OnFailure' : 'Always' }),
       securityContext: restrictedPodSecurityContext(FEAST_UID),
       container: [{
         name: container,
         image: p.image,
         command,
         env,
-        ...(p.credentialsSecret ? { envFrom: [{ secretRef: { name: p.credentialsSecret } }] } : {}),
+        ...secretEnvFrom(p.credentialsSecret),
         resources: {
           requests: { cpu: cpu.toKubernetes(), memory: p.memory },
           limits: { cpu: Cpu.millis(cpu.toMillis() * 2).toKubernetes(), memory: p.memory },
@@ -540,7 +449,7 @@ class FeastPodFactory {
         { name: 'repo', configMap: { name: p.configMapName } },
         { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
         ...(p.credentialsSecret && p.googleCredentialsFile ? [{ name: 'cloud-credentials', secret: { secretName: p.credentialsSecret, optional: true } }] : []),
-        ...(p.redisCaFile ? [{ name: 'online-store-ca', secret: { secretName: p.redisCaFile.secretName, items: [{ key: p.redisCaFile.key, path: p.redisCaFile.key }] } }] : []),
+        ...(p.redisCaFile ? [{ name: 'online-store-ca', secret: { secretName: p.redisCaFile.secret.name, items: [{ key: p.redisCaFile.secret.key, path: p.redisCaFile.secret.key }] } }] : []),
       ],
     };
   }

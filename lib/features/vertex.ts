@@ -1,21 +1,45 @@
 import { Construct } from 'constructs';
 import { VertexAiFeatureGroup } from '@cdktf/provider-google/lib/vertex-ai-feature-group';
 import { VertexAiFeatureGroupFeature } from '@cdktf/provider-google/lib/vertex-ai-feature-group-feature';
-import { VertexAiFeatureOnlineStore } from '@cdktf/provider-google/lib/vertex-ai-feature-online-store';
+import {
+  VertexAiFeatureOnlineStore, VertexAiFeatureOnlineStoreBigtable, VertexAiFeatureOnlineStoreDedicatedServingEndpoint,
+  VertexAiFeatureOnlineStoreOptimized,
+} from '@cdktf/provider-google/lib/vertex-ai-feature-online-store';
 import { VertexAiFeatureOnlineStoreFeatureview } from '@cdktf/provider-google/lib/vertex-ai-feature-online-store-featureview';
 import { Validator } from '../core/errors';
+import { googleSetting } from '../core/private/environment';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { DataAccessAuditLogs } from '../storage/gcp-audit-logs';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend } from './definitions';
 import { IFeatureStore } from './feature-store';
-import { grantBigQueryRead, grantBigQueryWrite, grantProjectRole } from './gcp-grants';
+import { grantBigQueryRead, grantBigQueryWrite, grantProjectRole } from './private/gcp-grants';
 
-/** How the Vertex AI online store serves. */
-export class VertexOnlineServing {
+/** Props for {@link VertexOnlineServing.bigtable}. */
+export interface VertexBigtableServingProps {
+  /** Fewest Bigtable nodes. @default 1 */
+  readonly minNodes?: number;
+  /** Most Bigtable nodes. @default 3 */
+  readonly maxNodes?: number;
+  /** CPU utilization the autoscaler keeps, in percent (10 to 80). @default 50 */
+  readonly cpuTarget?: number;
+}
+
+/** The serving settings of a Vertex AI feature online store (the resource's `bigtable` or `optimized` blocks). */
+export interface VertexOnlineServingConfig {
+  /** @default - not Bigtable serving */
+  readonly bigtable?: VertexAiFeatureOnlineStoreBigtable;
+  /** @default - not Optimized serving */
+  readonly optimized?: VertexAiFeatureOnlineStoreOptimized;
+  /** @default - no dedicated endpoint */
+  readonly dedicatedServingEndpoint?: VertexAiFeatureOnlineStoreDedicatedServingEndpoint;
+}
+
+/** How the Vertex AI online store serves: `VertexOnlineServing.bigtable()` or `VertexOnlineServing.optimizedPrivate([...])`. */
+export abstract class VertexOnlineServing {
   /** Bigtable online serving, autoscaled between `minNodes` and `maxNodes` at `cpuTarget` percent CPU. */
-  public static bigtable(props: { readonly minNodes?: number; readonly maxNodes?: number; readonly cpuTarget?: number } = {}): VertexOnlineServing {
-    return new VertexOnlineServing('bigtable', props.minNodes ?? 1, props.maxNodes ?? 3, props.cpuTarget ?? 50, []);
+  public static bigtable(props: VertexBigtableServingProps = {}): VertexOnlineServing {
+    return new BigtableServing(props.minNodes ?? 1, props.maxNodes ?? 3, props.cpuTarget ?? 50);
   }
 
   /**
@@ -23,25 +47,63 @@ export class VertexOnlineServing {
    * projects' VPCs (never a public endpoint).
    */
   public static optimizedPrivate(allowedProjects: string[]): VertexOnlineServing {
-    return new VertexOnlineServing('optimized', 0, 0, 0, allowedProjects);
+    return new OptimizedPrivateServing(allowedProjects);
   }
 
-  private constructor(
-    public readonly kind: 'bigtable' | 'optimized',
-    public readonly minNodes: number,
-    public readonly maxNodes: number,
-    public readonly cpuTarget: number,
-    public readonly allowedProjects: string[],
-  ) {}
+  protected constructor() {}
+
+  /** Adds every problem with the settings to `v` (props under `serving`). */
+  public abstract validate(v: Validator): void;
+
+  /** The online store's serving blocks. */
+  public abstract bind(scope: Construct): VertexOnlineServingConfig;
+}
+
+class BigtableServing extends VertexOnlineServing {
+  constructor(private readonly minNodes: number, private readonly maxNodes: number, private readonly cpuTarget: number) {
+    super();
+  }
+
+  public validate(v: Validator): void {
+    v.integer('serving.minNodes', this.minNodes, 1, 1000);
+    v.integer('serving.maxNodes', this.maxNodes, 1, 1000);
+    v.check(this.maxNodes >= this.minNodes, 'serving.maxNodes', this.maxNodes, `is below minNodes (${this.minNodes}); raise maxNodes`);
+    v.integer('serving.cpuTarget', this.cpuTarget, 10, 80, 'must be a CPU utilization target from 10 to 80 percent');
+  }
+
+  public bind(): VertexOnlineServingConfig {
+    return { bigtable: { autoScaling: { minNodeCount: this.minNodes, maxNodeCount: this.maxNodes, cpuUtilizationTarget: this.cpuTarget } } };
+  }
+}
+
+class OptimizedPrivateServing extends VertexOnlineServing {
+  constructor(private readonly allowedProjects: string[]) {
+    super();
+  }
+
+  public validate(v: Validator): void {
+    v.nonEmpty('serving.allowedProjects', this.allowedProjects, 'must list the projects whose VPCs may reach the Private Service Connect endpoint');
+  }
+
+  public bind(): VertexOnlineServingConfig {
+    return {
+      optimized: {},
+      dedicatedServingEndpoint: { privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: this.allowedProjects } },
+    };
+  }
 }
 
 /** Props for {@link VertexFeatureStore}. */
 export interface VertexFeatureStoreProps {
   /** The entities, BigQuery sources and feature views; one feature group and one feature view per view. */
   readonly definitions: FeatureDefinitions;
-  readonly project: string;
-  /** Region, e.g. `us-central1`; the BigQuery sources must be readable from it. */
-  readonly region: string;
+  /** The project of the store (and of its BigQuery jobs). @default - the project of the stack's Google provider */
+  readonly project?: string;
+  /**
+   * Region, e.g. `us-central1`; the BigQuery sources must be readable from it.
+   * @default - the region of the stack's Google provider
+   */
+  readonly region?: string;
   /** @default VertexOnlineServing.bigtable() (1 to 3 nodes, 50% CPU) */
   readonly serving?: VertexOnlineServing;
   /** Protect the online store from `terraform destroy`. @default true */
@@ -59,7 +121,7 @@ export interface VertexFeatureStoreProps {
  * Not covered by the Google provider 6.50 (GA): CMEK on feature online stores (`encryption_spec` is not in
  * the resource) and IAM on one feature view, so read grants bind `roles/aiplatform.featurestoreDataViewer`
  * on the project; data grants are per BigQuery table, plus the project roles that run BigQuery jobs and read
- * sessions on them (see ./gcp-grants.ts for Google's role definitions).
+ * sessions on them (see ./private/gcp-grants.ts for Google's role definitions).
  */
 export class VertexFeatureStore extends Construct implements IFeatureStore {
   public readonly backend = FeatureStoreBackend.VERTEX_AI;
@@ -76,21 +138,17 @@ export class VertexFeatureStore extends Construct implements IFeatureStore {
     qualifyProviderSources(this);
     const v = new Validator(this);
     checkFeatureDefinitions(v, props.definitions, FeatureStoreBackend.VERTEX_AI);
+    const project = googleSetting(this, v, 'project', 'project', props.project);
+    const region = googleSetting(this, v, 'region', 'region', props.region);
     v.matches('project', props.project, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'is not a Google Cloud project id');
     v.matches('region', props.region, /^[a-z]+-[a-z]+\d+$/, 'must be a region, e.g. us-central1 (Vertex AI Feature Store is regional)');
     const serving = props.serving ?? VertexOnlineServing.bigtable();
-    if (serving.kind === 'bigtable') {
-      v.integer('serving.minNodes', serving.minNodes, 1, 1000);
-      v.integer('serving.maxNodes', serving.maxNodes, 1, 1000);
-      v.check(serving.maxNodes >= serving.minNodes, 'serving.maxNodes', serving.maxNodes, `is below minNodes (${serving.minNodes}); raise maxNodes`);
-      v.integer('serving.cpuTarget', serving.cpuTarget, 10, 80, 'must be a CPU utilization target from 10 to 80 percent');
-    } else {
-      v.nonEmpty('serving.allowedProjects', serving.allowedProjects, 'must list the projects whose VPCs may reach the Private Service Connect endpoint');
+    if (v.check(serving instanceof VertexOnlineServing, 'serving', serving, 'must be VertexOnlineServing.bigtable({...}) or VertexOnlineServing.optimizedPrivate([...])')) {
+      serving.validate(v);
     }
     v.throwIfAny();
     this.definitions = props.definitions;
-    this.project = props.project;
-    const { project, region } = props;
+    this.project = project;
     const defs = props.definitions;
 
     this.onlineStore = new VertexAiFeatureOnlineStore(this, 'online-store', {
@@ -99,12 +157,7 @@ export class VertexFeatureStore extends Construct implements IFeatureStore {
       name: defs.project,
       forceDestroy: false,
       lifecycle: { preventDestroy: props.protectFromDeletion ?? true },
-      ...(serving.kind === 'bigtable'
-        ? { bigtable: { autoScaling: { minNodeCount: serving.minNodes, maxNodeCount: serving.maxNodes, cpuUtilizationTarget: serving.cpuTarget } } }
-        : {
-          optimized: {},
-          dedicatedServingEndpoint: { privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: serving.allowedProjects } },
-        }),
+      ...serving.bind(this),
     });
 
     for (const view of defs.featureViews) {

@@ -5,8 +5,9 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Cpu, Size } from '../core/units';
-import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
-import { ALERTMANAGER_SECRETS_DIR, SecretKeySelector } from './receivers';
+import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './private/pod-security';
+import type { SecretKeyRef } from '../core/secrets';
+import { ALERTMANAGER_SECRETS_DIR } from './receivers';
 import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** Props for {@link AlertmanagerServer}. */
@@ -16,7 +17,7 @@ export interface AlertmanagerServerProps {
   /** alertmanager.yml (from `alertmanagerConfig`); holds file paths, never secret values. */
   readonly config: string;
   /** The Secrets the receivers read; each is mounted read-only at `/etc/alertmanager-secrets/<name>/`. */
-  readonly secrets: SecretKeySelector[];
+  readonly secrets: SecretKeyRef[];
   readonly image: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -24,11 +25,6 @@ export interface AlertmanagerServerProps {
 
 /** Alertmanager's port. */
 export const ALERTMANAGER_PORT = 9093;
-
-/** Where a secret key is read inside the Alertmanager pod. */
-export function alertmanagerSecretPath(s: SecretKeySelector): string {
-  return `${ALERTMANAGER_SECRETS_DIR}/${s.name}/${s.key}`;
-}
 
 /**
  * One Alertmanager (clustering off): a StatefulSet whose 2 GiB volume keeps silences and the notification

@@ -22,7 +22,7 @@ import { checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration } from '../core/units';
 import { dashboardUid, workloadDashboard } from './dashboards';
-import { AlertReceiverKind, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
+import { AlertmanagerHost, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
 import { AlertRuleGroup, alertRuleGroups, renderRuleFile } from './rules';
 import { AlertThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
 import { prometheusConfig, SERVICE_ACCOUNT_DIR } from './scrape';
@@ -48,6 +48,26 @@ export interface AmpScrapeSourceAttributes {
   readonly securityGroupIds?: string[];
 }
 
+/** An EKS cluster this library made, as {@link AmpScrapeSource.fromCluster} reads it (`EksTrainingCluster` is one). */
+export interface AmpScrapeCluster {
+  /** The cluster's name, as the watched workloads name it. */
+  readonly clusterName: string;
+  /** The cluster resource. */
+  readonly cluster: EksCluster;
+}
+
+/** The files an {@link AmpMonitoring} generates. */
+export interface AmpMonitoringFiles {
+  /** The rule groups (Prometheus rule-file format). */
+  readonly rules: string;
+  /** The Alertmanager configuration. */
+  readonly alertmanager: string;
+  /** Dashboards by file name (`<uid>.json`). */
+  readonly dashboards: Record<string, string>;
+  /** The collector's scrape configuration (Prometheus YAML, written as JSON), where a collector is configured. */
+  readonly scrapeConfiguration?: string;
+}
+
 /**
  * The EKS cluster an AMP managed collector scrapes: `AmpScrapeSource.fromCluster(eksTrainingCluster)` or
  * `AmpScrapeSource.fromAttributes({ clusterName, clusterArn, subnetIds })` for a cluster made elsewhere.
@@ -64,7 +84,7 @@ export class AmpScrapeSource {
    * EKS attaches to managed node groups (the AMP user guide's "Create a scraper" sets a scraper's security groups and
    * subnets to the cluster's). Checks the access configuration and the private endpoint.
    */
-  public static fromCluster(cluster: { readonly clusterName: string; readonly cluster: EksCluster }): AmpScrapeSource {
+  public static fromCluster(cluster: AmpScrapeCluster): AmpScrapeSource {
     const eks = cluster.cluster;
     return new AmpScrapeSource(cluster.clusterName, eks.arn, eks.vpcConfig.subnetIds, [eks.vpcConfig.clusterSecurityGroupId], eks);
   }
@@ -166,13 +186,7 @@ export class AmpMonitoring extends Construct {
   public readonly workloads: MonitoredWorkload[];
   public readonly thresholds: ResolvedThresholds;
   public readonly ruleGroups: AlertRuleGroup[];
-  public readonly files: {
-    readonly rules: string;
-    readonly alertmanager: string;
-    readonly dashboards: Record<string, string>;
-    /** The collector's scrape configuration (Prometheus YAML, written as JSON), where a collector is configured. */
-    readonly scrapeConfiguration?: string;
-  };
+  public readonly files: AmpMonitoringFiles;
   public readonly kmsKey: KmsKey;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly workspace: PrometheusWorkspace;
@@ -207,7 +221,7 @@ export class AmpMonitoring extends Construct {
       noGpuReason: 'gpuMetrics is off: no DCGM metrics reach the workspace; collect them and set gpuMetrics: true',
     });
     const thresholds = resolveThresholds(v, 'thresholds', props.thresholds);
-    validateRouting(v, 'alerting', props.alerting, [AlertReceiverKind.SNS]);
+    validateRouting(v, 'alerting', props.alerting, { host: AlertmanagerHost.AMAZON_MANAGED_PROMETHEUS });
     const access = props.grafanaAccess;
     v.check(!!access && ((access.vpceIds ?? []).length + (access.prefixListIds ?? []).length) > 0, 'grafanaAccess', access,
       'must name at least one VPC endpoint (vpceIds) or prefix list (prefixListIds); the workspace is never left open to the internet');
@@ -261,7 +275,7 @@ export class AmpMonitoring extends Construct {
     if (this.ruleGroups.length > 0) {
       this.ruleGroupNamespace = new PrometheusRuleGroupNamespace(this, 'rules', { name: 'ml-platform', workspaceId: this.workspace.id, data: rules });
     }
-    const alertmanager = alertmanagerConfig(props.alerting, () => '', region);
+    const alertmanager = alertmanagerConfig(this, props.alerting, { host: AlertmanagerHost.AMAZON_MANAGED_PROMETHEUS, region });
     // AMP's definition wraps the Alertmanager configuration as a string under alertmanager_config (JSON is YAML).
     this.alertManagerDefinition = new PrometheusAlertManagerDefinition(this, 'alertmanager', {
       workspaceId: this.workspace.id,
@@ -328,7 +342,7 @@ function ampScrapeConfiguration(collector: AmpCollectorProps, workloads: readonl
   const inCluster = JSON.parse(prometheusConfig({
     clusterName: collector.source.clusterName,
     scrapeInterval: interval,
-    workloads,
+    workloads: [...workloads],
     alertmanager: 'unused:9093',
     ...(gpuMetrics ? { dcgmNamespace: collector.dcgmNamespace ?? 'kube-system' } : {}),
   })).scrape_configs as Array<Record<string, unknown>>;

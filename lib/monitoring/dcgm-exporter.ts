@@ -1,13 +1,13 @@
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import type { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
-import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { nodeAgent } from '../core/private/workloads';
 import { rootContainerSecurityContext, rootPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
 import { suppress } from '../governance/suppressions';
-import { componentLabels, componentSelector, httpProbe, resources } from './pod-security';
+import { componentLabels, componentSelector, httpProbe, resources } from './private/pod-security';
 import { GPU_OPERATOR_DCGM_EXPORTER_APP } from './metrics';
 
 /** Props for {@link DcgmExporter}. */
@@ -62,50 +62,44 @@ export class DcgmExporter extends Construct {
     const nodes = nvidiaGpuNodes(props.target);
     const tolerations = new Map<string, { key: string; operator: string; value?: string; effect: string }>();
     for (const n of nodes) for (const t of n.tolerations) tolerations.set(JSON.stringify(t), { ...t });
-    const daemonSet = new DaemonSetV1(this, 'daemon-set', {
-      provider: props.target.providerFor(this),
+    const daemonSet = nodeAgent(this, 'daemon-set', {
+      target: props.target,
       dependsOn: props.dependsOn,
-      metadata: { name: 'dcgm-exporter', namespace: this.namespace, labels },
-      spec: {
-        selector: { matchLabels: componentSelector('dcgm-exporter') },
-        strategy: { type: 'RollingUpdate' },
-        template: {
-          metadata: { labels },
-          spec: {
-            priorityClassName: SYSTEM_NODE_CRITICAL,
-            automountServiceAccountToken: false,
-            affinity: nodeAffinityForAny(nodes.map((n) => n.nodeSelector)),
-            toleration: [...tolerations.values()],
-            securityContext: rootPodSecurityContext(),
-            container: [{
-              name: 'dcgm-exporter',
-              image: props.image,
-              env: [
-                { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
-                { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
-                // Every GPU of the node, without requesting nvidia.com/gpu (which would take one from workloads).
-                { name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' },
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              ],
-              port: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT }],
-              readinessProbe: httpProbe('/health', 'metrics', 30),
-              livenessProbe: { ...httpProbe('/health', 'metrics', 60), failureThreshold: 6 },
-              resources: resources(Cpu.millis(100), Size.mebibytes(512), Cpu.millis(500)),
-              securityContext: rootContainerSecurityContext('SYS_ADMIN'),
-              volumeMount: [
-                { name: 'pod-resources', mountPath: '/var/lib/kubelet/pod-resources', readOnly: true },
-                // Writable scratch for the embedded host engine (the root filesystem is read-only).
-                { name: 'tmp', mountPath: '/tmp' },
-                { name: 'logs', mountPath: '/var/log' },
-              ],
-            }],
-            volume: [
-              { name: 'pod-resources', hostPath: { path: '/var/lib/kubelet/pod-resources', type: 'Directory' } },
-              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-              { name: 'logs', emptyDir: { sizeLimit: '64Mi' } },
-            ],
-          },
-        },
+      name: 'dcgm-exporter',
+      namespace: this.namespace,
+      labels,
+      selector: componentSelector('dcgm-exporter'),
+      pod: {
+        affinity: nodeAffinityForAny(nodes.map((n) => n.nodeSelector)),
+        toleration: [...tolerations.values()],
+        securityContext: rootPodSecurityContext(),
+        container: [{
+          name: 'dcgm-exporter',
+          image: props.image,
+          env: [
+            { name: 'DCGM_EXPORTER_LISTEN', value: `:${DCGM_EXPORTER_PORT}` },
+            { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+            // Every GPU of the node, without requesting nvidia.com/gpu (which would take one from workloads).
+            { name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' },
+            { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+          ],
+          port: [{ name: 'metrics', containerPort: DCGM_EXPORTER_PORT }],
+          readinessProbe: httpProbe('/health', 'metrics', 30),
+          livenessProbe: { ...httpProbe('/health', 'metrics', 60), failureThreshold: 6 },
+          resources: resources(Cpu.millis(100), Size.mebibytes(512), Cpu.millis(500)),
+          securityContext: rootContainerSecurityContext('SYS_ADMIN'),
+          volumeMount: [
+            { name: 'pod-resources', mountPath: '/var/lib/kubelet/pod-resources', readOnly: true },
+            // Writable scratch for the embedded host engine (the root filesystem is read-only).
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'logs', mountPath: '/var/log' },
+          ],
+        }],
+        volume: [
+          { name: 'pod-resources', hostPath: { path: '/var/lib/kubelet/pod-resources', type: 'Directory' } },
+          { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+          { name: 'logs', emptyDir: { sizeLimit: '64Mi' } },
+        ],
       },
     });
     this.daemonSet = daemonSet;

@@ -3,10 +3,13 @@ import { Construct } from 'constructs';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Connections, IConnectable } from '../core/connections';
 import { IKubernetesTarget } from '../core/kubernetes-target';
+import { secretEnvFrom } from '../core/private/secrets';
+import { scheduledJob } from '../core/private/workloads';
 import { Cpu, Duration, Size } from '../core/units';
 import { DRIFT_PUSH_JOB } from './metrics';
-import { componentLabels, componentSelector, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
+import { componentLabels, componentSelector, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './private/pod-security';
 
 /**
  * Scheduled drift detection, one CronJob per inference endpoint that declares its reference dataset and
@@ -46,14 +49,19 @@ export interface DriftDetectionProps {
    * (`AWS_ACCESS_KEY_ID`, …), for a cluster without cloud workload identity (on-prem). The jobs then read every
    * input with it, and no grant is made. @default - none: inputs are read through the drift identity's grants
    */
-  readonly credentialsSecretName?: string;
+  readonly credentialsSecret?: string;
 }
 
 /** The Pushgateway's port. */
 export const PUSHGATEWAY_PORT = 9091;
 
-/** A Pushgateway (in memory: drift jobs re-push every run) for the drift jobs' metrics. */
-export class Pushgateway extends Construct {
+/**
+ * A Pushgateway (in memory: drift jobs re-push every run) for the drift jobs' metrics, and for batch jobs of yours
+ * that push theirs: admit them with `monitoring.pushgateway.connections.allowDefaultPortFrom(Peer.namespace('features'))`.
+ */
+export class Pushgateway extends Construct implements IConnectable {
+  /** Who may push besides the drift jobs (Prometheus scrapes it). Nothing else by default. */
+  public readonly connections: Connections;
   public readonly deployment: DeploymentV1;
   public readonly service: ServiceV1;
   /** `host:port` inside the cluster. */
@@ -65,6 +73,10 @@ export class Pushgateway extends Construct {
     const common = { provider: target.providerFor(this), dependsOn };
     const labels = componentLabels('pushgateway');
     this.address = `pushgateway.${ns}.svc:${PUSHGATEWAY_PORT}`;
+    this.connections = new Connections(this, {
+      target, podSelector: componentSelector('pushgateway'), defaultPort: PUSHGATEWAY_PORT, policyName: 'pushgateway',
+      description: `the Pushgateway in namespace ${ns} of cluster ${target.clusterName}`, labels: componentLabels('network-policy'), dependsOn,
+    });
     this.deployment = new DeploymentV1(this, 'deployment', {
       ...common,
       metadata: { name: 'pushgateway', namespace: ns, labels },
@@ -133,45 +145,29 @@ export class DriftJob extends Construct {
       ML_PUSHGATEWAY_URL: `http://${props.pushgatewayAddress}/metrics/job/${DRIFT_PUSH_JOB}/workload/${props.workload}`,
       ...(props.features?.length ? { ML_FEATURES: props.features.join(',') } : {}),
     };
-    this.cronJob = new CronJobV1(this, 'cron-job', {
-      provider: props.target.providerFor(this),
+    this.cronJob = scheduledJob(this, 'cron-job', {
+      target: props.target,
       dependsOn: props.dependsOn,
-      metadata: { name: `drift-${props.workload}`.slice(0, 52), namespace: props.target.namespace, labels },
-      spec: {
-        schedule: d.schedule ?? '0 * * * *',
-        timezone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: (d.timeout ?? Duration.minutes(30)).toSeconds(),
-            ttlSecondsAfterFinished: '86400',
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                serviceAccountName: props.serviceAccountName,
-                // Cloud credentials come through workload identity, not the Kubernetes API token.
-                automountServiceAccountToken: false,
-                securityContext: nonRootPodSecurity(d.runAsUser ?? 65532),
-                container: [{
-                  name: 'drift',
-                  image: d.image,
-                  env: Object.entries(env).map(([name, value]) => ({ name, value })),
-                  ...(d.credentialsSecretName ? { envFrom: [{ secretRef: { name: d.credentialsSecretName } }] } : {}),
-                  resources: resources(d.cpu ?? Cpu.cores(1), d.memory ?? Size.gibibytes(2)),
-                  securityContext: hardenedContainer(),
-                  volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
-                }],
-                volume: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
-              },
-            },
-          },
-        },
+      name: `drift-${props.workload}`.slice(0, 52),
+      labels,
+      schedule: d.schedule ?? '0 * * * *',
+      startingDeadlineSeconds: 600,
+      activeDeadlineSeconds: (d.timeout ?? Duration.minutes(30)).toSeconds(),
+      pod: {
+        serviceAccountName: props.serviceAccountName,
+        // Cloud credentials come through workload identity, not the Kubernetes API token.
+        automountServiceAccountToken: false,
+        securityContext: nonRootPodSecurity(d.runAsUser ?? 65532),
+        container: [{
+          name: 'drift',
+          image: d.image,
+          env: Object.entries(env).map(([name, value]) => ({ name, value })),
+          ...secretEnvFrom(d.credentialsSecret),
+          resources: resources(d.cpu ?? Cpu.cores(1), d.memory ?? Size.gibibytes(2)),
+          securityContext: hardenedContainer(),
+          volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
+        }],
+        volume: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
       },
     });
   }

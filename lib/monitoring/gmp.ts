@@ -8,6 +8,7 @@ import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-s
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Validator } from '../core/errors';
+import { googleSetting } from '../core/private/environment';
 import { MonitoredWorkload } from '../core/monitoring-contract';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration } from '../core/units';
@@ -38,8 +39,11 @@ export interface GmpRetrainingTrigger {
 
 /** Props for {@link GmpMonitoring}. */
 export interface GmpMonitoringProps {
-  /** The project that holds the metrics scope. */
-  readonly project: string;
+  /**
+   * The project that holds the metrics scope (and the retraining topics).
+   * @default - the project of the stack's Google provider
+   */
+  readonly project?: string;
   /** Constructs to watch (IMonitorable). @default - none */
   readonly watch?: IConstruct[];
   /** @default - see AlertThresholds */
@@ -100,7 +104,8 @@ export class GmpMonitoring extends Construct {
     super(scope, id);
     qualifyProviderSources(this);
     const v = new Validator(this);
-    v.matches('project', props.project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
+    const project = googleSetting(this, v, 'project', 'project', props.project);
+    if (project) v.matches('project', project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
     for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
     const pipelines = props.retrainingPipelines ?? [];
     v.unique('retrainingPipelines', pipelines, (t) => String(t?.triggerName), 'triggerName');
@@ -133,7 +138,7 @@ export class GmpMonitoring extends Construct {
     this.workloads = workloads;
     this.thresholds = thresholds;
     this.ruleGroups = alertRuleGroups(workloads, thresholds);
-    const retrainChannels = this.retrainingChannels(props.project, pipelines, props.retrainingKmsKey);
+    const retrainChannels = this.retrainingChannels(project, pipelines, props.retrainingKmsKey);
     const bySeverity: Record<AlertSeverity, string[]> = {
       [AlertSeverity.CRITICAL]: channels.critical,
       [AlertSeverity.WARNING]: channels.warning ?? channels.critical,
@@ -146,7 +151,7 @@ export class GmpMonitoring extends Construct {
         const notify = [...new Set([...bySeverity[r.severity], ...(retrain ? channels.retraining ?? [] : []), ...pipelineChannels])];
         const severity = GOOGLE_SEVERITY[r.severity];
         this.alertPolicies[`${g.workload}/${r.alert}`] = new MonitoringAlertPolicy(this, `${g.workload}-${r.alert}`, {
-          project: props.project,
+          project,
           displayName: `${r.alert} (${g.workload})`,
           combiner: 'OR',
           ...(severity ? { severity } : {}),

@@ -4,19 +4,27 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Connections, IConnectable } from '../core/connections';
 import { IKubernetesTarget } from '../core/kubernetes-target';
+import type { SecretKeyRef } from '../core/secrets';
 import { Cpu, Size } from '../core/units';
 import { DATASOURCE } from './dashboards';
-import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
+import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './private/pod-security';
 
-/** The existing Secret that holds Grafana's admin credentials. */
-export interface GrafanaAdminSecret {
-  /** The Secret's name, in the monitoring namespace. */
-  readonly name: string;
-  /** @default 'admin-user' */
-  readonly userKey?: string;
-  /** @default 'admin-password' */
-  readonly passwordKey?: string;
+/**
+ * Grafana's admin login, read from existing Secrets in the monitoring namespace (External Secrets, Vault, …); only
+ * their names and keys enter Terraform. Both are mounted as files (`GF_SECURITY_ADMIN_*__FILE`), never environment.
+ */
+export interface GrafanaAdminCredentials {
+  /** The admin password, e.g. `{ name: 'grafana-admin', key: 'admin-password' }`. */
+  readonly password: SecretKeyRef;
+  /** The admin user name. @default - key `admin-user` of the password's secret */
+  readonly user?: SecretKeyRef;
+}
+
+/** The admin user's secret key: the one given, else `admin-user` beside the password. */
+export function grafanaAdminUser(credentials: GrafanaAdminCredentials): SecretKeyRef {
+  return credentials.user ?? { name: credentials.password.name, key: 'admin-user' };
 }
 
 /** Props for {@link GrafanaServer}. */
@@ -24,7 +32,7 @@ export interface GrafanaServerProps {
   readonly target: IKubernetesTarget;
   readonly dependsOn: ITerraformDependable[];
   readonly image: string;
-  readonly adminSecret: GrafanaAdminSecret;
+  readonly adminCredentials: GrafanaAdminCredentials;
   /** The Prometheus URL, e.g. `http://prometheus.monitoring.svc:9090`. */
   readonly prometheusUrl: string;
   /** Dashboard JSON files by name (`<uid>.json`). */
@@ -63,7 +71,12 @@ export function grafanaDashboardProviders(path: string): string {
  * existing Secret (`GF_SECURITY_ADMIN_*__FILE`), anonymous access and sign-up off, and a volume for its
  * database (users, preferences). Runs as uid 472 with a read-only root filesystem.
  */
-export class GrafanaServer extends Construct {
+export class GrafanaServer extends Construct implements IConnectable {
+  /**
+   * Who may open Grafana besides `kubectl port-forward`, e.g. your ingress controller:
+   * `monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'))`. Nothing by default.
+   */
+  public readonly connections: Connections;
   public readonly provisioning: ConfigMapV1;
   public readonly dashboards: ConfigMapV1;
   public readonly volumeClaim: PersistentVolumeClaimV1;
@@ -78,8 +91,12 @@ export class GrafanaServer extends Construct {
     const dashboardsPath = '/etc/grafana/dashboards';
     const datasources = grafanaDatasources(props.prometheusUrl);
     const providers = grafanaDashboardProviders(dashboardsPath);
-    const userKey = props.adminSecret.userKey ?? 'admin-user';
-    const passwordKey = props.adminSecret.passwordKey ?? 'admin-password';
+    this.connections = new Connections(this, {
+      target: props.target, podSelector: componentSelector('grafana'), defaultPort: GRAFANA_PORT, policyName: 'grafana',
+      description: `Grafana in namespace ${ns} of cluster ${props.target.clusterName}`, labels: componentLabels('network-policy'), dependsOn: props.dependsOn,
+    });
+    const user = grafanaAdminUser(props.adminCredentials);
+    const password = props.adminCredentials.password;
 
     this.provisioning = new ConfigMapV1(this, 'provisioning', {
       ...common,
@@ -102,8 +119,8 @@ export class GrafanaServer extends Construct {
       lifecycle: { preventDestroy: props.protectFromDeletion },
     });
     const env: Record<string, string> = {
-      GF_SECURITY_ADMIN_USER__FILE: `/etc/grafana/admin/${userKey}`,
-      GF_SECURITY_ADMIN_PASSWORD__FILE: `/etc/grafana/admin/${passwordKey}`,
+      GF_SECURITY_ADMIN_USER__FILE: '/etc/grafana/admin/admin-user',
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/etc/grafana/admin/admin-password',
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_SECURITY_DISABLE_GRAVATAR: 'true',
@@ -146,7 +163,17 @@ export class GrafanaServer extends Construct {
             volume: [
               { name: 'data', persistentVolumeClaim: { claimName: this.volumeClaim.metadata.name } },
               { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-              { name: 'admin', secret: { secretName: props.adminSecret.name, defaultMode: '0440' } },
+              {
+                // The two keys may live in different secrets: one projected volume lays both out under fixed names.
+                name: 'admin',
+                projected: [{
+                  defaultMode: '0440',
+                  sources: [
+                    { secret: [{ name: user.name, items: [{ key: user.key, path: 'admin-user' }] }] },
+                    { secret: [{ name: password.name, items: [{ key: password.key, path: 'admin-password' }] }] },
+                  ],
+                }],
+              },
               {
                 name: 'provisioning',
                 configMap: {

@@ -2,25 +2,26 @@ import { Annotations, ITerraformDependable } from 'cdktf';
 import { Wiring } from '../core/wiring';
 import { Construct, IConstruct } from 'constructs';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Peer } from '../core/connections';
 import { Validator } from '../core/errors';
 import { checkPinnedImage, defaultImage } from '../core/images';
 import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
 import { IMonitorable, isMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
-import { checkResourceName } from '../core/names';
+import { checkSecretKeyRef, checkSecretName } from '../core/private/secrets';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
-import { alertmanagerSecretPath, AlertmanagerServer, ALERTMANAGER_PORT } from './alertmanager';
+import { AlertmanagerServer, ALERTMANAGER_PORT } from './alertmanager';
 import { dashboardUid, workloadDashboard } from './dashboards';
 import { DcgmExporter, DCGM_EXPORTER_PORT, nvidiaGpuNodes } from './dcgm-exporter';
 import { DRIFT_JOB_LABELS, DriftDetectionProps, DriftJob, Pushgateway, PUSHGATEWAY_PORT } from './drift-job';
-import { GrafanaAdminSecret, GrafanaServer, GRAFANA_PORT } from './grafana';
+import { GrafanaAdminCredentials, GrafanaServer } from './grafana';
 import { DEFAULT_MONITORING_IMAGES, MonitoringImages } from './images';
 import { MonitoringNetworkPolicies } from './network-policies';
-import { componentSelector } from './pod-security';
+import { componentSelector } from './private/pod-security';
 import { DriftEndpoint, driftInputsOf, grantDriftReads, planDriftReads } from './private/drift-inputs';
 import { PrometheusServer, PROMETHEUS_PORT } from './prometheus';
-import { AlertReceiverKind, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
+import { AlertmanagerHost, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';
 import { AlertRuleGroup, alertRuleGroups, renderRuleFile } from './rules';
 import { prometheusConfig } from './scrape';
 import { Contracts } from '../contracts/contracts';
@@ -29,10 +30,12 @@ import { collectWorkloads, discoverMonitorables } from './workloads';
 
 /** Grafana settings. */
 export interface MonitoringGrafanaProps {
-  /** The existing Secret with the admin user and password (never created or read by Terraform). */
-  readonly adminSecret: GrafanaAdminSecret;
-  /** Namespaces whose pods may reach Grafana (e.g. your ingress controller's). @default - none (use kubectl port-forward) */
-  readonly accessFromNamespaces?: string[];
+  /**
+   * The admin user and password, keys of existing Secrets in the monitoring namespace (never created or read by
+   * Terraform), e.g. `{ password: { name: 'grafana-admin', key: 'admin-password' } }`. Who may open Grafana is
+   * `monitoring.grafana.connections`' business (nobody but `kubectl port-forward` by default).
+   */
+  readonly adminCredentials: GrafanaAdminCredentials;
   /** Volume for Grafana's database. @default Size.gibibytes(10) */
   readonly storage?: Size;
 }
@@ -90,22 +93,34 @@ export interface MonitoringStackProps {
   readonly gpuMonitoring?: boolean;
   /** Drift jobs for inference endpoints that name their datasets. @default - no drift jobs */
   readonly driftDetection?: DriftDetectionProps;
-  /** Namespaces whose pods may query Prometheus besides Grafana. @default - none */
-  readonly prometheusAccessFromNamespaces?: string[];
   /**
-   * Accept metrics by Prometheus remote write (`/api/v1/write`) from the pods of these namespaces, typically
-   * the ingress controller's, behind which edge sites' Prometheus agents write (with TLS and basic auth at the
-   * ingress). @default - no remote write
+   * Accept metrics by Prometheus remote write (`/api/v1/write`), e.g. from edge sites' Prometheus agents behind
+   * your ingress controller (with TLS and basic auth at the ingress). Admit the writers with
+   * `monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'))`: a receiver nobody
+   * may reach is an error at synth. @default false
    */
-  readonly remoteWriteFromNamespaces?: string[];
+  readonly remoteWriteReceiver?: boolean;
   /**
-   * Namespaces whose batch jobs push metrics to the Pushgateway (e.g. feature materialization jobs publishing
-   * `ml_feature_materialization_last_success_timestamp_seconds`). Deploys the Pushgateway even without drift jobs.
-   * @default - only the drift jobs push
+   * Deploy the Pushgateway even without drift jobs, for batch jobs that push metrics (e.g. feature materialization
+   * jobs publishing `ml_feature_materialization_last_success_timestamp_seconds`); admit them with
+   * `monitoring.pushgateway.connections.allowDefaultPortFrom(Peer.namespace('features'))`.
+   * @default - only where drift jobs run
    */
-  readonly pushgatewayAccessFromNamespaces?: string[];
+  readonly pushgateway?: boolean;
   /** @default - see MonitoringImages */
   readonly images?: MonitoringImages;
+}
+
+/** The files a {@link MonitoringStack} generates, by ConfigMap key. */
+export interface MonitoringFiles {
+  /** prometheus.yml. */
+  readonly prometheus: string;
+  /** Rule files by name (`<group>.yml`). */
+  readonly rules: Record<string, string>;
+  /** alertmanager.yml. */
+  readonly alertmanager: string;
+  /** Dashboards by file name (`<uid>.json`). */
+  readonly dashboards: Record<string, string>;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -121,8 +136,9 @@ const CRON = /^(\S+\s+){4}\S+$/;
  *   target: cluster.kubernetes.inNamespace('monitoring'),
  *   watch: MonitoringStack.discover(stack),
  *   alerting: { critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty' })] },
- *   grafana: { adminSecret: { name: 'grafana-admin' } },
+ *   grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
  * });
+ * monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
  * ```
  */
 export class MonitoringStack extends Construct {
@@ -137,12 +153,7 @@ export class MonitoringStack extends Construct {
   /** The generated alert rules, one group per workload. */
   public readonly ruleGroups: AlertRuleGroup[];
   /** Generated files, by ConfigMap key: prometheus.yml, rule files, alertmanager.yml, dashboards. */
-  public readonly files: {
-    readonly prometheus: string;
-    readonly rules: Record<string, string>;
-    readonly alertmanager: string;
-    readonly dashboards: Record<string, string>;
-  };
+  public readonly files: MonitoringFiles;
   public readonly namespace?: NamespaceV1;
   public readonly prometheus: PrometheusServer;
   public readonly alertmanager: AlertmanagerServer;
@@ -183,11 +194,14 @@ export class MonitoringStack extends Construct {
         : 'gpuMonitoring is off; turn it on to collect DCGM metrics',
     });
     const thresholds = resolveThresholds(v, 'thresholds', props.thresholds);
-    validateRouting(v, 'alerting', props.alerting, [AlertReceiverKind.WEBHOOK, AlertReceiverKind.SLACK, AlertReceiverKind.PAGERDUTY]);
-    if (v.check(!!props.grafana?.adminSecret, 'grafana.adminSecret', props.grafana?.adminSecret,
-      'is required: the existing Secret with Grafana\'s admin credentials, e.g. { name: \'grafana-admin\' }')) {
-      checkResourceName(v, 'grafana.adminSecret.name', props.grafana.adminSecret.name, 253);
+    validateRouting(v, 'alerting', props.alerting, { host: AlertmanagerHost.KUBERNETES });
+    const admin = props.grafana?.adminCredentials;
+    if (v.check(!!admin && typeof admin === 'object', 'grafana.adminCredentials', admin,
+      'is required: keys of the existing Secret with Grafana\'s admin login, e.g. { password: { name: \'grafana-admin\', key: \'admin-password\' } }')) {
+      checkSecretKeyRef(v, 'grafana.adminCredentials.password', admin.password, '{ name: "grafana-admin", key: "admin-password" }');
+      checkSecretKeyRef(v, 'grafana.adminCredentials.user', admin.user, '{ name: "grafana-admin", key: "admin-user" }', true);
     }
+    reportReplacedProps(v, props);
     const createNamespace = props.createNamespace ?? true;
     v.check(!createNamespace || !SYSTEM_NAMESPACES.includes(target.namespace), 'target.namespace', target.namespace,
       'is a namespace Kubernetes owns; use target.inNamespace(\'monitoring\') or set createNamespace: false');
@@ -208,14 +222,6 @@ export class MonitoringStack extends Construct {
         `must be above 0 and below storage (${storage}) so Prometheus trims before the volume fills`);
       v.check(scrapeInterval.toSeconds() >= 5 && scrapeInterval.toSeconds() <= 300, 'scrapeInterval', scrapeInterval, 'must be from 5s to 5m');
     }
-    for (const [prop, list] of [
-      ['grafana.accessFromNamespaces', props.grafana?.accessFromNamespaces],
-      ['prometheusAccessFromNamespaces', props.prometheusAccessFromNamespaces],
-      ['remoteWriteFromNamespaces', props.remoteWriteFromNamespaces],
-      ['pushgatewayAccessFromNamespaces', props.pushgatewayAccessFromNamespaces],
-    ] as const) {
-      (list ?? []).forEach((ns, i) => checkResourceName(v, `${prop}[${i}]`, ns, 63));
-    }
     const drift = props.driftDetection;
     if (drift) {
       checkPinnedImage(v, 'driftDetection.image', drift.image, { required: true, fix: 'must be pinned to a release tag or a digest, not latest or untagged' });
@@ -224,14 +230,16 @@ export class MonitoringStack extends Construct {
         const d = drift[key];
         if (d !== undefined) v.check(d instanceof Duration && d.toSeconds() > 0, `driftDetection.${key}`, d, 'must be a Duration longer than 0');
       }
-      checkResourceName(v, 'driftDetection.credentialsSecretName', drift.credentialsSecretName, 253);
+      checkSecretName(v, 'driftDetection.credentialsSecret', drift.credentialsSecret);
     }
     const endpoints = workloads.filter((w) => w.kind === MonitoredKind.INFERENCE_ENDPOINT);
     const driftEndpoints: DriftEndpoint[] = drift ? endpoints.flatMap((w) => {
       const inputs = driftInputsOf(w);
       return inputs ? [{ name: w.name, inputs }] : [];
     }) : [];
-    const driftReads = drift ? planDriftReads(v, target, drift.credentialsSecretName, driftEndpoints) : [];
+    const driftReads = drift ? planDriftReads(v, target, drift.credentialsSecret, driftEndpoints) : [];
+    v.check(!(props.pushgateway === false && driftEndpoints.length > 0), 'pushgateway', props.pushgateway,
+      `is false, but the drift jobs of ${driftEndpoints.map((e) => e.name).join(', ')} push their metrics to it; leave pushgateway unset or remove driftDetection`);
     v.throwIfAny();
     this.reportEndpointsWithoutDrift(endpoints, drift !== undefined);
     const retentionSize = props.retentionSize ?? Size.mebibytes(Math.floor(storage.toMebibytes() * 0.85));
@@ -247,7 +255,7 @@ export class MonitoringStack extends Construct {
     // The workflow controllers the pipelines share: scraped once, their availability rules once.
     const controllers = scraped.filter((w) => w.kind === MonitoredKind.RETRAINING_PIPELINE);
     this.ruleGroups = [
-      ...alertRuleGroups([...workloads, ...controllers], thresholds, { driftJobs: new Map(driftEndpoints.map((w) => [w.name, staleAfter])) }),
+      ...alertRuleGroups([...workloads, ...controllers], thresholds, { driftJobs: Object.fromEntries(driftEndpoints.map((w) => [w.name, staleAfter])) }),
       ...opaqueTriggers.flatMap((t) => t.triggerRuleGroups),
     ];
     // A default goes through the app's registry mirrors; an image the user set is used as it is.
@@ -280,8 +288,7 @@ export class MonitoringStack extends Construct {
     });
 
     if (gpuMonitoring) this.dcgmExporter = new DcgmExporter(this, 'dcgm-exporter', { target, dependsOn: target.dependablesFor(this), image: images.dcgmExporter });
-    const pushers = props.pushgatewayAccessFromNamespaces ?? [];
-    if (driftEndpoints.length > 0 || pushers.length > 0) this.pushgateway = new Pushgateway(this, 'pushgateway', here, dependsOn, images.pushgateway);
+    if (driftEndpoints.length > 0 || props.pushgateway === true) this.pushgateway = new Pushgateway(this, 'pushgateway', here, dependsOn, images.pushgateway);
     const alertmanagerAddress = `alertmanager.${ns}.svc:${ALERTMANAGER_PORT}`;
 
     const ruleFiles: Record<string, string> = {};
@@ -297,7 +304,7 @@ export class MonitoringStack extends Construct {
       kubeletServingCertificates: target.kubeletServingCertificates,
     });
     const routing = props.alerting;
-    const alertmanagerYml = alertmanagerConfig(routing, alertmanagerSecretPath);
+    const alertmanagerYml = alertmanagerConfig(this, routing, { host: AlertmanagerHost.KUBERNETES });
     const dashboards: Record<string, string> = {};
     for (const w of workloads) dashboards[`${dashboardUid(w.name)}.json`] = JSON.stringify(workloadDashboard(w), null, 2);
     this.files = { prometheus: prometheusYml, rules: ruleFiles, alertmanager: alertmanagerYml, dashboards };
@@ -306,8 +313,9 @@ export class MonitoringStack extends Construct {
       target: here, dependsOn, config: prometheusYml, ruleFiles, image: images.prometheus,
       retention, retentionSize, storage, storageClassName: props.storageClassName,
       cpu: props.prometheusCpu ?? Cpu.cores(1), memory: props.prometheusMemory ?? Size.gibibytes(4),
-      remoteWriteReceiver: (props.remoteWriteFromNamespaces ?? []).length > 0,
+      remoteWriteReceiver: props.remoteWriteReceiver ?? false,
     });
+    if (props.remoteWriteReceiver) this.checkRemoteWritersAtSynth();
     const receivers = [...routing.critical, ...(routing.warning ?? []), ...(routing.info ?? []), ...(routing.retraining ? [routing.retraining] : []),
       ...triggers.map((t) => t.triggerReceiver)];
     this.alertmanager = new AlertmanagerServer(this, 'alertmanager', {
@@ -315,7 +323,7 @@ export class MonitoringStack extends Construct {
       image: images.alertmanager, storageClassName: props.storageClassName,
     });
     this.grafana = new GrafanaServer(this, 'grafana', {
-      target: here, dependsOn, image: images.grafana, adminSecret: props.grafana.adminSecret,
+      target: here, dependsOn, image: images.grafana, adminCredentials: props.grafana.adminCredentials,
       prometheusUrl: `http://${this.prometheus.address}`, dashboards,
       storage: props.grafana.storage ?? Size.gibibytes(10), storageClassName: props.storageClassName, protectFromDeletion: props.protectFromDeletion ?? true,
     });
@@ -338,24 +346,20 @@ export class MonitoringStack extends Construct {
     // ---- network isolation ----
     const np = new MonitoringNetworkPolicies(this, 'network-policies', target.providerFor(this), dependsOn, ns);
     this.networkPolicies = np;
-    np.allow({
-      name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT,
-      fromPods: [componentSelector('grafana')], fromNamespaces: [...(props.prometheusAccessFromNamespaces ?? []), ...(props.remoteWriteFromNamespaces ?? [])],
-    });
-    np.allow({ name: 'alertmanager-ingress', namespace: ns, podSelector: componentSelector('alertmanager'), port: ALERTMANAGER_PORT, fromPods: [componentSelector('prometheus')] });
-    if ((props.grafana.accessFromNamespaces ?? []).length > 0) {
-      np.allow({ name: 'grafana-ingress', namespace: ns, podSelector: componentSelector('grafana'), port: GRAFANA_PORT, fromNamespaces: props.grafana.accessFromNamespaces });
-    }
+    // The stack's own flows; clients come in through the components' `connections`.
+    const prometheusPods = Peer.pods(componentSelector('prometheus'));
+    np.allow({ name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT, from: [Peer.pods(componentSelector('grafana'))] });
+    np.allow({ name: 'alertmanager-ingress', namespace: ns, podSelector: componentSelector('alertmanager'), port: ALERTMANAGER_PORT, from: [prometheusPods] });
     if (this.pushgateway) {
       np.allow({
         name: 'pushgateway-ingress', namespace: ns, podSelector: componentSelector('pushgateway'), port: PUSHGATEWAY_PORT,
-        fromPods: [componentSelector('prometheus'), componentSelector(DRIFT_JOB_LABELS['app.kubernetes.io/name'])], fromNamespaces: pushers,
+        from: [prometheusPods, Peer.pods(componentSelector(DRIFT_JOB_LABELS['app.kubernetes.io/name']))],
       });
     }
     if (this.dcgmExporter) {
       np.allow({
         name: 'dcgm-exporter-allow-prometheus', namespace: this.dcgmExporter.namespace, podSelector: this.dcgmExporter.podSelector,
-        port: DCGM_EXPORTER_PORT, fromPodsInNamespace: { namespace: ns, podSelector: componentSelector('prometheus') },
+        port: DCGM_EXPORTER_PORT, from: [Peer.podsInNamespace(ns, componentSelector('prometheus'))],
       });
     }
     const admittedJobs = new Set<string>();
@@ -392,6 +396,24 @@ export class MonitoringStack extends Construct {
   }
 
   /**
+   * Checks at synth that someone may reach the remote-write receiver: writers are admitted after construction
+   * (`prometheus.connections`), so the check waits until they all are.
+   */
+  private checkRemoteWritersAtSynth(): void {
+    this.node.addValidation({
+      validate: () => {
+        const v = new Validator(this);
+        v.check(this.prometheus.connections.allowed.length > 0, 'remoteWriteReceiver', true,
+          'is on, but no writer may reach Prometheus; admit them, e.g. ' +
+          'monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace(\'ingress-nginx\')), or turn the receiver off');
+        // The library's one error type, as at construction (cdktf would wrap returned messages in its own).
+        v.throwIfAny();
+        return [];
+      },
+    });
+  }
+
+  /**
    * Says which watched endpoints get no drift job: with drift detection on, those that declare no drift
    * inputs (a warning: their drift alerts wait for metrics nothing pushes); with it off, those that declare
    * inputs that nothing reads.
@@ -408,6 +430,27 @@ export class MonitoringStack extends Construct {
       Annotations.of(this).addInfo(`${this.node.path}: ${missing.join(', ')} declare drift inputs, but driftDetection is not set: ` +
         'no drift job runs; set driftDetection: { image } to run one per endpoint');
     }
+  }
+}
+
+/** Props that were replaced, as JavaScript callers may still pass them: each names its replacement. */
+const REPLACED_PROPS: Array<[string, (p: Record<string, any>) => unknown, string]> = [
+  ['prometheusAccessFromNamespaces', (p) => p.prometheusAccessFromNamespaces,
+    'was replaced by monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace(ns)) after construction'],
+  ['remoteWriteFromNamespaces', (p) => p.remoteWriteFromNamespaces,
+    'was replaced: set remoteWriteReceiver: true and admit the writers with monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace(ns))'],
+  ['pushgatewayAccessFromNamespaces', (p) => p.pushgatewayAccessFromNamespaces,
+    'was replaced: set pushgateway: true and admit the pushers with monitoring.pushgateway!.connections.allowDefaultPortFrom(Peer.namespace(ns))'],
+  ['grafana.accessFromNamespaces', (p) => p.grafana?.accessFromNamespaces,
+    'was replaced by monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace(ns)) after construction'],
+  ['grafana.adminSecret', (p) => p.grafana?.adminSecret,
+    'was replaced by grafana.adminCredentials: { password: { name, key }, user?: { name, key } } (the keys were admin-password and admin-user)'],
+];
+
+function reportReplacedProps(v: Validator, props: MonitoringStackProps): void {
+  for (const [prop, read, fix] of REPLACED_PROPS) {
+    const value = read(props as unknown as Record<string, any>);
+    v.check(value === undefined, prop, value, fix);
   }
 }
 

@@ -1,28 +1,34 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { Peer } from '../core/connections';
 import { ScrapeTarget } from '../core/monitoring-contract';
-import { componentLabels, componentSelector } from './pod-security';
+import { componentLabels, componentSelector } from './private/pod-security';
 
-/** One ingress allowance: who may reach which pods on which port. */
-interface Allowance {
+/**
+ * One of the monitoring stack's own flows: which pods of a namespace admit which peers on one port. Clients of the
+ * stack are admitted through its components' `connections` instead (`monitoring.prometheus.connections`, …).
+ */
+export interface MonitoringIngressRule {
+  /** The NetworkPolicy's name (and construct id). */
   readonly name: string;
+  /** The namespace of the protected pods. */
   readonly namespace: string;
+  /** Labels selecting the protected pods. */
   readonly podSelector: Record<string, string>;
+  /** The port admitted: a number or the container port's name. */
   readonly port: string | number;
-  /** Pods in the monitoring namespace allowed in (by labels). */
-  readonly fromPods?: Array<Record<string, string>>;
-  /** Whole namespaces allowed in. */
-  readonly fromNamespaces?: string[];
-  /** Pods of another namespace allowed in. */
-  readonly fromPodsInNamespace?: { namespace: string; podSelector: Record<string, string> };
+  /** The peers admitted, in order; `Peer.pods(labels)` selects pods of {@link namespace}. At least one. */
+  readonly from: Peer[];
 }
 
 /**
  * The monitoring stack's network isolation: default-deny ingress in its namespace, then only the flows it
  * needs (Grafana → Prometheus, Prometheus → Alertmanager, Prometheus and drift jobs → Pushgateway,
  * Prometheus → every scraped pod on its metrics port, Prometheus → the DCGM exporter). Egress is left open:
- * Prometheus scrapes kubelets and pods anywhere, and receivers call external services.
+ * Prometheus scrapes kubelets and pods anywhere, and receivers call external services. Anyone else is admitted
+ * through the components' `connections` (`monitoring.grafana.connections.allowDefaultPortFrom(...)`), whose
+ * policies live beside the components.
  */
 export class MonitoringNetworkPolicies extends Construct {
   public readonly policies: NetworkPolicyV1[] = [];
@@ -42,18 +48,11 @@ export class MonitoringNetworkPolicies extends Construct {
     }));
   }
 
-  /** Admits `from` pods of the monitoring namespace (or whole namespaces) to a component's port. */
-  public allow(a: Allowance): NetworkPolicyV1 {
-    const from: Record<string, unknown>[] = [
-      ...(a.fromPods ?? []).map((labels) => ({ podSelector: { matchLabels: labels } })),
-      ...(a.fromNamespaces ?? []).map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-      ...(a.fromPodsInNamespace ? [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': a.fromPodsInNamespace.namespace } },
-        podSelector: { matchLabels: a.fromPodsInNamespace.podSelector },
-      }] : []),
-    ];
+  /** Admits the rule's peers to a component's port (one NetworkPolicy named after the rule). */
+  public allow(a: MonitoringIngressRule): NetworkPolicyV1 {
+    const from = a.from.map((peer) => peer.toPolicyPeer());
     // An ingress rule with an empty `from` admits everyone: never emit one.
-    if (from.length === 0) throw new Error(`${this.node.path}: policy ${a.name} admits no source`);
+    if (from.length === 0 || from.some((f) => Object.keys(f).length === 0)) throw new Error(`${this.node.path}: policy ${a.name} admits no source`);
     const policy = new NetworkPolicyV1(this, a.name, {
       provider: this.provider,
       dependsOn: this.dependsOn,
@@ -75,9 +74,9 @@ export class MonitoringNetworkPolicies extends Construct {
       namespace: s.namespace,
       podSelector: s.podLabels,
       port: s.portName,
-      ...(s.namespace === this.monitoringNamespace
-        ? { fromPods: [componentSelector('prometheus')] }
-        : { fromPodsInNamespace: { namespace: this.monitoringNamespace, podSelector: componentSelector('prometheus') } }),
+      from: [s.namespace === this.monitoringNamespace
+        ? Peer.pods(componentSelector('prometheus'))
+        : Peer.podsInNamespace(this.monitoringNamespace, componentSelector('prometheus'))],
     });
   }
 }

@@ -6,9 +6,10 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+import { Connections, IConnectable } from '../core/connections';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { Cpu, Duration, Size } from '../core/units';
-import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './pod-security';
+import { componentLabels, componentSelector, configHashAnnotation, hardenedContainer, httpProbe, nonRootPodSecurity, resources } from './private/pod-security';
 import { RETAIN_CLAIMS } from '../core/private/stateful';
 
 /** Props for {@link PrometheusServer}. */
@@ -47,7 +48,12 @@ export function prometheusRetentionSize(size: Size): string {
  * services, endpoints, nodes, nodes/metrics) and a ClusterIP Service. Runs as `nobody` with a read-only
  * root filesystem.
  */
-export class PrometheusServer extends Construct {
+export class PrometheusServer extends Construct implements IConnectable {
+  /**
+   * Who may query Prometheus (and, with the remote-write receiver on, write to it) besides Grafana:
+   * `monitoring.prometheus.connections.allowDefaultPortFrom(Peer.namespace('team-a'))`. Nothing else by default.
+   */
+  public readonly connections: Connections;
   public readonly serviceAccount: ServiceAccountV1;
   public readonly clusterRole: ClusterRoleV1;
   public readonly clusterRoleBinding: ClusterRoleBindingV1;
@@ -67,6 +73,10 @@ export class PrometheusServer extends Construct {
     // ClusterRole names are cluster-wide: qualify them with the namespace so two stacks can coexist.
     const clusterName = `ml-monitoring-${ns}-prometheus`;
     this.address = `${name}.${ns}.svc:${PROMETHEUS_PORT}`;
+    this.connections = new Connections(this, {
+      target: props.target, podSelector: componentSelector('prometheus'), defaultPort: PROMETHEUS_PORT, policyName: name,
+      description: `Prometheus in namespace ${ns} of cluster ${props.target.clusterName}`, labels: componentLabels('network-policy'), dependsOn: props.dependsOn,
+    });
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
       ...common, metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false,

@@ -1,36 +1,49 @@
 import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { Validator } from '../core/errors';
-import { checkResourceName } from '../core/names';
+import { checkSecretKeyRef } from '../core/private/secrets';
 import type { ScrapeTarget } from '../core/monitoring-contract';
+import type { SecretKeyRef } from '../core/secrets';
 import { AlertRuleGroup, AlertSeverity, RETRAIN_ACTION } from './rules';
 
-/**
- * A key of an existing Kubernetes Secret in the monitoring namespace (Kubernetes' SecretKeySelector: the same
- * `{ name, key }` shape the feature store takes). The value never enters Terraform.
- */
-export interface SecretKeySelector {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The key inside it. */
-  readonly key: string;
+/** Where the Alertmanager that sends a receiver's notifications runs, which decides what it can deliver to. */
+export enum AlertmanagerHost {
+  /** MonitoringStack's Alertmanager in a Kubernetes cluster: reads receiver secrets from mounted files; no SNS. */
+  KUBERNETES = 'kubernetes',
+  /** Amazon Managed Service for Prometheus (AmpMonitoring): SNS is its only receiver, signed with SigV4. */
+  AMAZON_MANAGED_PROMETHEUS = 'amazon-managed-prometheus',
 }
 
-/** What kind of notification a {@link AlertReceiver} sends. */
-export enum AlertReceiverKind {
-  WEBHOOK = 'webhook',
-  SLACK = 'slack',
-  PAGERDUTY = 'pagerduty',
-  SNS = 'sns',
+/** Where a receiver is rendered, for {@link AlertReceiver.bind} and {@link AlertReceiver.validate}. */
+export interface AlertReceiverContext {
+  /** The Alertmanager that sends the notifications. */
+  readonly host: AlertmanagerHost;
+  /** The AWS region SNS receivers sign their requests for (AMP). @default - none */
+  readonly region?: string;
+}
+
+/** One Alertmanager `*_configs` entry, as {@link AlertReceiver.bind} renders it. */
+export interface AlertReceiverConfig {
+  /** The receiver's list in alertmanager.yml, e.g. `slack_configs`. */
+  readonly configsField: string;
+  /** The entry of that list (file paths for secrets, never their values). */
+  readonly config: Record<string, any>;
 }
 
 /** Where Alertmanager finds secret files: each referenced Secret is mounted read-only at `<dir>/<name>/`. */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager-secrets';
 
+/** Where a secret key is read inside the Alertmanager pod. */
+export function alertmanagerSecretPath(s: SecretKeyRef): string {
+  return `${ALERTMANAGER_SECRETS_DIR}/${s.name}/${s.key}`;
+}
+
+const SECRET_EXAMPLE = '{ name: "alerting", key: "pagerduty-routing-key" }';
+
 /**
  * Where alerts go. Secrets (Slack webhook URLs, PagerDuty routing keys, bearer tokens) are referenced from an
- * existing Kubernetes Secret and read by Alertmanager through its `*_file` fields, so they never appear in
- * the Terraform configuration or state.
+ * existing Kubernetes Secret ({@link SecretKeyRef}) and read by Alertmanager through its `*_file` fields, so they
+ * never appear in the Terraform configuration or state.
  *
  * ```ts
  * AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty-routing-key' })
@@ -38,90 +51,175 @@ export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager-secrets';
  * AlertReceiver.webhook('http://retrain.ml-ops.svc:8080/alerts', { name: 'alerting', key: 'retrain-token' })
  * ```
  */
-export class AlertReceiver {
+export abstract class AlertReceiver {
   /**
    * An HTTP webhook (Alertmanager webhook JSON, version 4). The URL is configuration, not a secret (an
    * in-cluster service); authenticate with a bearer token read from a Secret.
    * @param bearerToken @default - no Authorization header
    */
-  public static webhook(url: string, bearerToken?: SecretKeySelector): AlertReceiver {
-    return new AlertReceiver(AlertReceiverKind.WEBHOOK, { url, bearerToken });
+  public static webhook(url: string, bearerToken?: SecretKeyRef): AlertReceiver {
+    return new WebhookReceiver('webhook', url, undefined, bearerToken);
   }
 
   /**
    * A webhook whose whole URL is secret (e.g. it embeds a token), read with `url_file`. Needs Alertmanager
    * 0.26 or later (the default image is v0.28.1).
    */
-  public static webhookFromSecret(url: SecretKeySelector): AlertReceiver {
-    return new AlertReceiver(AlertReceiverKind.WEBHOOK, { urlSecret: url });
+  public static webhookFromSecret(url: SecretKeyRef): AlertReceiver {
+    return new WebhookReceiver('webhook', undefined, url, undefined);
   }
 
   /** Slack: the incoming-webhook URL is read with `api_url_file`. */
-  public static slack(webhookUrl: SecretKeySelector, channel: string): AlertReceiver {
-    return new AlertReceiver(AlertReceiverKind.SLACK, { urlSecret: webhookUrl, channel });
+  public static slack(webhookUrl: SecretKeyRef, channel: string): AlertReceiver {
+    return new SlackReceiver(webhookUrl, channel);
   }
 
   /** PagerDuty Events API v2: the integration's routing key is read with `routing_key_file`. */
-  public static pagerDuty(routingKey: SecretKeySelector): AlertReceiver {
-    return new AlertReceiver(AlertReceiverKind.PAGERDUTY, { urlSecret: routingKey });
+  public static pagerDuty(routingKey: SecretKeyRef): AlertReceiver {
+    return new PagerDutyReceiver(routingKey);
   }
 
   /** Amazon SNS, for Amazon Managed Service for Prometheus (its only receiver), signed with SigV4. */
   public static sns(topicArn: string): AlertReceiver {
-    return new AlertReceiver(AlertReceiverKind.SNS, { url: topicArn });
+    return new SnsReceiver(topicArn);
   }
 
-  private constructor(
-    public readonly kind: AlertReceiverKind,
-    private readonly spec: { url?: string; urlSecret?: SecretKeySelector; bearerToken?: SecretKeySelector; channel?: string },
+  protected constructor(
+    /** What the receiver notifies, for messages: `webhook`, `slack`, `pagerduty` or `sns`. */
+    public readonly type: string,
   ) {}
 
   /** The Secrets this receiver reads. */
-  public get secrets(): SecretKeySelector[] {
-    return [this.spec.urlSecret, this.spec.bearerToken].filter((s): s is SecretKeySelector => !!s);
+  public abstract get secrets(): SecretKeyRef[];
+
+  /**
+   * Checks the receiver's fields, and that the Alertmanager of `context` can deliver to it (AMP sends to SNS only;
+   * an Alertmanager in a cluster has no AWS credentials for SNS).
+   */
+  public validate(v: Validator, prop: string, context: AlertReceiverContext): void {
+    const supported = this.hosts.includes(context.host);
+    if (!v.check(supported, prop, this.type, context.host === AlertmanagerHost.AMAZON_MANAGED_PROMETHEUS
+      ? 'is not supported here; use sns: AMP\'s Alertmanager sends to SNS only (AlertReceiver.sns(topicArn))'
+      : 'is not supported here; use webhook, slack, pagerduty: an Alertmanager in a cluster has no AWS credentials for SNS (use AmpMonitoring for SNS)')) return;
+    this.validateFields(v, prop);
   }
 
-  /** Checks the receiver's fields. */
-  public validate(v: Validator, prop: string): void {
-    for (const s of this.secrets) {
-      checkResourceName(v, `${prop}.name`, s.name, 253);
-      v.matches(`${prop}.key`, s.key, /^[-._a-zA-Z0-9]+$/, 'is not a valid Secret key; use letters, digits, "-", "_" and "."');
-    }
-    if (this.kind === AlertReceiverKind.WEBHOOK && this.spec.url !== undefined) {
-      v.matches(`${prop}.url`, this.spec.url, /^https?:\/\/[^\s]+$/, 'must be an http(s) URL, e.g. http://retrain.ml-ops.svc:8080/alerts');
-    }
-    if (this.kind === AlertReceiverKind.SLACK) {
-      v.matches(`${prop}.channel`, this.spec.channel, /^[#@][^\s]+$/, 'must be a Slack channel such as #ml-alerts');
-    }
-    if (this.kind === AlertReceiverKind.SNS) {
-      v.matches(`${prop}.topicArn`, this.spec.url, /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[-_A-Za-z0-9]+$/, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)');
-    }
+  /** This receiver as one Alertmanager `*_configs` entry. */
+  public abstract bind(scope: IConstruct, context: AlertReceiverContext): AlertReceiverConfig;
+
+  /** The Alertmanagers that can deliver to this receiver. */
+  protected abstract get hosts(): AlertmanagerHost[];
+
+  /** Checks the receiver's own fields. */
+  protected abstract validateFields(v: Validator, prop: string): void;
+
+  public toString(): string {
+    return this.type;
+  }
+}
+
+/** Receivers an Alertmanager in a cluster sends to, with secrets read from mounted files. */
+abstract class InClusterReceiver extends AlertReceiver {
+  protected get hosts(): AlertmanagerHost[] {
+    return [AlertmanagerHost.KUBERNETES];
   }
 
-  /** This receiver as one Alertmanager `*_configs` entry: `[field, config]`. */
-  public render(secretPath: (s: SecretKeySelector) => string, region?: string): [string, Record<string, unknown>] {
-    const s = this.spec;
-    switch (this.kind) {
-      case AlertReceiverKind.WEBHOOK:
-        return ['webhook_configs', {
-          ...(s.urlSecret ? { url_file: secretPath(s.urlSecret) } : { url: s.url }),
-          send_resolved: true,
-          ...(s.bearerToken ? { http_config: { authorization: { credentials_file: secretPath(s.bearerToken) } } } : {}),
-        }];
-      case AlertReceiverKind.SLACK:
-        return ['slack_configs', {
-          api_url_file: secretPath(s.urlSecret!), channel: s.channel, send_resolved: true,
-          title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.workload }}',
-          text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
-        }];
-      case AlertReceiverKind.PAGERDUTY:
-        return ['pagerduty_configs', { routing_key_file: secretPath(s.urlSecret!), send_resolved: true }];
-      case AlertReceiverKind.SNS:
-        return ['sns_configs', {
-          topic_arn: s.url, send_resolved: true, sigv4: { region },
-          attributes: { severity: '{{ .CommonLabels.severity }}', workload: '{{ .CommonLabels.workload }}' },
-        }];
-    }
+  protected validateFields(v: Validator, prop: string): void {
+    for (const s of this.secrets) checkSecretKeyRef(v, prop, s, SECRET_EXAMPLE);
+  }
+}
+
+class WebhookReceiver extends InClusterReceiver {
+  constructor(type: string, private readonly url?: string, private readonly urlSecret?: SecretKeyRef, private readonly bearerToken?: SecretKeyRef) {
+    super(type);
+  }
+
+  public get secrets(): SecretKeyRef[] {
+    return [this.urlSecret, this.bearerToken].filter((s): s is SecretKeyRef => !!s);
+  }
+
+  public bind(_scope: IConstruct, _context: AlertReceiverContext): AlertReceiverConfig {
+    return {
+      configsField: 'webhook_configs',
+      config: {
+        ...(this.urlSecret ? { url_file: alertmanagerSecretPath(this.urlSecret) } : { url: this.url }),
+        send_resolved: true,
+        ...(this.bearerToken ? { http_config: { authorization: { credentials_file: alertmanagerSecretPath(this.bearerToken) } } } : {}),
+      },
+    };
+  }
+
+  protected validateFields(v: Validator, prop: string): void {
+    super.validateFields(v, prop);
+    if (this.url !== undefined) v.matches(`${prop}.url`, this.url, /^https?:\/\/[^\s]+$/, 'must be an http(s) URL, e.g. http://retrain.ml-ops.svc:8080/alerts');
+  }
+}
+
+class SlackReceiver extends InClusterReceiver {
+  constructor(private readonly webhookUrl: SecretKeyRef, private readonly channel: string) {
+    super('slack');
+  }
+
+  public get secrets(): SecretKeyRef[] {
+    return [this.webhookUrl];
+  }
+
+  public bind(_scope: IConstruct, _context: AlertReceiverContext): AlertReceiverConfig {
+    return {
+      configsField: 'slack_configs',
+      config: {
+        api_url_file: alertmanagerSecretPath(this.webhookUrl), channel: this.channel, send_resolved: true,
+        title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.workload }}',
+        text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
+      },
+    };
+  }
+
+  protected validateFields(v: Validator, prop: string): void {
+    super.validateFields(v, prop);
+    v.matches(`${prop}.channel`, this.channel, /^[#@][^\s]+$/, 'must be a Slack channel such as #ml-alerts');
+  }
+}
+
+class PagerDutyReceiver extends InClusterReceiver {
+  constructor(private readonly routingKey: SecretKeyRef) {
+    super('pagerduty');
+  }
+
+  public get secrets(): SecretKeyRef[] {
+    return [this.routingKey];
+  }
+
+  public bind(_scope: IConstruct, _context: AlertReceiverContext): AlertReceiverConfig {
+    return { configsField: 'pagerduty_configs', config: { routing_key_file: alertmanagerSecretPath(this.routingKey), send_resolved: true } };
+  }
+}
+
+class SnsReceiver extends AlertReceiver {
+  constructor(private readonly topicArn: string) {
+    super('sns');
+  }
+
+  public get secrets(): SecretKeyRef[] {
+    return [];
+  }
+
+  public bind(_scope: IConstruct, context: AlertReceiverContext): AlertReceiverConfig {
+    return {
+      configsField: 'sns_configs',
+      config: {
+        topic_arn: this.topicArn, send_resolved: true, sigv4: { region: context.region },
+        attributes: { severity: '{{ .CommonLabels.severity }}', workload: '{{ .CommonLabels.workload }}' },
+      },
+    };
+  }
+
+  protected get hosts(): AlertmanagerHost[] {
+    return [AlertmanagerHost.AMAZON_MANAGED_PROMETHEUS];
+  }
+
+  protected validateFields(v: Validator, prop: string): void {
+    v.matches(`${prop}.topicArn`, this.topicArn, /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[-_A-Za-z0-9]+$/, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)');
   }
 }
 
@@ -219,8 +317,8 @@ export interface AlertRouting {
   readonly retrainingPipelines?: IRetrainingTrigger[];
 }
 
-/** Checks routing; `allowed` are the receiver kinds the variant supports. */
-export function validateRouting(v: Validator, prop: string, routing: AlertRouting | undefined, allowed: AlertReceiverKind[]): void {
+/** Checks routing for the Alertmanager of `context` (each receiver says whether that Alertmanager can deliver to it). */
+export function validateRouting(v: Validator, prop: string, routing: AlertRouting | undefined, context: AlertReceiverContext): void {
   if (!v.check(!!routing && typeof routing === 'object', prop, routing, 'is required: { critical: [AlertReceiver.pagerDuty(...)], warning?, info?, retraining? }')) return;
   v.nonEmpty(`${prop}.critical`, routing!.critical, 'must name at least one receiver, e.g. [AlertReceiver.pagerDuty({ name, key })]');
   const lists: Array<[string, AlertReceiver[] | undefined]> = [
@@ -232,16 +330,14 @@ export function validateRouting(v: Validator, prop: string, routing: AlertRoutin
   triggers.forEach((t, i) => {
     const p = `${prop}.retrainingPipelines[${i}]`;
     if (!v.check(!!t && t.triggerReceiver instanceof AlertReceiver, p, t, 'must be a retraining pipeline, e.g. an ArgoRetrainingPipeline')) return;
-    v.check(allowed.includes(t.triggerReceiver.kind), p, t.triggerReceiver.kind, `is not supported here; use ${allowed.join(', ')}`);
     v.nonEmpty(`${p}.triggerWorkloads`, t.triggerWorkloads as unknown[], 'must name the endpoints whose retrain alerts start the pipeline');
-    t.triggerReceiver.validate(v, `${p}.triggerReceiver`);
+    t.triggerReceiver.validate(v, `${p}.triggerReceiver`, context);
   });
   for (const [name, list] of lists) {
     (list ?? []).forEach((r, i) => {
       const p = name === 'retraining' ? `${prop}.retraining` : `${prop}.${name}[${i}]`;
       if (!v.check(r instanceof AlertReceiver, p, r, 'must be an AlertReceiver, e.g. AlertReceiver.slack(...)')) return;
-      if (!v.check(allowed.includes(r.kind), p, r.kind, `is not supported here; use ${allowed.join(', ')}`)) return;
-      r.validate(v, p);
+      r.validate(v, p, context);
     });
   }
 }
@@ -250,12 +346,12 @@ export function validateRouting(v: Validator, prop: string, routing: AlertRoutin
  * alertmanager.yml: routes by severity (critical, warning, info), the retraining route first with `continue`
  * so retrain-labelled alerts also reach humans, and critical alerts inhibiting warnings of the same workload.
  */
-export function alertmanagerConfig(routing: AlertRouting, secretPath: (s: SecretKeySelector) => string, region?: string): string {
+export function alertmanagerConfig(scope: IConstruct, routing: AlertRouting, context: AlertReceiverContext): string {
   const receiver = (name: string, list: AlertReceiver[]) => {
     const out: Record<string, unknown> = { name };
     for (const r of list) {
-      const [field, config] = r.render(secretPath, region);
-      out[field] = [...((out[field] as unknown[]) ?? []), config];
+      const { configsField, config } = r.bind(scope, context);
+      out[configsField] = [...((out[configsField] as unknown[]) ?? []), config];
     }
     return out;
   };

@@ -1,51 +1,17 @@
 import { MonitoredKind, MonitoredWorkload, ML_METRICS } from '../core/monitoring-contract';
 import { Duration } from '../core/units';
 import { CADVISOR_METRICS, CONTRACT_LABELS, DRIFT_PUSH_JOB, GPU_METRICS, SERVING_METRICS } from './metrics';
+import { AlertRule, AlertRuleGroup, AlertSeverity, RETRAIN_ACTION } from './alert-rule';
 import { retrainingPipelineOf, retrainingRules } from './retraining-rules';
 import { ResolvedThresholds } from './thresholds';
 
-/** How urgently an alert needs a human; Alertmanager routes on it (label `severity`). */
-export enum AlertSeverity {
-  /** Page someone now: an SLO is breached. */
-  CRITICAL = 'critical',
-  /** Look today: saturation, drift, staleness, cost. */
-  WARNING = 'warning',
-  /** For dashboards and tickets. */
-  INFO = 'info',
-}
-
-/** Label `ml_action` on alerts that a retraining hook should act on. */
-export const RETRAIN_ACTION = { label: 'ml_action', value: 'retrain' } as const;
-
-/** One generated alerting rule, independent of where it is evaluated (Prometheus, AMP, Cloud Monitoring). */
-export interface AlertRule {
-  /** Alert name, e.g. `MlLatencyP99High`; one name per condition, told apart by the `workload` label. */
-  readonly alert: string;
-  /** PromQL; true (non-empty) while the condition holds. */
-  readonly expr: string;
-  /** How long the condition must hold before the alert fires. */
-  readonly for: Duration;
-  readonly severity: AlertSeverity;
-  /** Labels on the alert, including `severity`, `workload`, `ml_kind` and `category`. */
-  readonly labels: Record<string, string>;
-  /** One line for the notification. */
-  readonly summary: string;
-  /** What it means and what to look at. */
-  readonly description: string;
-}
-
-/** The rules of one workload. */
-export interface AlertRuleGroup {
-  /** `ml-<workload>`. */
-  readonly name: string;
-  readonly workload: string;
-  readonly rules: AlertRule[];
-}
+// The rule model lives in alert-rule.ts (retraining-rules.ts builds rules too); re-exported here for existing imports.
+export { AlertRule, AlertRuleGroup, AlertSeverity, RETRAIN_ACTION } from './alert-rule';
 
 /** What the rule generator needs beyond the workloads and thresholds. */
 export interface RuleOptions {
   /** Workloads whose drift job this stack runs (adds a "drift job not reporting" rule). @default - none */
-  readonly driftJobs?: ReadonlyMap<string, Duration>;
+  readonly driftJobs?: Record<string, Duration>;
 }
 
 /** A PromQL number without float noise (0.1 + 0.2 style) or exponent notation. */
@@ -161,7 +127,7 @@ function rulesFor(w: MonitoredWorkload, t: ResolvedThresholds, options: RuleOpti
       Duration.hours(1), AlertSeverity.WARNING, 'freshness',
       `${w.name}: served model older than ${promDuration(t.modelStaleness)}`,
       `The served model version was registered {{ $value | humanizeDuration }} ago; no newer version in ${promDuration(t.modelStaleness)}.`, retrain);
-    const staleAfter = options.driftJobs?.get(w.name);
+    const staleAfter = options.driftJobs?.[w.name];
     if (staleAfter) {
       add('MlDriftJobNotReporting', `time() - max by (workload) (push_time_seconds{job="${DRIFT_PUSH_JOB}",${wl}}) > ${staleAfter.toSeconds()}`,
         Duration.minutes(10), AlertSeverity.WARNING, 'freshness',

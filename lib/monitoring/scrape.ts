@@ -48,7 +48,7 @@ export function workloadScrapeConfig(w: MonitoredWorkload, s: ScrapeTarget): Rec
 export interface PrometheusConfigOptions {
   readonly clusterName: string;
   readonly scrapeInterval: Duration;
-  readonly workloads: readonly MonitoredWorkload[];
+  readonly workloads: MonitoredWorkload[];
   /** `host:port` of Alertmanager. */
   readonly alertmanager: string;
   /** Scrape the DCGM exporter pods (this library's or the GPU Operator's) in this namespace. @default - no GPU scraping */

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
@@ -10,14 +10,21 @@ import { checkResourceName } from '../core/names';
 import { Duration, Size } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { GcpKmsKey } from '../storage/gcp-kms-key';
-import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-backend';
+import { BackendContext, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from './mlflow-database';
+import { googleSetting } from '../core/private/environment';
 
 /** Props for a Cloud SQL for PostgreSQL backend. */
 export interface CloudSqlPostgresProps {
-  /** The project the instance, its key and the password secret live in. */
-  readonly project: string;
-  /** The instance's region, e.g. `europe-west4`; the CMEK key is created there too. */
-  readonly region: string;
+  /**
+   * The project the instance, its key and the password secret live in.
+   * @default - the project of the stack's Google provider
+   */
+  readonly project?: string;
+  /**
+   * The instance's region, e.g. `europe-west4`; the CMEK key is created there too.
+   * @default - the region of the stack's Google provider
+   */
+  readonly region?: string;
   /** The instance name: lowercase letters, digits and hyphens, at most 80 characters (not reusable for a week after deletion). */
   readonly instanceName: string;
   /**
@@ -32,7 +39,7 @@ export interface CloudSqlPostgresProps {
    * into the user (so the value lands in Terraform state, never in the configuration), and the MLflow server
    * reads the same secret at start with its own Workload Identity.
    */
-  readonly passwordSecret: string;
+  readonly passwordSecretId: string;
   /** Name of the private services access range to allocate the IP from. @default - any range of the connection */
   readonly allocatedIpRange?: string;
   /**
@@ -79,23 +86,30 @@ function gib(s: Size | undefined, fallback: number): number {
   try { return s === undefined ? fallback : s.toGibibytes(); } catch { return NaN; }
 }
 
-/** Validates Cloud SQL props; problems land in `v` under `backend.…`. */
-export function checkCloudSqlProps(v: Validator, p: CloudSqlPostgresProps): void {
+/** The instance's project and region: the props', else the stack's Google provider's; problems land in `v` under `prefix`. */
+function placement(scope: IConstruct, v: Validator, p: CloudSqlPostgresProps, prefix: string): { project: string; region: string } {
+  return {
+    project: googleSetting(scope, v, `${prefix}project`, 'project', p.project),
+    region: googleSetting(scope, v, `${prefix}region`, 'region', p.region),
+  };
+}
+
+/** Validates Cloud SQL props (project and region inherited from `scope`'s stack); problems land in `v` under `backend.…`. */
+export function checkCloudSqlProps(scope: IConstruct, v: Validator, p: CloudSqlPostgresProps): void {
   if (!v.check(!!p && typeof p === 'object', 'backend', p,
-    'must be MlflowBackend.cloudSql({ project, region, instanceName, privateNetwork, passwordSecret })')) return;
-  v.check(typeof p.project === 'string', 'backend.project', p.project, 'is required: the project id, e.g. "ml-prod-123"');
-  v.matches('backend.project', p.project, PROJECT_ID, 'must be a project id: 6-30 lowercase letters, digits and hyphens, e.g. "ml-prod-123"');
-  v.check(typeof p.region === 'string', 'backend.region', p.region, 'is required: the instance region, e.g. "europe-west4"');
-  v.matches('backend.region', p.region, REGION, 'must be a region such as europe-west4 (not a zone or multi-region)');
+    'must be MlflowBackend.cloudSql({ instanceName, privateNetwork, passwordSecretId })')) return;
+  const { project, region } = placement(scope, v, p, 'backend.');
+  if (project) v.matches('backend.project', project, PROJECT_ID, 'must be a project id: 6-30 lowercase letters, digits and hyphens, e.g. "ml-prod-123"');
+  if (region) v.matches('backend.region', region, REGION, 'must be a region such as europe-west4 (not a zone or multi-region)');
   v.check(typeof p.instanceName === 'string', 'backend.instanceName', p.instanceName, 'is required, e.g. "mlflow"');
   checkResourceName(v, 'backend.instanceName', p.instanceName, 80);
   v.check(typeof p.privateNetwork === 'string', 'backend.privateNetwork', p.privateNetwork,
     'is required: the VPC of the GKE cluster, e.g. projects/ml-prod-123/global/networks/ml (with private services access)');
   v.matches('backend.privateNetwork', p.privateNetwork, NETWORK,
     'must be a VPC as projects/<project>/global/networks/<vpc> or its self link; the instance gets a private IP in it');
-  if (v.check(typeof p.passwordSecret === 'string', 'backend.passwordSecret', p.passwordSecret,
+  if (v.check(typeof p.passwordSecretId === 'string', 'backend.passwordSecretId', p.passwordSecretId,
     'is required: the id of an existing Secret Manager secret holding the database password (never a literal password)')) {
-    v.matches('backend.passwordSecret', p.passwordSecret, SECRET_ID,
+    v.matches('backend.passwordSecretId', p.passwordSecretId, SECRET_ID,
       'must be a Secret Manager secret id (letters, digits, "_" and "-", at most 255), not a resource name or a password');
   }
   v.matches('backend.allocatedIpRange', p.allocatedIpRange, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be the name of a private services access range');
@@ -117,7 +131,7 @@ export function checkCloudSqlProps(v: Validator, p: CloudSqlPostgresProps): void
     v.check(Number.isInteger(gib(p.maxDiskSize, 100)) && gib(p.maxDiskSize, 100) >= disk, 'backend.maxDiskSize', p.maxDiskSize,
       `must be whole GiB and at least diskSize (${disk} GiB)`);
   }
-  v.check(p.kmsKey === undefined || p.kmsKey instanceof GcpKmsKey, 'backend.kmsKey', p.kmsKey, `must be a GcpKmsKey in ${p.region ?? 'the instance region'}`);
+  v.check(p.kmsKey === undefined || p.kmsKey instanceof GcpKmsKey, 'backend.kmsKey', p.kmsKey, `must be a GcpKmsKey in ${region || 'the instance region'}`);
 }
 
 /**
@@ -148,10 +162,12 @@ export class CloudSqlPostgres extends Construct implements IMlflowDatabase {
   private readonly props: CloudSqlPostgresProps;
   private grants = 0;
 
-  constructor(scope: Construct, id: string, props: CloudSqlPostgresProps, _ctx: BackendContext) {
+  constructor(scope: Construct, id: string, props: CloudSqlPostgresProps, ctx: BackendContext) {
     super(scope, id);
-    this.props = props;
-    const { project, region } = props;
+    const v = new Validator(this);
+    const { project, region } = placement(this, v, props, '');
+    v.throwIfAny();
+    this.props = { ...props, project, region };
     const name = props.instanceName;
     const protect = props.deletionProtection ?? true;
     const tier = props.tier ?? 'db-custom-2-7680';
@@ -204,7 +220,7 @@ export class CloudSqlPostgres extends Construct implements IMlflowDatabase {
     // users that own objects).
     this.trackingDatabase = new SqlDatabase(this, 'tracking-db', { project, instance: this.instance.name, name: DB_NAME, deletionPolicy: 'ABANDON' });
     this.authDatabase = new SqlDatabase(this, 'auth-db', { project, instance: this.instance.name, name: `${DB_NAME}_auth`, deletionPolicy: 'ABANDON' });
-    this.passwordVersion = new DataGoogleSecretManagerSecretVersion(this, 'password', { project, secret: props.passwordSecret });
+    this.passwordVersion = new DataGoogleSecretManagerSecretVersion(this, 'password', { project, secret: props.passwordSecretId });
     this.user = new SqlUser(this, 'user', {
       project,
       instance: this.instance.name,
@@ -220,13 +236,13 @@ export class CloudSqlPostgres extends Construct implements IMlflowDatabase {
       database: DB_NAME,
       username: USERNAME,
       // The server certificate is signed by the instance's own CA; TLS is enforced by ssl_mode on the server.
-      sslMode: 'require',
-      env: [{ name: 'MLFLOW_DB_GCP_SECRET', value: `projects/${project}/secrets/${props.passwordSecret}` }],
-      awsStatements: [],
+      sslMode: PostgresSslMode.REQUIRE,
+      env: [{ name: 'MLFLOW_DB_GCP_SECRET', value: `projects/${project}/secrets/${props.passwordSecretId}` }],
       // The platform team may add a secret version; Terraform then changes the user's password and a failed
       // liveness check restarts the server, which reads the latest version.
       rotatingCredentials: true,
     };
+    this.grantCredentials(ctx.identity);
   }
 
   /** Lets the server's Google service account read the password secret (that one secret only). */
@@ -238,7 +254,7 @@ export class CloudSqlPostgres extends Construct implements IMlflowDatabase {
     }
     new SecretManagerSecretIamMember(this, `secret-access-${this.grants++}`, {
       project: this.props.project,
-      secretId: this.props.passwordSecret,
+      secretId: this.props.passwordSecretId,
       role: 'roles/secretmanager.secretAccessor',
       member,
     });

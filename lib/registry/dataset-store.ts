@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
-import { ObjectStore, ObjectStoreKind, ObjectStoreProps } from './object-store';
+import { ObjectStore, ObjectStoreProps } from './object-store';
 
 /** Props for {@link DatasetStore}. */
 export interface DatasetStoreProps extends ObjectStoreProps {
@@ -47,9 +47,8 @@ export class DatasetStore extends ObjectStore {
     v.matches('dvcRemote(name)', name, /^[A-Za-z0-9][-A-Za-z0-9_]*$/, 'is not a DVC remote name; use letters, digits, "-" and "_"');
     v.throwIfAny();
     // The literal bucket name (not a Terraform reference): this text leaves Terraform for a repository's .dvc/config.
-    const scheme = this.kind === ObjectStoreKind.GCS ? 'gs' : 's3';
-    const settings: Array<[string, string]> = [['url', `${scheme}://${this.bucketName}/${this.dvcPrefix}`.replace(/\/$/, '')]];
-    if (this.kind === ObjectStoreKind.S3_COMPATIBLE) settings.push(['endpointurl', this.endpointUrl!]);
+    const settings: Array<[string, string]> = [['url', this.literalUri(this.dvcPrefix).replace(/\/$/, '')]];
+    if (this.endpointUrl !== undefined) settings.push(['endpointurl', this.endpointUrl]);
     const config = [`['remote "${name}"']`, ...settings.map(([k, value]) => `    ${k} = ${value}`)].join('\n') + '\n';
     const commands = [
       `dvc remote add${isDefault ? ' -d' : ''} ${name} ${settings[0][1]}`,

@@ -3,13 +3,17 @@ import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+import { Connections, IConnectable } from '../core/connections';
 import { Validator } from '../core/errors';
 import { checkPinnedImage, defaultImage } from '../core/images';
-import { checkResourceName } from '../core/names';
+import { SecretKeyRef } from '../core/secrets';
 import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Size } from '../core/units';
-import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-backend';
+import { BackendContext, BackendPlacement, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from './mlflow-database';
+import { ObjectStore } from './object-store';
+import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import { RETAIN_CLAIMS } from '../core/private/stateful';
+import { scheduledJob } from '../core/private/workloads';
 
 /** The default PostgreSQL image (Docker official image; a pinned minor). Pass a digest to pin further. */
 export const POSTGRES_IMAGE = 'postgres:16.9';
@@ -20,17 +24,16 @@ const POSTGRES_UID = 999;
 /** The backup uploader: AWS CLI v2 (public.ecr.aws/aws-cli/aws-cli), which also speaks to S3-compatible stores. */
 export const BACKUP_UPLOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
 
-/** An existing Kubernetes secret in the target namespace holding the database password. */
-export interface PasswordSecretRef {
-  readonly secretName: string;
-  /** @default 'password' */
-  readonly passwordKey?: string;
-}
+/** Where the nightly dumps go in the artifact store (outside MLflow's artifact root). */
+const BACKUP_PREFIX = 'mlflow-db-backups/';
 
 /** Props for an in-cluster PostgreSQL backend. */
 export interface InClusterPostgresProps {
-  /** The database password, from an existing secret (create it with your secret manager, e.g. External Secrets). */
-  readonly passwordSecret: PasswordSecretRef;
+  /**
+   * The database password: a key of an existing secret in the target namespace (create it with your secret
+   * manager, e.g. External Secrets), e.g. `{ name: 'mlflow-db', key: 'password' }`.
+   */
+  readonly passwordSecret: SecretKeyRef;
   /** Volume size. @default Size.gibibytes(20) */
   readonly storage?: Size;
   /** @default - the cluster's default StorageClass */
@@ -52,32 +55,48 @@ export interface InClusterPostgresProps {
   readonly backupUploaderImage?: string;
 }
 
-/** Validates in-cluster props; problems land in `v` under `backend.…`. */
-export function checkInClusterProps(v: Validator, p: InClusterPostgresProps): void {
-  if (!v.check(!!p && typeof p === 'object', 'backend', p, 'must be MlflowBackend.inCluster({ passwordSecret: { secretName } })')) return;
-  if (v.check(!!p.passwordSecret && typeof p.passwordSecret.secretName === 'string', 'backend.passwordSecret', p.passwordSecret,
-    'is required: name an existing Kubernetes secret in the target namespace that holds the database password (never a literal)')) {
-    checkResourceName(v, 'backend.passwordSecret.secretName', p.passwordSecret.secretName, 253);
+/** Validates in-cluster props against where the server runs; problems land in `v` under `backend.…`. */
+export function checkInClusterProps(v: Validator, p: InClusterPostgresProps, placement: BackendPlacement): void {
+  if (!v.check(!!p && typeof p === 'object', 'backend', p, 'must be MlflowBackend.inCluster({ passwordSecret: { name, key } })')) return;
+  if (v.check(p.passwordSecret !== undefined, 'backend.passwordSecret', p.passwordSecret,
+    'is required: name an existing Kubernetes secret in the target namespace that holds the database password (never a literal), ' +
+    'e.g. { name: "mlflow-db", key: "password" }')) {
+    checkSecretKeyRef(v, 'backend.passwordSecret', p.passwordSecret, '{ name: "mlflow-db", key: "password" }');
   }
   v.check(p.storage === undefined || p.storage instanceof Size, 'backend.storage', p.storage, 'must be a Size, e.g. Size.gibibytes(50)');
   checkPinnedImage(v, 'backend.image', p.image, { fix: 'must name a tag or digest (not :latest), e.g. postgres:16.9' });
+  if (p.backups === false) return;
+  const store = placement.artifactStore;
+  v.check(!(store instanceof ObjectStore) || store.supportsS3Api, 'backend.backups', p.backups,
+    'needs an S3 or S3-compatible artifact store for its nightly dumps; on GKE use MlflowBackend.cloudSql({...}), ' +
+    'or set backups: false and back the volume up yourself');
+  v.matches('backend.backupSchedule', p.backupSchedule, /^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "0 2 * * *"');
+}
+
+/** The backup CronJob's name: at most 40 characters, as server names have at most 24 (a CronJob's may have 52). */
+function backupJobName(serverName: string): string {
+  return `${serverName}-postgres-backup`;
 }
 
 /**
  * PostgreSQL for MLflow inside the cluster, for on-prem and edge: a one-replica StatefulSet with a
  * PersistentVolumeClaim per pod (Kubernetes keeps claims from volumeClaimTemplates when the StatefulSet is
  * deleted, and so does Terraform, so the data survives `terraform destroy` of the workload), a headless
- * Service, and a NetworkPolicy admitting only the MLflow pods on 5432. The password comes from an existing
- * secret; the container runs as the image's `postgres` user (999) with a read-only root filesystem.
- * Take backups with your cluster's volume snapshots or a `pg_dump` CronJob: this construct does not.
+ * Service, and a NetworkPolicy admitting only the MLflow pods and the backup job on 5432 (`connections` admits
+ * more, e.g. a DBA's tools). The password comes from an existing secret; the container runs as the image's
+ * `postgres` user (999) with a read-only root filesystem. A nightly CronJob dumps both databases to the
+ * artifact store (`backups: false` opts out).
  */
-export class InClusterPostgres extends Construct implements IMlflowDatabase {
+export class InClusterPostgres extends Construct implements IMlflowDatabase, IConnectable {
   public readonly statefulSet: StatefulSetV1;
   public readonly service: ServiceV1;
+  /** The database's own policy: only the MLflow server's pods and the backup job's. */
   public readonly networkPolicy: NetworkPolicyV1;
+  /** Who else may connect on 5432 (each admitted peer gets its own NetworkPolicy). */
+  public readonly connections: Connections;
   public readonly connection: DatabaseConnection;
   /** The nightly backup, when on. */
-  public backupJob?: CronJobV1;
+  public readonly backupJob?: CronJobV1;
 
   constructor(scope: Construct, id: string, props: InClusterPostgresProps, ctx: BackendContext) {
     super(scope, id);
@@ -87,7 +106,8 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
     const common = { provider: ctx.target.providerFor(this), dependsOn: ctx.target.dependablesFor(this) };
     const cpu = props.cpu ?? Cpu.millis(500);
     const memory = (props.memory ?? Size.gibibytes(1)).toKubernetes();
-    const passwordKey = props.passwordSecret.passwordKey ?? 'password';
+    const backupLabels = props.backups === false ? undefined
+      : { 'app.kubernetes.io/name': 'postgres-backup', 'app.kubernetes.io/instance': backupJobName(ctx.name) };
 
     this.service = new ServiceV1(this, 'service', {
       ...common,
@@ -114,7 +134,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
               env: [
                 { name: 'POSTGRES_USER', value: 'mlflow' },
                 { name: 'POSTGRES_DB', value: 'mlflow' },
-                { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } },
+                secretEnv('POSTGRES_PASSWORD', props.passwordSecret),
                 // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
                 { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
               ],
@@ -158,13 +178,17 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
         ingress: [{
           from: [
             { podSelector: { matchLabels: ctx.serverPodLabels } },
-            ...(this.backupLabels(props, ctx) ? [{ podSelector: { matchLabels: this.backupLabels(props, ctx)! } }] : []),
+            ...(backupLabels ? [{ podSelector: { matchLabels: backupLabels } }] : []),
           ],
           ports: [{ port: '5432', protocol: 'TCP' }],
         }],
       },
     });
-    if (this.backupLabels(props, ctx)) this.backups(props, ctx, name, passwordKey);
+    this.connections = new Connections(this, {
+      target: ctx.target, podSelector: labels, defaultPort: 5432, policyName: name, labels,
+      description: `PostgreSQL ${name}`,
+    });
+    if (backupLabels) this.backupJob = this.backups(props, ctx, name, backupLabels);
 
     this.connection = {
       host: `${name}.${namespace}.svc`,
@@ -172,82 +196,61 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase {
       database: 'mlflow',
       username: 'mlflow',
       // The official image ships no server certificate; the hop stays inside the namespace, fenced by the NetworkPolicy.
-      sslMode: 'prefer',
-      env: [{ name: 'MLFLOW_DB_PASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } }],
-      awsStatements: [],
+      sslMode: PostgresSslMode.PREFER,
+      env: [secretEnv('MLFLOW_DB_PASSWORD', props.passwordSecret)],
       rotatingCredentials: false,
     };
   }
 
-  /** Labels of the backup job's pods, or undefined when backups are off or have nowhere to go. */
-  private backupLabels(props: InClusterPostgresProps, ctx: BackendContext): Record<string, string> | undefined {
-    if (props.backups === false || !ctx.backupStore) return undefined;
-    return { 'app.kubernetes.io/name': 'postgres-backup', 'app.kubernetes.io/instance': `${ctx.name}-postgres-backup` };
-  }
-
   /**
-   * A nightly CronJob: an init container dumps both databases (`pg_dump --format=custom`) into a memory-backed
-   * volume, the uploader copies them to `<prefix><timestamp>/`. Keep or expire old dumps with the bucket's
+   * A nightly CronJob, run as the server's identity: an init container dumps both databases (`pg_dump
+   * --format=custom`) into a memory-backed volume, the uploader copies them to `mlflow-db-backups/<timestamp>/` in
+   * the artifact store, which gives the identity access to that prefix. Keep or expire old dumps with the bucket's
    * lifecycle rules; restore with `pg_restore --clean --dbname mlflow mlflow.dump`.
    */
-  private backups(props: InClusterPostgresProps, ctx: BackendContext, host: string, passwordKey: string): void {
-    const backup = ctx.backupStore!;
-    const labels = this.backupLabels(props, ctx)!;
+  private backups(props: InClusterPostgresProps, ctx: BackendContext, host: string, labels: Record<string, string>): CronJobV1 {
+    const store = ctx.artifactStore;
     const hardened = hardenedContainerSecurityContext();
-    const region = backup.store.s3Bucket?.bucket.region;
-    this.backupJob = new CronJobV1(this, 'backup', {
-      provider: ctx.target.providerFor(this),
-      dependsOn: ctx.target.dependablesFor(this),
-      metadata: { name: `${ctx.name}-postgres-backup`, namespace: ctx.target.namespace, labels },
-      spec: {
-        schedule: props.backupSchedule ?? '0 2 * * *',
-        concurrencyPolicy: 'Forbid',
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 3600,
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                serviceAccountName: backup.serviceAccountName,
-                automountServiceAccountToken: false,
-                securityContext: restrictedPodSecurityContext(POSTGRES_UID),
-                initContainer: [{
-                  name: 'dump',
-                  image: props.image ?? defaultImage(this, POSTGRES_IMAGE),
-                  command: ['/bin/sh', '-c', 'pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth'],
-                  env: [
-                    { name: 'PGHOST', value: `${host}.${ctx.target.namespace}.svc` },
-                    { name: 'PGUSER', value: 'mlflow' },
-                    { name: 'PGSSLMODE', value: 'prefer' },
-                    { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: props.passwordSecret.secretName, key: passwordKey } } },
-                  ],
-                  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-                  securityContext: hardened,
-                  volumeMount: [{ name: 'backup', mountPath: '/backup' }],
-                }],
-                container: [{
-                  name: 'upload',
-                  image: props.backupUploaderImage ?? defaultImage(this, BACKUP_UPLOADER_IMAGE),
-                  command: ['/bin/sh', '-c', `aws s3 cp --recursive /backup "${backup.store.uri(backup.prefix)}$(date -u +%Y%m%dT%H%M%SZ)/"`],
-                  env: [
-                    { name: 'HOME', value: '/tmp' },
-                    ...(region ? [{ name: 'AWS_REGION', value: region }] : []),
-                    ...backup.store.connectionEnv(),
-                  ],
-                  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-                  securityContext: hardened,
-                  volumeMount: [{ name: 'backup', mountPath: '/backup', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-                }],
-                volume: [{ name: 'backup', emptyDir: { sizeLimit: '10Gi' } }, { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
-              },
-            },
-          },
-        },
+    const region = store.s3Bucket?.bucket.region;
+    const storeEnv = store.bindWorkload(ctx.identity, { prefix: BACKUP_PREFIX, write: true });
+    return scheduledJob(this, 'backup', {
+      target: ctx.target,
+      name: backupJobName(ctx.name),
+      labels,
+      schedule: props.backupSchedule ?? '0 2 * * *',
+      activeDeadlineSeconds: 3600,
+      pod: {
+        serviceAccountName: ctx.identity.serviceAccountName,
+        automountServiceAccountToken: false,
+        securityContext: restrictedPodSecurityContext(POSTGRES_UID),
+        initContainer: [{
+          name: 'dump',
+          image: props.image ?? defaultImage(this, POSTGRES_IMAGE),
+          command: ['/bin/sh', '-c', 'pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth'],
+          env: [
+            { name: 'PGHOST', value: `${host}.${ctx.target.namespace}.svc` },
+            { name: 'PGUSER', value: 'mlflow' },
+            { name: 'PGSSLMODE', value: PostgresSslMode.PREFER },
+            secretEnv('PGPASSWORD', props.passwordSecret),
+          ],
+          resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+          securityContext: hardened,
+          volumeMount: [{ name: 'backup', mountPath: '/backup' }],
+        }],
+        container: [{
+          name: 'upload',
+          image: props.backupUploaderImage ?? defaultImage(this, BACKUP_UPLOADER_IMAGE),
+          command: ['/bin/sh', '-c', `aws s3 cp --recursive /backup "${store.uri(BACKUP_PREFIX)}$(date -u +%Y%m%dT%H%M%SZ)/"`],
+          env: [
+            { name: 'HOME', value: '/tmp' },
+            ...(region ? [{ name: 'AWS_REGION', value: region }] : []),
+            ...storeEnv,
+          ],
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+          securityContext: hardened,
+          volumeMount: [{ name: 'backup', mountPath: '/backup', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+        }],
+        volume: [{ name: 'backup', emptyDir: { sizeLimit: '10Gi' } }, { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
       },
     });
   }

@@ -34,6 +34,12 @@ export interface ModelLineageProps {
   readonly codeVersion?: string;
 }
 
+/** One MLflow model-version tag, as `MlflowClient.set_model_version_tag` takes it. */
+export interface MlflowTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 // SageMaker CustomerMetadataProperties: keys 1-128 and values 1-256 characters of letters, digits, spaces and _.:/=+-@.
 const SAGEMAKER_METADATA_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const FEATURE_VIEW_NAME = /^[A-Za-z0-9_][-A-Za-z0-9_.]*$/;
@@ -96,7 +102,7 @@ export class ModelLineage {
   }
 
   /** MLflow model-version tags (`{ key, value }` as `MlflowClient.set_model_version_tag` takes them). */
-  public toMlflowTags(): Array<{ key: string; value: string }> {
+  public toMlflowTags(): MlflowTag[] {
     return Object.entries(this.toRecord()).map(([key, value]) => ({ key, value }));
   }
 

@@ -6,23 +6,23 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Connections, IConnectable, Peer } from '../core/connections';
 import { Validator } from '../core/errors';
 import { checkPinnedImage } from '../core/images';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { checkResourceName } from '../core/names';
+import { SecretKeyRef } from '../core/secrets';
 import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Size } from '../core/units';
-import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
-import type { CloudSqlPostgresProps } from './cloud-sql-postgres';
-import { checkInClusterProps, InClusterPostgres, InClusterPostgresProps } from './in-cluster-postgres';
+import { WorkloadIdentity } from '../core/workload-identity';
 import { ModelLineage } from './lineage';
-import { BackendContext, IMlflowDatabase, MlflowBackend, MlflowBackendKind } from './mlflow-backend';
-import { MLFLOW_DB_LIVENESS, MLFLOW_LAUNCHER } from './mlflow-launcher';
+import { MlflowBackend } from './mlflow-backend';
+import { IMlflowDatabase } from './mlflow-database';
 import { IModelRegistry, ModelRegistryKind } from './model-registry';
-import { ObjectStore, ObjectStoreKind } from './object-store';
-import type { RdsPostgresProps } from './rds-postgres';
-import { requireProvider } from '../core/private/optional-provider';
+import { ObjectStore } from './object-store';
+import { MLFLOW_DB_LIVENESS, MLFLOW_LAUNCHER } from './private/mlflow-launcher';
+import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 
 /** MLflow basic-auth permission given to users on resources they did not create. */
 export enum MlflowPermission {
@@ -32,27 +32,35 @@ export enum MlflowPermission {
   MANAGE = 'MANAGE',
 }
 
-/** An existing Kubernetes secret (in the target namespace) with MLflow's admin user and Flask secret key. */
-export interface MlflowAdminSecretRef {
-  readonly secretName: string;
-  /** @default 'username' */
-  readonly usernameKey?: string;
-  /** @default 'password' */
-  readonly passwordKey?: string;
-  /** Key of the Flask secret key (CSRF protection; the same for every replica). @default 'flask-secret-key' */
-  readonly flaskSecretKeyKey?: string;
+/**
+ * MLflow's admin user and Flask secret key, as keys of existing Kubernetes secrets in the target namespace
+ * (usually one secret, e.g. `mlflow-admin` with keys `username`, `password` and `flask-secret-key`).
+ */
+export interface MlflowAdminCredentials {
+  /** The admin user's name, e.g. `{ name: 'mlflow-admin', key: 'username' }`. */
+  readonly username: SecretKeyRef;
+  /** The admin user's password, e.g. `{ name: 'mlflow-admin', key: 'password' }`. */
+  readonly password: SecretKeyRef;
+  /**
+   * Flask's secret key (CSRF protection; the same for every replica), e.g.
+   * `{ name: 'mlflow-admin', key: 'flask-secret-key' }`.
+   */
+  readonly flaskSecretKey: SecretKeyRef;
 }
 
 /**
  * How clients outside the cluster (edge sites) reach MLflow: through an Ingress (or Gateway) you run, which
- * terminates TLS. The registry only admits the ingress controller's pods to the server; it does not create
- * the Ingress.
+ * terminates TLS. The registry only admits the ingress controller's pods to the server (through its
+ * `connections`); it does not create the Ingress.
  */
 export interface MlflowExternalAccess {
   /** The external URL, `https://…` (credentials cross the network: plain HTTP is refused). */
   readonly url: string;
-  /** Namespaces of the ingress controller pods that forward to MLflow, admitted by a NetworkPolicy. */
-  readonly fromNamespaces: string[];
+  /**
+   * The ingress controller's pods that forward to MLflow, e.g. `[Peer.namespace('ingress-nginx')]`; each is
+   * admitted with `connections.allowDefaultPortFrom`.
+   */
+  readonly from: Peer[];
 }
 
 /** One permission the server applies at start for a model consumer (see {@link MlflowModelRegistry.modelGrants}). */
@@ -85,7 +93,7 @@ export interface MlflowModelRegistryProps {
   /** Key prefix for artifacts in the store. @default 'mlflow-artifacts/' */
   readonly artifactPrefix?: string;
   /** Admin credentials and Flask secret key, by reference. */
-  readonly adminSecret: MlflowAdminSecretRef;
+  readonly admin: MlflowAdminCredentials;
   /** @default MlflowPermission.NO_PERMISSIONS (users see what they created or were granted) */
   readonly defaultPermission?: MlflowPermission;
   /** @default 2 */
@@ -118,8 +126,6 @@ const PORT = 5000;
 const USERS_DIR = '/etc/mlflow/users';
 /** MLflow user names are keys of the users secret. */
 const USERNAME = /^[A-Za-z0-9]([-._A-Za-z0-9]{0,251}[A-Za-z0-9])?$/;
-/** Where an in-cluster database's nightly dumps go in the artifact store (outside the artifact root). */
-const BACKUP_PREFIX = 'mlflow-db-backups/';
 
 /**
  * MLflow tracking server and model registry on any Kubernetes target.
@@ -128,12 +134,12 @@ const BACKUP_PREFIX = 'mlflow-db-backups/';
  * (its only cloud access: the artifact bucket, and on RDS / Cloud SQL its own password secret), a Deployment (pinned image,
  * non-root, read-only root filesystem with in-memory emptyDirs, all capabilities dropped, probes, requests and
  * limits, spread across nodes), a ClusterIP Service, a PodDisruptionBudget and a NetworkPolicy admitting only
- * the namespace (`grantPublish`/`grantRead` admit more). Authentication is MLflow's own `basic-auth` app:
+ * the namespace (`connections` admits more; `grantPublish`, `grantRead` and `bindModelConsumer` use it). Authentication is MLflow's own `basic-auth` app:
  * clients authenticate with `MLFLOW_TRACKING_USERNAME`/`PASSWORD`, users and permissions live in the
  * `<db>_auth` database, the admin comes from a referenced secret. Chosen over an oauth2-proxy sidecar because
  * training jobs and CI talk to MLflow through its Python client, which speaks basic auth and not OIDC.
  */
-export class MlflowModelRegistry extends Construct implements IModelRegistry, IModelSource {
+export class MlflowModelRegistry extends Construct implements IModelRegistry, IModelSource, IConnectable {
   /** Versions released for deployment. */
   public readonly releasedVersions?: ReleasedModelVersions;
   public readonly kind = ModelRegistryKind.MLFLOW;
@@ -145,9 +151,10 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
   public readonly deployment: DeploymentV1;
   public readonly service: ServiceV1;
   public readonly podDisruptionBudget: PodDisruptionBudgetV1;
+  /** The server's own policy: every pod of its namespace, on the HTTP port. */
   public readonly networkPolicy: NetworkPolicyV1;
-  /** NetworkPolicies added by grants, by namespace. */
-  public readonly grantPolicies: Record<string, NetworkPolicyV1> = {};
+  /** Who else may reach the server (grants, model consumers and the external ingress are admitted here). */
+  public readonly connections: Connections;
   /** The URL clients outside the cluster use, when {@link MlflowModelRegistryProps.externalAccess} is set. */
   public readonly externalUrl?: string;
   /** The secret the server reads consumers' passwords from. */
@@ -174,36 +181,14 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
     const common = { provider: target.providerFor(this), dependsOn: target.dependablesFor(this) };
 
-    const inCluster = props.backend.kind === MlflowBackendKind.IN_CLUSTER;
-    const backupsOn = inCluster && (props.backend.props as InClusterPostgresProps).backups !== false;
-    const ctx: BackendContext = {
-      target, name, serverPodLabels: this.podLabels,
-      ...(backupsOn ? { backupStore: { store: props.artifactStore, prefix: BACKUP_PREFIX, serviceAccountName: name } } : {}),
-    };
-    switch (props.backend.kind) {
-      case MlflowBackendKind.RDS: {
-        const { RdsPostgres } = rdsPostgres(this);
-        this.database = new RdsPostgres(this, 'database', props.backend.props as RdsPostgresProps, ctx);
-        break;
-      }
-      case MlflowBackendKind.CLOUD_SQL: {
-        const { CloudSqlPostgres } = cloudSqlPostgres(this);
-        this.database = new CloudSqlPostgres(this, 'database', props.backend.props as CloudSqlPostgresProps, ctx);
-        break;
-      }
-      default:
-        this.database = new InClusterPostgres(this, 'database', props.backend.props as InClusterPostgresProps, ctx);
-    }
+    this.identity = new WorkloadIdentity(this, 'identity', { target, serviceAccountName: name, cloudName: name });
+    const artifactEnv = props.artifactStore.bindWorkload(this.identity, { prefix: this.artifactPrefix, write: true });
+    this.database = props.backend.bind(this, {
+      target, name, artifactStore: props.artifactStore, serverPodLabels: this.podLabels, identity: this.identity,
+    });
     const db = this.database.connection;
 
-    this.identity = new WorkloadIdentity(this, 'identity', { target, serviceAccountName: name, cloudName: name });
-    if (props.artifactStore.kind !== ObjectStoreKind.S3_COMPATIBLE) props.artifactStore.grantReadWrite(this.identity, this.artifactPrefix);
-    if (backupsOn && props.artifactStore.kind === ObjectStoreKind.S3) props.artifactStore.grantReadWrite(this.identity, BACKUP_PREFIX);
-    if (db.awsStatements.length) this.identity.addAwsPolicy('database-credentials', db.awsStatements);
-    this.database.grantCredentials?.(this.identity);
-
-    const admin = props.adminSecret;
-    const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: admin.secretName, key } } });
+    const admin = props.admin;
     const cpu = props.cpu ?? Cpu.millis(500);
     const memory = (props.memory ?? Size.gibibytes(2)).toKubernetes();
     const health = { httpGet: { path: '/health', port: 'http' } };
@@ -243,10 +228,10 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
                 { name: 'MLFLOW_DB_USER', value: db.username },
                 { name: 'MLFLOW_DB_SSLMODE', value: db.sslMode },
                 ...db.env,
-                ...props.artifactStore.connectionEnv(),
-                fromSecret('MLFLOW_ADMIN_USERNAME', admin.usernameKey ?? 'username'),
-                fromSecret('MLFLOW_ADMIN_PASSWORD', admin.passwordKey ?? 'password'),
-                fromSecret('MLFLOW_FLASK_SERVER_SECRET_KEY', admin.flaskSecretKeyKey ?? 'flask-secret-key'),
+                ...artifactEnv,
+                secretEnv('MLFLOW_ADMIN_USERNAME', admin.username),
+                secretEnv('MLFLOW_ADMIN_PASSWORD', admin.password),
+                secretEnv('MLFLOW_FLASK_SERVER_SECRET_KEY', admin.flaskSecretKey),
                 // Consumers bind after the registry is declared: the grants are read at synth.
                 { name: 'MLFLOW_MODEL_GRANTS', value: Lazy.stringValue({ produce: () => JSON.stringify(this.modelGrants) }) },
                 { name: 'MLFLOW_USERS_DIR', value: USERS_DIR },
@@ -299,7 +284,11 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
         ingress: [{ from: [{ podSelector: {} }], ports: [{ port: String(PORT), protocol: 'TCP' }] }],
       },
     });
-    for (const ns of props.externalAccess?.fromNamespaces ?? []) this.admitNamespaceByName(ns);
+    this.connections = new Connections(this, {
+      target, podSelector: this.podLabels, defaultPort: PORT, policyName: name, labels: this.podLabels,
+      description: `MLflow ${name}`, ownNamespaceAdmitted: true,
+    });
+    for (const peer of props.externalAccess?.from ?? []) this.connections.allowDefaultPortFrom(peer);
   }
 
   /** Registry name for messages. */
@@ -332,17 +321,17 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
    * artifacts go through the server, so the workload needs no bucket access.
    */
   public grantPublish(workload: WorkloadIdentity): void {
-    this.admitNamespace(workload);
+    this.connections.allowDefaultPortFrom(Peer.workload(workload));
   }
 
   /** Lets the workload's namespace reach the server (read permission is MLflow's `READ`). */
   public grantRead(workload: WorkloadIdentity): void {
-    this.admitNamespace(workload);
+    this.connections.allowDefaultPortFrom(Peer.workload(workload));
   }
 
   /**
    * Gives a model consumer access to one version: the namespace of a consumer on the registry's cluster is
-   * admitted by a NetworkPolicy and gets the in-cluster URL; any other consumer (an edge site, a workload on
+   * admitted through {@link connections} and gets the in-cluster URL; any other consumer (an edge site, a workload on
    * another cluster) gets the external URL and comes through {@link MlflowModelRegistryProps.externalAccess}. The
    * consumer's MLflow user gets READ on the registered model and on the experiments holding the versions'
    * artifacts (applied by the server at start, {@link modelGrants}), and the consumer receives
@@ -363,15 +352,15 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     const local = consumer.identity !== undefined && consumer.identity.target.clusterName === this.target.clusterName;
     v.check(local || this.externalUrl !== undefined, consumer.prop, this.registryName,
       `is read over the network by ${consumer.construct.node.path}, which runs outside cluster ${this.target.clusterName}, but the registry has no ` +
-      'externalAccess; set externalAccess: { url: "https://mlflow.example.com", fromNamespaces: ["ingress-nginx"] } on the registry and publish it through that Ingress');
+      'externalAccess; set externalAccess: { url: "https://mlflow.example.com", from: [Peer.namespace("ingress-nginx")] } on the registry and publish it through that Ingress');
     v.throwIfAny();
-    if (local) this.admitNamespace(consumer.identity!);
+    if (local) this.connections.allowDefaultPortFrom(Peer.workload(consumer.identity!));
     this.grantModelPermission(user!.username, model, [version], MlflowPermission.READ);
     return {
       env: [
         { name: 'MLFLOW_TRACKING_URI', value: local ? this.trackingUri : this.externalUrl! },
         { name: 'MLFLOW_TRACKING_USERNAME', value: user!.username },
-        { name: 'MLFLOW_TRACKING_PASSWORD', valueFrom: { secretKeyRef: { name: user!.passwordSecret.name, key: user!.passwordSecret.key } } },
+        secretEnv('MLFLOW_TRACKING_PASSWORD', user!.passwordSecret),
       ],
       granted: true,
     };
@@ -413,35 +402,10 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     return lineage.toRecord();
   }
 
-  private admitNamespace(workload: WorkloadIdentity): void {
-    if (workload.target.clusterName !== this.target.clusterName) {
-      throw new Error(`${this.node.path}: workload ${workload.node.path} runs on cluster ${workload.target.clusterName}, MLflow on ` +
-        `${this.target.clusterName}; a NetworkPolicy cannot admit another cluster. Expose MLflow through an internal Ingress with TLS instead`);
-    }
-    this.admitNamespaceByName(workload.target.namespace);
-  }
-
-  private admitNamespaceByName(ns: string): void {
-    if (ns === this.target.namespace || this.grantPolicies[ns]) return;
-    this.grantPolicies[ns] = new NetworkPolicyV1(this, `from-${ns}`, {
-      provider: this.target.providerFor(this),
-      dependsOn: this.target.dependablesFor(this),
-      metadata: { name: `${this.name}-from-${ns}`.slice(0, 63), namespace: this.target.namespace, labels: this.podLabels },
-      spec: {
-        podSelector: { matchLabels: this.podLabels },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }],
-          ports: [{ port: String(PORT), protocol: 'TCP' }],
-        }],
-      },
-    });
-  }
-
   private static validate(self: Construct, props: MlflowModelRegistryProps): void {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { target, image, backend, artifactStore, adminSecret }');
+      v.add('props', props, 'are required: { target, image, backend, artifactStore, admin }');
       v.throwIfAny();
     }
     const name = props.name ?? 'mlflow';
@@ -460,43 +424,19 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     v.check(props.defaultPermission === undefined || Object.values(MlflowPermission).includes(props.defaultPermission), 'defaultPermission',
       props.defaultPermission, `must be one of ${Object.values(MlflowPermission).join(', ')}`);
     v.matches('artifactPrefix', props.artifactPrefix, /^([A-Za-z0-9!_.*'()-]+\/)+$/, 'must be a key prefix ending in "/", e.g. "mlflow-artifacts/"');
-    if (v.check(!!props.adminSecret && typeof props.adminSecret.secretName === 'string', 'adminSecret', props.adminSecret,
-      'is required: name an existing Kubernetes secret with the admin username, password and flask-secret-key (never literal values)')) {
-      checkResourceName(v, 'adminSecret.secretName', props.adminSecret.secretName, 253);
+    if (v.check(!!props.admin && typeof props.admin === 'object', 'admin', props.admin,
+      'is required: { username, password, flaskSecretKey }, each { name, key } of an existing Kubernetes secret (never literal values)')) {
+      checkSecretKeyRef(v, 'admin.username', props.admin.username, '{ name: "mlflow-admin", key: "username" }');
+      checkSecretKeyRef(v, 'admin.password', props.admin.password, '{ name: "mlflow-admin", key: "password" }');
+      checkSecretKeyRef(v, 'admin.flaskSecretKey', props.admin.flaskSecretKey, '{ name: "mlflow-admin", key: "flask-secret-key" }');
     }
-    v.check(props.artifactStore instanceof ObjectStore, 'artifactStore', props.artifactStore, 'must be an ObjectStore or DatasetStore');
+    const storeOk = v.check(props.artifactStore instanceof ObjectStore, 'artifactStore', props.artifactStore, 'must be an ObjectStore or DatasetStore');
 
-    const identity = props.target?.identity?.kind;
-    const platform = props.target?.clusterName ?? 'the target';
     if (v.check(props.backend instanceof MlflowBackend, 'backend', props.backend,
       'must be MlflowBackend.rds({...}), MlflowBackend.cloudSql({...}) or MlflowBackend.inCluster({...})')) {
-      if (props.backend.kind === MlflowBackendKind.RDS) {
-        rdsPostgres(self).checkRdsProps(v, props.backend.props as RdsPostgresProps);
-        v.check(identity === undefined || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'backend', 'rds',
-          `needs an EKS target (the server reads the RDS-managed password with EKS Pod Identity), but ${platform} is not EKS; ` +
-          'use MlflowBackend.cloudSql({...}) on GKE, MlflowBackend.inCluster({...}) on-prem, or run MLflow on an EKS cluster');
-      } else if (props.backend.kind === MlflowBackendKind.CLOUD_SQL) {
-        cloudSqlPostgres(self).checkCloudSqlProps(v, props.backend.props as CloudSqlPostgresProps);
-        v.check(identity === undefined || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'backend', 'cloud-sql',
-          `needs a GKE target (the server reads its password from Secret Manager with GKE Workload Identity and reaches the private IP ` +
-          `in the cluster's VPC), but ${platform} is not GKE; use MlflowBackend.rds({...}) on EKS, MlflowBackend.inCluster({...}) on-prem, ` +
-          'or run MLflow on a GKE cluster');
-      } else if (props.backend.kind === MlflowBackendKind.IN_CLUSTER) {
-        checkInClusterProps(v, props.backend.props as InClusterPostgresProps);
-        const p = props.backend.props as InClusterPostgresProps;
-        v.check(p.backups === false || !(props.artifactStore instanceof ObjectStore) || props.artifactStore.kind !== ObjectStoreKind.GCS,
-          'backend.backups', p.backups, 'needs an S3 or S3-compatible artifact store for its nightly dumps; on GKE use MlflowBackend.cloudSql({...}), ' +
-          'or set backups: false and back the volume up yourself');
-        v.matches('backend.backupSchedule', p.backupSchedule, /^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "0 2 * * *"');
-      }
+      props.backend.validate(self, v, { target: props.target, name, artifactStore: props.artifactStore });
     }
-    if (props.artifactStore instanceof ObjectStore && identity !== undefined) {
-      const kind = props.artifactStore.kind;
-      v.check(kind !== ObjectStoreKind.S3 || identity === WorkloadIdentityKind.EKS_POD_IDENTITY, 'artifactStore', props.artifactStore.node.path,
-        `is an S3 bucket, reached with EKS Pod Identity, but ${platform} is not EKS; use ObjectStoreLocation.s3Compatible({...}) with credentials from a secret`);
-      v.check(kind !== ObjectStoreKind.GCS || identity === WorkloadIdentityKind.GKE_WORKLOAD_IDENTITY, 'artifactStore', props.artifactStore.node.path,
-        `is a Cloud Storage bucket, reached with GKE Workload Identity, but ${platform} is not GKE; use an S3 or S3-compatible store`);
-    }
+    if (storeOk && props.target) props.artifactStore.checkReachableFrom(v, 'artifactStore', props.target);
     checkReleasedVersions(v, 'releasedVersions', props.releasedVersions);
     checkResourceName(v, 'usersSecretName', props.usersSecretName, 253);
     if (props.externalAccess !== undefined) {
@@ -504,19 +444,12 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
       v.matches('externalAccess.url', ext?.url, /^https:\/\/[^\s/]+(:\d+)?(\/\S*)?$/,
         'must be an https:// URL: consumers send their MLflow credentials over it');
       v.check(typeof ext?.url === 'string', 'externalAccess.url', ext?.url, 'is required: the https:// URL of the Ingress in front of MLflow');
-      v.nonEmpty('externalAccess.fromNamespaces', ext?.fromNamespaces, 'must name the ingress controller\'s namespace(s), e.g. ["ingress-nginx"]');
-      (ext?.fromNamespaces ?? []).forEach((ns, i) => checkResourceName(v, `externalAccess.fromNamespaces[${i}]`, ns, 63));
+      // Without an admitted ingress the URL would lead nowhere: the server's policy admits only its namespace.
+      if (v.nonEmpty('externalAccess.from', ext?.from, 'must admit the ingress controller\'s pods, e.g. [Peer.namespace("ingress-nginx")]')) {
+        ext.from.forEach((peer, i) => v.check(peer instanceof Peer, `externalAccess.from[${i}]`, peer,
+          'must be a Peer, e.g. Peer.namespace("ingress-nginx") or Peer.podsInNamespace("ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" })'));
+      }
     }
     v.throwIfAny();
   }
-}
-
-/** The RDS backend, loaded when used: it needs provider-aws, which a Google-only or on-prem app does not install. */
-function rdsPostgres(scope: Construct): typeof import('./rds-postgres') {
-  return requireProvider(scope, 'the MLflow RDS backend', () => require('./rds-postgres') as typeof import('./rds-postgres'));
-}
-
-/** The Cloud SQL backend, loaded when used: it needs provider-google, which an AWS-only or on-prem app does not install. */
-function cloudSqlPostgres(scope: Construct): typeof import('./cloud-sql-postgres') {
-  return requireProvider(scope, 'the MLflow Cloud SQL backend', () => require('./cloud-sql-postgres') as typeof import('./cloud-sql-postgres'));
 }

@@ -10,7 +10,7 @@ import { Validator } from '../core/errors';
 import { checkResourceName } from '../core/names';
 import { Duration, Size } from '../core/units';
 import { AwsKmsKey } from '../storage/aws-kms-key';
-import { BackendContext, DatabaseConnection, IMlflowDatabase } from './mlflow-backend';
+import { BackendContext, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from './mlflow-database';
 
 /** Props for an RDS PostgreSQL backend. */
 export interface RdsPostgresProps {
@@ -103,7 +103,7 @@ export class RdsPostgres extends Construct implements IMlflowDatabase {
   public readonly parameterGroup: DbParameterGroup;
   public readonly connection: DatabaseConnection;
 
-  constructor(scope: Construct, id: string, props: RdsPostgresProps, _ctx: BackendContext) {
+  constructor(scope: Construct, id: string, props: RdsPostgresProps, ctx: BackendContext) {
     super(scope, id);
     const major = props.engineMajorVersion ?? '16';
     const name = props.identifier;
@@ -169,16 +169,17 @@ export class RdsPostgres extends Construct implements IMlflowDatabase {
       port: 5432,
       database: DB_NAME,
       username: MASTER_USERNAME,
-      sslMode: 'require',
+      sslMode: PostgresSslMode.REQUIRE,
       env: [
         { name: 'MLFLOW_DB_SECRET_ARN', value: secretArn },
         { name: 'AWS_REGION', value: new DataAwsRegion(this, 'region').region },
       ],
-      awsStatements: [
-        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn },
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.kmsKey.key.arn },
-      ],
       rotatingCredentials: true,
     };
+    // The server's own Pod Identity role reads exactly this secret, with exactly this key.
+    ctx.identity.addAwsPolicy('database-credentials', [
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.kmsKey.key.arn },
+    ]);
   }
 }

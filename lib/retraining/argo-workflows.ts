@@ -5,7 +5,7 @@ import { mirroredChartImage, mirroredChartRegistry } from '../core/images';
 import { checkResourceName } from '../core/names';
 import { recordCustomResources } from '../core/private/custom-resources';
 import { HelmRelease } from '../core/private/helm';
-import { checkProvider } from '../training/private/providers';
+import { checkProvider } from '../core/private/providers';
 
 /** Where both charts are published (`helm repo add argo https://argoproj.github.io/argo-helm`). */
 export const ARGO_HELM_REPOSITORY = 'https://argoproj.github.io/argo-helm';

@@ -12,29 +12,34 @@ import { Validator } from '../core/errors';
 import { checkImageDigest, checkPinnedImage, defaultImage } from '../core/images';
 import { RequiredPodLabels } from '../core/labels';
 import { IMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
+import { Connections, IConnectable, Peer } from '../core/connections';
 import { checkResourceName } from '../core/names';
+import { checkSecretKeyRef } from '../core/private/secrets';
+import { SecretKeyRef } from '../core/secrets';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
 import { Wiring } from '../core/wiring';
 import { WorkloadIdentity } from '../core/workload-identity';
 import {
-  AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, PubSubTriggerSource, RetrainingTriggerEndpoint, SecretKeySelector,
+  AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, PubSubTriggerSource, RetrainingTriggerEndpoint,
 } from '../monitoring/receivers';
 import { retrainingWorkloadName } from '../monitoring/retraining-rules';
 import { AlertRuleGroup } from '../monitoring/rules';
 import { MlflowModelRegistry, MlflowPermission } from '../registry/mlflow';
-import { ObjectStore, ObjectStoreKind } from '../registry/object-store';
+import { ObjectStore } from '../registry/object-store';
+import type { ContainerEnv } from '../core/model-source';
 import { PRIORITY_CLASSES } from '../core/priority-classes';
 import { TeamQuotas } from '../training/team-quotas';
 import { ArgoWorkflows, ARGO_CONTROLLER_METRICS } from './argo-workflows';
 import {
   cronWorkflowManifest, EnvVar, eventBusManifest, eventSourceManifest, eventSourcePodLabels, pubSubEventSourceManifest, pubSubEventSourceName,
   pubSubSensorManifest, sensorManifest, sensorPodLabels, StepContainer, WEBHOOK_PATH, WEBHOOK_PORT, workflowTemplateManifest,
-} from './argo-manifests';
+} from './private/argo-manifests';
 import { DataValidation } from './data-validation';
 import { featureViewVersions, featureViewVersionsEnv } from './feature-lineage';
-import { championScript, EvaluationGate, evaluationGateScript, hasChampionGate } from './gates';
-import { registrationScript } from './registration';
+import { EvaluationGate } from './gates';
+import { championScript, evaluationGateScript, hasChampionGate } from './private/gate-scripts';
+import { registrationScript } from './private/registration';
 import { DEFAULT_GATE_IMAGE, RetrainingPipelineProps } from './retraining-pipeline';
 import { retrainingRuleGroup } from './rules';
 
@@ -52,7 +57,7 @@ export interface ArgoRetrainingPipelineProps extends RetrainingPipelineProps {
    * The bearer token Alertmanager sends and the webhook checks: a key of a Secret that exists, with the same
    * name and key, in the MonitoringStack's namespace and in the team's namespace.
    */
-  readonly triggerToken: SecretKeySelector;
+  readonly triggerToken: SecretKeyRef;
 }
 
 type Common = { provider: TerraformProvider; dependsOn: ITerraformDependable[] };
@@ -75,7 +80,7 @@ const CRON = /^(\S+\s+){4}\S+$/;
  * The pipeline never promotes: the register step sets the `challenger` alias only. Promotion is a reviewed
  * change that adds the version to the registry's `releasedVersions` and points an endpoint at it.
  */
-export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrigger, IMonitorable {
+export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrigger, IMonitorable, IConnectable {
   public readonly name: string;
   public readonly model: string;
   /** The team namespace the pipeline runs in. */
@@ -90,6 +95,12 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
   public readonly sensorNetworkPolicy: NetworkPolicyV1;
   /** The in-cluster URL Alertmanager posts to. */
   public readonly webhookUrl: string;
+  /**
+   * Who may reach the webhook (the EventSource's pods, port {@link WEBHOOK_PORT}): the team namespace admits only its
+   * own pods, so a MonitoringStack's Alertmanager is admitted here ({@link admitAlertmanager}, or
+   * `connections.allowDefaultPortFrom(peer)` for another sender).
+   */
+  public readonly connections: Connections;
   public readonly triggerName: string;
   public readonly triggerReceiver: AlertReceiver;
   public readonly triggerWorkloads: readonly string[];
@@ -101,7 +112,6 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
   public readonly triggerGcpMember?: string;
   /** The Pub/Sub EventSource and its Sensor, once a GmpMonitoring routes retrain alerts here (by subscription). */
   public readonly pubSubTriggers: Record<string, ArgoEventTrigger> = {};
-  private readonly admitted = new Set<string>();
   private readonly trigger: { labels: Record<string, string>; common: Common; busName: string; bus: Manifest; submitter: ServiceAccountV1 };
 
   constructor(scope: Construct, id: string, props: ArgoRetrainingPipelineProps) {
@@ -121,10 +131,11 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     const prefix = props.dataset.prefix ?? '';
     const datasetUri = props.dataset.store.uri(prefix);
     // The literal bucket name where the store knows it: the manifest is planned before the bucket exists.
-    const literalUri = props.dataset.store instanceof ObjectStore
-      ? `${props.dataset.store.kind === ObjectStoreKind.GCS ? 'gs' : 's3'}://${props.dataset.store.bucketName}/${prefix}` : datasetUri;
-    const s3Compatible = props.dataset.store instanceof ObjectStore && props.dataset.store.kind === ObjectStoreKind.S3_COMPATIBLE;
-    if (!s3Compatible) props.dataset.store.grantRead(this.identity, prefix);
+    const literalUri = props.dataset.store instanceof ObjectStore ? props.dataset.store.literalUri(prefix) : datasetUri;
+    // The store gives access its own way: a cloud grant, or the endpoint and credentials of an S3-compatible store.
+    let storeEnv: ContainerEnv[] = [];
+    if (props.dataset.store instanceof ObjectStore) storeEnv = props.dataset.store.bindWorkload(this.identity, { prefix });
+    else props.dataset.store.grantRead(this.identity, prefix);
     declareArtifactRead(this, { awsRole: this.identity.awsRole, gcpServiceAccount: this.identity.gcpServiceAccount }, {
       uri: datasetUri, what: `training data of ${props.model}`, producer: props.dataset.store,
       fix: 'grant the pipeline identity read access: dataset.store.grantRead(pipeline.identity, prefix)',
@@ -145,7 +156,6 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     const busName = ArgoRetrainingPipeline.eventBus(this, ns, labels, common);
 
     // ---- the workflow ----
-    const storeEnv = s3Compatible ? (props.dataset.store as ObjectStore).connectionEnv() : [];
     const lineageEnv: EnvVar[] = [
       { name: 'ML_MODEL_NAME', value: props.model },
       { name: 'ML_DATASET_URI', value: literalUri },
@@ -217,6 +227,13 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     this.triggerGcpMember = this.identity.gcpServiceAccount?.member;
 
     this.webhookUrl = `http://${props.name}-eventsource-svc.${ns}.svc:${WEBHOOK_PORT}${WEBHOOK_PATH}`;
+    this.connections = new Connections(this, {
+      target: this.target,
+      podSelector: eventSourcePodLabels(props.name),
+      defaultPort: WEBHOOK_PORT,
+      policyName: `${props.name}-webhook`,
+      description: `the retraining webhook of pipeline ${props.name}`,
+    });
     this.triggerName = `retrain-${props.name}`;
     this.triggerReceiver = AlertReceiver.webhook(this.webhookUrl, props.triggerToken);
     // The Service `<name>-eventsource-svc` forwards WEBHOOK_PORT to the same port of the EventSource's pods.
@@ -275,26 +292,11 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
   }
 
   /**
-   * Lets the MonitoringStack's Alertmanager reach the webhook: the team namespace admits only its own pods, so
-   * the EventSource's pods admit Alertmanager's on the webhook port. Called by MonitoringStack.
+   * Lets the MonitoringStack's Alertmanager reach the webhook, through {@link connections} (the EventSource's pods
+   * admit Alertmanager's on the webhook port, once however often asked). Called by MonitoringStack.
    */
   public admitAlertmanager(alertmanager: AlertmanagerPeer): void {
-    const key = `${alertmanager.namespace}/${JSON.stringify(alertmanager.podLabels)}`;
-    if (this.admitted.has(key)) return;
-    this.admitted.add(key);
-    new NetworkPolicyV1(this, `webhook-from-${alertmanager.namespace}`, {
-      provider: this.target.providerFor(this),
-      dependsOn: this.target.dependablesFor(this),
-      metadata: { name: `${this.name}-webhook-from-${alertmanager.namespace}`.slice(0, 63), namespace: this.target.namespace },
-      spec: {
-        podSelector: { matchLabels: eventSourcePodLabels(this.name) },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': alertmanager.namespace } }, podSelector: { matchLabels: alertmanager.podLabels } }],
-          ports: [{ port: String(WEBHOOK_PORT), protocol: 'TCP' }],
-        }],
-      },
-    });
+    this.connections.allowDefaultPortFrom(Peer.podsInNamespace(alertmanager.namespace, alertmanager.podLabels));
   }
 
   /**
@@ -406,8 +408,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     (props.featureViews ?? []).forEach((f, i) => v.matches(`featureViews[${i}]`, f, /^[A-Za-z0-9_][-A-Za-z0-9_.]*$/, 'is not a feature view name'));
     (props.triggerWorkloads ?? []).forEach((w, i) => checkResourceName(v, `triggerWorkloads[${i}]`, w, 63));
     if (props.triggerWorkloads) v.nonEmpty('triggerWorkloads', props.triggerWorkloads, 'must name at least one endpoint, or be left unset for [model]');
-    checkResourceName(v, 'triggerToken.name', props.triggerToken?.name, 253);
-    v.matches('triggerToken.key', props.triggerToken?.key, /^[-._a-zA-Z0-9]+$/, 'must be a Secret key');
+    checkSecretKeyRef(v, 'triggerToken', props.triggerToken, '{ name: "retrain-webhook", key: "token" }');
 
     const t = props.training;
     let placement: { pool?: AcceleratorNodes; count: number } = { count: 0 };

@@ -54,23 +54,24 @@ export interface BeatsChampionOptions {
 
 /**
  * One condition a candidate model must meet before it is registered. The evaluation image writes
- * `metrics.json`; the gate step (a generated Python script, {@link evaluationGateScript}) checks every gate
- * and exits non-zero when one fails, which fails the run before the register step.
+ * `metrics.json`; the gate step (a generated Python script) checks every gate and exits non-zero when one fails,
+ * which fails the run before the register step.
  *
  * ```ts
  * EvaluationGate.metricAtLeast('auc', 0.85)
  * EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1)
+ * EvaluationGate.beatsChampion('auc', { direction: GateDirection.AT_LEAST })
  * ```
  */
-export class EvaluationGate {
+export abstract class EvaluationGate {
   /** The metric must be at least `threshold`. */
   public static metricAtLeast(metric: string, threshold: number): EvaluationGate {
-    return new EvaluationGate('metric', metric, GateDirection.AT_LEAST, threshold);
+    return new MetricGate(metric, GateDirection.AT_LEAST, threshold);
   }
 
   /** The metric must be at most `threshold`. */
   public static metricAtMost(metric: string, threshold: number): EvaluationGate {
-    return new EvaluationGate('metric', metric, GateDirection.AT_MOST, threshold);
+    return new MetricGate(metric, GateDirection.AT_MOST, threshold);
   }
 
   /**
@@ -78,7 +79,7 @@ export class EvaluationGate {
    * most `maxDifference` (between 0 and 1).
    */
   public static fairness(metric: FairnessMetric, sensitiveFeature: string, maxDifference: number): EvaluationGate {
-    return new EvaluationGate('fairness', metric, GateDirection.AT_MOST, maxDifference, sensitiveFeature);
+    return new FairnessGate(metric, maxDifference, sensitiveFeature);
   }
 
   /**
@@ -93,211 +94,130 @@ export class EvaluationGate {
    * ```
    */
   public static beatsChampion(metric: string, options: BeatsChampionOptions): EvaluationGate {
-    return new EvaluationGate('champion', metric, options?.direction, options?.minImprovement ?? 0, undefined, options?.alias ?? CHAMPION_ALIAS);
+    return new ChampionGate(metric, options?.direction, options?.minImprovement ?? 0, options?.alias ?? CHAMPION_ALIAS);
   }
 
-  private constructor(
-    /**
-     * `metric` gates read `metrics.<name>`; `fairness` gates read `fairness.<feature>.<metric>`; `champion` gates
-     * compare `metrics.<name>` with the champion's value of it.
-     */
-    public readonly kind: 'metric' | 'fairness' | 'champion',
+  protected constructor(
     public readonly metric: string,
     public readonly direction: GateDirection,
-    /** The threshold; for a `champion` gate, the minimum improvement over the champion. */
+    /** The threshold; for a {@link beatsChampion} gate, the minimum improvement over the champion. */
     public readonly threshold: number,
-    /** The sensitive feature of a fairness gate. */
+    /** The sensitive feature of a {@link fairness} gate. @default - none (other gates) */
     public readonly sensitiveFeature?: string,
-    /** The MLflow alias of the champion, for a `champion` gate. */
+    /** The MLflow alias of the champion a {@link beatsChampion} gate compares with. @default - none (other gates) */
     public readonly alias?: string,
   ) {}
 
+  /**
+   * Where the candidate's value is in `metrics.json`, as a dotted path: `metrics.<metric>`, or
+   * `fairness.<sensitive feature>.<metric>` for a fairness gate.
+   */
+  public abstract get valuePath(): string;
+
+  /** Whether the gate compares with the champion's value (read from MLflow) rather than a fixed threshold. */
+  public get comparesWithChampion(): boolean {
+    return false;
+  }
+
+  /** Adds every problem with the gate's fields to `v`, naming `prop` (`evaluation.gates[0]`). */
+  public abstract validate(v: Validator, prop: string): void;
+
+  /** The gate as the gate script reads it (its `kind` tells the script which check to run). */
+  public abstract toJson(): Record<string, unknown>;
+
   /** `auc >= 0.85`, `fairness[sex].demographic_parity_difference <= 0.1`, `auc >= champion + 0.005`. */
   public toString(): string {
-    const op = this.direction === GateDirection.AT_LEAST ? '>=' : '<=';
-    if (this.kind === 'champion') {
-      const champion = this.alias === CHAMPION_ALIAS ? 'champion' : `champion(@${this.alias})`;
-      return `${this.metric} ${op} ${champion} ${this.direction === GateDirection.AT_LEAST ? '+' : '-'} ${this.threshold}`;
-    }
-    const name = this.kind === 'fairness' ? `fairness[${this.sensitiveFeature}].${this.metric}` : this.metric;
-    return `${name} ${op} ${this.threshold}`;
+    return `${this.describe()} ${this.direction === GateDirection.AT_LEAST ? '>=' : '<='} ${this.threshold}`;
   }
 
-  /** Checks the gate's fields. */
+  /** The left-hand side of {@link toString}. */
+  protected describe(): string {
+    return this.metric;
+  }
+}
+
+/** `metrics.<name>` against a fixed threshold. */
+class MetricGate extends EvaluationGate {
+  public get valuePath(): string {
+    return `metrics.${this.metric}`;
+  }
+
   public validate(v: Validator, prop: string): void {
-    if (this.kind === 'champion') {
-      v.matches(`${prop}.metric`, this.metric, METRIC_NAME, 'must be a metric name of letters, digits, "_", "." and "-", as metrics.json and the champion\'s MLflow run name it');
-      v.check(Object.values(GateDirection).includes(this.direction), `${prop}.direction`, this.direction,
-        'must be GateDirection.AT_LEAST (higher is better, e.g. AUC) or GateDirection.AT_MOST (lower is better, e.g. log loss)');
-      v.check(typeof this.threshold === 'number' && Number.isFinite(this.threshold) && this.threshold >= 0, `${prop}.minImprovement`, this.threshold,
-        'must be a finite number of at least 0, in the metric\'s units (e.g. 0.005 AUC)');
-      if (v.matches(`${prop}.alias`, this.alias, ALIAS, 'must be an MLflow alias of letters, digits, "_" and "-" (at most 255)')) {
-        v.check(this.alias!.toLowerCase() !== 'latest' && !/^v\d+$/i.test(this.alias!), `${prop}.alias`, this.alias,
-          'is reserved by MLflow ("latest" and v<number> name versions); use e.g. "champion"');
-        v.check(this.alias !== CHALLENGER_ALIAS, `${prop}.alias`, this.alias,
-          'is the alias the pipeline gives its own candidates; name the alias of the version in production, e.g. "champion"');
-      }
-      return;
-    }
-    if (this.kind === 'metric') {
-      v.matches(`${prop}.metric`, this.metric, METRIC_NAME, 'must be a metric name of letters, digits, "_", "." and "-", as metrics.json names it');
-    } else {
-      v.check(Object.values(FairnessMetric).includes(this.metric as FairnessMetric), `${prop}.metric`, this.metric,
-        `must be one of ${Object.values(FairnessMetric).join(', ')}`);
-      v.matches(`${prop}.sensitiveFeature`, this.sensitiveFeature, METRIC_NAME, 'must be a column name of letters, digits, "_", "." and "-"');
-      v.check(this.threshold >= 0 && this.threshold <= 1, `${prop}.maxDifference`, this.threshold, 'must be from 0 to 1 (a difference of rates)');
-    }
-    v.check(typeof this.threshold === 'number' && Number.isFinite(this.threshold), `${prop}.threshold`, this.threshold, 'must be a finite number');
+    v.matches(`${prop}.metric`, this.metric, METRIC_NAME, 'must be a metric name of letters, digits, "_", "." and "-", as metrics.json names it');
+    checkThreshold(v, prop, this.threshold);
   }
 
-  /** The gate as the script reads it. */
   public toJson(): Record<string, unknown> {
-    return {
-      kind: this.kind, metric: this.metric, direction: this.direction, threshold: this.threshold,
-      ...(this.sensitiveFeature ? { sensitive_feature: this.sensitiveFeature } : {}),
-      ...(this.alias ? { alias: this.alias } : {}),
-    };
+    return { kind: 'metric', metric: this.metric, direction: this.direction, threshold: this.threshold };
   }
 }
 
-/** Whether any gate compares with a champion (the evaluate step then reads the champion from MLflow first). */
-export function hasChampionGate(gates: readonly EvaluationGate[]): boolean {
-  return gates.some((g) => g.kind === 'champion');
+/** `fairness.<feature>.<metric>`, at most a difference of rates. */
+class FairnessGate extends EvaluationGate {
+  constructor(metric: FairnessMetric, maxDifference: number, sensitiveFeature: string) {
+    super(metric, GateDirection.AT_MOST, maxDifference, sensitiveFeature);
+  }
+
+  public get valuePath(): string {
+    return `fairness.${this.sensitiveFeature}.${this.metric}`;
+  }
+
+  public validate(v: Validator, prop: string): void {
+    v.check(Object.values(FairnessMetric).includes(this.metric as FairnessMetric), `${prop}.metric`, this.metric,
+      `must be one of ${Object.values(FairnessMetric).join(', ')}`);
+    v.matches(`${prop}.sensitiveFeature`, this.sensitiveFeature, METRIC_NAME, 'must be a column name of letters, digits, "_", "." and "-"');
+    v.check(this.threshold >= 0 && this.threshold <= 1, `${prop}.maxDifference`, this.threshold, 'must be from 0 to 1 (a difference of rates)');
+    checkThreshold(v, prop, this.threshold);
+  }
+
+  public toJson(): Record<string, unknown> {
+    return { kind: 'fairness', metric: this.metric, direction: this.direction, threshold: this.threshold, sensitive_feature: this.sensitiveFeature };
+  }
+
+  protected describe(): string {
+    return `fairness[${this.sensitiveFeature}].${this.metric}`;
+  }
 }
 
-/**
- * The gate step's Python (standard library only): reads the metrics file (argv[1]), checks each gate, prints
- * one line per gate, writes the results as JSON to argv[2] when given, and exits 1 when any gate fails or a
- * metric is missing or not a number (a gate that cannot be checked does not pass).
- *
- * metrics.json: `{ "metrics": { "auc": 0.91 }, "fairness": { "sex": { "demographic_parity_difference": 0.04 } } }`
- *
- * Champion gates read argv[3], the file {@link championScript} wrote:
- * `{ "<alias>": { "version": "3", "run_id": "…", "metrics": { "auc": 0.9 } } }`, or `{ "<alias>": { "version": null } }`
- * when no version holds the alias (the gate passes: there is nothing to beat). A missing file fails every
- * champion gate.
- */
-export function evaluationGateScript(gates: readonly EvaluationGate[]): string {
-  const spec = JSON.stringify(gates.map((g) => g.toJson()));
-  return [
-    'import json, math, sys',
-    `GATES = json.loads(${JSON.stringify(spec)})`,
-    'with open(sys.argv[1]) as f:',
-    '    doc = json.load(f)',
-    'champions = None',
-    'if len(sys.argv) > 3:',
-    '    try:',
-    '        with open(sys.argv[3]) as f:',
-    '            champions = json.load(f)',
-    '    except (OSError, ValueError) as e:',
-    '        print("cannot read the champion metrics %s: %s" % (sys.argv[3], e), file=sys.stderr)',
-    'def number(x):',
-    '    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)',
-    'results, failed = [], 0',
-    'for g in GATES:',
-    '    op = ">=" if g["direction"] == "at-least" else "<="',
-    '    result = {}',
-    '    if g["kind"] == "champion":',
-    '        name, value = g["metric"], (doc.get("metrics") or {}).get(g["metric"])',
-    '        champion = (champions or {}).get(g["alias"]) if isinstance(champions, dict) else None',
-    '        if not number(value):',
-    '            ok, bound, why = False, None, "metrics.json has no numeric metrics.%s" % g["metric"]',
-    '        elif champion is None:',
-    '            ok, bound, why = False, None, "the champion (alias %s) was not read from MLflow" % g["alias"]',
-    '        elif champion.get("version") is None:',
-    '            ok, bound = True, None',
-    '            why = "no version of the model holds alias %s yet (first run): nothing to beat" % g["alias"]',
-    '        else:',
-    '            base = (champion.get("metrics") or {}).get(g["metric"])',
-    '            where = "champion version %s (alias %s, run %s)" % (champion.get("version"), g["alias"], champion.get("run_id"))',
-    '            if not number(base):',
-    '                ok, bound = False, None',
-    '                why = "%s has no numeric metric %s: log it on that run or point the alias at a version that has it" % (where, g["metric"])',
-    '            else:',
-    // 12 significant digits: 0.3 - 0.02 is the 0.28 it reads as, not 0.27999999999999997.
-    '                bound = float("%.12g" % (base + g["threshold"] if g["direction"] == "at-least" else base - g["threshold"]))',
-    '                ok = value >= bound if g["direction"] == "at-least" else value <= bound',
-    '                why = "%s: %s %s %s %s" % (where, base, "+" if g["direction"] == "at-least" else "-", g["threshold"], "(minimum improvement)")',
-    '        print("%s %s: %s %s %s; %s" % ("PASS" if ok else "FAIL", name, value, op, "n/a" if bound is None else bound, why))',
-    '        result = {"champion": champion, "alias": g["alias"]}',
-    '        threshold = bound',
-    '    else:',
-    '        if g["kind"] == "metric":',
-    '            name, value = g["metric"], (doc.get("metrics") or {}).get(g["metric"])',
-    '        else:',
-    '            name = "fairness[%s].%s" % (g["sensitive_feature"], g["metric"])',
-    '            value = ((doc.get("fairness") or {}).get(g["sensitive_feature"]) or {}).get(g["metric"])',
-    '        ok = number(value)',
-    '        if ok:',
-    '            ok = value >= g["threshold"] if g["direction"] == "at-least" else value <= g["threshold"]',
-    '        threshold = g["threshold"]',
-    '        print("%s %s: %s %s %s" % ("PASS" if ok else "FAIL", name, value, op, threshold))',
-    '    results.append(dict({"gate": name, "value": value, "threshold": threshold, "passed": ok}, **result))',
-    '    failed += 0 if ok else 1',
-    'if len(sys.argv) > 2:',
-    '    with open(sys.argv[2], "w") as f:',
-    '        json.dump({"passed": failed == 0, "gates": results}, f)',
-    'if failed:',
-    '    print("%d of %d gates failed: the candidate is not registered" % (failed, len(GATES)), file=sys.stderr)',
-    '    sys.exit(1)',
-    '',
-  ].join('\n');
+/** `metrics.<name>` against the champion's value of it, plus or minus the minimum improvement. */
+class ChampionGate extends EvaluationGate {
+  constructor(metric: string, direction: GateDirection, minImprovement: number, alias: string) {
+    super(metric, direction, minImprovement, undefined, alias);
+  }
+
+  public get valuePath(): string {
+    return `metrics.${this.metric}`;
+  }
+
+  public get comparesWithChampion(): boolean {
+    return true;
+  }
+
+  public validate(v: Validator, prop: string): void {
+    v.matches(`${prop}.metric`, this.metric, METRIC_NAME, 'must be a metric name of letters, digits, "_", "." and "-", as metrics.json and the champion\'s MLflow run name it');
+    v.check(Object.values(GateDirection).includes(this.direction), `${prop}.direction`, this.direction,
+      'must be GateDirection.AT_LEAST (higher is better, e.g. AUC) or GateDirection.AT_MOST (lower is better, e.g. log loss)');
+    v.check(typeof this.threshold === 'number' && Number.isFinite(this.threshold) && this.threshold >= 0, `${prop}.minImprovement`, this.threshold,
+      'must be a finite number of at least 0, in the metric\'s units (e.g. 0.005 AUC)');
+    if (v.matches(`${prop}.alias`, this.alias, ALIAS, 'must be an MLflow alias of letters, digits, "_" and "-" (at most 255)')) {
+      v.check(this.alias!.toLowerCase() !== 'latest' && !/^v\d+$/i.test(this.alias!), `${prop}.alias`, this.alias,
+        'is reserved by MLflow ("latest" and v<number> name versions); use e.g. "champion"');
+      v.check(this.alias !== CHALLENGER_ALIAS, `${prop}.alias`, this.alias,
+        'is the alias the pipeline gives its own candidates; name the alias of the version in production, e.g. "champion"');
+    }
+  }
+
+  public toJson(): Record<string, unknown> {
+    return { kind: 'champion', metric: this.metric, direction: this.direction, threshold: this.threshold, alias: this.alias };
+  }
+
+  public toString(): string {
+    const champion = this.alias === CHAMPION_ALIAS ? 'champion' : `champion(@${this.alias})`;
+    const op = this.direction === GateDirection.AT_LEAST ? '>=' : '<=';
+    return `${this.metric} ${op} ${champion} ${this.direction === GateDirection.AT_LEAST ? '+' : '-'} ${this.threshold}`;
+  }
 }
 
-/**
- * The champion step's Python (the `mlflow` client, in the registration image), run in the evaluate pod after the
- * scorer and before the gates when a {@link EvaluationGate.beatsChampion} gate exists:
- *
- * 1. records the candidate's `metrics.json` metrics (argv[1]) on its MLflow run (`ML_MODEL_URI` `runs:/<run id>/…`,
- *    `MlflowClient.log_metric`), so that the version, once promoted, carries the values the next candidate is
- *    compared with;
- * 2. for each alias, `MlflowClient.get_model_version_by_alias(name, alias)` (MLflow ≥ 2.3, mlflow/tracking/client.py)
- *    and the metrics of that version's run (`get_run(run_id).data.metrics`), written to argv[2].
- *
- * "No such alias" is how MLflow answers a first run: its SQL store raises `MlflowException("Registered model alias
- * <alias> not found.", INVALID_PARAMETER_VALUE)` for a model without the alias (or without the model yet), other
- * stores `RESOURCE_DOES_NOT_EXIST` (mlflow/store/model_registry/sqlalchemy_store.py, file_store.py
- * `get_model_version_by_alias`); the REST client raises it as a `RestException` with the same `error_code`. That
- * case is written as `{ "version": null }`; every other error (credentials, network) fails the step.
- */
-export function championScript(gates: readonly EvaluationGate[]): string {
-  const wanted: Record<string, string[]> = {};
-  for (const g of gates) if (g.kind === 'champion') wanted[g.alias!] = [...new Set([...(wanted[g.alias!] ?? []), g.metric])].sort();
-  return [
-    'import json, math, os, re, sys',
-    'from mlflow import MlflowClient',
-    'from mlflow.exceptions import MlflowException',
-    `WANTED = json.loads(${JSON.stringify(JSON.stringify(wanted))})`,
-    'name = os.environ["ML_MODEL_NAME"]',
-    'client = MlflowClient()',
-    'with open(sys.argv[1]) as f:',
-    '    candidate = (json.load(f).get("metrics") or {})',
-    'run = re.match(r"^runs:/([^/]+)/", os.environ.get("ML_MODEL_URI", ""))',
-    'if run:',
-    '    for key, value in sorted(candidate.items()):',
-    '        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):',
-    '            client.log_metric(run.group(1), key, float(value))',
-    '    print("recorded %d metrics on the candidate run %s" % (len(candidate), run.group(1)))',
-    'else:',
-    '    print("ML_MODEL_URI is not a runs:/ URI: the candidate metrics are not recorded on a run", file=sys.stderr)',
-    'champions = {}',
-    'for alias, metrics in sorted(WANTED.items()):',
-    '    try:',
-    '        version = client.get_model_version_by_alias(name, alias)',
-    '    except MlflowException as e:',
-    '        if getattr(e, "error_code", "") in ("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST") and "not found" in str(e):',
-    '            print("%s has no version with alias %s yet: the first run has no champion to beat" % (name, alias))',
-    '            champions[alias] = {"version": None}',
-    '            continue',
-    '        raise',
-    '    values = {}',
-    '    if version.run_id:',
-    '        recorded = client.get_run(version.run_id).data.metrics',
-    '        values = {m: recorded.get(m) for m in metrics}',
-    '    champions[alias] = {"version": str(version.version), "run_id": version.run_id, "metrics": values}',
-    '    print("champion of %s (alias %s): version %s, run %s, %s" % (name, alias, version.version, version.run_id, values))',
-    'with open(sys.argv[2], "w") as f:',
-    '    json.dump(champions, f)',
-    '',
-  ].join('\n');
+function checkThreshold(v: Validator, prop: string, threshold: number): void {
+  v.check(typeof threshold === 'number' && Number.isFinite(threshold), `${prop}.threshold`, threshold, 'must be a finite number');
 }

@@ -36,6 +36,19 @@ export enum GkeGatewayClass {
   CLASSIC_GLOBAL_EXTERNAL = 'gke-l7-gxlb',
 }
 
+/**
+ * Annotations that make a LoadBalancer Service internal, by platform, for controllers that create one (Envoy Gateway):
+ * the in-tree controller's and the AWS Load Balancer Controller's on EKS, GKE's on GKE (kubernetes.io
+ * docs/concepts/services-networking/service#internal-load-balancer).
+ */
+const INTERNAL_LOAD_BALANCER: Partial<Record<KubernetesPlatform, Record<string, string>>> = {
+  [KubernetesPlatform.EKS]: {
+    'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+  },
+  [KubernetesPlatform.GKE]: { 'networking.gke.io/load-balancer-type': 'Internal' },
+};
+
 /** Which implementation serves the Gateways. */
 export enum GatewayControllerKind {
   ENVOY_GATEWAY = 'envoy-gateway',
@@ -102,7 +115,13 @@ export interface GatewayControllerBinding {
   /** The controllerName of a GatewayClass the platform must create (in a stack after the CRDs). @default - the controller brings its classes */
   readonly gatewayClassControllerName?: string;
   /** Kinds the controller adds besides the Gateway API's (`group/Kind`). */
-  readonly controllerKinds: readonly string[];
+  readonly controllerKinds: string[];
+  /**
+   * Annotations of the infrastructure the controller generates for a Gateway (`spec.infrastructure.annotations`) that
+   * keep it private to the network: an internal load balancer where the library knows the annotations for the
+   * controller and platform. @default - none
+   */
+  readonly internalInfrastructureAnnotations?: Record<string, string>;
   /** Labels of a Gateway's data-plane pods in its namespace; undefined where unknown. */
   dataPlanePodLabels(gatewayName: string, gatewayNamespace: string): Record<string, string> | undefined;
   /**
@@ -140,10 +159,10 @@ export abstract class GatewayController {
   protected constructor(public readonly kind: GatewayControllerKind) {}
 
   /** @internal Whether GatewayApi applies the standard-channel CRDs for this controller. */
-  public abstract get installsStandardCrds(): boolean;
+  public abstract get _installsStandardCrds(): boolean;
 
   /** @internal CRDs of the controller itself, applied with the standard ones. */
-  public get controllerCrds(): { readonly release: PinnedRelease; readonly files: readonly PinnedCrdFile[] } | undefined {
+  public get _controllerCrds(): { readonly release: PinnedRelease; readonly files: readonly PinnedCrdFile[] } | undefined {
     return undefined;
   }
 
@@ -172,11 +191,11 @@ class EnvoyGatewayController extends GatewayController {
       'is required to install Envoy Gateway; pass a helm provider of this stack (cluster.helmProvider(scope)), or use GatewayController.existing / .gke');
   }
 
-  public get installsStandardCrds(): boolean {
+  public get _installsStandardCrds(): boolean {
     return true;
   }
 
-  public get controllerCrds(): { readonly release: PinnedRelease; readonly files: readonly PinnedCrdFile[] } {
+  public get _controllerCrds(): { readonly release: PinnedRelease; readonly files: readonly PinnedCrdFile[] } {
     return { release: ENVOY_GATEWAY_RELEASE, files: ENVOY_GATEWAY_CRDS };
   }
 
@@ -231,6 +250,8 @@ class EnvoyGatewayController extends GatewayController {
       controllerKinds: ENVOY_GATEWAY_CRDS.map((c) => `${c.group}/${c.kind}`),
       dataPlanePodLabels: envoyProxyPodLabels,
       dataPlaneInGatewayNamespace: true,
+      // Envoy Gateway puts a LoadBalancer Service in front of each Gateway's proxies.
+      internalInfrastructureAnnotations: INTERNAL_LOAD_BALANCER[context.target.platform],
     };
   }
 }
@@ -248,7 +269,7 @@ class ExistingGatewayController extends GatewayController {
     checkResourceName(v, 'controller.gatewayClassName', this.options.gatewayClassName, 253);
   }
 
-  public get installsStandardCrds(): boolean {
+  public get _installsStandardCrds(): boolean {
     return this.options.installCrds ?? true;
   }
 
@@ -257,7 +278,7 @@ class ExistingGatewayController extends GatewayController {
     return {
       kind: this.kind,
       gatewayClassName: this.options.gatewayClassName,
-      installsStandardCrds: this.installsStandardCrds,
+      installsStandardCrds: this._installsStandardCrds,
       controllerKinds: [],
       dataPlanePodLabels: (name, namespace) => labels?.(name, namespace),
       dataPlaneInGatewayNamespace: labels !== undefined ? true : undefined,
@@ -287,7 +308,7 @@ class GkeGatewayController extends GatewayController {
     }
   }
 
-  public get installsStandardCrds(): boolean {
+  public get _installsStandardCrds(): boolean {
     return false;
   }
 

@@ -6,7 +6,7 @@ import { IKubernetesTarget } from '../core/kubernetes-target';
 import { recordCustomResources } from '../core/private/custom-resources';
 import { DataHttpDocument } from '../core/private/http';
 import { qualifyProviderSources } from '../core/provider-sources';
-import { checkProvider } from '../training/private/providers';
+import { checkProvider } from '../core/private/providers';
 import { GatewayController, GatewayControllerBinding, GatewayControllerKind } from './gateway-controller';
 import {
   GATEWAY_API_CORE_KINDS, GATEWAY_API_RELEASE, GATEWAY_API_SAFE_UPGRADES, GATEWAY_API_STANDARD_CRDS, PinnedCrdFile, PinnedRelease, pinnedUrl,
@@ -58,7 +58,7 @@ export class GatewayApi extends Construct {
   /** The safe-upgrades ValidatingAdmissionPolicy and its binding, where applied. */
   public readonly safeUpgradePolicy: Manifest[] = [];
   /** The kinds served once this construct's stack is applied, as `group/Kind`, sorted. */
-  public readonly kinds: readonly string[];
+  public readonly kinds: string[];
   private readonly binding: GatewayControllerBinding;
   private gatewayClass?: Manifest;
 
@@ -84,12 +84,12 @@ export class GatewayApi extends Construct {
     this.controllerKind = controller.kind;
     const context = { target: props.target, helmProvider: props.helmProvider };
     const applied: Manifest[] = [];
-    if (controller.installsStandardCrds) {
+    if (controller._installsStandardCrds) {
       this.bundleVersion = GATEWAY_API_VERSION;
       for (const crd of GATEWAY_API_STANDARD_CRDS) applied.push(this.applyCrd(GATEWAY_API_RELEASE, crd));
       if (props.safeUpgradePolicy ?? true) this.applySafeUpgradePolicy();
     }
-    const own = controller.controllerCrds;
+    const own = controller._controllerCrds;
     for (const crd of own?.files ?? []) applied.push(this.applyCrd(own!.release, crd));
     this.binding = controller.bind(this, context, applied);
     this.gatewayClassName = this.binding.gatewayClassName;
@@ -109,6 +109,14 @@ export class GatewayApi extends Construct {
   /** Labels of the data-plane pods of Gateway `name` in `namespace`, where the controller says. */
   public dataPlanePodLabels(name: string, namespace: string): Record<string, string> | undefined {
     return this.binding.dataPlanePodLabels(name, namespace);
+  }
+
+  /**
+   * Infrastructure annotations that keep a Gateway's load balancer internal, where the library knows them for the
+   * controller and platform (Envoy Gateway on EKS and GKE); undefined elsewhere.
+   */
+  public get internalInfrastructureAnnotations(): Record<string, string> | undefined {
+    return this.binding.internalInfrastructureAnnotations;
   }
 
   /**

@@ -6,9 +6,12 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Accelerator } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
+import { RequiredPodLabels } from '../core/labels';
 import { ModelAccess } from '../core/model-source';
+import { secretEnvFrom } from '../core/private/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
 import { Cpu, Duration, Size } from '../core/units';
+import { WorkloadIdentity } from '../core/workload-identity';
 import { ModelArtifact } from './model-source';
 
 /** One model variant of a {@link KubernetesInferenceEndpoint}. */
@@ -24,7 +27,7 @@ export interface KubernetesVariantProps {
    * `['tritonserver', '--model-repository=$(MODEL_URI)']`. @default - the image's entrypoint and command
    */
   readonly args?: string[];
-  /** Extra environment variables (never secrets: use `credentialsSecretName`). @default - none */
+  /** Extra environment variables (never secrets: use the endpoint's `credentialsSecret`). @default - none */
   readonly env?: Record<string, string>;
   /** CPU requested (and the limit). @default Cpu.cores(1) */
   readonly cpu?: Cpu;
@@ -47,38 +50,51 @@ export interface KubernetesVariantProps {
 
 /** A variant after validation: what the resources are built from. */
 export interface ResolvedVariant {
+  /** The variant as declared. */
   readonly props: KubernetesVariantProps;
+  /** Replicas at rest, as the routing sets them. */
   readonly minReplicas: number;
+  /** Replicas at peak, as the routing sets them. */
   readonly maxReplicas: number;
-  /** The pool it lands on, for accelerator variants. */
+  /** The pool it lands on, for accelerator variants. @default - none: a CPU variant */
   readonly pool?: AcceleratorNodes;
+  /** Accelerators per pod (0 for a CPU variant). */
   readonly acceleratorCount: number;
 }
 
 /** Endpoint-wide settings each variant's pods share. */
 export interface VariantPodSettings {
+  /** The endpoint's name, prefix of the variant's object names. */
   readonly endpointName: string;
+  /** Where the variant runs. */
   readonly target: IKubernetesTarget;
-  readonly serviceAccountName: string;
+  /**
+   * The identity the pods run as (its service account). The labels producers require of it (RequiredPodLabels,
+   * e.g. a feature store's client label) join the pods at synth, so grants made after the endpoint still land.
+   */
+  readonly identity: WorkloadIdentity;
+  /** Container port of the inference API (named `http`). */
   readonly servingPort: number;
+  /** Container port of Prometheus metrics (named `metrics`). */
   readonly metricsPort: number;
+  /** Readiness probe path. */
   readonly readinessPath: string;
+  /** Liveness (and startup) probe path. */
   readonly livenessPath: string;
+  /** How long the server may take to start. */
   readonly startupTimeout: Duration;
+  /** Size limit of the model's emptyDir. */
   readonly modelCacheSize: Size;
+  /** Non-root user id (and group) of the pods. */
   readonly runAsUser: number;
+  /** PriorityClass of the pods. */
   readonly priorityClassName: string;
-  readonly credentialsSecretName?: string;
+  /** An existing secret whose keys become the server's environment (`envFrom`). @default - none */
+  readonly credentialsSecret?: string;
   /** What the model source says the server needs (MLflow tracking URI and credentials, credential files). @default - nothing */
   readonly modelAccess?: ModelAccess;
+  /** The online feature store's address (`FEATURE_STORE_ENDPOINT`). @default - none */
   readonly featureStoreEndpoint?: string;
-  /**
-   * Labels producers require on the pods to admit them (RequiredPodLabels of the endpoint's identity, e.g. a
-   * feature store's client label), read at synth so grants made after the endpoint still land.
-   */
-  readonly requiredPodLabels: () => Record<string, string>;
-  /** Whether this variant gets its own Service (Gateway API routing). */
-  readonly ownService: boolean;
 }
 
 /** Label keys of serving pods. */
@@ -91,7 +107,8 @@ export const SERVING_LABELS = {
 export const MODEL_DIR = '/mnt/models';
 
 /**
- * One variant's Deployment, HorizontalPodAutoscaler, PodDisruptionBudget and (Gateway API routing) Service.
+ * One variant's Deployment, HorizontalPodAutoscaler, PodDisruptionBudget and, where the routing asks for it
+ * ({@link addService}: Gateway API routing), its own Service.
  * The pods run as a non-root user with a read-only root filesystem, no privilege escalation, every
  * capability dropped and the RuntimeDefault seccomp profile; `/tmp` and the model directory are emptyDirs.
  */
@@ -99,12 +116,13 @@ export class KubernetesVariant extends Construct {
   public readonly deployment: DeploymentV1;
   public readonly autoscaler: HorizontalPodAutoscalerV2;
   public readonly disruptionBudget: PodDisruptionBudgetV1;
-  /** The variant's own Service (Gateway API routing only). */
-  public readonly service?: ServiceV1;
   /** `<endpoint>-<variant>`: the Deployment, Service, autoscaler and budget name. */
   public readonly objectName: string;
   /** Labels that select exactly this variant's pods. */
   public readonly podLabels: Record<string, string>;
+  private readonly target: IKubernetesTarget;
+  private readonly labels: Record<string, string>;
+  private ownService?: ServiceV1;
 
   constructor(scope: Construct, id: string, variant: ResolvedVariant, s: VariantPodSettings) {
     super(scope, id);
@@ -112,8 +130,10 @@ export class KubernetesVariant extends Construct {
     const namespace = s.target.namespace;
     const common = { provider: s.target.providerFor(this) };
     this.objectName = `${s.endpointName}-${p.name}`;
+    this.target = s.target;
     this.podLabels = { [SERVING_LABELS.endpoint]: s.endpointName, [SERVING_LABELS.variant]: p.name };
     const labels = { 'app.kubernetes.io/name': s.endpointName, 'app.kubernetes.io/component': 'inference', ...this.podLabels };
+    this.labels = labels;
     const cpu = (p.cpu ?? Cpu.cores(1)).toKubernetes();
     const memory = (p.memory ?? Size.gibibytes(4)).toKubernetes();
     const accelerators: Record<string, string> = p.accelerator ? { [p.accelerator.kubernetesResource]: String(variant.acceleratorCount) } : {};
@@ -141,9 +161,9 @@ export class KubernetesVariant extends Construct {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
         template: {
           // The selector stays `podLabels`: granted labels join the template only.
-          metadata: { labels: Lazy.anyValue({ produce: () => ({ ...s.requiredPodLabels(), ...labels }) }) as unknown as Record<string, string> },
+          metadata: { labels: Lazy.anyValue({ produce: () => ({ ...RequiredPodLabels.of(s.identity), ...labels }) }) as unknown as Record<string, string> },
           spec: {
-            serviceAccountName: s.serviceAccountName,
+            serviceAccountName: s.identity.serviceAccountName,
             priorityClassName: s.priorityClassName,
             securityContext: restrictedPodSecurityContext(s.runAsUser),
             ...(variant.pool ? {
@@ -165,7 +185,7 @@ export class KubernetesVariant extends Construct {
                 { name: 'metrics', containerPort: s.metricsPort, protocol: 'TCP' },
               ],
               env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...sourceEnv],
-              ...(s.credentialsSecretName ? { envFrom: [{ secretRef: { name: s.credentialsSecretName } }] } : {}),
+              ...secretEnvFrom(s.credentialsSecret),
               resources: {
                 requests: { cpu, memory, ...accelerators },
                 limits: { cpu, memory, ...accelerators },
@@ -185,7 +205,7 @@ export class KubernetesVariant extends Construct {
             volume: [
               { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
               { name: 'model-cache', emptyDir: { sizeLimit: s.modelCacheSize.toKubernetes() } },
-              ...sourceVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.secretName, defaultMode: '0440' } })),
+              ...sourceVolumes.map((m) => ({ name: m.volumeName, secret: { secretName: m.credentialsSecret, defaultMode: '0440' } })),
             ],
           },
         },
@@ -195,19 +215,6 @@ export class KubernetesVariant extends Construct {
       // The autoscaler owns the replica count after creation.
       lifecycle: { ignoreChanges: ['spec[0].replicas'] },
     });
-
-    if (s.ownService) {
-      this.service = new ServiceV1(this, 'service', {
-        ...common,
-        dependsOn: s.target.dependablesFor(this),
-        metadata: { name: this.objectName, namespace, labels },
-        spec: {
-          type: 'ClusterIP',
-          selector: this.podLabels,
-          port: [{ name: 'http', port: s.servingPort, targetPort: 'http', protocol: 'TCP' }],
-        },
-      });
-    }
 
     this.autoscaler = new HorizontalPodAutoscalerV2(this, 'autoscaler', {
       ...common,
@@ -231,5 +238,28 @@ export class KubernetesVariant extends Construct {
       metadata: { name: this.objectName, namespace, labels },
       spec: { maxUnavailable: '1', selector: { matchLabels: this.podLabels } },
     });
+  }
+
+  /** The variant's own Service, where the routing made one ({@link addService}). */
+  public get service(): ServiceV1 | undefined {
+    return this.ownService;
+  }
+
+  /**
+   * Gives the variant its own ClusterIP Service, `<endpoint>-<variant>` on `port` (to the `http` container port): the
+   * backend a Gateway API route sends the variant's share to. Made once; the endpoint's routing calls it.
+   */
+  public addService(port: number): ServiceV1 {
+    this.ownService ??= new ServiceV1(this, 'service', {
+      provider: this.target.providerFor(this),
+      dependsOn: this.target.dependablesFor(this),
+      metadata: { name: this.objectName, namespace: this.target.namespace, labels: this.labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.podLabels,
+        port: [{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }],
+      },
+    });
+    return this.ownService;
   }
 }

@@ -2,27 +2,32 @@ import { Construct, IConstruct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Accelerator } from '../core/accelerators/accelerator';
+import { Connections, IConnectable, Peer } from '../core/connections';
 import { Validator } from '../core/errors';
-import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
-import { DriftData, DriftInputs, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { RequiredPodLabels } from '../core/labels';
+import { IKubernetesTarget } from '../core/kubernetes-target';
+import { DriftInputs, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
 import { requireProvider } from '../core/private/optional-provider';
+import { checkSecretKeyRef, checkSecretName } from '../core/private/secrets';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Duration, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
 import { PRIORITY_CLASSES } from '../core/priority-classes';
 import { checkImageDigest } from '../core/images';
-import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
-import { checkClients, checkRouting, ClientSelector, TrafficRouting, TrafficRoutingKind } from './kubernetes-routing';
+import { IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { TrafficRouting } from './kubernetes-routing';
 import { KubernetesVariant, KubernetesVariantProps, ResolvedVariant, SERVING_LABELS } from './kubernetes-variant';
 import { Wiring } from '../core/wiring';
 import { Contracts } from '../contracts/contracts';
 import { declareModelConsumer } from '../contracts/needs';
-import { bindModelSource, ModelAccess, ModelConsumer, ModelRegistryUser } from '../core/model-source';
-import { canGrantRead, checkModelArtifact, IReadableModelSource, s3ReadStatements } from './model-source';
-import { checkTraffic, replicasPerVariant, replicasToExpress, Traffic } from './traffic';
+import { ModelAccess, ModelConsumer, ModelRegistryUser } from '../core/model-source';
+import { IReadableModelSource } from './model-source';
+import { checkEndpointProps, checkVariantNames } from './private/endpoint-checks';
+import { checkDrift, placeAccelerator } from './private/kubernetes-checks';
+import { canGrantRead, checkModelArtifact } from './private/model-access';
+import { s3ReadStatements } from './private/s3-read';
+import { checkTraffic } from './private/traffic-checks';
+import { Traffic } from './traffic';
 
 /** Health check paths and start-up allowance of the model server. */
 export interface ServingProbes {
@@ -40,14 +45,12 @@ export interface KubernetesInferenceEndpointProps extends InferenceEndpointProps
   readonly target: IKubernetesTarget;
   /** The model variants; each gets a Deployment, autoscaler and disruption budget. */
   readonly variants: KubernetesVariantProps[];
-  /** How the traffic strategy is realised: Gateway API (exact, supports shadow) or replica-proportional. */
-  readonly routing: TrafficRouting;
   /**
-   * Pods admitted to the serving port, besides the Gateway's (Gateway API routing). NetworkPolicies add up:
-   * a team namespace's same-namespace policy still admits that namespace's pods. @default - none
+   * How the traffic strategy is realised: Gateway API (exact, supports shadow) or replica-proportional. Other
+   * clients than the Gateway's proxies are admitted with `endpoint.connections.allowDefaultPortFrom(peer)`.
    */
-  readonly allowedClients?: ClientSelector[];
-  /** Namespace of Prometheus, admitted to the metrics port. @default 'monitoring' */
+  readonly routing: TrafficRouting;
+  /** Namespace of Prometheus, admitted to the metrics port (through {@link KubernetesInferenceEndpoint.connections}). @default 'monitoring' */
   readonly monitoringNamespace?: string;
   /** Container port of the inference API (named `http`). @default 8080 (MLServer; Triton uses 8000) */
   readonly servingPort?: number;
@@ -67,10 +70,12 @@ export interface KubernetesInferenceEndpointProps extends InferenceEndpointProps
    */
   readonly priorityClassName?: string;
   /**
-   * An existing Secret whose keys become environment variables, for clusters without cloud workload
-   * identity (on-prem reading S3/GCS). @default - none
+   * An existing secret in the endpoint's namespace whose keys become the model servers' environment (`envFrom`),
+   * for clusters without cloud workload identity reading cloud artifacts: `AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY` for S3 (and S3-compatible stores), a `credentials.json` key (mounted as a file) for
+   * Cloud Storage. @default - none
    */
-  readonly credentialsSecretName?: string;
+  readonly credentialsSecret?: string;
   /**
    * The user the model servers log in to an authenticating registry (MLflow, for `models:/` artifacts) as; the
    * registry grants it READ on the served models and the servers get `MLFLOW_TRACKING_USERNAME` and
@@ -87,19 +92,18 @@ export interface KubernetesInferenceEndpointProps extends InferenceEndpointProps
   readonly drift?: DriftInputs;
 }
 
-const DEFAULT_REPLICAS = { min: 2, max: 4 };
-
 /**
  * An online inference endpoint on any Kubernetes cluster (EKS, GKE, on-prem, edge).
  *
  * Creates per variant a Deployment (hardened pods, digest-pinned image, v2-protocol probes, GPU scheduling
  * onto the target's matching pool), a HorizontalPodAutoscaler (autoscaling/v2) and a PodDisruptionBudget;
- * one NetworkPolicy that admits only declared clients on the serving port and the monitoring namespace on
- * the metrics port; a WorkloadIdentity through which the model registry and feature store grant read access;
- * and the traffic split: a Gateway API HTTPRoute over per-variant Services, or one Service over all variants
- * with replicas proportional to the weights.
+ * a NetworkPolicy that denies every connection to the pods but those its {@link connections} admit (the
+ * Gateway's proxies on the serving port, the monitoring namespace on the metrics port, and whoever the app
+ * admits with `endpoint.connections.allowDefaultPortFrom(Peer.namespace('web'))`); a WorkloadIdentity through
+ * which the model registry and feature store grant read access; and the traffic split: a Gateway API HTTPRoute
+ * over per-variant Services, or one Service over all variants with replicas proportional to the weights.
  */
-export class KubernetesInferenceEndpoint extends Construct implements IInferenceEndpoint {
+export class KubernetesInferenceEndpoint extends Construct implements IInferenceEndpoint, IConnectable {
   public readonly endpointName: string;
   public readonly traffic: Traffic;
   public readonly routing: TrafficRouting;
@@ -108,7 +112,13 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
   public readonly identity: WorkloadIdentity;
   /** Per variant, by name. */
   public readonly variants: Record<string, KubernetesVariant> = {};
+  /** The pods' default-deny NetworkPolicy; what is admitted has a policy of its own ({@link connections}). */
   public readonly networkPolicy: NetworkPolicyV1;
+  /**
+   * Who may reach the model servers: `allowDefaultPortFrom(peer)` admits a peer to the serving port. The routing
+   * admits the Gateway's proxies and the endpoint the monitoring namespace (to the metrics port) here too.
+   */
+  public readonly connections: Connections;
   /** The HTTPRoute (Gateway API routing). */
   public readonly route?: Manifest;
   /** The one Service over all variants (replica-proportional routing). */
@@ -140,12 +150,11 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     props.featureStore?.grantRead(this.identity);
     Wiring.connect(this, props.featureStore, 'features');
 
-    const gateway = props.routing.kind === TrafficRoutingKind.GATEWAY_API;
     for (const variant of resolved) {
       this.variants[variant.props.name] = new KubernetesVariant(this, variant.props.name, variant, {
         endpointName: name,
         target: props.target,
-        serviceAccountName: this.identity.serviceAccountName,
+        identity: this.identity,
         servingPort,
         metricsPort,
         readinessPath: props.probes?.readinessPath ?? '/v2/health/ready',
@@ -154,54 +163,44 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
         modelCacheSize: props.modelCacheSize ?? Size.gibibytes(20),
         runAsUser: props.runAsUser ?? 1000,
         priorityClassName: props.priorityClassName ?? PRIORITY_CLASSES.serving,
-        credentialsSecretName: props.credentialsSecretName,
+        credentialsSecret: props.credentialsSecret,
         modelAccess: modelAccess[variant.props.name],
         featureStoreEndpoint: props.featureStore?.onlineEndpoint,
-        requiredPodLabels: () => RequiredPodLabels.of(this.identity),
-        ownService: gateway,
       });
     }
 
-    const common = { provider: props.target.providerFor(this), dependsOn: props.target.dependablesFor(this) };
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'inference', [SERVING_LABELS.endpoint]: name };
-    const servingPeers = (props.allowedClients ?? []).map((c) => c.toPeer());
-    if (gateway) {
-      const g = props.routing.gatewayApiOptions!;
-      servingPeers.push({
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.gateway.namespace } },
-        ...(g.gatewayPodLabels ? { podSelector: { matchLabels: g.gatewayPodLabels } } : {}),
-      });
-    }
+    const podSelector = { [SERVING_LABELS.endpoint]: name };
+    // Default deny: the pods take only what a policy of `connections` admits.
     this.networkPolicy = new NetworkPolicyV1(this, 'network-policy', {
-      ...common,
+      provider: props.target.providerFor(this),
+      dependsOn: props.target.dependablesFor(this),
       metadata: { name: `${name}-ingress`, namespace, labels },
-      spec: {
-        podSelector: { matchLabels: { [SERVING_LABELS.endpoint]: name } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          // An ingress rule without `from` admits everyone: only write the serving rule when someone is admitted.
-          ...(servingPeers.length > 0 ? [{ ports: [{ port: String(servingPort), protocol: 'TCP' }], from: servingPeers }] : []),
-          {
-            ports: [{ port: String(metricsPort), protocol: 'TCP' }],
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.monitoringNamespace ?? 'monitoring' } } }],
-          },
-        ],
-      },
+      spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Ingress'] },
     });
+    this.connections = new Connections(this, {
+      target: props.target,
+      podSelector,
+      defaultPort: servingPort,
+      policyName: name,
+      description: `inference endpoint ${name}`,
+      labels,
+      ownNamespaceAdmitted: false,
+    });
+    this.connections.allowFrom(Peer.namespace(props.monitoringNamespace ?? 'monitoring'), metricsPort);
 
-    if (gateway) {
-      this.route = new Manifest(this, 'http-route', { ...common, manifest: this.httpRoute(servingPort, labels) });
-    } else {
-      this.service = new ServiceV1(this, 'service', {
-        ...common,
-        metadata: { name, namespace, labels },
-        spec: {
-          type: 'ClusterIP',
-          selector: { [SERVING_LABELS.endpoint]: name },
-          port: [{ name: 'http', port: servingPort, targetPort: 'http', protocol: 'TCP' }],
-        },
-      });
-    }
+    const routed = props.routing.bind(this, {
+      endpointName: name,
+      target: props.target,
+      traffic: props.traffic,
+      servingPort,
+      labels,
+      podSelector,
+      variants: this.variants,
+      connections: this.connections,
+    });
+    this.route = routed.route;
+    this.service = routed.service;
     this.declareNeeds(resolved);
   }
 
@@ -228,44 +227,15 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       drift: this.props.drift,
       usesGpus: this.usesGpus,
       attributes: {
-        routing: this.routing.kind,
+        routing: this.routing.toString(),
         trafficStrategy: this.traffic.kind,
         variants: Object.keys(this.variants).join(','),
       },
     }];
   }
 
-  /** The HTTPRoute: one rule, weighted backendRefs per live variant, RequestMirror to the shadow. */
-  private httpRoute(port: number, labels: Record<string, string>): Record<string, unknown> {
-    const g = this.routing.gatewayApiOptions!;
-    const service = (variant: string) => this.variants[variant].objectName;
-    const rule: Record<string, unknown> = {
-      matches: [{ path: { type: 'PathPrefix', value: g.pathPrefix ?? '/' } }],
-      backendRefs: this.traffic.weights.map((w) => ({ name: service(w.variant), port, weight: w.weight })),
-    };
-    if (this.traffic.shadow) {
-      rule.filters = [{ type: 'RequestMirror', requestMirror: { backendRef: { name: service(this.traffic.shadow), port } } }];
-    }
-    return {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: this.endpointName, namespace: this.target.namespace, labels },
-      spec: {
-        parentRefs: [{
-          group: 'gateway.networking.k8s.io',
-          kind: 'Gateway',
-          name: g.gateway.name,
-          namespace: g.gateway.namespace,
-          ...(g.gateway.sectionName ? { sectionName: g.gateway.sectionName } : {}),
-        }],
-        ...(g.hostnames ? { hostnames: g.hostnames } : {}),
-        rules: [rule],
-      },
-    };
-  }
-
   /**
-   * Each variant's source is asked for access (bindModelSource: an MLflow registry grants its user and returns
+   * Each variant's source is asked for access (ModelArtifact.bind: an MLflow registry grants its user and returns
    * its env); sources that leave grants to the consumer are granted by registries that can, else from the URI:
    * S3 on EKS and GCS on GKE. Returns what each variant's containers need, by variant name.
    */
@@ -277,10 +247,10 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     const gcs = new Set<string>();
     // A cluster without cloud identity (on-prem) reads cloud artifacts with the credentials secret; a cloud
     // registry cannot grant it anything. Registries reached over the network (MLflow) still grant.
-    const viaSecret = (uri: string) => this.target.identity.kind === WorkloadIdentityKind.NONE && !!this.props.credentialsSecretName
+    const viaSecret = (uri: string) => this.target.identity.kind === WorkloadIdentityKind.NONE && !!this.props.credentialsSecret
       && /^(s3|gs):\/\//.test(uri);
     for (const [i, { props: p }] of resolved.entries()) {
-      const bound = bindModelSource(this.modelConsumer(`variants[${i}].model`), p.model.uri, p.model.source, p.model.model, p.model.version);
+      const bound = p.model.bind(this.modelConsumer(`variants[${i}].model`));
       access[p.name] = bound;
       if (bound.granted) continue;
       if (canGrantRead(p.model.source) && !viaSecret(p.model.uri)) {
@@ -320,7 +290,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       construct: this,
       prop,
       identity: this.identity,
-      credentialsSecret: p.credentialsSecretName,
+      credentialsSecret: p.credentialsSecret,
       registryUser: p.registryUser ?? {
         username: `${p.target.namespace}.${this.identity.serviceAccountName}`,
         passwordSecret: { name: `${p.name}-mlflow`, key: 'password' },
@@ -339,7 +309,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     for (const r of resolved) {
       const variant = this.variants[r.props.name];
       declareModelConsumer(this, { workload: variant.deployment, container: 'model-server', clusterName: this.target.clusterName, userEnv: Object.keys(r.props.env ?? {}) },
-        this.props.credentialsSecretName ? {} : reader, r.props.model);
+        this.props.credentialsSecret ? {} : reader, r.props.model);
       if (server && this.props.featureStore) {
         Contracts.network(this, {
           producer: this.props.featureStore as unknown as IConstruct, what: 'online features', client: variant.deployment, server: server.workload, port: server.port,
@@ -358,19 +328,6 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     }
   }
 
-  /** Drift inputs are DriftData of a scheme the drift job reads, and features are named. */
-  private static checkDrift(v: Validator, drift: DriftInputs | undefined): void {
-    if (drift === undefined) return;
-    for (const key of ['referenceDataset', 'predictionLog'] as const) {
-      const data = drift[key];
-      if (v.check(data instanceof DriftData, `drift.${key}`, data, 'must be DriftData.fromStore(datasetStore, prefix) or DriftData.fromUri("s3://…")')) {
-        v.check(data.hasKnownScheme, `drift.${key}`, data.uri, 'is not an s3:// or gs:// URI; drift jobs read object storage');
-      }
-    }
-    (drift.features ?? []).forEach((f, i) => v.matches(`drift.features[${i}]`, f, /^[A-Za-z_][A-Za-z0-9_.-]*$/,
-      'must be a feature name (letters, digits, "_", "." and "-"); it is passed comma-separated in ML_FEATURES'));
-  }
-
   private static validate(self: Construct, props: KubernetesInferenceEndpointProps): ResolvedVariant[] {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
@@ -382,9 +339,15 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       'is required: a Kubernetes target such as cluster.teamTarget("vision") or KubernetesTarget.fromKubeconfig(...)');
     const names = checkVariantNames(v, props.variants, 20);
     const trafficOk = checkTraffic(v, props.traffic, names);
-    const routingOk = checkRouting(v, props.routing);
-    checkClients(v, props.allowedClients);
-    KubernetesInferenceEndpoint.checkDrift(v, props.drift);
+    if (v.check(props.routing instanceof TrafficRouting, 'routing', props.routing,
+      'must be TrafficRouting.gatewayApi({ gateway }) or TrafficRouting.replicaProportional({ minReplicas })')) {
+      props.routing.validate(v, { traffic: trafficOk ? props.traffic : undefined, variants: Array.isArray(props.variants) ? props.variants : [] });
+    }
+    checkSecretName(v, 'credentialsSecret', props.credentialsSecret);
+    if (props.registryUser !== undefined) {
+      checkSecretKeyRef(v, 'registryUser.passwordSecret', props.registryUser?.passwordSecret, '{ name: "churn-mlflow", key: "password" }');
+    }
+    checkDrift(v, props.drift);
     checkResourceName(v, 'monitoringNamespace', props.monitoringNamespace, 63);
     v.integer('servingPort', props.servingPort, 1024, 65535, 'must be a port from 1024 to 65535 (the server runs as non-root)');
     v.integer('metricsPort', props.metricsPort, 1024, 65535, 'must be a port from 1024 to 65535 (the server runs as non-root)');
@@ -396,90 +359,19 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
     }
     if (!v.ok && (!Array.isArray(props.variants) || !props.target)) v.throwIfAny();
 
-    const replicaSplit = trafficOk && routingOk ? KubernetesInferenceEndpoint.replicaSplit(v, props) : undefined;
-    const resolved: ResolvedVariant[] = [];
-    props.variants.forEach((p, i) => {
+    const placed = props.variants.map((p, i) => {
       const prop = `variants[${i}]`;
       if (!p || typeof p !== 'object') {
         v.add(prop, p, 'must be a variant: { name, model, image, ... }');
-        return;
+        return undefined;
       }
       checkModelArtifact(v, `${prop}.model`, p.model);
       checkImageDigest(v, `${prop}.image`, p.image, { required: true });
       v.integer(`${prop}.targetCpuUtilization`, p.targetCpuUtilization, 1, 100, 'must be a whole percent from 1 to 100');
-      let minReplicas = p.minReplicas ?? DEFAULT_REPLICAS.min;
-      let maxReplicas = p.maxReplicas ?? Math.max(DEFAULT_REPLICAS.max, minReplicas);
-      if (props.routing?.kind === TrafficRoutingKind.REPLICA_PROPORTIONAL) {
-        for (const key of ['minReplicas', 'maxReplicas'] as const) {
-          v.check(p[key] === undefined, `${prop}.${key}`, p[key],
-            'is set per variant, but replica-proportional routing derives replicas from routing.minReplicas/maxReplicas and the weights; remove it');
-        }
-        if (replicaSplit) {
-          minReplicas = replicaSplit.min[p.name];
-          maxReplicas = replicaSplit.max[p.name];
-        }
-      } else {
-        v.integer(`${prop}.minReplicas`, p.minReplicas, 1, 1000);
-        v.integer(`${prop}.maxReplicas`, p.maxReplicas, 1, 1000);
-        v.check(maxReplicas >= minReplicas, `${prop}.maxReplicas`, maxReplicas, `is below minReplicas (${minReplicas}); raise it`);
-      }
-      const { pool, count } = KubernetesInferenceEndpoint.placeAccelerator(v, prop, p, props.target);
-      resolved.push({ props: p, minReplicas, maxReplicas, pool, acceleratorCount: count });
+      return { p, ...placeAccelerator(v, prop, p, props.target) };
     });
     v.throwIfAny();
-    return resolved;
-  }
-
-  /** Replica-proportional routing: total replicas per variant, or a problem saying how many are needed. */
-  private static replicaSplit(v: Validator, props: KubernetesInferenceEndpointProps): { min: Record<string, number>; max: Record<string, number> } | undefined {
-    if (props.routing.kind !== TrafficRoutingKind.REPLICA_PROPORTIONAL) return undefined;
-    const traffic = props.traffic;
-    if (traffic.shadow !== undefined) {
-      v.add('traffic', traffic, 'needs request mirroring, which replica-proportional routing cannot do (a Service has no shadow copy); ' +
-        'use routing: TrafficRouting.gatewayApi({ gateway }) or serve on SageMaker');
-      return undefined;
-    }
-    const needed = replicasToExpress(traffic.weights);
-    const split = traffic.weights.map((w) => `${w.variant}: ${w.weight}`).join(', ');
-    const min = props.routing.replicaOptions!.minReplicas;
-    const max = props.routing.replicaOptions!.maxReplicas ?? min * 2;
-    let ok = true;
-    for (const [prop, total] of [['routing.minReplicas', min], ['routing.maxReplicas', max]] as const) {
-      ok = v.check(total % needed === 0, prop, total,
-        `cannot express the split ${split} with equal replicas; use a multiple of ${needed} (at least ${needed}), or use TrafficRouting.gatewayApi for exact weights`) && ok;
-    }
-    return ok ? { min: replicasPerVariant(traffic.weights, min), max: replicasPerVariant(traffic.weights, max) } : undefined;
-  }
-
-  /** The pool an accelerator variant lands on: the first of the target's pools of that accelerator with enough per node. */
-  private static placeAccelerator(v: Validator, prop: string, p: KubernetesVariantProps, target: IKubernetesTarget): { pool?: AcceleratorNodes; count: number } {
-    if (p.accelerator === undefined) {
-      v.check(p.acceleratorCount === undefined, `${prop}.acceleratorCount`, p.acceleratorCount, 'is set without an accelerator; set accelerator too or remove it');
-      return { count: 0 };
-    }
-    if (!(p.accelerator instanceof Accelerator)) {
-      v.add(`${prop}.accelerator`, p.accelerator, 'must be an Accelerator, e.g. Accelerator.NVIDIA_L4');
-      return { count: 0 };
-    }
-    const count = p.acceleratorCount ?? 1;
-    if (!v.integer(`${prop}.acceleratorCount`, count, 1, 16)) return { count };
-    const nodes = target.acceleratorNodes ?? [];
-    if (nodes.length === 0) {
-      v.add(`${prop}.accelerator`, p.accelerator.id, `is requested but cluster ${target.clusterName} has no accelerator pools; ` +
-        `add a pool of ${p.accelerator.id} to the cluster (or to KubernetesTarget acceleratorNodes), or serve this variant on CPU`);
-      return { count };
-    }
-    const same = nodes.filter((n) => n.accelerator.id === p.accelerator!.id);
-    if (same.length === 0) {
-      const have = nodes.map((n) => `${n.pool} (${n.accelerator.id})`).join(', ');
-      v.add(`${prop}.accelerator`, p.accelerator.id, `has no pool on cluster ${target.clusterName} (pools: ${have}); add a pool of it or request one the cluster has`);
-      return { count };
-    }
-    const pool = same.find((n) => n.acceleratorsPerNode >= count);
-    if (!pool) {
-      const most = Math.max(...same.map((n) => n.acceleratorsPerNode));
-      v.add(`${prop}.acceleratorCount`, count, `is more than any ${p.accelerator.id} pool has per node (${most}); lower it or add a pool with more per node`);
-    }
-    return { pool, count };
+    // The routing decides each variant's replicas: its own bounds (Gateway API) or its share of the total.
+    return placed.map((x) => ({ props: x!.p, ...props.routing.replicasOf(x!.p, props.traffic), pool: x!.pool, acceleratorCount: x!.count }));
   }
 }

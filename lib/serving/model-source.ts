@@ -1,7 +1,6 @@
 import { TerraformResource, Token } from 'cdktf';
 import { Validator } from '../core/errors';
-import { PolicyStatement } from '../core/iam';
-import { IModelSource } from '../core/model-source';
+import { bindModelSource, IModelSource, ModelAccess, ModelConsumer, uriModelAccess } from '../core/model-source';
 import { WorkloadIdentity } from '../core/workload-identity';
 
 /**
@@ -14,9 +13,12 @@ export interface IReadableModelSource extends IModelSource {
   grantRead(workload: WorkloadIdentity): void;
 }
 
-/** True when `source` can grant read access itself. */
-export function canGrantRead(source: IModelSource | undefined): source is IReadableModelSource {
-  return !!source && typeof (source as Partial<IReadableModelSource>).grantRead === 'function';
+/** The in-cluster server of a feature store: the pods clients call and their container port. */
+export interface OnlineFeatureServer {
+  /** The workload resource (Deployment) whose pods serve online features. */
+  readonly workload: TerraformResource;
+  /** Its container port: a number or the port's name. */
+  readonly port: number | string;
 }
 
 /**
@@ -32,13 +34,13 @@ export interface IFeatureReader {
    * The in-cluster pods clients call and their container port, where the store runs its own server (Feast):
    * the endpoint declares a network contract to it. @default - none (managed stores are reached over the cloud API)
    */
-  readonly onlineServer?: { readonly workload: TerraformResource; readonly port: number | string };
+  readonly onlineServer?: OnlineFeatureServer;
 }
 
-/** Where a model artifact comes from: a registry version or a plain URI. */
-export enum ModelArtifactKind {
-  REGISTRY = 'registry',
-  URI = 'uri',
+/** Options for {@link ModelArtifact.fromUri}. */
+export interface ModelUriOptions {
+  /** The KMS key the S3 objects are encrypted with, so readers are granted `kms:Decrypt`. @default - none */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -46,87 +48,98 @@ export enum ModelArtifactKind {
  * registry, access granted through it) or `ModelArtifact.fromUri('s3://bucket/churn/3/')` (access granted
  * by the endpoint from the URI, where the target can).
  */
-export class ModelArtifact {
+export abstract class ModelArtifact {
   /** A version of a model held by a registry (any `IModelSource`; checked with `hasModelVersion` at synth). */
   public static fromRegistry(source: IModelSource, model: string, version: string): ModelArtifact {
-    return new ModelArtifact(ModelArtifactKind.REGISTRY, source, model, version);
+    return new RegistryModelArtifact(source, model, version);
   }
 
-  /**
-   * A plain artifact URI: `s3://…`, `gs://…`, `oci://…`, `pvc://…`, `https://…`.
-   * @param options.kmsKeyArn the KMS key the S3 objects are encrypted with, so readers are granted kms:Decrypt
-   */
-  public static fromUri(uri: string, options: { readonly kmsKeyArn?: string } = {}): ModelArtifact {
-    return new ModelArtifact(ModelArtifactKind.URI, undefined, undefined, undefined, uri, options.kmsKeyArn);
+  /** A plain artifact URI: `s3://…`, `gs://…`, `oci://…`, `pvc://…`, `hf://…`, `https://…`, `models://…`. */
+  public static fromUri(uri: string, options: ModelUriOptions = {}): ModelArtifact {
+    return new UriModelArtifact(uri, options?.kmsKeyArn);
   }
 
-  private constructor(
-    public readonly kind: ModelArtifactKind,
-    /** The registry, for REGISTRY artifacts. */
+  protected constructor(
+    /** The registry, for registry artifacts. @default - none: a plain URI */
     public readonly source?: IModelSource,
-    /** The model name, for REGISTRY artifacts. */
+    /** The model name, for registry artifacts. @default - none */
     public readonly model?: string,
-    /** The model version, for REGISTRY artifacts. */
+    /** The model version, for registry artifacts. @default - none */
     public readonly version?: string,
-    private readonly plainUri?: string,
-    /** The KMS key of a plain S3 URI's objects. */
+    /** The KMS key of a plain S3 URI's objects. @default - none */
     public readonly kmsKeyArn?: string,
   ) {}
 
   /** The artifact URI the model server loads. */
+  public abstract get uri(): string;
+
+  /**
+   * Adds every problem with the artifact to `v`, under `prop` (the consumer's prop that names it).
+   * @returns whether the artifact is usable
+   */
+  public abstract validate(v: Validator, prop: string): boolean;
+
+  /**
+   * Gives `consumer` access to the artifact and returns what its containers need: the registry's own binding where
+   * it has one (an MLflow registry grants the consumer's user and returns its env), else what the URI needs.
+   */
+  public abstract bind(consumer: ModelConsumer): ModelAccess;
+}
+
+class RegistryModelArtifact extends ModelArtifact {
+  constructor(source: IModelSource, model: string, version: string) {
+    super(source, model, version);
+  }
+
   public get uri(): string {
-    return this.source ? this.source.modelVersionUri(this.model!, this.version!) : this.plainUri!;
+    return this.source!.modelVersionUri(this.model!, this.version!);
+  }
+
+  public validate(v: Validator, prop: string): boolean {
+    const { source, model, version } = this;
+    v.check(!!source && typeof source.modelVersionUri === 'function', `${prop}.source`, source,
+      'is required: a model registry (an IModelSource such as MlflowModelRegistry or StaticModelSource)');
+    const named = v.check(typeof model === 'string' && model.length > 0, `${prop}.model`, model, 'is required: the registered model name')
+      && v.check(typeof version === 'string' && version.length > 0, `${prop}.version`, version, 'is required: the model version to serve');
+    if (!named || !source) return false;
+    if (typeof source.hasModelVersion !== 'function') return true;
+    return v.check(source.hasModelVersion(model!, version!), `${prop}.version`, `${model}@${version}`,
+      `is not a version registry ${source.registryName} has; register it first or pick a registered version`);
+  }
+
+  public bind(consumer: ModelConsumer): ModelAccess {
+    return bindModelSource(consumer, this.uri, this.source, this.model, this.version);
   }
 
   public toString(): string {
-    return this.source ? `${this.source.registryName}:${this.model}@${this.version}` : String(this.plainUri);
+    return `${this.source?.registryName}:${this.model}@${this.version}`;
   }
 }
 
 const URI_SCHEMES = /^(s3|gs|oci|pvc|hf|https|models):\/\//;
 
-/** Checks one variant's artifact: the registry has the version, or the URI has a known scheme. */
-export function checkModelArtifact(v: Validator, prop: string, artifact: ModelArtifact | undefined): boolean {
-  if (!(artifact instanceof ModelArtifact)) {
-    v.add(prop, artifact, 'must be ModelArtifact.fromRegistry(registry, model, version) or ModelArtifact.fromUri("s3://…")');
-    return false;
+class UriModelArtifact extends ModelArtifact {
+  constructor(private readonly plainUri: string, kmsKeyArn?: string) {
+    super(undefined, undefined, undefined, kmsKeyArn);
   }
-  if (artifact.kind === ModelArtifactKind.URI) {
-    const uri = artifact.uri;
+
+  public get uri(): string {
+    return this.plainUri;
+  }
+
+  public validate(v: Validator, prop: string): boolean {
+    const uri = this.plainUri;
     return Token.isUnresolved(uri) || v.check(typeof uri === 'string' && URI_SCHEMES.test(uri), prop, uri,
       'is not a model URI; use s3://, gs://, oci://, pvc://, hf://, https:// or models:// (or ModelArtifact.fromRegistry)');
   }
-  const { source, model, version } = artifact;
-  const named = v.check(typeof model === 'string' && model.length > 0, `${prop}.model`, model, 'is required: the registered model name')
-    && v.check(typeof version === 'string' && version.length > 0, `${prop}.version`, version, 'is required: the model version to serve');
-  if (!named || !source || typeof source.hasModelVersion !== 'function') return named;
-  return v.check(source.hasModelVersion(model!, version!), `${prop}.version`, `${model}@${version}`,
-    `is not a version registry ${source.registryName} has; register it first or pick a registered version`);
+
+  public bind(consumer: ModelConsumer): ModelAccess {
+    return uriModelAccess(consumer, this.plainUri);
+  }
+
+  public toString(): string {
+    return String(this.plainUri);
+  }
 }
 
-/** Splits `s3://bucket/key/prefix` into bucket and key prefix; undefined for other schemes or tokens. */
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } | undefined {
-  if (Token.isUnresolved(uri)) return undefined;
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
-  return m ? { bucket: m[1], prefix: m[2] ?? '' } : undefined;
-}
-
-/**
- * IAM statements to read the objects under each `s3://bucket/prefix` (listing only those prefixes) and
- * decrypt them with the given keys.
- */
-export function s3ReadStatements(partition: string, uris: readonly string[], kmsKeyArns: readonly string[] = []): PolicyStatement[] {
-  const parsed = uris.map(parseS3Uri).filter((x): x is { bucket: string; prefix: string } => x !== undefined);
-  const buckets = [...new Set(parsed.map((p) => p.bucket))].sort();
-  const keys = [...new Set(kmsKeyArns)];
-  return [
-    ...buckets.map((bucket): PolicyStatement => ({
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: `arn:${partition}:s3:::${bucket}`,
-      Condition: { StringLike: { 's3:prefix': parsed.filter((p) => p.bucket === bucket).map((p) => `${p.prefix}*`) } },
-    })),
-    ...(parsed.length ? [{ Effect: 'Allow' as const, Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: parsed.map((p) => `arn:${partition}:s3:::${p.bucket}/${p.prefix}*`) }] : []),
-    ...(keys.length ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: keys }] : []),
-  ];
-}
+// lib/monitoring/private/drift-inputs.ts reads these S3 helpers from here; they live in ./private/s3-read.

@@ -4,11 +4,9 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Validator } from '../core/errors';
-import { KubernetesPlatform } from '../core/kubernetes-target';
 import { checkLabels, checkResourceName } from '../core/names';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { GatewayApi } from './gateway';
-import { GatewayControllerKind } from './gateway-controller';
 import { GatewayReference } from './kubernetes-routing';
 
 /** One HTTPS listener of a {@link PlatformGateway}. */
@@ -59,15 +57,6 @@ export interface PlatformGatewayProps {
    */
   readonly infrastructureAnnotations?: Record<string, string>;
 }
-
-/** Annotations that make a LoadBalancer Service internal, by platform, for controllers that create one (Envoy Gateway). */
-const INTERNAL_LOAD_BALANCER: Partial<Record<KubernetesPlatform, Record<string, string>>> = {
-  [KubernetesPlatform.EKS]: {
-    'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
-    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-  },
-  [KubernetesPlatform.GKE]: { 'networking.gke.io/load-balancer-type': 'Internal' },
-};
 
 /** The label every team namespace of a training cluster carries (TeamQuotas). */
 const TEAM_NAMESPACE_LABEL = 'ml-platform.io/team';
@@ -138,8 +127,7 @@ export class PlatformGateway extends Construct {
     const namespaces = props.routeNamespaceLabels
       ? { from: 'Selector', selector: { matchLabels: props.routeNamespaceLabels } }
       : { from: 'Selector', selector: { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: 'Exists' }] } };
-    const infrastructure = props.infrastructureAnnotations
-      ?? (api.controllerKind === GatewayControllerKind.ENVOY_GATEWAY ? INTERNAL_LOAD_BALANCER[target.platform] : undefined);
+    const infrastructure = props.infrastructureAnnotations ?? api.internalInfrastructureAnnotations;
     this.gateway = new Manifest(this, 'gateway', {
       provider,
       dependsOn,

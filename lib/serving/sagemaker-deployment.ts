@@ -1,4 +1,4 @@
-import { Validator } from '../core/errors';
+import type { SagemakerEndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
 import { Duration } from '../core/units';
 
 /** How SageMaker shifts traffic from the old fleet (blue) to the new one (green) when the endpoint config changes. */
@@ -41,7 +41,7 @@ export class SageMakerDeployment {
   ) {}
 
   /** The provider's `traffic_routing_configuration` block. */
-  public toTrafficRoutingConfiguration() {
+  public toTrafficRoutingConfiguration(): SagemakerEndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfiguration {
     const size = this.percent === undefined ? undefined : { type: 'CAPACITY_PERCENT', value: this.percent };
     return {
       type: this.shift,
@@ -53,22 +53,5 @@ export class SageMakerDeployment {
 
   public toString(): string {
     return `${this.shift}${this.percent === undefined ? '' : ` ${this.percent}%`} every ${this.bake}`;
-  }
-}
-
-/** Checks a deployment policy against the limits of the SageMaker API. */
-export function checkDeployment(v: Validator, d: SageMakerDeployment | undefined): void {
-  if (d === undefined) return;
-  if (!(d instanceof SageMakerDeployment)) {
-    v.add('deployment', d, 'must be SageMakerDeployment.canary(percent, bake), .linear(stepPercent, bake) or .allAtOnce(bake)');
-    return;
-  }
-  const wait = d.bake.toSeconds();
-  v.check(Number.isInteger(wait) && wait >= 0 && wait <= 3600, 'deployment.bake', d.bake, 'must be a whole number of seconds from 0 to 1 hour');
-  if (d.shift === SageMakerTrafficShift.CANARY) {
-    v.integer('deployment.percent', d.percent, 1, 50, 'must be a whole percent of capacity from 1 to 50');
-  }
-  if (d.shift === SageMakerTrafficShift.LINEAR) {
-    v.integer('deployment.percent', d.percent, 10, 50, 'must be a whole percent of capacity from 10 to 50 per step');
   }
 }

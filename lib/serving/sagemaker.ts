@@ -21,12 +21,17 @@ import { suppress } from '../governance/suppressions';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';
 import { checkImageDigest, ECR_IMAGE, ecrRepository } from '../core/images';
-import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { Wiring } from '../core/wiring';
 import { declareModelArtifactRead } from '../contracts/needs';
-import { checkModelArtifact, ModelArtifact, parseS3Uri, s3ReadStatements } from './model-source';
-import { checkDeployment, SageMakerDeployment } from './sagemaker-deployment';
-import { checkTraffic, Traffic } from './traffic';
+import { ModelArtifact } from './model-source';
+import { checkDeployment } from './private/deployment-checks';
+import { checkEndpointProps, checkVariantNames } from './private/endpoint-checks';
+import { checkModelArtifact } from './private/model-access';
+import { parseS3Uri, s3ReadStatements } from './private/s3-read';
+import { checkTraffic } from './private/traffic-checks';
+import { SageMakerDeployment } from './sagemaker-deployment';
+import { Traffic } from './traffic';
 
 /** One production (or shadow) variant of a {@link SageMakerInferenceEndpoint}. */
 export interface SageMakerVariantProps {
@@ -74,6 +79,14 @@ export interface SageMakerInferenceEndpointProps extends InferenceEndpointProps 
   readonly dataCapture?: SageMakerDataCaptureProps;
 }
 
+/** The two CloudWatch alarms of one production variant that roll a blue/green update back. */
+export interface SageMakerRollbackAlarms {
+  /** The variant's 5XX error rate against the SLO. */
+  readonly errorRate: CloudwatchMetricAlarm;
+  /** The variant's p99 model latency against the SLO. */
+  readonly latency: CloudwatchMetricAlarm;
+}
+
 /** Request/response capture of a SageMaker endpoint. */
 export interface SageMakerDataCaptureProps {
   /** @default true */
@@ -113,7 +126,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
   public readonly endpointConfiguration: SagemakerEndpointConfiguration;
   public readonly endpoint: SagemakerEndpoint;
   /** Rollback alarms, per production variant. */
-  public readonly alarms: Record<string, { errorRate: CloudwatchMetricAlarm; latency: CloudwatchMetricAlarm }> = {};
+  public readonly alarms: Record<string, SageMakerRollbackAlarms> = {};
   /** Autoscaling targets, per production variant. */
   public readonly scalingTargets: Record<string, AppautoscalingTarget> = {};
   public readonly kmsKey: AwsKmsKey;
@@ -286,7 +299,7 @@ export class SageMakerInferenceEndpoint extends Construct implements IInferenceE
     return key;
   }
 
-  private rollbackAlarms(endpoint: string, variant: string): { errorRate: CloudwatchMetricAlarm; latency: CloudwatchMetricAlarm } {
+  private rollbackAlarms(endpoint: string, variant: string): SageMakerRollbackAlarms {
     const dimensions = { EndpointName: endpoint, VariantName: variant };
     const metric = (id: string, metricName: string) => ({
       id,

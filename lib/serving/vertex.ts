@@ -9,8 +9,11 @@ import { Validator } from '../core/errors';
 import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { GcpKmsKey } from '../storage/gcp-kms-key';
-import { checkEndpointProps, checkVariantNames, IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
-import { checkTraffic, Traffic } from './traffic';
+import { googleSetting } from '../core/private/environment';
+import { IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
+import { checkEndpointProps, checkVariantNames } from './private/endpoint-checks';
+import { checkTraffic } from './private/traffic-checks';
+import { Traffic } from './traffic';
 
 /** One deployed model of a {@link VertexInferenceEndpoint}. Terraform cannot deploy it (see the class doc). */
 export interface VertexVariantProps {
@@ -37,18 +40,20 @@ export interface VertexVariantProps {
 
 /** Props for {@link VertexInferenceEndpoint}. */
 export interface VertexInferenceEndpointProps extends InferenceEndpointProps {
-  readonly project: string;
-  /** Region, e.g. `us-central1`. */
-  readonly location: string;
+  /** The Google Cloud project. @default - the project of the stack's Google provider */
+  readonly project?: string;
+  /** Region, e.g. `us-central1`. @default - the region of the stack's Google provider */
+  readonly location?: string;
   /** The endpoint's resource name: numeric, no leading zero, at most 10 digits (Vertex AI's rule). */
   readonly endpointId: string;
+  /** The models to deploy, each under its own DeployedModel id; the traffic strategy names them. */
   readonly variants: VertexVariantProps[];
   /**
    * Peer the endpoint into this VPC (`projects/<number>/global/networks/<vpc>`; private services access must
    * exist). @default - Private Service Connect, allowing only `project`
    */
   readonly network?: string;
-  /** Projects allowed to connect through Private Service Connect. @default [project] */
+  /** Projects allowed to connect through Private Service Connect. @default - the endpoint's project only */
   readonly pscProjectAllowlist?: string[];
   /** CMEK for the endpoint and the logging dataset. @default - a new Cloud KMS key in `location` */
   readonly kmsKey?: GcpKmsKey;
@@ -84,11 +89,11 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
   constructor(scope: Construct, id: string, props: VertexInferenceEndpointProps) {
     super(scope, id);
     qualifyProviderSources(this);
-    VertexInferenceEndpoint.validate(this, props);
+    const { project, location } = VertexInferenceEndpoint.validate(this, props);
     this.endpointName = props.name;
     this.traffic = props.traffic;
     this.slo = props.slo;
-    const { project, location, name } = props;
+    const { name } = props;
     const byName = new Map(props.variants.map((v) => [v.name, v]));
     this.trafficSplit = Object.fromEntries(props.traffic.weights.map((w) => [byName.get(w.variant)!.deployedModelId, w.weight]));
 
@@ -138,7 +143,7 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
 
     new TerraformOutput(this, 'traffic_split', { value: JSON.stringify(this.trafficSplit), description: `Traffic split of ${name} by DeployedModel id` });
     new TerraformOutput(this, 'deploy_commands', {
-      value: this.deployCommands(props),
+      value: this.deployCommands(props, project, location),
       description: `Run in order after apply to deploy the variants of ${name} and set the traffic split (Terraform cannot deploy models to Vertex AI endpoints)`,
     });
   }
@@ -157,9 +162,9 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
    * The initial rollout: the first live variant is deployed taking 100%, the others at 0% (so a canary never
    * receives everything), then one `endpoints update` sets the split. Every step's split sums to 100.
    */
-  private deployCommands(props: VertexInferenceEndpointProps): string[] {
+  private deployCommands(props: VertexInferenceEndpointProps, project: string, location: string): string[] {
     const byName = new Map(props.variants.map((v) => [v.name, v]));
-    const where = [`--project=${props.project}`, `--region=${props.location}`];
+    const where = [`--project=${project}`, `--region=${location}`];
     const firstId = byName.get(props.traffic.weights[0].variant)!.deployedModelId;
     const deploys = props.traffic.weights.map((w, i) => {
       const v = byName.get(w.variant)!;
@@ -178,12 +183,15 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
     return [...deploys, [`gcloud ai endpoints update ${props.endpointId}`, ...where, `--traffic-split=${split}`].join(' ')];
   }
 
-  private static validate(self: Construct, props: VertexInferenceEndpointProps): void {
+  /** @returns the project and region, given or inherited from the stack's Google provider */
+  private static validate(self: Construct, props: VertexInferenceEndpointProps): { project: string; location: string } {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { name, project, location, endpointId, variants, traffic }');
+      v.add('props', props, 'are required: { name, endpointId, variants, traffic }');
       v.throwIfAny();
     }
+    const project = googleSetting(self, v, 'project', 'project', props.project);
+    const location = googleSetting(self, v, 'location', 'region', props.location);
     // Service account ids are 6-30 characters: "<name>-vertex".
     checkEndpointProps(v, props, 23);
     const names = checkVariantNames(v, props.variants, 20);
@@ -193,7 +201,7 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
         'on KubernetesInferenceEndpoint (Gateway API) or SageMaker');
     }
     v.matches('endpointId', props.endpointId, /^[1-9]\d{0,9}$/, 'must be numeric with no leading zero, at most 10 digits (Vertex AI endpoint resource name)');
-    v.matches('location', props.location, /^[a-z]+-[a-z]+\d+$/, 'must be a region, e.g. us-central1');
+    if (location) v.matches('location', location, /^[a-z]+-[a-z]+\d+$/, 'must be a region, e.g. us-central1');
     v.matches('network', props.network, /^projects\/\d+\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be projects/<project number>/global/networks/<vpc>');
     v.check(props.featureStore === undefined, 'featureStore', 'set',
       'is not supported on Vertex AI yet: feature store grants go to Kubernetes workload identities; grant the endpoint\'s serviceAccount yourself');
@@ -210,5 +218,6 @@ export class VertexInferenceEndpoint extends Construct implements IInferenceEndp
       v.integer(`variants[${i}].maxReplicas`, p.maxReplicas, 1, 1000);
     });
     v.throwIfAny();
+    return { project, location };
   }
 }

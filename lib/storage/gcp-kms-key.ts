@@ -2,10 +2,13 @@ import { Construct } from 'constructs';
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { Validator } from '../core/errors';
+import { googleSetting } from '../core/private/environment';
 
 /** Props for {@link GcpKmsKey}. */
 export interface GcpKmsKeyProps {
-  readonly project: string;
+  /** The key ring's project. @default - the project of the stack's Google provider */
+  readonly project?: string;
   /** Key location; must match the location of what it encrypts (e.g. `us-central1`, `us`, `europe-west4`). */
   readonly location: string;
   /** Key ring name. */
@@ -25,7 +28,10 @@ export class GcpKmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: GcpKmsKeyProps) {
     super(scope, id);
-    this.keyRing = new KmsKeyRing(this, 'key-ring', { project: props.project, name: props.keyRingName, location: props.location });
+    const v = new Validator(this);
+    const project = googleSetting(this, v, 'project', 'project', props.project);
+    v.throwIfAny();
+    this.keyRing = new KmsKeyRing(this, 'key-ring', { project, name: props.keyRingName, location: props.location });
     this.key = new KmsCryptoKey(this, 'key', {
       name: props.keyName,
       keyRing: this.keyRing.id,

@@ -4,6 +4,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Validator } from '../core/errors';
 import { uniqueIamMember } from '../core/private/bindings';
+import { googleSetting } from '../core/private/environment';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { DataAccessAuditLogs } from './gcp-audit-logs';
@@ -11,7 +12,8 @@ import { GcpKmsKey } from './gcp-kms-key';
 
 /** Props for {@link SecureGcsBucket}. */
 export interface SecureGcsBucketProps {
-  readonly project: string;
+  /** The bucket's project. @default - the project of the stack's Google provider */
+  readonly project?: string;
   /** Globally unique bucket name. */
   readonly bucketName: string;
   /** Bucket location: a region (`us-central1`), dual-region or multi-region (`US`, `EU`). */
@@ -48,17 +50,18 @@ export class SecureGcsBucket extends Construct {
     v.matches('bucketName', props.bucketName, /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
       'is not a valid Cloud Storage bucket name; use 3-63 lowercase letters, digits, "-" and "_"');
     v.matches('location', props.location, /^([a-z]+-[a-z]+\d+|[A-Za-z0-9]+)$/, 'must be a region (us-central1) or multi-region (US, EU)');
+    const project = googleSetting(this, v, 'project', 'project', props.project);
     v.throwIfAny();
     this.bucketName = props.bucketName;
     const location = props.location.toLowerCase();
     this.kmsKey = props.kmsKey ?? new GcpKmsKey(this, 'kms', {
-      project: props.project, location, keyRingName: `${props.bucketName}-ring`.slice(0, 63), keyName: 'objects',
+      project, location, keyRingName: `${props.bucketName}-ring`.slice(0, 63), keyName: 'objects',
     });
-    const agent = new DataGoogleStorageProjectServiceAccount(this, 'gcs-agent', { project: props.project });
+    const agent = new DataGoogleStorageProjectServiceAccount(this, 'gcs-agent', { project });
     const keyAccess = this.kmsKey.allowServiceAgent(agent.member);
     const protect = props.protectFromDeletion ?? true;
     this.bucket = new StorageBucket(this, 'bucket', {
-      project: props.project,
+      project,
       name: props.bucketName,
       location: props.location,
       uniformBucketLevelAccess: true,
@@ -70,7 +73,7 @@ export class SecureGcsBucket extends Construct {
       lifecycle: { preventDestroy: protect },
       dependsOn: [keyAccess],
     });
-    if (props.auditDataAccess ?? true) DataAccessAuditLogs.ensure(this, props.project, 'storage.googleapis.com');
+    if (props.auditDataAccess ?? true) DataAccessAuditLogs.ensure(this, project, 'storage.googleapis.com');
   }
 
   /** `gs://bucket/prefix` for tools. */

@@ -15,6 +15,14 @@ import { Duration } from '../core/units';
 import { IAwsGrantee } from '../core/aws-grantee';
 import { AwsKmsKey } from './aws-kms-key';
 
+/** Where a bucket's S3 server access logs go. */
+export interface S3AccessLogsDestination {
+  /** The existing log bucket's name. */
+  readonly bucketName: string;
+  /** Key prefix of the log objects. @default '' */
+  readonly prefix?: string;
+}
+
 /** Props for {@link SecureS3Bucket}. */
 export interface SecureS3BucketProps {
   /** Globally unique bucket name: 3-63 lowercase letters, digits, `-` and `.`. */
@@ -25,7 +33,7 @@ export interface SecureS3BucketProps {
    * Where S3 server access logs go (a bucket name and prefix). @default - a dedicated `<bucketName>-access-logs`
    * bucket (SSE-S3, since S3 log delivery cannot write SSE-KMS), versioned, logs expire after 365 days
    */
-  readonly accessLogs?: { readonly bucketName: string; readonly prefix?: string };
+  readonly accessLogs?: S3AccessLogsDestination;
   /**
    * Protect the bucket from `terraform destroy` (`prevent_destroy`, no `force_destroy`). Turning this off is
    * visible in review and flagged by governance.

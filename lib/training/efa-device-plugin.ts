@@ -5,7 +5,7 @@ import { mirroredChartImage } from '../core/images';
 import { AcceleratorNodes, Toleration } from '../core/kubernetes-target';
 import { HelmRelease } from '../core/private/helm';
 import { POOL_LABELS } from './pool';
-import { checkProvider } from './private/providers';
+import { checkProvider } from '../core/private/providers';
 import { deviceTolerations } from './private/tolerations';
 
 /**

@@ -7,7 +7,6 @@ import { LaunchTemplate, LaunchTemplateNetworkInterfaces } from '@cdktf/provider
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EksPool } from './eks-catalogue';
-import { CapacityKind } from './pool';
 
 /** Props for {@link EksNodePool}: either an accelerator pool or the system (CPU) pool. */
 export interface EksNodePoolProps {
@@ -41,13 +40,13 @@ export class EksNodePool extends Construct {
     const poolName = pool ? pool.name : 'system';
     const fullName = `${props.clusterName}-${poolName}`;
     const isBottlerocket = (pool?.amiType ?? props.system!.amiType).startsWith('BOTTLEROCKET');
-    const capacity = pool?.capacity;
-    const singleAz = !!pool && (pool.efaEnabled || capacity?.kind === CapacityKind.CAPACITY_BLOCK);
+    // The system node group is bought on demand.
+    const capacity = pool?.capacityConfig;
+    const singleAz = !!pool && (pool.efaEnabled || !!capacity?.capacityBlock);
 
     if (pool?.efaEnabled) {
       // A reservation (Capacity Block or ODCR) fixes placement itself; a placement group on top could not be filled.
-      const reserved = capacity?.kind === CapacityKind.CAPACITY_BLOCK || capacity?.kind === CapacityKind.RESERVATION;
-      if (!reserved) this.placementGroup = new PlacementGroup(this, 'placement-group', { name: fullName, strategy: 'cluster' });
+      if (capacity?.capacityReservationId === undefined) this.placementGroup = new PlacementGroup(this, 'placement-group', { name: fullName, strategy: 'cluster' });
       this.efaSecurityGroup = new SecurityGroup(this, 'efa-security-group', {
         name: `${fullName}-efa`,
         description: `EFA traffic between ${fullName} nodes`,
@@ -83,18 +82,12 @@ export class EksNodePool extends Construct {
       }],
       ...(networkInterfaces ? { networkInterfaces } : {}),
       ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
-      ...(capacity?.kind === CapacityKind.CAPACITY_BLOCK ? {
-        instanceType: pool!.instance.instanceType,
-        instanceMarketOptions: { marketType: 'capacity-block' },
-        capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservation } },
-      } : {}),
-      ...(capacity?.kind === CapacityKind.RESERVATION ? {
-        capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservation } },
+      ...(capacity?.capacityBlock ? { instanceType: pool!.instance.instanceType, instanceMarketOptions: { marketType: 'capacity-block' } } : {}),
+      ...(capacity?.capacityReservationId !== undefined ? {
+        capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.capacityReservationId } },
       } : {}),
     });
 
-    const capacityType = capacity?.kind === CapacityKind.SPOT ? 'SPOT'
-      : capacity?.kind === CapacityKind.CAPACITY_BLOCK ? 'CAPACITY_BLOCK' : 'ON_DEMAND';
     const config: EksNodeGroupConfig = {
       clusterName: props.cluster.name,
       nodeGroupName: fullName,
@@ -102,9 +95,9 @@ export class EksNodePool extends Construct {
       version: props.kubernetesVersion,
       subnetIds: singleAz ? [props.singleAzSubnetId] : props.subnetIds,
       amiType: pool ? pool.amiType : props.system!.amiType,
-      capacityType,
+      capacityType: capacity?.capacityType ?? 'ON_DEMAND',
       // Capacity Blocks take the instance type from the launch template (EKS User Guide, capacity-blocks-mng).
-      ...(capacity?.kind === CapacityKind.CAPACITY_BLOCK ? {} : { instanceTypes: [pool ? pool.instance.instanceType : props.system!.instanceType] }),
+      ...(capacity?.capacityBlock ? {} : { instanceTypes: [pool ? pool.instance.instanceType : props.system!.instanceType] }),
       scalingConfig: pool
         ? { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.minNodes }
         : { minSize: props.system!.minNodes, maxSize: props.system!.maxNodes, desiredSize: props.system!.minNodes },

@@ -24,7 +24,7 @@ import { checkResourceName } from '../core/names';
 import { HelmProvider } from '../core/private/helm';
 import { Duration } from '../core/units';
 import { WorkloadIdentityMode } from '../core/workload-identity';
-import { EksAmiFamily, EksPool, resolveEksPools } from './eks-catalogue';
+import { EksAmiFamily, EksPool } from './eks-catalogue';
 import { EksNodePool, EksNodePoolProps } from './eks-node-pool';
 import { EfaDevicePlugin, EfaDevicePluginProps } from './efa-device-plugin';
 import { EksKarpenter, EksKarpenterConfig, EksNodeAutoscaling } from './karpenter';
@@ -33,25 +33,12 @@ import { policyDocument } from '../core/iam';
 import { NeuronDevicePlugin } from './neuron-device-plugin';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { checkVpcCni, vpcCniAddonSettings } from './private/vpc-cni';
-import { AcceleratorPoolProps, acceleratorNodes, addedPoolProp, ResolvedPool, resolvePool, resolvePools } from './pool';
+import { AcceleratorPoolProps, ResolvedPool } from './pool';
+import { resolveEksPools } from './private/eks-pools';
+import { acceleratorNodes, addedPoolProp, resolvePool, resolvePools } from './private/pools';
+import { ControlPlaneAccess } from './control-plane-access';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
-
-/** Who can reach the EKS API endpoint. */
-export class EndpointAccess {
-  /** Private endpoint only: reachable from the VPC (and peered networks / VPN). Terraform must run there. */
-  public static readonly PRIVATE = new EndpointAccess(false, []);
-
-  /**
-   * Private endpoint plus a public one limited to these CIDR blocks (never `0.0.0.0/0` by default).
-   * @param cidrs IPv4 CIDR blocks allowed to reach the public endpoint
-   */
-  public static publicAndPrivate(cidrs: string[]): EndpointAccess {
-    return new EndpointAccess(true, cidrs);
-  }
-
-  private constructor(public readonly publicAccess: boolean, public readonly publicCidrs: string[]) {}
-}
 
 /** The CPU node group that runs cluster add-ons (CoreDNS, device plugins, controllers). */
 export interface EksSystemNodesProps {
@@ -69,8 +56,12 @@ export interface EksTrainingClusterProps extends TrainingClusterProps {
   readonly subnetIds: string[];
   /** Kubernetes minor version, e.g. `1.33`. Pinned on purpose: upgrades should be a reviewed change. */
   readonly kubernetesVersion: string;
-  /** @default EndpointAccess.PRIVATE */
-  readonly endpointAccess?: EndpointAccess;
+  /**
+   * Who can reach the API server: `ControlPlaneAccess.privateOnly()` or `ControlPlaneAccess.publicAndPrivate(networks)`
+   * (`publicAccessCidrs`). `ControlPlaneAccess.privateFrom` is GKE's and refused here.
+   * @default ControlPlaneAccess.privateOnly()
+   */
+  readonly controlPlaneAccess?: ControlPlaneAccess;
   /**
    * IAM principal ARNs given cluster-admin through EKS access entries (`AmazonEKSClusterAdminPolicy`).
    * The identity that runs Terraform always gets an access entry too, so it can create in-cluster objects.
@@ -264,7 +255,7 @@ export class EksTrainingCluster extends TrainingClusterBase {
       policyArn: `arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
     });
 
-    const access = props.endpointAccess ?? EndpointAccess.PRIVATE;
+    const access = (props.controlPlaneAccess ?? ControlPlaneAccess.privateOnly()).bind(KubernetesPlatform.EKS);
     this.cluster = new EksCluster(this, 'cluster', {
       name,
       version: props.kubernetesVersion,
@@ -272,8 +263,8 @@ export class EksTrainingCluster extends TrainingClusterBase {
       vpcConfig: {
         subnetIds: props.subnetIds,
         endpointPrivateAccess: true,
-        endpointPublicAccess: access.publicAccess,
-        ...(access.publicAccess ? { publicAccessCidrs: access.publicCidrs } : {}),
+        endpointPublicAccess: access.publicEndpoint,
+        ...(access.publicEndpoint ? { publicAccessCidrs: access.authorizedNetworks.map((n) => n.cidrBlock) } : {}),
       },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.kmsKey.arn } },
       enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
@@ -549,15 +540,9 @@ export class EksTrainingCluster extends TrainingClusterBase {
     if (props.singleAzSubnetId !== undefined) {
       v.matches('singleAzSubnetId', props.singleAzSubnetId, /^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id, e.g. subnet-0123456789abcdef0');
     }
-    v.check(props.endpointAccess === undefined || props.endpointAccess instanceof EndpointAccess, 'endpointAccess', props.endpointAccess,
-      'must be EndpointAccess.PRIVATE or EndpointAccess.publicAndPrivate([cidrs])');
-    if (props.endpointAccess instanceof EndpointAccess && props.endpointAccess.publicAccess) {
-      const cidrs = props.endpointAccess.publicCidrs;
-      v.check(cidrs.length > 0, 'endpointAccess', cidrs, 'opens a public endpoint without CIDRs; list the networks that may reach it');
-      cidrs.forEach((c, i) => {
-        v.matches(`endpointAccess.cidrs[${i}]`, c, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR block');
-        v.check(c !== '0.0.0.0/0', `endpointAccess.cidrs[${i}]`, c, 'opens the API to the whole internet; list your networks instead');
-      });
+    if (v.check(props.controlPlaneAccess === undefined || props.controlPlaneAccess instanceof ControlPlaneAccess, 'controlPlaneAccess', props.controlPlaneAccess,
+      'must be ControlPlaneAccess.privateOnly() or ControlPlaneAccess.publicAndPrivate([{ cidrBlock }])')) {
+      props.controlPlaneAccess?.validate(v, KubernetesPlatform.EKS);
     }
     (props.adminPrincipalArns ?? []).forEach((arn, i) => v.matches(`adminPrincipalArns[${i}]`, arn, /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/,
       'must be an IAM role or user ARN'));

@@ -3,16 +3,37 @@ import { Construct } from 'constructs';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool, ContainerNodePoolNodeConfig } from '@cdktf/provider-google/lib/container-node-pool';
 import type { GkeSystemNodesProps } from './gke';
-import { GkePool } from './gke-catalogue';
-import { CapacityKind } from './pool';
+import { TpuTopology } from '../core/accelerators/tpu';
+import { Validator } from '../core/errors';
+import { googleSetting } from '../core/private/environment';
+import { GkeCapacityConfig, ResolvedPool } from './pool';
+
+/** A pool resolved against the GKE catalogue. */
+export interface GkePool extends ResolvedPool {
+  readonly machineTypeName: string;
+  /** Accelerators (GPUs or TPU chips) per node. */
+  readonly perNode: number;
+  /** For GPU pools. */
+  readonly gpu?: { readonly acceleratorType: string; readonly count: number };
+  /** For TPU pools. */
+  readonly tpu?: TpuTopology;
+  /** How the nodes are bought on GKE (the pool's `capacity`, bound). */
+  readonly capacityConfig: GkeCapacityConfig;
+}
 
 /** Props for {@link GkeNodePool}: either an accelerator pool or the system (CPU) pool. */
 export interface GkeNodePoolProps {
   readonly cluster: ContainerCluster;
-  /** Google Cloud project id. */
-  readonly project: string;
-  /** The cluster's region or zone. */
-  readonly location: string;
+  /**
+   * Google Cloud project id.
+   * @default - the cluster's project where it was given one, else the project of the stack's Google provider
+   */
+  readonly project?: string;
+  /**
+   * The cluster's region or zone.
+   * @default - the cluster's location where it was given one, else the region of the stack's Google provider
+   */
+  readonly location?: string;
   /** The nodes' service account (its email). */
   readonly serviceAccountEmail: string;
   /**
@@ -44,6 +65,11 @@ export class GkeNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeNodePoolProps) {
     super(scope, id);
+    const v = new Validator(this);
+    // The cluster's own settings first: a node pool lives in its cluster's project and location.
+    const project = googleSetting(this, v, 'project', 'project', props.project ?? literal(props.cluster.projectInput));
+    const location = googleSetting(this, v, 'location', 'region', props.location ?? literal(props.cluster.locationInput));
+    v.throwIfAny();
     const pool = props.pool;
     const base: ContainerNodePoolNodeConfig = {
       serviceAccount: props.serviceAccountEmail,
@@ -53,7 +79,7 @@ export class GkeNodePool extends Construct {
       metadata: { 'disable-legacy-endpoints': 'true' },
       labels: pool ? pool.labels : { 'ml-platform.io/pool': 'system' },
     };
-    const common = { project: props.project, cluster: props.cluster.id, location: props.location, dependsOn: props.dependsOn };
+    const common = { project, cluster: props.cluster.id, location, dependsOn: props.dependsOn };
     if (!pool) {
       const sys = props.system ?? {};
       this.nodePool = new ContainerNodePool(scope, 'system-pool', {
@@ -74,9 +100,9 @@ export class GkeNodePool extends Construct {
       diskSizeGb: pool.diskGiB,
       // A3 Ultra boots only from Hyperdisk Balanced (compute/docs/accelerator-optimized-machines).
       ...(pool.machineTypeName === 'a3-ultragpu-8g' ? { diskType: 'hyperdisk-balanced' } : {}),
-      ...(pool.capacity.kind === CapacityKind.SPOT ? { spot: true } : {}),
-      ...(pool.capacity.kind === CapacityKind.RESERVATION ? {
-        reservationAffinity: { consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [pool.capacity.reservation!] },
+      ...(pool.capacityConfig.spot ? { spot: true } : {}),
+      ...(pool.capacityConfig.reservationName !== undefined ? {
+        reservationAffinity: { consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [pool.capacityConfig.reservationName] },
       } : {}),
       ...(pool.gpu ? {
         guestAccelerator: [{
@@ -105,4 +131,9 @@ export class GkeNodePool extends Construct {
       lifecycle: { ignoreChanges: ['initial_node_count'] },
     });
   }
+}
+
+/** A cluster setting as given to it, where it is a string (the `*Input` getters read what was set). */
+function literal(value: string | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -15,10 +15,13 @@ import { ClusterLayers, clusterLayers } from '../core/layers';
 import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
+import { googleSetting } from '../core/private/environment';
 import { WorkloadIdentityMode } from '../core/workload-identity';
-import { GkePool, resolveGkePools } from './gke-catalogue';
-import { GkeNodePool, GkeNodePoolProps } from './gke-node-pool';
-import { AcceleratorPoolProps, acceleratorNodes, addedPoolProp, resolvePool, resolvePools } from './pool';
+import { ControlPlaneAccess } from './control-plane-access';
+import { GkeNodePool, GkeNodePoolProps, GkePool } from './gke-node-pool';
+import { AcceleratorPoolProps } from './pool';
+import { resolveGkePools } from './private/gke-pools';
+import { acceleratorNodes, addedPoolProp, resolvePool, resolvePools } from './private/pools';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
@@ -27,14 +30,6 @@ export enum ReleaseChannel {
   RAPID = 'RAPID',
   REGULAR = 'REGULAR',
   STABLE = 'STABLE',
-}
-
-/** A network allowed to reach the GKE control plane. */
-export interface AuthorizedNetwork {
-  /** IPv4 CIDR block. */
-  readonly cidrBlock: string;
-  /** A name for reviewers. */
-  readonly displayName: string;
 }
 
 /** The CPU node pool for system workloads. */
@@ -49,10 +44,16 @@ export interface GkeSystemNodesProps {
 
 /** Props for {@link GkeTrainingCluster}. */
 export interface GkeTrainingClusterProps extends TrainingClusterProps {
-  /** Google Cloud project id. */
-  readonly project: string;
-  /** Region (regional cluster, recommended) or zone, e.g. `us-central1`. */
-  readonly location: string;
+  /**
+   * Google Cloud project id.
+   * @default - the project of the stack's Google provider
+   */
+  readonly project?: string;
+  /**
+   * Region (regional cluster, recommended) or zone, e.g. `us-central1`.
+   * @default - the region of the stack's Google provider (a regional cluster)
+   */
+  readonly location?: string;
   /** VPC network name or self link. */
   readonly network: string;
   /** Subnetwork name or self link, in `location`'s region. */
@@ -65,10 +66,13 @@ export interface GkeTrainingClusterProps extends TrainingClusterProps {
   readonly acceleratorZones?: string[];
   /** @default ReleaseChannel.REGULAR */
   readonly releaseChannel?: ReleaseChannel;
-  /** Keep the control plane off public IPs: only the private endpoint. @default true */
-  readonly privateEndpoint?: boolean;
-  /** Networks allowed to reach the control plane. @default - none beyond the VPC */
-  readonly authorizedNetworks?: AuthorizedNetwork[];
+  /**
+   * Who can reach the API server: `ControlPlaneAccess.privateOnly()`, `ControlPlaneAccess.privateFrom(networks)` (master
+   * authorized networks on the private endpoint) or `ControlPlaneAccess.publicAndPrivate(networks)` (a public endpoint
+   * admitting only those networks).
+   * @default ControlPlaneAccess.privateOnly()
+   */
+  readonly controlPlaneAccess?: ControlPlaneAccess;
   /** Control plane CIDR (/28) for VPC-peering private clusters. @default - Private Service Connect, no CIDR needed */
   readonly masterIpv4CidrBlock?: string;
   /** Secondary range names for pods and services. @default - GKE creates the ranges */
@@ -126,6 +130,10 @@ export class GkeTrainingCluster extends TrainingClusterBase {
   public readonly kubernetesProvider: KubernetesProvider;
   /** Team namespaces and quotas. */
   public readonly teamQuotas: TeamQuotas;
+  /** The cluster's project (given, or the stack's Google provider's). */
+  public readonly project: string;
+  /** The cluster's region or zone (given, or the region of the stack's Google provider). */
+  public readonly location: string;
   /** Whether GKE's Gateway API (standard channel) is enabled; `GatewayController.gke({ cluster })` requires it. */
   public readonly gatewayApi: boolean;
   /** What every node pool of this cluster shares. */
@@ -133,14 +141,16 @@ export class GkeTrainingCluster extends TrainingClusterBase {
 
   constructor(scope: Construct, id: string, props: GkeTrainingClusterProps) {
     super(scope, id);
-    const pools = GkeTrainingCluster.validate(this, props);
+    const { pools, project: projectId, location } = GkeTrainingCluster.validate(this, props);
     const name = props.clusterName;
     this.clusterName = name;
+    this.project = projectId;
+    this.location = location;
     if (props.labels) PlatformLabels.apply(this, props.labels);
-    const region = props.location.replace(/-[a-z]$/, '');
-    const project = new DataGoogleProject(this, 'project', { projectId: props.project });
+    const region = location.replace(/-[a-z]$/, '');
+    const project = new DataGoogleProject(this, 'project', { projectId });
 
-    const keyRing = new KmsKeyRing(this, 'key-ring', { name: `${name}-gke`, location: region, project: props.project });
+    const keyRing = new KmsKeyRing(this, 'key-ring', { name: `${name}-gke`, location: region, project: projectId });
     this.kmsKey = new KmsCryptoKey(this, 'secrets-key', {
       name: `${name}-secrets`,
       keyRing: keyRing.id,
@@ -156,36 +166,36 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     });
 
     this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
-      project: props.project,
+      project: projectId,
       accountId: `${name.slice(0, 24).replace(/-+$/, '')}-nodes`,
       displayName: `GKE ${name} nodes`,
     });
     const nodeRole = new ProjectIamMember(this, 'node-sa-role', {
-      project: props.project,
+      project: projectId,
       role: 'roles/container.defaultNodeServiceAccount',
       member: this.nodeServiceAccount.member,
     });
 
-    const privateEndpoint = props.privateEndpoint ?? true;
+    const access = (props.controlPlaneAccess ?? ControlPlaneAccess.privateOnly()).bind(KubernetesPlatform.GKE);
     this.gatewayApi = props.gatewayApi ?? true;
     this.cluster = new ContainerCluster(this, 'cluster', {
       name,
-      project: props.project,
-      location: props.location,
+      project: projectId,
+      location,
       network: props.network,
       subnetwork: props.subnetwork,
       removeDefaultNodePool: true,
       initialNodeCount: 1,
       deletionProtection: props.deletionProtection ?? true,
       releaseChannel: { channel: props.releaseChannel ?? ReleaseChannel.REGULAR },
-      workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
+      workloadIdentityConfig: { workloadPool: `${projectId}.svc.id.goog` },
       privateClusterConfig: {
         enablePrivateNodes: true,
-        enablePrivateEndpoint: privateEndpoint,
+        enablePrivateEndpoint: !access.publicEndpoint,
         ...(props.masterIpv4CidrBlock ? { masterIpv4CidrBlock: props.masterIpv4CidrBlock } : {}),
       },
       masterAuthorizedNetworksConfig: {
-        cidrBlocks: (props.authorizedNetworks ?? []).map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+        cidrBlocks: access.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, ...(n.displayName !== undefined ? { displayName: n.displayName } : {}) })),
       },
       ipAllocationPolicy: {
         ...(props.podsRangeName ? { clusterSecondaryRangeName: props.podsRangeName } : {}),
@@ -205,8 +215,8 @@ export class GkeTrainingCluster extends TrainingClusterBase {
 
     this.poolDefaults = {
       cluster: this.cluster,
-      project: props.project,
-      location: props.location,
+      project: projectId,
+      location,
       serviceAccountEmail: this.nodeServiceAccount.email,
       acceleratorZones: props.acceleratorZones,
       dependsOn: [nodeRole],
@@ -237,7 +247,7 @@ export class GkeTrainingCluster extends TrainingClusterBase {
       platform: KubernetesPlatform.GKE,
       acceleratorNodes: this.sharedAcceleratorNodes,
       dependables,
-      identity: WorkloadIdentityMode.gkeWorkloadIdentity(props.project, this.cluster),
+      identity: WorkloadIdentityMode.gkeWorkloadIdentity(projectId, this.cluster),
     }, { factory: (stack) => layeredProvider(stack, `kubernetes-${name}`), clusterStacks: [TerraformStack.of(this)] });
     // In-cluster parts keep their construct ids (and so their Terraform addresses) under a scope of the same name.
     const inCluster: Construct = layers ? new Construct(layers.addons, this.node.id) : this;
@@ -281,32 +291,32 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     return created;
   }
 
-  private static validate(self: Construct, props: GkeTrainingClusterProps): GkePool[] {
+  private static validate(self: Construct, props: GkeTrainingClusterProps): { pools: GkePool[]; project: string; location: string } {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { clusterName, project, location, network, subnetwork, pools }');
+      v.add('props', props, 'are required: { clusterName, network, subnetwork, pools }');
       v.throwIfAny();
     }
     v.check(typeof props.clusterName === 'string', 'clusterName', props.clusterName, 'is required');
     checkResourceName(v, 'clusterName', props.clusterName, 40);
-    v.matches('project', props.project, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
-    v.check(typeof props.project === 'string', 'project', props.project, 'is required');
-    v.matches('location', props.location, /^[a-z]+-[a-z]+\d+(-[a-z])?$/, 'must be a region such as us-central1 or a zone such as us-central1-a');
-    v.check(typeof props.location === 'string', 'location', props.location, 'is required');
+    const project = googleSetting(self, v, 'project', 'project', props.project);
+    v.matches('project', project || undefined, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)');
+    const location = googleSetting(self, v, 'location', 'region', props.location);
+    v.matches('location', location || undefined, /^[a-z]+-[a-z]+\d+(-[a-z])?$/, 'must be a region such as us-central1 or a zone such as us-central1-a');
     v.check(typeof props.network === 'string' && props.network.length > 0, 'network', props.network, 'is required: the VPC network name or self link');
     v.check(typeof props.subnetwork === 'string' && props.subnetwork.length > 0, 'subnetwork', props.subnetwork, 'is required: the subnetwork name or self link');
     v.check(props.gatewayApi === undefined || typeof props.gatewayApi === 'boolean', 'gatewayApi', props.gatewayApi, 'must be true or false');
     v.check(props.releaseChannel === undefined || Object.values(ReleaseChannel).includes(props.releaseChannel), 'releaseChannel', props.releaseChannel,
       `must be one of ${Object.values(ReleaseChannel).join(', ')}`);
     (props.acceleratorZones ?? []).forEach((z, i) => {
-      if (v.matches(`acceleratorZones[${i}]`, z, /^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a') && typeof props.location === 'string') {
-        v.check(z.startsWith(props.location.replace(/-[a-z]$/, '')), `acceleratorZones[${i}]`, z, `is not in the cluster's region (${props.location}); use a zone of that region`);
+      if (v.matches(`acceleratorZones[${i}]`, z, /^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a') && location) {
+        v.check(z.startsWith(location.replace(/-[a-z]$/, '')), `acceleratorZones[${i}]`, z, `is not in the cluster's region (${location}); use a zone of that region`);
       }
     });
-    (props.authorizedNetworks ?? []).forEach((n, i) => {
-      v.matches(`authorizedNetworks[${i}].cidrBlock`, n?.cidrBlock, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR block');
-      v.check(n?.cidrBlock !== '0.0.0.0/0', `authorizedNetworks[${i}].cidrBlock`, n?.cidrBlock, 'opens the control plane to the whole internet; list your networks instead');
-    });
+    if (v.check(props.controlPlaneAccess === undefined || props.controlPlaneAccess instanceof ControlPlaneAccess, 'controlPlaneAccess', props.controlPlaneAccess,
+      'must be ControlPlaneAccess.privateOnly(), ControlPlaneAccess.privateFrom([{ cidrBlock }]) or ControlPlaneAccess.publicAndPrivate([{ cidrBlock }])')) {
+      props.controlPlaneAccess?.validate(v, KubernetesPlatform.GKE);
+    }
     v.matches('masterIpv4CidrBlock', props.masterIpv4CidrBlock, /^(\d{1,3}\.){3}\d{1,3}\/28$/, 'must be a /28 IPv4 block');
     const sys = props.systemNodes ?? {};
     const sMin = sys.minNodesPerZone ?? 1;
@@ -320,6 +330,6 @@ export class GkeTrainingCluster extends TrainingClusterBase {
     const pools = resolveGkePools(v, resolved);
     checkTeamQuotas(v, props.teams);
     v.throwIfAny();
-    return pools;
+    return { pools, project, location };
   }
 }

@@ -7,7 +7,7 @@ import { HelmRelease } from '../core/private/helm';
 import type { EksKarpenter } from './karpenter';
 import { POOL_LABELS } from './pool';
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT } from './private/karpenter-policy';
-import { checkProvider } from './private/providers';
+import { checkProvider } from '../core/private/providers';
 
 /**
  * The Karpenter release this library installs and writes its NodePools and EC2NodeClasses for (karpenter.sh/v1,

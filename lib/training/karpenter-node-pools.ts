@@ -5,8 +5,8 @@ import { Validator } from '../core/errors';
 import { Duration } from '../core/units';
 import { EksAmiFamily, EksPool } from './eks-catalogue';
 import type { EksKarpenter, EksKarpenterConfig } from './karpenter';
-import { CapacityKind, PoolPurpose } from './pool';
-import { checkProvider } from './private/providers';
+import { PoolPurpose } from './pool';
+import { checkProvider } from '../core/private/providers';
 
 /** Props for {@link KarpenterNodePools}. */
 export interface KarpenterNodePoolsProps {
@@ -24,20 +24,6 @@ export interface KarpenterPoolResources {
   readonly nodeClass: Manifest;
   readonly nodePool: Manifest;
 }
-
-/**
- * `karpenter.sh/capacity-type` values per capacity kind. Capacity Blocks and ODCRs are `reserved`: "Karpenter
- * doesn't model ODCRs as standard on-demand capacity, and instead uses a dedicated capacity type: reserved", and
- * "Capacity blocks are modeled as on-demand capacity reservations in EC2" (aws/karpenter-provider-aws
- * website/content/en/v1.14/tasks/odcrs.md @ 1d927085). Only `reserved`, so a reserved pool never spills onto
- * on-demand capacity its budget did not plan for, as its managed node group does not either.
- */
-const CAPACITY_TYPES: Record<CapacityKind, string[]> = {
-  [CapacityKind.ON_DEMAND]: ['on-demand'],
-  [CapacityKind.SPOT]: ['spot'],
-  [CapacityKind.CAPACITY_BLOCK]: ['reserved'],
-  [CapacityKind.RESERVATION]: ['reserved'],
-};
 
 /**
  * One EC2NodeClass and one NodePool (karpenter.k8s.aws/v1, karpenter.sh/v1) per accelerator pool, so a pending pod
@@ -110,8 +96,8 @@ function goDuration(d: Duration): string {
 function nodeClassManifest(karpenter: EksKarpenter, config: EksKarpenterConfig, pool: EksPool): Record<string, unknown> {
   const managed = config.nodePools[pool.name];
   const bottlerocket = config.amiFamily === EksAmiFamily.BOTTLEROCKET;
-  const reserved = pool.capacity.kind === CapacityKind.CAPACITY_BLOCK || pool.capacity.kind === CapacityKind.RESERVATION;
-  const singleAz = pool.efaEnabled || pool.capacity.kind === CapacityKind.CAPACITY_BLOCK;
+  const capacity = pool.capacityConfig;
+  const singleAz = pool.efaEnabled || capacity.capacityBlock;
   const data = { volumeSize: `${pool.diskGiB}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true };
   return {
     apiVersion: 'karpenter.k8s.aws/v1',
@@ -129,7 +115,7 @@ function nodeClassManifest(karpenter: EksKarpenter, config: EksKarpenterConfig, 
         { id: config.cluster.vpcConfig.clusterSecurityGroupId },
         ...(managed?.efaSecurityGroup ? [{ id: managed.efaSecurityGroup.id }] : []),
       ],
-      ...(reserved ? { capacityReservationSelectorTerms: [{ id: pool.capacity.reservation }] } : {}),
+      ...(capacity.capacityReservationId !== undefined ? { capacityReservationSelectorTerms: [{ id: capacity.capacityReservationId }] } : {}),
       ...(managed?.placementGroup ? { placementGroupSelector: { name: managed.placementGroup.name } } : {}),
       // IMDSv2 only, one hop: pods cannot reach the node's instance credentials (as the managed node groups).
       metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
@@ -144,6 +130,7 @@ function nodeClassManifest(karpenter: EksKarpenter, config: EksKarpenterConfig, 
 
 function nodePoolManifest(pool: EksPool, headroom: number, consolidateAfter: Duration): Record<string, unknown> {
   const training = pool.purpose === PoolPurpose.TRAINING;
+  const capacity = pool.capacityConfig;
   return {
     apiVersion: 'karpenter.sh/v1',
     kind: 'NodePool',
@@ -155,7 +142,7 @@ function nodePoolManifest(pool: EksPool, headroom: number, consolidateAfter: Dur
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: pool.name },
           requirements: [
             { key: 'node.kubernetes.io/instance-type', operator: 'In', values: [pool.instance.instanceType] },
-            { key: 'karpenter.sh/capacity-type', operator: 'In', values: CAPACITY_TYPES[pool.capacity.kind] },
+            { key: 'karpenter.sh/capacity-type', operator: 'In', values: capacity.karpenterCapacityTypes },
           ],
           taints: pool.taints.map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect })),
           // Expiration drains a node whatever runs on it; a training job of several weeks must not be cut short.

@@ -13,6 +13,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { policyDocument } from '../core/iam';
+import { awsRegion } from '../core/private/environment';
 import { Duration } from '../core/units';
 import { EksAmiFamily, EksPool } from './eks-catalogue';
 import { EksNodePool } from './eks-node-pool';
@@ -73,7 +74,11 @@ export interface EksKarpenterConfig {
   readonly cluster: EksCluster;
   readonly clusterName: string;
   readonly partition: string;
-  readonly region: string;
+  /**
+   * The cluster's Region (the controller policy and the node role's instance profiles are scoped to it).
+   * @default - the region of the stack's AWS provider
+   */
+  readonly region?: string;
   readonly accountId: string;
   /** The cluster's subnets (multi-AZ pools). */
   readonly subnetIds: string[];
@@ -130,11 +135,13 @@ export class EksKarpenter extends Construct {
   public readonly nodeAccessEntry: EksAccessEntry;
   /** What the node pools are built from. */
   public readonly config: EksKarpenterConfig;
+  /** The Region the controller works in (`config.region`, or the stack's AWS provider's). */
+  public readonly region: string;
   private installed?: KarpenterController;
 
   constructor(scope: Construct, id: string, config: EksKarpenterConfig) {
     super(scope, id);
-    EksKarpenter.validate(this, config.settings);
+    this.region = EksKarpenter.validate(this, config);
     this.config = config;
     const name = config.clusterName;
     this.clusterName = name;
@@ -205,7 +212,7 @@ export class EksKarpenter extends Construct {
       }]),
     });
     const policies = karpenterControllerPolicies({
-      partition, region: config.region, accountId: config.accountId, clusterName: name,
+      partition, region: this.region, accountId: config.accountId, clusterName: name,
       nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn,
     });
     for (const [policyName, statements] of Object.entries(policies)) {
@@ -248,8 +255,10 @@ export class EksKarpenter extends Construct {
     return new KarpenterNodePools(scope, id, { ...props, karpenter: this });
   }
 
-  private static validate(self: Construct, settings: EksKarpenterProps): void {
+  private static validate(self: Construct, config: EksKarpenterConfig): string {
     const v = new Validator(self);
+    const region = awsRegion(self, v, 'region', config.region);
+    const settings = config.settings;
     if (settings.consolidateAfter !== undefined) {
       let seconds: number | undefined;
       try { seconds = settings.consolidateAfter.toSeconds(); } catch { seconds = undefined; }
@@ -259,5 +268,6 @@ export class EksKarpenter extends Construct {
     v.matches('nodeAutoscaling.amiVersion', settings.amiVersion, /^(latest|v\d+(\.\d+)*)$/,
       'must be "latest" or an EKS AMI release tag such as "v20250715" (AL2023) or "v1.40.0" (Bottlerocket)');
     v.throwIfAny();
+    return region;
   }
 }

@@ -6,7 +6,8 @@ import { AcceleratorNodes, IKubernetesTarget, KubernetesPlatform, KubernetesTarg
 import { PlatformLabels } from '../core/labels';
 import { checkLabels, checkResourceName } from '../core/names';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
-import { acceleratorTaint, addedPoolProp, POOL_LABELS, Taint, TaintEffect } from './pool';
+import { POOL_LABELS, Taint, TaintEffect } from './pool';
+import { acceleratorTaint, addedPoolProp } from './private/pools';
 import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 

@@ -6,7 +6,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
-import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { nodeAgent } from '../core/private/workloads';
 import { devicePluginContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { POOL_LABELS } from './pool';
@@ -69,40 +69,37 @@ export class NeuronDevicePlugin extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.metadata.name },
       subject: [{ kind: 'ServiceAccount', name: this.serviceAccount.metadata.name, namespace: 'kube-system' }],
     });
-    this.daemonSet = new DaemonSetV1(this, 'daemonset', {
-      ...common,
-      metadata: { name, namespace: 'kube-system', labels },
-      spec: {
-        selector: { matchLabels: { 'app.kubernetes.io/name': name } },
-        strategy: { type: 'RollingUpdate' },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.serviceAccount.metadata.name,
-            priorityClassName: SYSTEM_NODE_CRITICAL,
-            affinity: nodeAffinityForAny([{ [POOL_LABELS.acceleratorKind]: AcceleratorKind.AWS_NEURON }]),
-            toleration: neuronTolerations(this.tolerations),
-            container: [{
-              name,
-              image: props.image ?? defaultImage(this, NEURON_DEVICE_PLUGIN_IMAGE),
-              env: [
-                { name: 'KUBECONFIG', value: '/etc/kubernetes/kubelet.conf' },
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              ],
-              // AWS's manifest leaves the root filesystem writable; see devicePluginContainerSecurityContext.
-              securityContext: devicePluginContainerSecurityContext('writable'),
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-              volumeMount: [
-                { name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' },
-                { name: 'infa-map', mountPath: '/run' },
-              ],
-            }],
-            volume: [
-              { name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } },
-              { name: 'infa-map', hostPath: { path: '/run' } },
-            ],
-          },
-        },
+    this.daemonSet = nodeAgent(this, 'daemonset', {
+      target,
+      name,
+      namespace: 'kube-system',
+      labels,
+      selector: { 'app.kubernetes.io/name': name },
+      pod: {
+        serviceAccountName: this.serviceAccount.metadata.name,
+        // The plugin patches node status and pod annotations through the API server, as its ClusterRole allows.
+        automountServiceAccountToken: true,
+        affinity: nodeAffinityForAny([{ [POOL_LABELS.acceleratorKind]: AcceleratorKind.AWS_NEURON }]),
+        toleration: neuronTolerations(this.tolerations),
+        container: [{
+          name,
+          image: props.image ?? defaultImage(this, NEURON_DEVICE_PLUGIN_IMAGE),
+          env: [
+            { name: 'KUBECONFIG', value: '/etc/kubernetes/kubelet.conf' },
+            { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+          ],
+          // AWS's manifest leaves the root filesystem writable; see devicePluginContainerSecurityContext.
+          securityContext: devicePluginContainerSecurityContext('writable'),
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+          volumeMount: [
+            { name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' },
+            { name: 'infa-map', mountPath: '/run' },
+          ],
+        }],
+        volume: [
+          { name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } },
+          { name: 'infa-map', hostPath: { path: '/run' } },
+        ],
       },
     });
     suppress(this.daemonSet, 'k8s-run-as-non-root', {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
-import { SYSTEM_NODE_CRITICAL } from '../core/priority-classes';
+import { nodeAgent } from '../core/private/workloads';
 import { devicePluginContainerSecurityContext } from '../core/security-context';
 import { suppress } from '../governance/suppressions';
 import { deviceTolerations } from './private/tolerations';
@@ -57,34 +57,28 @@ export class NvidiaDevicePlugin extends Construct {
     this.nodeSelectors = [...props.nodeSelectors];
     this.tolerations = [...props.tolerations ?? []];
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
-    this.daemonSet = new DaemonSetV1(this, 'daemonset', {
-      provider: target.providerFor(this),
-      dependsOn: target.dependablesFor(this),
-      metadata: { name: 'nvidia-device-plugin', namespace: 'kube-system', labels },
-      spec: {
-        selector: { matchLabels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' } },
-        strategy: { type: 'RollingUpdate' },
-        template: {
-          metadata: { labels },
-          spec: {
-            priorityClassName: SYSTEM_NODE_CRITICAL,
-            automountServiceAccountToken: false,
-            affinity: nodeAffinityForAny(this.nodeSelectors),
-            toleration: gpuTolerations(this.tolerations),
-            container: [{
-              name: 'nvidia-device-plugin',
-              image: props.image ?? defaultImage(this, NVIDIA_DEVICE_PLUGIN_IMAGE),
-              env: [{ name: 'FAIL_ON_INIT_ERROR', value: 'false' }],
-              securityContext: devicePluginContainerSecurityContext('read-only'),
-              resources: {
-                requests: { cpu: '50m', memory: '64Mi' },
-                limits: { cpu: '200m', memory: '256Mi' },
-              },
-              volumeMount: [{ name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' }],
-            }],
-            volume: [{ name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } }],
+    // The system-node-critical node agent every DaemonSet of the library is; it never calls the API server.
+    this.daemonSet = nodeAgent(this, 'daemonset', {
+      target,
+      name: 'nvidia-device-plugin',
+      namespace: 'kube-system',
+      labels,
+      selector: { 'app.kubernetes.io/name': 'nvidia-device-plugin' },
+      pod: {
+        affinity: nodeAffinityForAny(this.nodeSelectors),
+        toleration: gpuTolerations(this.tolerations),
+        container: [{
+          name: 'nvidia-device-plugin',
+          image: props.image ?? defaultImage(this, NVIDIA_DEVICE_PLUGIN_IMAGE),
+          env: [{ name: 'FAIL_ON_INIT_ERROR', value: 'false' }],
+          securityContext: devicePluginContainerSecurityContext('read-only'),
+          resources: {
+            requests: { cpu: '50m', memory: '64Mi' },
+            limits: { cpu: '200m', memory: '256Mi' },
           },
-        },
+          volumeMount: [{ name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' }],
+        }],
+        volume: [{ name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } }],
       },
     });
     // Recorded in the synthesized output, so reviewers see the exception and why.

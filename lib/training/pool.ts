@@ -1,25 +1,62 @@
-import { Accelerator, AcceleratorKind } from '../core/accelerators/accelerator';
+import { Accelerator } from '../core/accelerators/accelerator';
 import { Validator } from '../core/errors';
-import { AcceleratorNodes, Toleration } from '../core/kubernetes-target';
-import { checkLabels, checkResourceName, LABEL_KEY } from '../core/names';
+import { KubernetesPlatform } from '../core/kubernetes-target';
 import { Size } from '../core/units';
 
-/** How a pool's nodes are bought. */
-export enum CapacityKind {
-  ON_DEMAND = 'on-demand',
-  SPOT = 'spot',
-  /** EC2 Capacity Blocks for ML (EKS only). */
-  CAPACITY_BLOCK = 'capacity-block',
-  /** A specific reservation: an EC2 On-Demand Capacity Reservation or a Compute Engine reservation. */
-  RESERVATION = 'reservation',
+/** How a pool's nodes are bought on EKS: what {@link Capacity.bindEks} returns. */
+export interface EksCapacityConfig {
+  /** The managed node group's `capacity_type`: `ON_DEMAND`, `SPOT` or `CAPACITY_BLOCK`. */
+  readonly capacityType: string;
+  /** Karpenter's `karpenter.sh/capacity-type` values for the pool's NodePool. */
+  readonly karpenterCapacityTypes: string[];
+  /** The EC2 capacity reservation the nodes launch into (a Capacity Block or an ODCR). @default - none */
+  readonly capacityReservationId?: string;
+  /**
+   * An EC2 Capacity Block for ML: the launch template names the instance type and the `capacity-block` market type,
+   * the node group names no instance type, and the nodes sit in the block's Availability Zone.
+   */
+  readonly capacityBlock: boolean;
 }
 
-/** How a pool's nodes are bought: `Capacity.ON_DEMAND`, `Capacity.SPOT`, `Capacity.capacityBlock('cr-…')`, `Capacity.reservation(…)`. */
-export class Capacity {
+/** How a pool's nodes are bought on GKE: what {@link Capacity.bindGke} returns. */
+export interface GkeCapacityConfig {
+  /** Spot VMs. */
+  readonly spot: boolean;
+  /** The Compute Engine reservation the nodes consume (`SPECIFIC_RESERVATION`). @default - none */
+  readonly reservationName?: string;
+}
+
+/** Where a {@link Capacity} is used, for {@link Capacity.validate}. */
+export interface CapacityContext {
+  /** The target the pool is built on (EKS or GKE). */
+  readonly platform: KubernetesPlatform;
+  /** The prop errors name, e.g. `pools[1].capacity`. */
+  readonly prop: string;
+}
+
+/**
+ * How a pool's nodes are bought: `Capacity.ON_DEMAND`, `Capacity.SPOT`, `Capacity.capacityBlock('cr-…')` (EKS) or
+ * `Capacity.reservation(…)`. Each choice knows how it is written on each target (`bindEks`, `bindGke`) and refuses
+ * a target that cannot honour it (`validate`).
+ */
+export abstract class Capacity {
   /** Pay-as-you-go nodes. */
-  public static readonly ON_DEMAND = new Capacity(CapacityKind.ON_DEMAND);
+  public static readonly ON_DEMAND: Capacity = new (class OnDemandCapacity extends Capacity {
+    public validate(): boolean { return true; }
+    public bindEks(): EksCapacityConfig {
+      return { capacityType: 'ON_DEMAND', karpenterCapacityTypes: ['on-demand'], capacityBlock: false };
+    }
+    public bindGke(): GkeCapacityConfig { return { spot: false }; }
+  })('on-demand');
+
   /** Spot / preemptible nodes: cheap, can be reclaimed. Fine for checkpointed training. */
-  public static readonly SPOT = new Capacity(CapacityKind.SPOT);
+  public static readonly SPOT: Capacity = new (class SpotCapacity extends Capacity {
+    public validate(): boolean { return true; }
+    public bindEks(): EksCapacityConfig {
+      return { capacityType: 'SPOT', karpenterCapacityTypes: ['spot'], capacityBlock: false };
+    }
+    public bindGke(): GkeCapacityConfig { return { spot: true }; }
+  })('spot');
 
   /**
    * An EC2 Capacity Block for ML (EKS only; P-family and Trainium types). The node group gets a launch
@@ -27,7 +64,7 @@ export class Capacity {
    * @param reservationId the capacity reservation id, `cr-…`
    */
   public static capacityBlock(reservationId: string): Capacity {
-    return new Capacity(CapacityKind.CAPACITY_BLOCK, reservationId);
+    return new CapacityBlock(reservationId);
   }
 
   /**
@@ -35,17 +72,78 @@ export class Capacity {
    * Engine reservation name.
    */
   public static reservation(reservation: string): Capacity {
-    return new Capacity(CapacityKind.RESERVATION, reservation);
+    return new Reservation(reservation);
   }
 
-  private constructor(
-    public readonly kind: CapacityKind,
-    /** The reservation, for CAPACITY_BLOCK and RESERVATION. */
-    public readonly reservation?: string,
-  ) {}
+  protected constructor(private readonly description: string) {}
 
+  /**
+   * Adds a problem to `v` where the target cannot buy nodes this way, or the reservation is not one of its names.
+   * @returns whether the capacity can be used there
+   */
+  public abstract validate(v: Validator, context: CapacityContext): boolean;
+
+  /** How an EKS node group and Karpenter NodePool buy the nodes. Validate for EKS first. */
+  public abstract bindEks(): EksCapacityConfig;
+
+  /** How a GKE node pool buys the nodes. Validate for GKE first. */
+  public abstract bindGke(): GkeCapacityConfig;
+
+  /** `on-demand`, `spot`, `capacity-block(cr-…)`, `reservation(name)`. */
   public toString(): string {
-    return this.reservation ? `${this.kind}(${this.reservation})` : this.kind;
+    return this.description;
+  }
+}
+
+/** An EC2 capacity reservation id. */
+const EC2_RESERVATION = /^cr-[0-9a-f]{8,17}$/;
+
+/**
+ * Capacity Blocks and ODCRs are Karpenter's `reserved`: "Karpenter doesn't model ODCRs as standard on-demand capacity,
+ * and instead uses a dedicated capacity type: reserved", and "Capacity blocks are modeled as on-demand capacity
+ * reservations in EC2" (aws/karpenter-provider-aws website/content/en/v1.14/tasks/odcrs.md @ 1d927085). Only
+ * `reserved`, so a reserved pool never spills onto on-demand capacity its budget did not plan for, as its managed node
+ * group does not either.
+ */
+class CapacityBlock extends Capacity {
+  constructor(private readonly reservationId: string) {
+    super(`capacity-block(${reservationId})`);
+  }
+
+  public validate(v: Validator, { platform, prop }: CapacityContext): boolean {
+    if (!v.check(platform === KubernetesPlatform.EKS, prop, this,
+      'is an EC2 Capacity Block, which GKE cannot use; use Capacity.reservation(name) or Capacity.SPOT')) return false;
+    return v.matches(prop, this.reservationId, EC2_RESERVATION, 'must name an EC2 capacity reservation id, e.g. cr-0123456789abcdef0');
+  }
+
+  public bindEks(): EksCapacityConfig {
+    return { capacityType: 'CAPACITY_BLOCK', karpenterCapacityTypes: ['reserved'], capacityReservationId: this.reservationId, capacityBlock: true };
+  }
+
+  public bindGke(): GkeCapacityConfig {
+    throw new Error(`${this} is an EC2 Capacity Block, which GKE cannot use`);
+  }
+}
+
+class Reservation extends Capacity {
+  constructor(private readonly reservation: string) {
+    super(`reservation(${reservation})`);
+  }
+
+  public validate(v: Validator, { platform, prop }: CapacityContext): boolean {
+    if (platform === KubernetesPlatform.GKE) {
+      return v.matches(prop, this.reservation, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must name a Compute Engine reservation');
+    }
+    return v.matches(prop, this.reservation, EC2_RESERVATION, 'must name an EC2 capacity reservation id, e.g. cr-0123456789abcdef0');
+  }
+
+  /** An ODCR: on-demand nodes in the reservation; Karpenter's `reserved` only (see CapacityBlock). */
+  public bindEks(): EksCapacityConfig {
+    return { capacityType: 'ON_DEMAND', karpenterCapacityTypes: ['reserved'], capacityReservationId: this.reservation, capacityBlock: false };
+  }
+
+  public bindGke(): GkeCapacityConfig {
+    return { spot: false, reservationName: this.reservation };
   }
 }
 
@@ -135,139 +233,4 @@ export interface ResolvedPool {
   readonly purpose: PoolPurpose;
   /** Where this pool sits in the props, for error messages: `pools[2]`. */
   readonly prop: string;
-}
-
-/** The taint every accelerator pool carries, so only pods that ask for the device land there. */
-export function acceleratorTaint(accelerator: Accelerator): Required<Taint> {
-  return { key: accelerator.kubernetesResource, value: 'present', effect: TaintEffect.NO_SCHEDULE };
-}
-
-/**
- * Validates the target-independent part of every pool and applies defaults. Problems go to `v`;
- * the caller throws once it has added its own.
- */
-export function resolvePools(v: Validator, pools: readonly AcceleratorPoolProps[] | undefined): ResolvedPool[] {
-  if (pools !== undefined && !Array.isArray(pools)) {
-    v.add('pools', pools, 'must be an array of pool definitions');
-    return [];
-  }
-  const list: readonly AcceleratorPoolProps[] = pools ?? [];
-  v.unique('pools', list, (p) => String(p?.name), 'pool name');
-  return list.flatMap((p, i) => resolvePool(v, p, `pools[${i}]`) ?? []);
-}
-
-/** How a pool added after construction is named in error messages: `addPool("h100")`. */
-export function addedPoolProp(method: string, name: unknown): string {
-  return `${method}(${typeof name === 'string' ? JSON.stringify(name) : 'pool'})`;
-}
-
-/**
- * Validates the target-independent part of one pool, named `prop` in error messages (`pools[2]`,
- * `addPool("h100")`), and applies defaults. Problems go to `v`; undefined where the pool cannot be resolved.
- */
-export function resolvePool(v: Validator, p: AcceleratorPoolProps, prop: string): ResolvedPool | undefined {
-  if (p === null || typeof p !== 'object') {
-    v.add(prop, p, 'must be a pool definition object');
-    return undefined;
-  }
-  checkResourceName(v, `${prop}.name`, p.name, 40);
-  if (!(p.accelerator instanceof Accelerator)) {
-    v.add(`${prop}.accelerator`, p.accelerator,
-      'must be an Accelerator, e.g. Accelerator.NVIDIA_H100 or Accelerator.tpu(TpuVersion.V5E, "2x4")');
-    return undefined;
-  }
-  v.integer(`${prop}.acceleratorsPerNode`, p.acceleratorsPerNode, 1, 16);
-  const slice = p.accelerator.tpuSlice;
-  const minNodes = p.minNodes ?? 0;
-  const maxNodes = p.maxNodes ?? (slice ? slice.hosts : 1);
-  const minOk = v.integer(`${prop}.minNodes`, minNodes, 0, 1000);
-  const maxOk = v.integer(`${prop}.maxNodes`, maxNodes, 1, 1000);
-  if (minOk && maxOk) {
-    v.check(maxNodes >= minNodes, `${prop}.maxNodes`, maxNodes, `is below minNodes (${minNodes}); raise maxNodes or lower minNodes`);
-  }
-  if (p.capacity !== undefined && !(p.capacity instanceof Capacity)) {
-    v.add(`${prop}.capacity`, p.capacity, 'must be Capacity.ON_DEMAND, Capacity.SPOT, Capacity.capacityBlock(id) or Capacity.reservation(id)');
-  }
-  checkLabels(v, `${prop}.labels`, p.labels);
-  for (const key of Object.keys(p.labels ?? {})) {
-    v.check(!key.startsWith('ml-platform.io/'), `${prop}.labels.${key}`, key, 'uses the library\'s reserved prefix ml-platform.io/; choose another key');
-  }
-  const taints: Required<Taint>[] = [acceleratorTaint(p.accelerator)];
-  (p.taints ?? []).forEach((t, j) => {
-    const tp = `${prop}.taints[${j}]`;
-    if (!t || typeof t !== 'object') {
-      v.add(tp, t, 'must be a taint {key, value?, effect?}');
-      return;
-    }
-    v.check(typeof t.key === 'string' && LABEL_KEY.test(t.key), `${tp}.key`, t.key, 'is not a valid taint key; use [prefix/]name');
-    v.check(t.value === undefined || (typeof t.value === 'string' && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(t.value) && t.value.length <= 63),
-      `${tp}.value`, t.value, 'is not a valid taint value; use at most 63 letters, digits, "-", "_" and "."');
-    v.check(t.effect === undefined || Object.values(TaintEffect).includes(t.effect), `${tp}.effect`, t.effect,
-      `must be one of ${Object.values(TaintEffect).join(', ')}`);
-    v.check(t.key !== p.accelerator.kubernetesResource, `${tp}.key`, t.key, 'is the accelerator taint the library already sets; remove it');
-    taints.push({ key: t.key, value: t.value ?? '', effect: t.effect ?? TaintEffect.NO_SCHEDULE });
-  });
-  let diskGiB = 200;
-  if (p.diskSize !== undefined) {
-    if (!(p.diskSize instanceof Size)) {
-      v.add(`${prop}.diskSize`, p.diskSize, 'must be a Size, e.g. Size.gibibytes(200)');
-    } else {
-      try {
-        diskGiB = p.diskSize.toGibibytes();
-        v.check(diskGiB >= 20 && diskGiB <= 16384, `${prop}.diskSize`, p.diskSize,
-          'must be from 20 GiB to 16 TiB; accelerated node images need at least 20 GiB');
-      } catch {
-        v.add(`${prop}.diskSize`, p.diskSize, 'must be a whole number of GiB');
-      }
-    }
-  }
-  v.check(p.purpose === undefined || Object.values(PoolPurpose).includes(p.purpose), `${prop}.purpose`, p.purpose,
-    `must be one of ${Object.values(PoolPurpose).join(', ')}`);
-  if (p.efa !== undefined) v.check(typeof p.efa === 'boolean', `${prop}.efa`, p.efa, 'must be true or false');
-  const purpose = p.purpose ?? PoolPurpose.TRAINING;
-  return {
-    name: p.name,
-    accelerator: p.accelerator,
-    acceleratorsPerNode: p.acceleratorsPerNode,
-    machineType: p.machineType,
-    minNodes,
-    maxNodes,
-    capacity: p.capacity instanceof Capacity ? p.capacity : Capacity.ON_DEMAND,
-    labels: {
-      ...p.labels,
-      [POOL_LABELS.pool]: p.name,
-      [POOL_LABELS.accelerator]: p.accelerator.id,
-      [POOL_LABELS.acceleratorKind]: p.accelerator.kind,
-      [POOL_LABELS.purpose]: purpose,
-    },
-    taints,
-    diskGiB,
-    efa: p.efa,
-    purpose,
-    prop,
-  };
-}
-
-/** What a workload needs to land on a pool's nodes. */
-export function acceleratorNodes(pool: ResolvedPool, acceleratorsPerNode: number): AcceleratorNodes {
-  const tolerations: Toleration[] = pool.taints.map((t) => ({
-    key: t.key,
-    operator: t.value ? 'Equal' : 'Exists',
-    ...(t.value ? { value: t.value } : {}),
-    effect: t.effect,
-  }));
-  return {
-    pool: pool.name,
-    accelerator: pool.accelerator,
-    acceleratorsPerNode,
-    maxNodes: pool.maxNodes,
-    minNodes: pool.minNodes,
-    nodeSelector: { [POOL_LABELS.pool]: pool.name },
-    tolerations,
-  };
-}
-
-/** True for NVIDIA GPU pools. */
-export function isNvidia(pool: { accelerator: Accelerator }): boolean {
-  return pool.accelerator.kind === AcceleratorKind.NVIDIA_GPU;
 }

@@ -15,6 +15,7 @@ import { buildRetrainingExample } from '../../examples/retraining/stacks';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
+import { ArgoRetrainingPipeline } from '../../lib/retraining/argo';
 import { GkeTrainingCluster } from '../../lib/training/gke';
 import { contractsOf, evaluateContracts } from '../../lib/contracts/evaluate';
 import { readSynthesizedFolder, stackDependencies } from '../../lib/governance/synth-folder';
@@ -93,14 +94,14 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
   });
 
   test('network: the Feast server no longer admits the endpoint namespace', () => {
-    const r = synthesize(serving, (app) => find(app, 'feast/client-namespace-serving').addOverride('spec.ingress.0.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'web' }));
-    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.churn_(stable|canary)_deployment_\w+ \(serving-onprem\/churn\): serving-onprem\/churn → serving-onprem\/feast \(online features\): ingress to mlops pods .* on port 6566 is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving for serving pods .*feast.ml-platform.io\/feast-client=true/);
+    const r = synthesize(serving, (app) => find(app, 'feast/from-serving-05cae3d5').addOverride('spec.ingress.0.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'web' }));
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.churn_(stable|canary)_deployment_\w+ \(serving-onprem\/churn\): serving-onprem\/churn → serving-onprem\/feast \(online features\): ingress to mlops pods .* on port 6566 is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving-05cae3d5 for serving pods .*feast.ml-platform.io\/feast-client=true/);
     expect(r.error).toMatch(/Fix: pass the store as featureStore/);
   });
 
   test('network: the server requires a client label the endpoint pods do not carry', () => {
-    const r = synthesize(serving, (app) => find(app, 'feast/client-namespace-serving').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { 'feast.ml-platform.io/other-client': 'true' }));
-    expect(r.error).toMatch(/contract-network .* is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving/);
+    const r = synthesize(serving, (app) => find(app, 'feast/from-serving-05cae3d5').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { 'feast.ml-platform.io/other-client': 'true' }));
+    expect(r.error).toMatch(/contract-network .* is admitted by none of mlops\/allow-same-namespace-ingress, mlops\/feast-server-ingress, mlops\/feast-from-serving-05cae3d5/);
   });
 
   test('configuration: the model server loses its MLflow settings', () => {
@@ -137,6 +138,8 @@ function remove(app: App, parent: string, id: string): void {
 
 describe('the retraining loop\'s wires', () => {
   const retraining = (app: App) => { buildRetrainingExample(app); };
+  /** The NetworkPolicy the pipeline's connections opened for Alertmanager (MonitoringStack asks for it). */
+  const webhookPolicy = (app: App) => (findConstruct(app, 'retraining-eks-workloads/churn-retraining') as ArgoRetrainingPipeline).connections.allowed[0].policy!;
 
   test('examples/retraining declares Alertmanager → the pipeline\'s webhook (EventSource pods, port 12000) and it holds', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'mlp-wiring-'));
@@ -158,15 +161,15 @@ describe('the retraining loop\'s wires', () => {
   });
 
   test('network: without the policy admitting Alertmanager, the team namespace\'s own policy (an earlier layer) blocks the webhook', () => {
-    const r = synthesize(retraining, (app) => remove(app, 'retraining-eks-workloads/churn-retraining', 'webhook-from-monitoring'));
+    const r = synthesize(retraining, (app) => remove(app, 'retraining-eks-workloads/churn-retraining', webhookPolicy(app).node.id));
     expect(r.error).toMatch(/\[error\] contract-network kubernetes_stateful_set_v1\.monitoring_alertmanager_stateful-set_\w+ \(retraining-eks-workloads\/monitoring\): retraining-eks-workloads\/monitoring → retraining-eks-workloads\/churn-retraining \(retrain alerts to the webhook of retrain-churn\): ingress to mlops pods \{controller=eventsource-controller, eventsource-name=churn, owner-name=churn\} on port 12000 is admitted by none of mlops\/allow-same-namespace-ingress for monitoring pods \{[^}]*app\.kubernetes\.io\/name=alertmanager/);
     expect(r.error).toMatch(/Fix: list the pipeline in alerting\.retrainingPipelines, which admits Alertmanager/);
   });
 
   test('network: a policy admitting pods Alertmanager\'s do not match (a label) is caught', () => {
-    const r = synthesize(retraining, (app) => find(app, 'churn-retraining/webhook-from-monitoring')
+    const r = synthesize(retraining, (app) => webhookPolicy(app)
       .addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { 'app.kubernetes.io/name': 'prometheus' }));
-    expect(r.error).toMatch(/contract-network .*monitoring → retraining-eks-workloads\/churn-retraining .* is admitted by none of mlops\/churn-webhook-from-monitoring, mlops\/allow-same-namespace-ingress/);
+    expect(r.error).toMatch(/contract-network .*monitoring → retraining-eks-workloads\/churn-retraining .* is admitted by none of mlops\/churn-webhook-from-monitoring-[0-9a-f]{8}, mlops\/allow-same-namespace-ingress/);
   });
 
   test('network: an egress policy on Alertmanager\'s pods that does not let them out to the webhook is caught', () => {
@@ -189,11 +192,11 @@ describe('the retraining loop\'s wires', () => {
 describe('declared wires, broken one at a time', () => {
   test('network: Prometheus → a scraped endpoint, once the policy admitting Prometheus is gone (the serving namespace\'s own policy blocks it)', () => {
     const r = synthesize((app) => { buildHybridPlatform(app); }, (app) => {
-      // Prometheus is admitted twice: by the MonitoringStack's scrape policy and by the endpoint's own policy's metrics rule.
+      // Prometheus is admitted twice: by the MonitoringStack's scrape policy and by the endpoint's connections (its monitoring namespace).
       remove(app, 'acme-onprem-workloads/monitoring/network-policies', 'allow-prometheus-scrape-inference-churn-stable');
-      find(app, 'acme-onprem-workloads/churn/network-policy').addOverride('spec.ingress.1.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'ingress-nginx' });
+      find(app, 'acme-onprem-workloads/churn/from-monitoring-8082').addOverride('spec.ingress.0.from.0.namespace_selector.match_labels', { 'kubernetes.io/metadata.name': 'ingress-nginx' });
     });
-    expect(r.error).toMatch(/\[error\] contract-network kubernetes_stateful_set_v1\.monitoring_prometheus_stateful-set_\w+ \(acme-onprem-workloads\/monitoring\): acme-onprem-workloads\/monitoring → inference-endpoint churn \(metrics of scrape job inference-churn-stable\): ingress to serving pods \{[^}]*ml-platform\.io\/variant=stable[^}]*\} on port 8082 is admitted by none of serving\/churn-ingress, serving\/allow-same-namespace-ingress for monitoring pods \{[^}]*app\.kubernetes\.io\/name=prometheus/);
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_stateful_set_v1\.monitoring_prometheus_stateful-set_\w+ \(acme-onprem-workloads\/monitoring\): acme-onprem-workloads\/monitoring → inference-endpoint churn \(metrics of scrape job inference-churn-stable\): ingress to serving pods \{[^}]*ml-platform\.io\/variant=stable[^}]*\} on port 8082 is admitted by none of [^{]*serving\/churn-from-monitoring-8082[^{]* for monitoring pods \{[^}]*app\.kubernetes\.io\/name=prometheus/);
     // The canary's scrape policy still stands: only the broken wire is reported.
     expect(r.error).not.toMatch(/scrape job inference-churn-canary/);
     expect(r.error).toMatch(/Fix: admit Prometheus \(namespace monitoring\) to the \S+ port in the workload's NetworkPolicy/);

@@ -23,7 +23,7 @@ describe('Connections: one NetworkPolicy per admitted peer and port', () => {
   test('a namespace, labelled pods and a workload are admitted by their own policies, each once', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const { target, connections } = setup(stack);
-    const identity = new WorkloadIdentity(stack, 'serving', { target: target.inNamespace('serving'), serviceAccountName: 'churn' });
+    const identity = new WorkloadIdentity(stack, 'serving', { target: target.inNamespace('serving'), serviceAccountName: 'churn', cloudName: 'churn' });
     connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
     connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
     connections.allowDefaultPortFrom(Peer.workload(identity));
@@ -63,7 +63,7 @@ describe('Connections: one NetworkPolicy per admitted peer and port', () => {
     expect(errorOf((stack) => {
       const { connections } = setup(stack);
       const other = KubernetesTarget.fromKubeconfig(stack, 'dc2', { clusterName: 'dc2', context: 'dc2-admin' }).inNamespace('serving');
-      connections.allowDefaultPortFrom(Peer.workload(new WorkloadIdentity(stack, 'remote', { target: other, serviceAccountName: 'churn' })));
+      connections.allowDefaultPortFrom(Peer.workload(new WorkloadIdentity(stack, 'remote', { target: other, serviceAccountName: 'churn', cloudName: 'churn' })));
     })).toMatch(/^test\/registry: connections\.allowFrom \("serving \(test\/remote\)"\) runs on cluster dc2, MLflow mlflow on dc1; a NetworkPolicy cannot admit another cluster\. Publish the service through an internal Ingress or Gateway/);
   });
 

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack } from 'cdktf';
+import { Peer } from '../../lib/core/connections';
 import { IModelSource, StaticModelSource } from '../../lib/core/model-source';
 import { Cpu, Size } from '../../lib/core/units';
 import { EdgeFleet, EdgeFleetProps, MODEL_FETCHER_IMAGES } from '../../lib/edge/fleet';
 import { MlflowModelRegistry } from '../../lib/registry/mlflow';
-import { rendezvousShard } from '../../lib/edge/sharding';
+import { rendezvousShard } from '../../lib/edge/private/sharding';
 import { Architecture, EdgeSiteProps, EdgeWorkloadKind } from '../../lib/edge/site';
 import { errorOf, literalSecrets, Synth, synthApp } from '../util';
 import { mlflowOnPrem, onPremTarget } from '../registry/fixtures';
@@ -28,7 +29,7 @@ function fleetProps(overrides: Partial<EdgeFleetProps> = {}): EdgeFleetProps {
     sites: sites(6, (i) => (i === 0 ? 'canary' : i < 3 ? 'early' : 'broad')),
     image: digest('defect-detector'),
     modelFetcher: { image: digest('aws-cli'), credentialsSecret: 'model-reader', endpointUrl: 'https://minio.site.local' },
-    metrics: { remoteWriteUrl: 'https://prometheus.central.example.com/api/v1/write', credentialsSecret: 'remote-write' },
+    metrics: { remoteWriteUrl: 'https://prometheus.central.example.com/api/v1/write', password: { name: 'remote-write', key: 'password' } },
     ...overrides,
   };
 }
@@ -82,6 +83,11 @@ describe('EdgeFleet', () => {
     expect(config.remote_write[0]).toEqual({
       url: 'https://prometheus.central.example.com/api/v1/write',
       basic_auth: { username: 'defects', password_file: '/etc/remote-write/password' },
+    });
+    // Only the password's key is mounted, under the file name the config reads.
+    const agent = all(out, 'kubernetes_deployment_v1').find((d) => d.metadata.name === 'defects-metrics-agent');
+    expect(agent.spec.template.spec.volume.find((v: any) => v.name === 'remote-write').secret).toEqual({
+      secret_name: 'remote-write', items: [{ key: 'password', path: 'password' }],
     });
     const dir = mkdtempSync(join(tmpdir(), 'edge-promtool-'));
     try {
@@ -161,6 +167,11 @@ describe('EdgeFleet: ring promotion and sharding', () => {
     expect(ds.spec.template.spec.container[0].resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
     const ns = Object.values(out[Object.keys(out)[0]].json.resource.kubernetes_namespace_v1)[0] as any;
     expect(ns['//'].ml_platform.suppressions[0]).toMatchObject({ ruleId: 'k8s-namespace-pod-security-enforced' });
+    // A node agent like every DaemonSet of the library: one node at a time, scheduled first and evicted last.
+    expect(ds.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_unavailable: '1' } });
+    expect(ds.spec.template.spec.priority_class_name).toBe('system-node-critical');
+    expect(ds.spec.selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'defects', 'app.kubernetes.io/component': 'inference' } });
+    expect(ds.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^}]+\.metadata\[0\]\.name\}$/);
   });
 });
 
@@ -172,7 +183,11 @@ describe('EdgeFleet: bad input fails with one clear error', () => {
     ['an empty fleet', { sites: [] }, /sites \(\[\]\) is empty; a fleet needs at least one site/],
     ['a site in an undeclared ring', { sites: [{ name: 'a', ring: 'beta' }] }, /sites\[0\]\.ring \("beta"\) is not a declared ring; use one of canary, early, broad/],
     ['an image not pinned by digest', { image: 'registry.example.com/defect-detector:latest' }, /image .* must be pinned by digest/],
-    ['metrics over plain HTTP', { metrics: { remoteWriteUrl: 'http://central/write', credentialsSecret: 'rw' } }, /metrics\.remoteWriteUrl .* must be an https:\/\/ URL/],
+    ['metrics over plain HTTP', { metrics: { remoteWriteUrl: 'http://central/write', password: { name: 'rw', key: 'password' } } }, /metrics\.remoteWriteUrl .* must be an https:\/\/ URL/],
+    ['a remote-write password that is not a secret key', { metrics: { remoteWriteUrl: 'https://central/write', password: { name: 'rw', key: 'pass word' } } },
+      /metrics\.password\.key \("pass word"\) is not a valid secret key/],
+    ['the replaced metrics.credentialsSecret', { metrics: { remoteWriteUrl: 'https://central/write', credentialsSecret: 'rw' } as any },
+      /metrics\.password \(undefined\) is required as \{ name, key \}.*\n.*metrics\.credentialsSecret \("rw"\) was replaced by metrics\.password: \{ name, key \}/],
     ['a pinned shard out of range', { rings: [{ name: 'broad', modelVersion: '12', stacks: 2 }], sites: [{ name: 'a', ring: 'broad', shard: 5 }] },
       /sites\[0\]\.shard \(5\) must be a stack of ring broad from 0 to 1; raise rings\[\]\.stacks to pin it higher/],
   ])('%s', (_what, overrides, message) => {
@@ -338,7 +353,7 @@ describe('EdgeFleet: the fetch script, run against a local store with stubbed to
 });
 
 describe('EdgeFleet: models:/ from an MLflow registry', () => {
-  const external = { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] };
+  const external = { url: 'https://mlflow.dc1.example.com', from: [Peer.namespace('ingress-nginx')] };
   function build(app: App, registryOverrides: Record<string, unknown> = { externalAccess: external }, fleet: Partial<EdgeFleetProps> = {}) {
     const central = new TerraformStack(app, 'central');
     const registry = mlflowOnPrem(central, onPremTarget(central), { releasedVersions: { 'defect-detector': ['11', '12', '13'] }, ...registryOverrides });
@@ -383,7 +398,7 @@ describe('EdgeFleet: models:/ from an MLflow registry', () => {
   test('a registry without external access is refused at synth, saying what to set', () => {
     expect(errorOf((scope) => build((scope as TerraformStack).node.root as App, {})))
       .toBe('edge: model.source ("MLflow mlflow on dc1") is read over the network by edge, which runs outside cluster dc1, but the registry has no ' +
-        'externalAccess; set externalAccess: { url: "https://mlflow.example.com", fromNamespaces: ["ingress-nginx"] } on the registry and publish it through that Ingress');
+        'externalAccess; set externalAccess: { url: "https://mlflow.example.com", from: [Peer.namespace("ingress-nginx")] } on the registry and publish it through that Ingress');
   });
 
   test('a source naming no tracking server for models:/ is refused at synth', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'cdktf';
 import { EdgeFleet, EdgeFleetProps } from '../../lib/edge/fleet';
-import { rendezvousShard } from '../../lib/edge/sharding';
+import { rendezvousShard } from '../../lib/edge/private/sharding';
 import { errorOf, synthApp } from '../util';
 import { all, fleetProps, sites, sitesIn } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { Duration } from '../../lib/core/units';
 import { cronFor, DataSource, Entity, FeatureView } from '../../lib/features/definitions';
-import { renderFeastDefinitions, renderYaml } from '../../lib/features/feast-render';
+import { renderFeastDefinitions, renderYaml } from '../../lib/features/private/render';
 import { SageMakerFeatureStore, sagemakerTtl } from '../../lib/features/sagemaker';
 import { ValueType } from '../../lib/features/value-type';
 import { VertexFeatureStore } from '../../lib/features/vertex';

@@ -1,5 +1,6 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Peer } from '../../lib/core/connections';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { RequiredPodLabels } from '../../lib/core/labels';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
@@ -68,8 +69,15 @@ describe('FeastFeatureStore on EKS', () => {
     const policies = out.resources('kubernetes_network_policy_v1');
     const own = policies.find((p) => p.metadata.name === 'feast-server-ingress');
     expect(own.spec.ingress[0].from).toEqual([{ pod_selector: { match_labels: { 'feast.ml-platform.io/feast-client': 'true' } } }]);
-    const granted = policies.find((p) => p.metadata.name === 'feast-from-serving');
-    expect(granted.spec.ingress[0].from[0].namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'serving' });
+    // The grant admits the reader's namespace through the store's connections, and only pods with the client label.
+    const granted = policies.filter((p) => p.metadata.name.startsWith('feast-from-serving'));
+    expect(granted).toHaveLength(1);
+    expect(granted[0].metadata.name).toMatch(/^feast-from-serving-[0-9a-f]{8}$/);
+    expect(granted[0].spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': 'feast', 'app.kubernetes.io/component': 'feature-server' });
+    expect(granted[0].spec.ingress[0]).toEqual({
+      from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'serving' } }, pod_selector: { match_labels: { 'feast.ml-platform.io/feast-client': 'true' } } }],
+      ports: [{ port: '6566', protocol: 'TCP' }],
+    });
     const redisPolicy = policies.find((p) => p.metadata.name === 'feast-redis-ingress');
     expect(redisPolicy.spec.ingress[0]).toEqual({
       from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'feast', 'app.kubernetes.io/instance': 'feast' } } }],
@@ -93,12 +101,17 @@ describe('FeastFeatureStore on EKS', () => {
     expect(deployment.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_job_v1\./)]));
   });
 
-  test('one materialization CronJob per refresh interval, concurrency Forbid, same hardening', () => {
+  test('one materialization CronJob per refresh interval, concurrency Forbid, in UTC, same hardening', () => {
     const jobs = out.resources('kubernetes_cron_job_v1');
-    expect(jobs.map((j) => [j.metadata.name, j.spec.schedule, j.spec.concurrency_policy]).sort()).toEqual([
-      ['feast-materialize-1d', '0 0 * * *', 'Forbid'],
-      ['feast-materialize-1h', '0 * * * *', 'Forbid'],
+    expect(jobs.map((j) => [j.metadata.name, j.spec.schedule, j.spec.concurrency_policy, j.spec.timezone]).sort()).toEqual([
+      ['feast-materialize-1d', '0 0 * * *', 'Forbid', 'Etc/UTC'],
+      ['feast-materialize-1h', '0 * * * *', 'Forbid', 'Etc/UTC'],
     ]);
+    // Built like every scheduled job of the library: a failed run's pod is kept for its logs, finished Jobs go after a day.
+    const hourly = jobs.find((j) => j.metadata.name === 'feast-materialize-1h').spec.job_template.spec;
+    expect(hourly).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600, ttl_seconds_after_finished: '86400' });
+    expect(hourly.template.spec.restart_policy).toBe('Never');
+    expect(hourly.template.spec.service_account_name).toBe('feast-jobs');
     const c = jobs.find((j) => j.metadata.name === 'feast-materialize-1h').spec.job_template.spec.template.spec.container[0];
     expect(c.command[2]).toBe('exec feast -c /feature_repo materialize-incremental "$$(date -u +%Y-%m-%dT%H:%M:%S)" -v driver_hourly_stats');
     expect(c.resources.limits).toEqual({ cpu: '2', memory: '1Gi' });
@@ -139,7 +152,8 @@ describe('FeastFeatureStore: clients are admitted by the labels their grant retu
       reader = new WorkloadIdentity(stack, 'scorer', { target: other, serviceAccountName: 'scorer', cloudName: 'scorer' });
       store.grantRead(reader);
     });
-    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name)).not.toContain('feast-from-scoring');
+    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name).filter((n) => n.includes('scoring'))).toEqual([]);
+    expect(store.connections.allowed.map((a) => a.peer.namespace)).toEqual(['serving']);
     expect(RequiredPodLabels.of(reader)).toEqual({});
     expect(store.node.metadata.map((m) => String(m.data))).toEqual([expect.stringMatching(/runs on cluster edge-1, the feature server on ml: it was granted offline \(historical\) access only/)]);
   });
@@ -150,6 +164,43 @@ describe('FeastFeatureStore: clients are admitted by the labels their grant retu
     expect(ranker.map((p) => p.name)).toEqual([...new Set(ranker.map((p) => p.name))]);
     expect(ranker).toHaveLength(1);
     expect(JSON.parse(ranker[0].policy).Statement[1]).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/offline_bucket_\w+\.arn\}\/\*$/) });
+  });
+});
+
+describe('FeastFeatureStore: the feature server and the in-cluster Redis are reached through their connections', () => {
+  test('every grant goes through connections: one policy per namespace, none for the store\'s own namespace', () => {
+    let store!: FeastFeatureStore;
+    const out = synth((stack) => {
+      store = feastOnEks(stack); // grants a reader in `serving`
+      const again = new WorkloadIdentity(stack, 'ranker-2', { target: store.target.inNamespace('serving'), serviceAccountName: 'ranker-2', cloudName: 'ranker-2' });
+      const local = new WorkloadIdentity(stack, 'ingest', { target: store.target, serviceAccountName: 'ingest', cloudName: 'ingest' });
+      store.grantRead(again);
+      expect(store.grantWrite(local)).toEqual({ 'feast.ml-platform.io/feast-client': 'true' });
+    });
+    expect(store.connections.allowed.map((a) => [a.peer.namespace, a.peer.podLabels, a.port])).toEqual([
+      ['serving', { 'feast.ml-platform.io/feast-client': 'true' }, 6566],
+    ]);
+    const names = out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name).sort();
+    expect(names).toEqual(['feast-from-serving-05cae3d5', 'feast-redis-ingress', 'feast-server-ingress']);
+  });
+
+  test('others are admitted with connections.allowFrom, on the server\'s port or Redis\' 6379', () => {
+    const out = synth((stack) => {
+      const store = feastOnEks(stack);
+      store.connections.allowDefaultPortFrom(Peer.namespace('monitoring'));
+      store.redis!.connections.allowDefaultPortFrom(Peer.podsInNamespace('ops', { app: 'redis-backup' }));
+    });
+    const policies = out.resources('kubernetes_network_policy_v1');
+    const monitoring = policies.find((p) => p.metadata.name === 'feast-from-monitoring');
+    expect(monitoring.spec.ingress[0]).toEqual({
+      from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: '6566', protocol: 'TCP' }],
+    });
+    const backup = policies.find((p) => p.metadata.name.startsWith('feast-redis-from-ops-'));
+    expect(backup.spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'feast-redis', 'app.kubernetes.io/component': 'online-store' });
+    expect(backup.spec.ingress[0]).toEqual({
+      from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ops' } }, pod_selector: { match_labels: { app: 'redis-backup' } } }],
+      ports: [{ port: '6379', protocol: 'TCP' }],
+    });
   });
 });
 
@@ -240,6 +291,45 @@ describe('FeastFeatureStore elsewhere', () => {
 
   test('synthesis is deterministic', () => {
     expect(synth(feastOnEks).text).toBe(synth(feastOnEks).text);
+  });
+});
+
+describe('Feast store variants bind themselves', () => {
+  test('each registry and offline store gives its own feature_store.yaml block and what the pods need', () => {
+    synth((stack) => {
+      const target = eksTarget(stack);
+      const bucket = new SecureS3Bucket(stack, 'offline', { bucketName: 'ml-features-offline' });
+      const context = { target, definitions: s3Definitions() };
+      expect(FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }).bind(stack, context)).toEqual({
+        yaml: { registry_type: 'sql', path: '$FEAST_REGISTRY_URL', cache_ttl_seconds: 60 }, secretEnv: { FEAST_REGISTRY_URL: { name: 'feast-registry-db', key: 'url' } },
+      });
+      const files = FeastOfflineStore.s3Files(bucket, 'data/').bind(stack, context);
+      expect(files.yaml).toEqual({ type: 'file' });
+      expect(Token.isUnresolved(files.awsRegion)).toBe(true); // the bucket's own region
+      expect(files.mountGoogleCredentials).toBeUndefined();
+      expect(FeastOfflineStore.s3Files(bucket).sharesStorageWith(FeastRegistry.s3(bucket))).toBe(true);
+      expect(FeastOfflineStore.s3Files(bucket).sharesStorageWith(FeastRegistry.sql({ name: 'feast-registry-db', key: 'url' }))).toBe(false);
+      // BigQuery read from an EKS cluster: Google credentials come from credentialsSecret.
+      const bigQuery = FeastOfflineStore.bigQuery({ project: 'ml-prod-123', dataset: 'feast_staging', location: 'US' });
+      expect(bigQuery.sourceKind).toBe('bigquery');
+      expect(bigQuery.bind(stack, context)).toEqual({
+        yaml: { type: 'bigquery', project_id: 'ml-prod-123', dataset: 'feast_staging', location: 'US' }, mountGoogleCredentials: true,
+      });
+    });
+  });
+
+  test('bad store props are named: the SQL registry URL reference, the credentials secret, the BigQuery dataset', () => {
+    const message = errorOf((stack) => {
+      new FeastFeatureStore(stack, 'features', {
+        target: gkeTarget(stack as TerraformStack), definitions: bigQueryDefinitions(), registry: FeastRegistry.sql({ name: 'feast-registry-db', key: 'a url' }),
+        offlineStore: FeastOfflineStore.bigQuery({ dataset: 'feast-staging', location: 'US' }), onlineStore: redis, credentialsSecret: 'Feast Credentials',
+      });
+    });
+    expect(message).toContain('test/features: registry.url.key ("a url") is not a valid secret key');
+    expect(message).toContain('test/features: offlineStore.dataset ("feast-staging") must be a dataset id');
+    expect(message).toContain('test/features: credentialsSecret ("Feast Credentials") must be the name of an existing Kubernetes secret');
+    // The project is the Google provider's (ml-prod-123): no problem about it.
+    expect(message).not.toContain('offlineStore.project');
   });
 });
 

@@ -91,7 +91,7 @@ export function gkeTarget(stack: TerraformStack): KubernetesTarget {
 export const elastiCacheProps = {
   replicationGroupId: 'feast-online', vpcId: 'vpc-0123456789abcdef0',
   subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], clientSecurityGroupIds: ['sg-0123456789abcdef0'],
-  authTokenSecret: 'feast/online-store-auth-token',
+  authTokenSecretId: 'feast/online-store-auth-token',
 };
 
 /** Memorystore props for a GKE cluster's VPC. */

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { SageMakerFeatureStore } from '../../lib/features/sagemaker';
 import { VertexFeatureStore, VertexOnlineServing } from '../../lib/features/vertex';
@@ -138,6 +139,38 @@ describe('VertexFeatureStore', () => {
       optimized: {}, dedicated_serving_endpoint: { private_service_connect_config: { enable_private_service_connect: true, project_allowlist: ['ml-prod-123'] } },
     });
     expect(synth(vertex).text).toBe(out.text);
+  });
+});
+
+describe('VertexFeatureStore: project, region and serving', () => {
+  test('project and region come from the stack\'s Google provider unless given', () => {
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123', region: 'europe-west4' });
+      new VertexFeatureStore(stack, 'features', { definitions: bigQueryDefinitions() });
+    });
+    expect(out.resources('google_vertex_ai_feature_online_store')[0]).toMatchObject({ project: 'ml-prod-123', region: 'europe-west4' });
+    expect(out.resources('google_vertex_ai_feature_group').every((g) => g.project === 'ml-prod-123' && g.region === 'europe-west4')).toBe(true);
+    // Given, the prop wins over the provider's.
+    const given = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123', region: 'europe-west4' });
+      new VertexFeatureStore(stack, 'features', { definitions: bigQueryDefinitions(), region: 'us-central1' });
+    });
+    expect(given.resources('google_vertex_ai_feature_online_store')[0].region).toBe('us-central1');
+  });
+
+  test('without either, the error names the prop; bad serving settings are named under serving', () => {
+    const message = errorOf((stack) => {
+      new GoogleProvider(stack, 'google', {});
+      new VertexFeatureStore(stack, 'features', { definitions: bigQueryDefinitions(), serving: VertexOnlineServing.bigtable({ minNodes: 4, maxNodes: 2, cpuTarget: 95 }) });
+    });
+    expect(message).toContain('test/features: project (undefined) is required: set project, or place the construct in a stack whose Google provider sets project');
+    expect(message).toContain('test/features: region (undefined) is required: set region, or place the construct in a stack whose Google provider sets region');
+    expect(message).toContain('test/features: serving.maxNodes (2) is below minNodes (4); raise maxNodes');
+    expect(message).toContain('test/features: serving.cpuTarget (95) must be a CPU utilization target from 10 to 80 percent');
+    expect(errorOf((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-prod-123', region: 'us-central1' });
+      new VertexFeatureStore(stack, 'features', { definitions: bigQueryDefinitions(), serving: VertexOnlineServing.optimizedPrivate([]) });
+    })).toContain('serving.allowedProjects ([]) must list the projects whose VPCs may reach the Private Service Connect endpoint');
   });
 });
 

@@ -1,4 +1,8 @@
 import { TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { KubernetesTarget } from '../../lib/core/kubernetes-target';
+import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { Duration, Size } from '../../lib/core/units';
 import { FeastFeatureStore } from '../../lib/features/feast';
 import { FeastOfflineStore, FeastOnlineStore, FeastRegistry } from '../../lib/features/feast-stores';
@@ -94,10 +98,46 @@ describe('Feast on GKE with a Memorystore online store', () => {
     expect(literalSecrets(out.json)).toEqual([]);
   });
 
+  test('the CA reaches Feast as one secret key mounted in a directory (SecretKeyRef + mountDir)', () => {
+    let store!: FeastFeatureStore;
+    synth((stack) => { store = feastWithMemorystore(stack); });
+    expect(store.memorystore!.connection.caFile).toEqual({ secret: { name: 'feast-online-store', key: 'ca.pem' }, mountDir: '/var/run/secrets/feast-online-store' });
+    expect(store.memorystore!.connection.passwordSecret).toEqual({ name: 'feast-online-store', key: 'password' });
+  });
+
   test("Feast's redis client verifies TLS against the mounted CA", () => {
     expect(config(out).online_store.connection_string).toMatch(new RegExp(
       '^\\$\\{google_redis_instance\\.[\\w-]+\\.host\\}:\\$\\{google_redis_instance\\.[\\w-]+\\.port\\},ssl=true,ssl_cert_reqs=required,' +
       'ssl_ca_certs=/var/run/secrets/feast-online-store/ca\\.pem,ssl_check_hostname=false,password=\\$FEAST_REDIS_PASSWORD$'));
+  });
+});
+
+describe('Memorystore: project and region come from the stack\'s Google provider unless given', () => {
+  /** Feast on GKE with a Memorystore online store given only its instance and network, in a stack whose Google provider sets `provider`. */
+  const feastIn = (stack: TerraformStack, provider: { project?: string; region?: string }) => {
+    new GoogleProvider(stack, 'google', provider);
+    const k8s = new KubernetesProvider(stack, 'k8s', { configPath: '~/.kube/config', configContext: 'ml' });
+    const target = KubernetesTarget.fromProvider(k8s, { clusterName: 'ml', namespace: 'features', identity: WorkloadIdentityMode.gkeWorkloadIdentity('ml-prod-123') });
+    const bucket = new SecureGcsBucket(stack, 'registry', { project: 'ml-prod-123', bucketName: 'ml-feast-registry', location: 'US' });
+    return new FeastFeatureStore(stack, 'features', {
+      target, definitions: bigQueryDefinitions(), registry: FeastRegistry.gcs(bucket),
+      offlineStore: FeastOfflineStore.bigQuery({ dataset: 'feast_staging', location: 'US' }),
+      onlineStore: FeastOnlineStore.memorystore({ instanceId: 'feast-online', network: 'projects/ml-prod-123/global/networks/ml' }),
+    });
+  };
+
+  test('inherited: the instance, its key ring and the BigQuery offline store use the provider\'s project and region', () => {
+    const out = synth((stack) => { feastIn(stack, { project: 'ml-prod-123', region: 'europe-west4' }); });
+    expect(out.resources('google_redis_instance')[0]).toMatchObject({ project: 'ml-prod-123', region: 'europe-west4' });
+    expect(out.resources('google_kms_key_ring')).toContainEqual(expect.objectContaining({ project: 'ml-prod-123', location: 'europe-west4' }));
+    expect(config(out).offline_store).toEqual({ type: 'bigquery', project_id: 'ml-prod-123', dataset: 'feast_staging', location: 'US' });
+  });
+
+  test('without the prop or the provider setting, the error names the prop and both ways to set it', () => {
+    const message = errorOf((stack) => { feastIn(stack as TerraformStack, {}); });
+    expect(message).toContain('test/features: onlineStore.project (undefined) is required: set onlineStore.project, or place the construct in a stack whose Google provider sets project');
+    expect(message).toContain('test/features: onlineStore.region (undefined) is required: set onlineStore.region, or place the construct in a stack whose Google provider sets region');
+    expect(message).toContain('test/features: offlineStore.project (undefined) is required: set offlineStore.project');
   });
 });
 
@@ -125,14 +165,26 @@ describe('online store validation', () => {
   test('ElastiCache: one node, one subnet, a short snapshot retention and a literal token are each refused', () => {
     const message = errorOf((stack) => feastWithElastiCache(stack as TerraformStack, {
       ...elastiCacheProps, subnetIds: ['subnet-0123456789abcdef0'], nodes: 1, snapshotRetention: Duration.days(1),
-      authTokenSecret: 'this is "my" token', replicationGroupId: 'Feast--online',
+      authTokenSecretId: 'this is "my" token', replicationGroupId: 'Feast--online',
     } as any));
     expect(message).toMatch(/^5 problems:/);
     expect(message).toContain('onlineStore.replicationGroupId ("Feast--online") must be 1-40 lowercase letters');
     expect(message).toContain('onlineStore.subnetIds (["subnet-0123456789abcdef0"]) must list subnets in at least two Availability Zones');
     expect(message).toContain('onlineStore.nodes (1) must be a whole number from 2 to 6: automatic failover and Multi-AZ need a replica');
     expect(message).toContain('onlineStore.snapshotRetention (1d) must be whole days from 7 to 35');
-    expect(message).toContain('onlineStore.authTokenSecret ("this is \\"my\\" token") must be a Secrets Manager secret name or ARN');
+    expect(message).toContain('onlineStore.authTokenSecretId ("this is \\"my\\" token") must be a Secrets Manager secret name or ARN');
+  });
+
+  test('in-cluster Redis: the password is a { name, key } secret reference', () => {
+    const message = errorOf((stack) => {
+      const bucket = new SecureS3Bucket(stack, 'offline', { bucketName: 'ml-features-offline' });
+      new FeastFeatureStore(stack, 'features', {
+        target: eksTarget(stack as TerraformStack), definitions: s3Definitions(), registry: FeastRegistry.s3(bucket), offlineStore: FeastOfflineStore.s3Files(bucket),
+        onlineStore: FeastOnlineStore.inClusterRedis({ passwordSecret: { name: 'Feast_Redis', key: 'pass word' } }),
+      });
+    });
+    expect(message).toContain('test/features: onlineStore.passwordSecret.name ("Feast_Redis") is not a valid secret name');
+    expect(message).toContain('test/features: onlineStore.passwordSecret.key ("pass word") is not a valid secret key');
   });
 
   test('Memorystore: a zone, a bare network name and an oversized instance are refused', () => {

@@ -32,7 +32,7 @@ function endpoint(scope: Construct, target: KubernetesTarget, name: string, drif
 function monitoring(stack: Construct, target: KubernetesTarget, props: Partial<MonitoringStackProps> = {}): MonitoringStack {
   return new MonitoringStack(stack, 'monitoring', {
     target: target.inNamespace('monitoring'), watch: MonitoringStack.discover(stack),
-    alerting: routing, grafana: { adminSecret: { name: 'grafana-admin' } }, driftDetection: drift, ...props,
+    alerting: routing, grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } }, driftDetection: drift, ...props,
   });
 }
 
@@ -109,7 +109,7 @@ describe('Drift detection: inputs elsewhere, and endpoints without them', () => 
       endpoint(stack, target, 'churn', { referenceDataset: DriftData.fromStore(datasets, 'churn/'), predictionLog: DriftData.fromStore(datasets, 'logs/churn/') });
       monitoring(stack, target);
     });
-    expect(message).toContain('test/monitoring: driftDetection.credentialsSecretName (undefined) is required: endpoint churn reads its referenceDataset ' +
+    expect(message).toContain('test/monitoring: driftDetection.credentialsSecret (undefined) is required: endpoint churn reads its referenceDataset ' +
       'from store test/datasets under churn/, and dc1 has no workload identity for that cloud to grant; name an existing Secret with credentials');
   });
 
@@ -119,11 +119,18 @@ describe('Drift detection: inputs elsewhere, and endpoints without them', () => 
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       const datasets = new DatasetStore(stack, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'ml-datasets' }) });
       endpoint(stack, target, 'churn', { referenceDataset: DriftData.fromStore(datasets, 'churn/'), predictionLog: DriftData.fromUri('s3://ml-logs/churn/') });
-      monitoring(stack, target, { driftDetection: { ...drift, credentialsSecretName: 'drift-aws-credentials' } });
+      monitoring(stack, target, { driftDetection: { ...drift, credentialsSecret: 'drift-aws-credentials' } });
     });
     const [cron] = out.resources('kubernetes_cron_job_v1');
     expect(cron.spec.job_template.spec.template.spec.container[0].env_from).toEqual([{ secret_ref: { name: 'drift-aws-credentials' } }]);
     expect(out.resources('aws_iam_role_policy')).toEqual([]);
+  });
+
+  test('a credentials secret that is not a secret name is refused, naming the prop', () => {
+    expect(errorOf((stack) => {
+      const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
+      monitoring(stack, target, { driftDetection: { ...drift, credentialsSecret: 'Drift_AWS' } });
+    })).toMatch(/test\/monitoring: driftDetection\.credentialsSecret \("Drift_AWS"\) must be the name of an existing Kubernetes secret/);
   });
 
   test('an endpoint that declares no drift inputs gets no CronJob, and the MonitoringStack warns, naming it', () => {

@@ -63,7 +63,7 @@ export function buildStack(stack: TerraformStack, props: Partial<MonitoringStack
     target,
     watch: [fake],
     alerting: routing,
-    grafana: { adminSecret: { name: 'grafana-admin' } },
+    grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
     driftDetection: { image: 'registry.example.com/ml/drift:1.2.0' },
     ...props,
   });

@@ -30,7 +30,7 @@ const cases: Array<[string, (stack: TerraformStack) => void, string[]]> = [
     new FakeWorkload(stack, 'endpoints', [endpoint('churn', { clusterName: 'ml' })]);
     new MonitoringStack(stack, 'monitoring', {
       target: eks.kubernetes.inNamespace('monitoring'), watch: MonitoringStack.discover(stack), alerting: routing,
-      grafana: { adminSecret: { name: 'grafana-admin' } }, driftDetection: { image: 'registry.example.com/ml/drift:1.2.0' },
+      grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } }, driftDetection: { image: 'registry.example.com/ml/drift:1.2.0' },
     });
   }, ['k8s-no-dangerous-capabilities', 'k8s-run-as-non-root']],
   ['AmpMonitoring', (stack) => { buildAmp(stack); }, []],

@@ -3,6 +3,7 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { AmpCollectorProps, AmpMonitoring, AmpMonitoringProps, AmpScrapeSource } from '../../lib/monitoring/amp';
 import { CADVISOR_METRICS } from '../../lib/monitoring/metrics';
 import { Duration } from '../../lib/core/units';
+import { GmpMonitoring } from '../../lib/monitoring/gmp';
 import { AlertReceiver } from '../../lib/monitoring/receivers';
 import { errorOf, literalSecrets, synth } from '../util';
 import { checkAlertmanager, checkPrometheusConfig, checkRules, haveTool } from './checkers';
@@ -247,5 +248,18 @@ describe('GmpMonitoring (Google Managed Prometheus + Cloud Monitoring alert poli
   test('no literal secret, and deterministic', () => {
     expect(literalSecrets(out.json)).toEqual([]);
     expect(synth((stack) => { buildGmp(stack); }).text).toBe(out.text);
+  });
+
+  test('without project, the stack\'s Google provider\'s project is used', () => {
+    const inherited = synth((stack) => { buildGmp(stack, { project: undefined }); });
+    expect(inherited.resources('google_monitoring_alert_policy').map((p) => p.project)).toEqual(policies.map(() => 'ml-prod-123'));
+    expect(inherited.text).toBe(out.text);
+  });
+
+  test('without project and without a Google provider that sets one, the error names the prop and both fixes', () => {
+    expect(errorOf((stack) => {
+      new GmpMonitoring(stack, 'gmp', { notificationChannels: { critical: ['projects/p/notificationChannels/1'] } });
+    })).toBe('test/gmp: project (undefined) is required: set project, or place the construct in a stack whose Google provider sets project ' +
+      '(MlPlatform.googleCloud(name, { project, region }) does)');
   });
 });

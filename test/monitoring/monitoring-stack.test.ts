@@ -1,4 +1,5 @@
 import { TerraformStack } from 'cdktf';
+import { Peer } from '../../lib/core/connections';
 import { KubeletServingCertificates, KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
@@ -6,7 +7,8 @@ import { Duration, Size } from '../../lib/core/units';
 import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
 import { AlertReceiver } from '../../lib/monitoring/receivers';
 import { prometheusConfig, SERVICE_ACCOUNT_DIR } from '../../lib/monitoring/scrape';
-import { literalSecrets, synth } from '../util';
+import { reaches } from '../network';
+import { errorOf, literalSecrets, synth } from '../util';
 import { a100Nodes, buildAmp, buildGmp, buildStack, endpoint, FakeWorkload, featureStore, registry, routing, trainingCluster } from './fakes';
 
 const POD_TYPES: Record<string, string[]> = {
@@ -103,7 +105,7 @@ describe('MonitoringStack on an on-prem cluster with GPU nodes, watching every k
     const grafana = out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'grafana');
     const env = Object.fromEntries(grafana.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({ GF_SECURITY_ADMIN_PASSWORD__FILE: '/etc/grafana/admin/admin-password', GF_AUTH_ANONYMOUS_ENABLED: 'false', GF_USERS_ALLOW_SIGN_UP: 'false' });
-    expect(grafana.spec.template.spec.volume.find((v: any) => v.name === 'admin').secret.secret_name).toBe('grafana-admin');
+    expect(grafana.spec.template.spec.volume.find((v: any) => v.name === 'admin').projected[0].sources[1].secret).toEqual([{ name: 'grafana-admin', items: [{ key: 'admin-password', path: 'admin-password' }] }]);
     expect(Object.keys(configMap('grafana-provisioning').data).sort()).toEqual(['dashboards.yml', 'datasources.yml']);
     expect(Object.keys(configMap('grafana-dashboards').data).sort()).toEqual(['ml-churn.json', 'ml-dc1.json', 'ml-features.json', 'ml-registry.json']);
   });
@@ -204,7 +206,7 @@ describe('MonitoringStack options', () => {
       new MonitoringStack(stack, 'monitoring', {
         target, watch: [new FakeWorkload(stack, 'w', [endpoint('churn', { usesGpus: false }), featureStore()])],
         alerting: { critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pd' })] },
-        grafana: { adminSecret: { name: 'grafana-admin' } },
+        grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
       });
     });
     expect(out.resources('kubernetes_daemon_set_v1')).toEqual([]);
@@ -226,10 +228,96 @@ describe('MonitoringStack options', () => {
     expect(sts.spec.volume_claim_template[0].spec).toMatchObject({ storage_class_name: 'gp3-encrypted', resources: { requests: { storage: '500Gi' } } });
   });
 
-  test('Grafana can be opened to the ingress controller\'s namespace', () => {
-    const out = synth((stack) => { buildStack(stack, { grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] } }); });
-    const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'grafana-ingress');
+  test('Grafana is opened to the ingress controller\'s namespace through its connections, and to nobody else', () => {
+    const ingress = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const grafanaPods = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'ml-monitoring' } };
+    const closed = synth((stack) => { buildStack(stack); });
+    expect(reaches(closed.resources('kubernetes_network_policy_v1'), ingress, grafanaPods, 3000)).toBe(false);
+
+    let monitoring: MonitoringStack | undefined;
+    const out = synth((stack) => {
+      monitoring = buildStack(stack);
+      monitoring.grafana.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
+    });
+    const policies = out.resources('kubernetes_network_policy_v1');
+    const policy = policies.find((p) => p.metadata.name === 'grafana-from-ingress-nginx');
+    expect(policy.metadata).toMatchObject({ namespace: 'monitoring', labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'ml-monitoring' }) });
     expect(policy.spec.ingress).toEqual([{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: '3000', protocol: 'TCP' }] }]);
+    expect(reaches(policies, ingress, grafanaPods, 3000)).toBe(true);
+    // Only Grafana: Prometheus stays closed to the ingress controller.
+    expect(reaches(policies, ingress, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'ml-monitoring' } }, 9090)).toBe(false);
+    expect(monitoring!.grafana.connections.allowed.map((a) => `${a.peer.namespace}:${a.port}`)).toEqual(['ingress-nginx:3000']);
+  });
+
+  test('teams are admitted to query Prometheus through its connections; Grafana keeps its own path', () => {
+    const out = synth((stack) => { buildStack(stack).prometheus.connections.allowDefaultPortFrom(Peer.namespace('team-a')); });
+    const policies = out.resources('kubernetes_network_policy_v1');
+    const prometheusPods = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'ml-monitoring' } };
+    expect(reaches(policies, { namespace: 'team-a', labels: {} }, prometheusPods, 9090)).toBe(true);
+    expect(reaches(policies, { namespace: 'team-b', labels: {} }, prometheusPods, 9090)).toBe(false);
+    expect(reaches(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'ml-monitoring' } }, prometheusPods, 9090)).toBe(true);
+    expect(policies.find((p) => p.metadata.name === 'prometheus-ingress').spec.ingress[0].from).toEqual([
+      { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'ml-monitoring' } } },
+    ]);
+  });
+
+  test('the remote-write receiver is an explicit switch, and its writers are admitted through Prometheus\' connections', () => {
+    const closed = synth((stack) => { buildStack(stack); });
+    const args = (out: typeof closed) => out.resources('kubernetes_stateful_set_v1').find((s) => s.metadata.name === 'prometheus').spec.template.spec.container[0].args;
+    expect(args(closed)).not.toContain('--web.enable-remote-write-receiver');
+    const out = synth((stack) => {
+      buildStack(stack, { remoteWriteReceiver: true }).prometheus.connections.allowDefaultPortFrom(Peer.namespace('ingress-nginx'));
+    });
+    expect(args(out)).toContain('--web.enable-remote-write-receiver');
+    const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'prometheus-from-ingress-nginx');
+    expect(policy.spec.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'ml-monitoring' } });
+  });
+
+  test('a remote-write receiver nobody may reach is refused at synth, naming the prop and the fix', () => {
+    expect(() => synth((stack) => { buildStack(stack, { remoteWriteReceiver: true }); })).toThrow(
+      /^test\/monitoring: remoteWriteReceiver \(true\) is on, but no writer may reach Prometheus; admit them, e\.g\. monitoring\.prometheus\.connections\.allowDefaultPortFrom\(Peer\.namespace\('ingress-nginx'\)\)/);
+  });
+
+  test('the replaced network and secret props are refused with their replacement', () => {
+    const message = errorOf((stack) => {
+      buildStack(stack as TerraformStack, {
+        prometheusAccessFromNamespaces: ['team-a'], remoteWriteFromNamespaces: ['ingress-nginx'], pushgatewayAccessFromNamespaces: ['features'],
+        grafana: { adminSecret: { name: 'grafana-admin' }, accessFromNamespaces: ['ingress-nginx'] },
+      } as any);
+    });
+    expect(message).toMatch(/prometheusAccessFromNamespaces \(\["team-a"\]\) was replaced by monitoring\.prometheus\.connections\.allowDefaultPortFrom/);
+    expect(message).toMatch(/remoteWriteFromNamespaces \(\["ingress-nginx"\]\) was replaced: set remoteWriteReceiver: true/);
+    expect(message).toMatch(/pushgatewayAccessFromNamespaces \(\["features"\]\) was replaced: set pushgateway: true/);
+    expect(message).toMatch(/grafana\.accessFromNamespaces \(\["ingress-nginx"\]\) was replaced by monitoring\.grafana\.connections/);
+    expect(message).toMatch(/grafana\.adminCredentials \(undefined\) is required/);
+    expect(message).toMatch(/grafana\.adminSecret \(\{"name":"grafana-admin"\}\) was replaced by grafana\.adminCredentials/);
+  });
+
+  test('Grafana reads its admin login from two secret keys, mounted as files under fixed names', () => {
+    const out = synth((stack) => {
+      buildStack(stack, { grafana: { adminCredentials: { user: { name: 'sso', key: 'grafana-user' }, password: { name: 'vault-grafana', key: 'pw' } } } });
+    });
+    const spec = out.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'grafana').spec.template.spec;
+    const env = Object.fromEntries(spec.container[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.GF_SECURITY_ADMIN_USER__FILE).toBe('/etc/grafana/admin/admin-user');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/etc/grafana/admin/admin-password');
+    expect(spec.volume.find((v: any) => v.name === 'admin').projected).toEqual([{
+      default_mode: '0440',
+      sources: [
+        { secret: [{ name: 'sso', items: [{ key: 'grafana-user', path: 'admin-user' }] }] },
+        { secret: [{ name: 'vault-grafana', items: [{ key: 'pw', path: 'admin-password' }] }] },
+      ],
+    }]);
+    // Without a user key, the user is read from key admin-user of the password's secret.
+    const defaults = synth((stack) => { buildStack(stack); }).resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'grafana');
+    expect(defaults.spec.template.spec.volume.find((v: any) => v.name === 'admin').projected[0].sources[0]).toEqual(
+      { secret: [{ name: 'grafana-admin', items: [{ key: 'admin-user', path: 'admin-user' }] }] });
+  });
+
+  test('a bad Grafana secret key is refused naming the prop', () => {
+    expect(errorOf((stack) => {
+      buildStack(stack as TerraformStack, { grafana: { adminCredentials: { password: { name: 'Grafana_Admin', key: 'admin password' } } } });
+    })).toMatch(/^2 problems:\n  - test\/monitoring: grafana\.adminCredentials\.password\.name \("Grafana_Admin"\) is not a valid secret name.*\n  - test\/monitoring: grafana\.adminCredentials\.password\.key \("admin password"\) is not a valid secret key/);
   });
 
   test('discover() finds every IMonitorable in the scope, including a real training cluster', () => {
@@ -246,7 +334,7 @@ describe('MonitoringStack options', () => {
         target: training.kubernetes.inNamespace('monitoring'),
         watch: MonitoringStack.discover(stack),
         alerting: routing,
-        grafana: { adminSecret: { name: 'grafana-admin' } },
+        grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
       });
     });
     expect(stackConstruct!.workloads.map((w) => `${w.kind}:${w.name}`)).toEqual(['training-cluster:dc1', 'inference-endpoint:churn', 'model-registry:registry']);
@@ -262,7 +350,7 @@ describe('MonitoringStack options', () => {
         gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
       });
       new MonitoringStack(stack, 'monitoring', {
-        target: training.kubernetes.inNamespace('monitoring'), watch: [training], alerting: routing, grafana: { adminSecret: { name: 'grafana-admin' } },
+        target: training.kubernetes.inNamespace('monitoring'), watch: [training], alerting: routing, grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
       });
     });
     expect(out.resources('kubernetes_daemon_set_v1')).toEqual([]);
@@ -318,12 +406,22 @@ test('every resource attribute is in Terraform\'s snake_case: no nested block ha
 });
 
 test('feature materialization jobs in other namespaces can be admitted to the Pushgateway', () => {
-  const out = synth((stack) => { buildStack(stack, { driftDetection: undefined, pushgatewayAccessFromNamespaces: ['features'] }); });
+  const out = synth((stack) => {
+    buildStack(stack, { driftDetection: undefined, pushgateway: true }).pushgateway!.connections.allowDefaultPortFrom(Peer.namespace('features'));
+  });
   expect(out.resources('kubernetes_cron_job_v1')).toEqual([]);
-  const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'pushgateway-ingress');
-  expect(policy.spec.ingress[0].from).toContainEqual({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'features' } } });
+  const policies = out.resources('kubernetes_network_policy_v1');
+  const pushgateway = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'pushgateway', 'app.kubernetes.io/part-of': 'ml-monitoring' } };
+  expect(reaches(policies, { namespace: 'features', labels: { app: 'materialize' } }, pushgateway, 9091)).toBe(true);
+  expect(reaches(policies, { namespace: 'serving', labels: {} }, pushgateway, 9091)).toBe(false);
+  expect(policies.map((p) => p.metadata.name)).toContain('pushgateway-from-features');
   const prometheusYml = JSON.parse(out.resources('kubernetes_config_map_v1').find((c) => c.metadata.name === 'prometheus-config').data['prometheus.yml']);
   expect(prometheusYml.scrape_configs.find((s: any) => s.job_name === 'pushgateway')).toEqual({ job_name: 'pushgateway', honor_labels: true, static_configs: [{ targets: ['pushgateway.monitoring.svc:9091'] }] });
+});
+
+test('turning the Pushgateway off while drift jobs push to it is refused, naming the prop', () => {
+  expect(errorOf((stack) => { buildStack(stack as TerraformStack, { pushgateway: false }); }))
+    .toBe('test/monitoring: pushgateway (false) is false, but the drift jobs of churn push their metrics to it; leave pushgateway unset or remove driftDetection');
 });
 
 describe('kubelet (cAdvisor) scraping follows how the target\'s kubelets sign their serving certificates', () => {

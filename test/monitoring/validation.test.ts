@@ -54,7 +54,7 @@ describe('MonitoringStack refuses props that cannot work, naming the path, the p
     expect(errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', namespace: 'monitoring' });
       const w = new (class extends Construct { monitoredWorkloads() { return [endpoint('churn')]; } })(stack, 'w');
-      new MonitoringStack(stack, 'monitoring', { target, watch: [w], alerting: routing, grafana: { adminSecret: { name: 'g' } } });
+      new MonitoringStack(stack, 'monitoring', { target, watch: [w], alerting: routing, grafana: { adminCredentials: { password: { name: 'g', key: 'admin-password' } } } });
     })).toMatch(/watch\[0\]\.workloads\[0\]\.usesGpus \(true\) asks for GPU alerts, but dc1 has no NVIDIA GPU nodes in its target/);
   });
 
@@ -62,7 +62,7 @@ describe('MonitoringStack refuses props that cannot work, naming the path, the p
     const message = errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', namespace: 'kube-system' });
       new MonitoringStack(stack, 'monitoring', {
-        target, gpuMonitoring: true, alerting: routing, grafana: { adminSecret: { name: 'g' } }, thresholds: { featureDrift: 2 },
+        target, gpuMonitoring: true, alerting: routing, grafana: { adminCredentials: { password: { name: 'g', key: 'admin-password' } } }, thresholds: { featureDrift: 2 },
       });
     });
     expect(message).toMatch(/^3 problems:/);
@@ -74,7 +74,7 @@ describe('MonitoringStack refuses props that cannot work, naming the path, the p
   test('something that is not IMonitorable in watch', () => {
     expect(errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', namespace: 'monitoring' });
-      new MonitoringStack(stack, 'monitoring', { target, watch: [new Construct(stack, 'plain')], alerting: routing, grafana: { adminSecret: { name: 'g' } } });
+      new MonitoringStack(stack, 'monitoring', { target, watch: [new Construct(stack, 'plain')], alerting: routing, grafana: { adminCredentials: { password: { name: 'g', key: 'admin-password' } } } });
     })).toMatch(/watch\[0\] \("test\/plain"\) does not implement IMonitorable/);
   });
 });

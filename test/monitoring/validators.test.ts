@@ -1,8 +1,8 @@
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { Duration } from '../../lib/core/units';
 import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
-import { alertmanagerConfig, AlertReceiver } from '../../lib/monitoring/receivers';
-import { alertmanagerSecretPath } from '../../lib/monitoring/alertmanager';
+import { Testing } from 'cdktf';
+import { alertmanagerConfig, AlertmanagerHost, AlertReceiver } from '../../lib/monitoring/receivers';
 import { synth } from '../util';
 import {
   amtoolVersion, checkAlertmanager, checkPrometheusConfig, checkRules, configMapFiles, haveTool, promtoolHasKubernetesSd, testRules,
@@ -38,7 +38,7 @@ const variants: Array<[string, ReturnType<typeof filesOf>]> = [
       target,
       watch: [new FakeWorkload(stack, 'w', [endpoint('churn', { usesGpus: false, slo: undefined }), featureStore(), registry()])],
       alerting: { critical: [AlertReceiver.webhook('http://oncall.ops.svc:8080/hook')] },
-      grafana: { adminSecret: { name: 'grafana-admin' } },
+      grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
       thresholds: { latencyP99Ms: 120, errorRatePercent: 2.5, featureDrift: 0.35, featureStaleness: Duration.minutes(90), modelStaleness: Duration.days(7) },
       kubeletInsecureSkipVerify: true,
     });
@@ -96,7 +96,7 @@ describe('the checks can fail', () => {
 });
 
 amtoolTest('a webhook whose whole URL is secret uses url_file, which Alertmanager reads from 0.26 on', () => {
-  const yml = alertmanagerConfig({ critical: [AlertReceiver.webhookFromSecret({ name: 'alerting', key: 'webhook-url' })] }, alertmanagerSecretPath);
+  const yml = alertmanagerConfig(Testing.app(), { critical: [AlertReceiver.webhookFromSecret({ name: 'alerting', key: 'webhook-url' })] }, { host: AlertmanagerHost.KUBERNETES });
   expect(JSON.parse(yml).receivers.find((r: any) => r.name === 'critical').webhook_configs[0].url_file).toBe('/etc/alertmanager-secrets/alerting/webhook-url');
   const r = checkAlertmanager(yml);
   const [major, minor] = amtoolVersion();

@@ -54,10 +54,10 @@ const registry = new MlflowModelRegistry(w, 'mlflow', {
   target: mlops, image: digest('mlflow'),
   backend: MlflowBackend.cloudSql({
     project, region: 'europe-west4', instanceName: 'acme-mlflow', privateNetwork: `projects/${project}/global/networks/ml-vpc`,
-    passwordSecret: 'mlflow-db-password',
+    passwordSecretId: 'mlflow-db-password',
   }),
   artifactStore: new ObjectStore(w, 'mlflow-artifacts', { location: ObjectStoreLocation.gcs({ project, bucketName: 'acme-mlflow-eu', location: 'EU' }) }),
-  adminSecret: { secretName: 'mlflow-admin' },
+  admin: { username: { name: 'mlflow-admin', key: 'username' }, password: { name: 'mlflow-admin', key: 'password' }, flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' } },
 });
 const feast = new FeastFeatureStore(w, 'feast', {
   target: mlops, definitions,
@@ -83,18 +83,20 @@ const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
   gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
   teams: [{ team: 'mlops' }, { team: 'research', maxGpus: 16 }],
 });
-const minio = (bucketName) => ObjectStoreLocation.s3Compatible({ endpointUrl: 'https://minio.dc1.example.com', bucketName, credentials: { secretName: `minio-${bucketName}` } });
+const minio = (bucketName) => ObjectStoreLocation.s3Compatible({ endpointUrl: 'https://minio.dc1.example.com', bucketName, credentials: {
+  accessKeyId: { name: `minio-${bucketName}`, key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: `minio-${bucketName}`, key: 'AWS_SECRET_ACCESS_KEY' },
+} });
 new MlflowModelRegistry(onprem.workloads, 'mlflow', {
   target: cluster.teamTarget('mlops'), image: digest('mlflow'),
-  backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+  backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' } }),
   artifactStore: new ObjectStore(onprem.workloads, 'mlflow-artifacts', { location: minio('mlflow') }),
-  adminSecret: { secretName: 'mlflow-admin' },
+  admin: { username: { name: 'mlflow-admin', key: 'username' }, password: { name: 'mlflow-admin', key: 'password' }, flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' } },
 });
 new MonitoringStack(onprem.workloads, 'monitoring', {
   target: cluster.kubernetes.inNamespace('monitoring'),
   watch: MonitoringStack.discover(onprem.stack),
   alerting: { critical: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')] },
-  grafana: { adminSecret: { name: 'grafana-admin' } },
+  grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
 });
 
 app.synth();

@@ -20,7 +20,7 @@ const installHint = (p: string) => `needs ${p}, which is not installed; run \`np
 
 /** Modules that exist to create one cloud's resources: the only ones that may require its provider at the top. */
 const AWS_ONLY = /^(training\/(eks|eks-node-pool|karpenter)|storage\/(s3-bucket|aws-kms-key)|registry\/(rds-postgres|sagemaker)|features\/sagemaker|serving\/sagemaker|monitoring\/amp|retraining\/(sagemaker|private\/sagemaker-(triggers|validation))|edge\/iot)\.js$/;
-const GOOGLE_ONLY = /^(training\/gke(-node-pool)?|storage\/(gcs-bucket|gcp-kms-key|gcp-audit-logs)|registry\/cloud-sql-postgres|features\/(vertex|gcp-grants)|serving\/vertex|monitoring\/gmp)\.js$/;
+const GOOGLE_ONLY = /^(training\/gke(-node-pool)?|storage\/(gcs-bucket|gcp-kms-key|gcp-audit-logs)|registry\/cloud-sql-postgres|features\/(vertex|private\/gcp-grants)|serving\/vertex|monitoring\/gmp)\.js$/;
 /** Not library modules: the CLI's bin script runs on require; folder indexes re-export every module of their folder. */
 const NOT_LOADED = /^(cli\/ml-platform|index|monitoring\/index|serving\/index|retraining\/index)\.js$/;
 

@@ -1,7 +1,13 @@
 import { spawnSync } from 'child_process';
+import { TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { KubernetesPlatform, KubernetesTarget } from '../../lib/core/kubernetes-target';
+import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
+import { ObjectStore, ObjectStoreLocation } from '../../lib/registry/object-store';
 import { Duration } from '../../lib/core/units';
 import { MlflowBackend } from '../../lib/registry/mlflow-backend';
-import { MLFLOW_GCP_SECRET_FETCH, MLFLOW_LAUNCHER } from '../../lib/registry/mlflow-launcher';
+import { MLFLOW_GCP_SECRET_FETCH, MLFLOW_LAUNCHER } from '../../lib/registry/private/mlflow-launcher';
 import { errorOf, literalSecrets, synth } from '../util';
 import { cloudSqlProps, eksTarget, gkeTarget, mlflowOnEks, mlflowOnGke, rdsProps } from './fixtures';
 
@@ -141,13 +147,13 @@ describe('Cloud SQL validation', () => {
 
   test('every bad prop at once: a password instead of a secret id, a zone, a bad network, a bad name', () => {
     const message = errorOf((s) => mlflowOnGke(s, gkeTarget(s as any), {
-      backend: MlflowBackend.cloudSql({ ...cloudSqlProps, instanceName: 'MLflow', region: 'europe-west4-a', privateNetwork: 'ml', passwordSecret: 'hunter2 is my password' }),
+      backend: MlflowBackend.cloudSql({ ...cloudSqlProps, instanceName: 'MLflow', region: 'europe-west4-a', privateNetwork: 'ml', passwordSecretId: 'hunter2 is my password' }),
     }));
     expect(message).toMatch(/^4 problems:/);
     expect(message).toContain('registry: backend.instanceName ("MLflow") is not a valid name');
     expect(message).toContain('registry: backend.region ("europe-west4-a") must be a region such as europe-west4');
     expect(message).toContain('registry: backend.privateNetwork ("ml") must be a VPC as projects/<project>/global/networks/<vpc>');
-    expect(message).toContain('registry: backend.passwordSecret ("hunter2 is my password") must be a Secret Manager secret id');
+    expect(message).toContain('registry: backend.passwordSecretId ("hunter2 is my password") must be a Secret Manager secret id');
   });
 
   test('turning deletion protection off is explicit and turns off all three protections', () => {
@@ -156,5 +162,51 @@ describe('Cloud SQL validation', () => {
     });
     const instance = out.resources('google_sql_database_instance')[0];
     expect(instance).toMatchObject({ deletion_protection: false, lifecycle: { prevent_destroy: false }, settings: { deletion_protection_enabled: false, availability_type: 'ZONAL' } });
+  });
+});
+
+describe('project and region come from the stack\'s Google provider unless given', () => {
+  /** A GKE target in a stack whose Google provider sets `settings`. */
+  function gkeStack(stack: TerraformStack, settings: { project?: string; region?: string }) {
+    new GoogleProvider(stack, 'google', settings);
+    const provider = new KubernetesProvider(stack, 'k8s', { configPath: '~/.kube/config' });
+    return KubernetesTarget.fromProvider(provider, {
+      clusterName: 'ml', namespace: 'ml', platform: KubernetesPlatform.GKE, identity: WorkloadIdentityMode.gkeWorkloadIdentity('ml-prod-123'),
+    });
+  }
+  const { project: _p, region: _r, ...withoutPlacement } = cloudSqlProps;
+  const gcsWithoutProject = ObjectStoreLocation.gcs({ bucketName: 'ml-inherited-artifacts', location: 'europe-west4' });
+
+  test('Cloud SQL, its key, its secret grant and the artifact bucket inherit them', () => {
+    const out = synth((stack) => {
+      const target = gkeStack(stack as TerraformStack, { project: 'ml-stack-123', region: 'europe-west1' });
+      mlflowOnGke(stack, target, {
+        backend: MlflowBackend.cloudSql(withoutPlacement),
+        artifactStore: new ObjectStore(stack, 'inherited-artifacts', { location: gcsWithoutProject }),
+      });
+    });
+    expect(out.resources('google_sql_database_instance')[0]).toMatchObject({ project: 'ml-stack-123', region: 'europe-west1' });
+    expect(out.resources('google_kms_key_ring').map((r) => [r.project, r.location]))
+      .toEqual(expect.arrayContaining([['ml-stack-123', 'europe-west1'], ['ml-stack-123', 'europe-west4']]));
+    expect(out.resources('google_secret_manager_secret_iam_member')[0].project).toBe('ml-stack-123');
+    expect(out.resources('google_storage_bucket').find((b) => b.name === 'ml-inherited-artifacts').project).toBe('ml-stack-123');
+    const e = env(container(out.resources('kubernetes_deployment_v1')[0]));
+    expect(e.MLFLOW_DB_GCP_SECRET).toBe('projects/ml-stack-123/secrets/mlflow-db-password');
+  });
+
+  test('a prop given wins over the provider', () => {
+    const out = synth((stack) => {
+      mlflowOnGke(stack, gkeStack(stack as TerraformStack, { project: 'ml-stack-123', region: 'europe-west1' }));
+    });
+    expect(out.resources('google_sql_database_instance')[0]).toMatchObject({ project: 'ml-prod-123', region: 'europe-west4' });
+  });
+
+  test('without either, the error names each prop and both ways to set it', () => {
+    const message = errorOf((s) => mlflowOnGke(s, gkeStack(s as TerraformStack, {}), { backend: MlflowBackend.cloudSql(withoutPlacement) }));
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/registry: backend.project (undefined) is required: set backend.project, or place the construct in a stack whose Google provider sets project');
+    expect(message).toContain('test/registry: backend.region (undefined) is required: set backend.region, or place the construct in a stack whose Google provider sets region');
+    expect(errorOf((s) => { gkeStack(s as TerraformStack, {}); new ObjectStore(s, 'artifacts', { location: gcsWithoutProject }); }))
+      .toMatch(/^test\/artifacts: location\.project \(undefined\) is required: set location\.project, or place the construct in a stack whose Google provider sets project/);
   });
 });

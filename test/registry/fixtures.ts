@@ -6,7 +6,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { IKubernetesTarget, KubernetesPlatform, KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { MlflowBackend } from '../../lib/registry/mlflow-backend';
-import { MlflowModelRegistry, MlflowModelRegistryProps } from '../../lib/registry/mlflow';
+import { MlflowAdminCredentials, MlflowModelRegistry, MlflowModelRegistryProps } from '../../lib/registry/mlflow';
 import { ObjectStore, ObjectStoreLocation } from '../../lib/registry/object-store';
 
 /** An image pinned by digest, as production should use. */
@@ -40,9 +40,25 @@ export const rdsProps = {
   subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], clientSecurityGroupIds: ['sg-0123456789abcdef0'],
 };
 
+/** MinIO credentials, by reference to the existing secret `minio-mlflow`. */
+export const minioCredentials = {
+  accessKeyId: { name: 'minio-mlflow', key: 'AWS_ACCESS_KEY_ID' },
+  secretAccessKey: { name: 'minio-mlflow', key: 'AWS_SECRET_ACCESS_KEY' },
+};
+
 export const onPremArtifacts = ObjectStoreLocation.s3Compatible({
-  endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow-artifacts', credentials: { secretName: 'minio-mlflow' },
+  endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow-artifacts', credentials: minioCredentials,
 });
+
+/** The admin user and Flask secret key, from the existing secret `mlflow-admin`. */
+export const mlflowAdmin: MlflowAdminCredentials = {
+  username: { name: 'mlflow-admin', key: 'username' },
+  password: { name: 'mlflow-admin', key: 'password' },
+  flaskSecretKey: { name: 'mlflow-admin', key: 'flask-secret-key' },
+};
+
+/** The in-cluster database's password, from the existing secret `mlflow-db`. */
+export const mlflowDbPassword = { name: 'mlflow-db', key: 'password' };
 
 /** MLflow on EKS with RDS and an S3 artifact bucket. */
 export function mlflowOnEks(scope: Construct, target: IKubernetesTarget, overrides: Partial<MlflowModelRegistryProps> = {}): MlflowModelRegistry {
@@ -50,7 +66,7 @@ export function mlflowOnEks(scope: Construct, target: IKubernetesTarget, overrid
     target, image: MLFLOW_IMAGE,
     backend: MlflowBackend.rds(rdsProps),
     artifactStore: new ObjectStore(scope, 'artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'ml-mlflow-artifacts' }) }),
-    adminSecret: { secretName: 'mlflow-admin' },
+    admin: mlflowAdmin,
     ...overrides,
   });
 }
@@ -59,16 +75,16 @@ export function mlflowOnEks(scope: Construct, target: IKubernetesTarget, overrid
 export function mlflowOnPrem(scope: Construct, target: IKubernetesTarget, overrides: Partial<MlflowModelRegistryProps> = {}): MlflowModelRegistry {
   return new MlflowModelRegistry(scope, 'registry', {
     target, image: MLFLOW_IMAGE,
-    backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+    backend: MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword }),
     artifactStore: new ObjectStore(scope, 'artifacts', { location: onPremArtifacts }),
-    adminSecret: { secretName: 'mlflow-admin' },
+    admin: mlflowAdmin,
     ...overrides,
   });
 }
 
 export const cloudSqlProps = {
   project: 'ml-prod-123', region: 'europe-west4', instanceName: 'mlflow',
-  privateNetwork: 'projects/ml-prod-123/global/networks/ml', passwordSecret: 'mlflow-db-password',
+  privateNetwork: 'projects/ml-prod-123/global/networks/ml', passwordSecretId: 'mlflow-db-password',
 };
 
 /** MLflow on GKE with Cloud SQL and a GCS artifact bucket. */
@@ -79,7 +95,7 @@ export function mlflowOnGke(scope: Construct, target: IKubernetesTarget, overrid
     artifactStore: new ObjectStore(scope, 'artifacts', {
       location: ObjectStoreLocation.gcs({ project: 'ml-prod-123', bucketName: 'ml-mlflow-artifacts', location: 'europe-west4' }),
     }),
-    adminSecret: { secretName: 'mlflow-admin' },
+    admin: mlflowAdmin,
     ...overrides,
   });
 }

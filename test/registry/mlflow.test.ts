@@ -2,15 +2,22 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { Peer } from '../../lib/core/connections';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { Duration } from '../../lib/core/units';
 import { ModelLineage } from '../../lib/registry/lineage';
+import { Construct, IConstruct } from 'constructs';
+import { Validator } from '../../lib/core/errors';
+import { InClusterPostgres } from '../../lib/registry/in-cluster-postgres';
 import { MlflowBackend } from '../../lib/registry/mlflow-backend';
+import { BackendContext, BackendPlacement, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from '../../lib/registry/mlflow-database';
 import { MlflowModelRegistry } from '../../lib/registry/mlflow';
-import { MLFLOW_LAUNCHER, MLFLOW_MODEL_GRANTS_APPLY } from '../../lib/registry/mlflow-launcher';
+import { MLFLOW_LAUNCHER, MLFLOW_MODEL_GRANTS_APPLY } from '../../lib/registry/private/mlflow-launcher';
 import { ObjectStore, ObjectStoreLocation } from '../../lib/registry/object-store';
 import { errorOf, literalSecrets, synth } from '../util';
-import { eksTarget, gkeTarget, MLFLOW_IMAGE, mlflowOnEks, mlflowOnPrem, onPremArtifacts, onPremTarget, rdsProps } from './fixtures';
+import {
+  eksTarget, gkeTarget, MLFLOW_IMAGE, mlflowAdmin, mlflowDbPassword, mlflowOnEks, mlflowOnGke, mlflowOnPrem, onPremArtifacts, onPremTarget, rdsProps,
+} from './fixtures';
 
 const podSpec = (d: any) => d.spec.template.spec;
 const container = (d: any, name: string) => podSpec(d).container.find((c: any) => c.name === name);
@@ -143,7 +150,9 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
 
   test('both databases are dumped nightly to the artifact store, outside the artifact root', () => {
     const job = out.resources('kubernetes_cron_job_v1').find((j) => j.metadata.name === 'mlflow-postgres-backup');
-    expect(job.spec).toMatchObject({ schedule: '0 2 * * *', concurrency_policy: 'Forbid' });
+    // The library's one CronJob shape: in UTC, never overlapping, a missed run skipped after 5 minutes, finished Jobs kept a day.
+    expect(job.spec).toMatchObject({ schedule: '0 2 * * *', timezone: 'Etc/UTC', concurrency_policy: 'Forbid', starting_deadline_seconds: 300 });
+    expect(job.spec.job_template.spec).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600, ttl_seconds_after_finished: '86400' });
     const pod = job.spec.job_template.spec.template.spec;
     expect(pod.init_container[0].command[2]).toBe('pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth');
     expect(pod.init_container[0].env).toContainEqual({ name: 'PGPASSWORD', value_from: { secret_key_ref: { name: 'mlflow-db', key: 'password' } } });
@@ -153,8 +162,21 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
   });
 
   test('backups can be turned off, and need an S3 or S3-compatible store', () => {
-    const off = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' }, backups: false }) }));
+    const off = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { backend: MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword, backups: false }) }));
     expect(off.resources('kubernetes_cron_job_v1')).toEqual([]);
+    expect(errorOf((s) => mlflowOnGke(s, gkeTarget(s as any), { backend: MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword }) })))
+      .toBe('test/registry: backend.backups (undefined) needs an S3 or S3-compatible artifact store for its nightly dumps; ' +
+        'on GKE use MlflowBackend.cloudSql({...}), or set backups: false and back the volume up yourself');
+  });
+
+  test('on an S3 store the backup runs as the server\'s identity, which may write the backup prefix, in the bucket\'s region', () => {
+    const out = synth((stack) => mlflowOnEks(stack, eksTarget(stack), { backend: MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword }) }));
+    const pod = out.resources('kubernetes_cron_job_v1')[0].spec.job_template.spec.template.spec;
+    expect(pod.service_account_name).toBe('mlflow');
+    expect(pod.container[0].env).toContainEqual({ name: 'AWS_REGION', value: expect.stringMatching(/^\$\{aws_s3_bucket\.\w+\.region\}$/) });
+    expect(pod.container[0].env.some((e: any) => /^AWS_(ACCESS|SECRET)/.test(e.name))).toBe(false);
+    const writes = out.resources('aws_iam_role_policy').flatMap((p) => JSON.parse(p.policy).Statement).filter((st: any) => ([] as string[]).concat(st.Action).includes('s3:PutObject'));
+    expect(writes.map((st: any) => st.Resource.replace(/^.*\}\//, ''))).toEqual(['mlflow-artifacts/*', 'mlflow-db-backups/*']);
   });
 
   test('MinIO credentials come from the referenced secret; nothing literal is synthesized; no cloud identity is made', () => {
@@ -176,8 +198,8 @@ describe('MlflowModelRegistry validation', () => {
 
   test('an S3 bucket from an on-prem cluster is refused with the alternative', () => {
     const message = errorOf((s) => new MlflowModelRegistry(s, 'registry', {
-      target: onPremTarget(s as any), image: MLFLOW_IMAGE, adminSecret: { secretName: 'mlflow-admin' },
-      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+      target: onPremTarget(s as any), image: MLFLOW_IMAGE, admin: mlflowAdmin,
+      backend: MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword }),
       artifactStore: new ObjectStore(s, 'artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'ml-artifacts' }) }),
     }));
     expect(message).toMatch(/registry: artifactStore \("test\/artifacts"\) is an S3 bucket, reached with EKS Pod Identity, but dc1 is not EKS; use ObjectStoreLocation\.s3Compatible/);
@@ -206,7 +228,7 @@ describe('MlflowModelRegistry validation', () => {
       location: ObjectStoreLocation.s3Compatible({ endpointUrl: 'http://minio:9000', bucketName: 'b1-x', credentials: undefined as any }),
     }));
     expect(message).toMatch(/artifacts: location\.endpointUrl \("http:\/\/minio:9000"\) must be an https:\/\/ URL/);
-    expect(message).toMatch(/artifacts: location\.credentials \(undefined\) is required: name an existing Kubernetes secret/);
+    expect(message).toMatch(/artifacts: location\.credentials \(undefined\) is required: \{ accessKeyId, secretAccessKey \}, each \{ name, key \} of an existing Kubernetes secret/);
   });
 
   test('a workload on another cluster cannot be admitted by a NetworkPolicy', () => {
@@ -214,7 +236,7 @@ describe('MlflowModelRegistry validation', () => {
       const registry = mlflowOnPrem(stack, onPremTarget(stack));
       const other = eksTarget(stack);
       registry.grantRead(new WorkloadIdentity(stack, 'reader', { target: other, serviceAccountName: 'reader', cloudName: 'reader' }));
-    })).toThrow(/runs on cluster ml, MLflow on dc1; a NetworkPolicy cannot admit another cluster/);
+    })).toThrow(/test\/registry: connections\.allowFrom \("ml .*\(test\/reader\)"\) runs on cluster ml, MLflow mlflow on dc1; a NetworkPolicy cannot admit another cluster/);
   });
 
   test('the on-prem store refuses IAM-style grants and says how to give access', () => {
@@ -238,7 +260,7 @@ describe('MlflowModelRegistry: model grants, applied by the server as it starts'
     let registry!: MlflowModelRegistry;
     const out = synth((stack) => {
       const dc1 = onPremTarget(stack);
-      registry = mlflowOnPrem(stack, dc1, { releasedVersions: { churn: ['3', '4', '5'] }, externalAccess: { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] } });
+      registry = mlflowOnPrem(stack, dc1, { releasedVersions: { churn: ['3', '4', '5'] }, externalAccess: { url: 'https://mlflow.dc1.example.com', from: [Peer.namespace('ingress-nginx')] } });
       const serving = new WorkloadIdentity(stack, 'serving', { target: dc1.inNamespace('serving'), serviceAccountName: 'churn-serving', cloudName: 'churn' });
       const endpointUser = { username: 'serving.churn-serving', passwordSecret: { name: 'churn-mlflow', key: 'password' } };
       registry.bindModelConsumer({ construct: serving, prop: 'model', identity: serving, registryUser: endpointUser }, 'churn', '3');
@@ -370,11 +392,128 @@ describe('MlflowModelRegistry: model grants, applied by the server as it starts'
 });
 
 describe('MlflowModelRegistry: external access for edge sites', () => {
-  test('the ingress controller\'s namespace is admitted; the URL must be https', () => {
-    const out = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { externalAccess: { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] } }));
-    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name)).toContain('mlflow-from-ingress-nginx');
-    expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { externalAccess: { url: 'http://mlflow.dc1.example.com', fromNamespaces: [] } })))
+  test('the ingress controller\'s pods are admitted through the registry\'s connections; the URL must be https', () => {
+    let registry!: MlflowModelRegistry;
+    const out = synth((stack) => {
+      registry = mlflowOnPrem(stack, onPremTarget(stack), { externalAccess: { url: 'https://mlflow.dc1.example.com', from: [Peer.namespace('ingress-nginx')] } });
+    });
+    const policy = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'mlflow-from-ingress-nginx');
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ port: '5000', protocol: 'TCP' }],
+    }]);
+    expect(registry.connections.allowed.map((a) => a.peer.namespace)).toEqual(['ingress-nginx']);
+    expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { externalAccess: { url: 'http://mlflow.dc1.example.com', from: [] } })))
       .toBe('2 problems:\n  - test/registry: externalAccess.url ("http://mlflow.dc1.example.com") must be an https:// URL: consumers send their MLflow credentials over it\n' +
-        '  - test/registry: externalAccess.fromNamespaces ([]) must name the ingress controller\'s namespace(s), e.g. ["ingress-nginx"]');
+        '  - test/registry: externalAccess.from ([]) must admit the ingress controller\'s pods, e.g. [Peer.namespace("ingress-nginx")]');
+  });
+
+  test('a namespace name where a Peer belongs is refused with the spelling to use', () => {
+    expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), { externalAccess: { url: 'https://mlflow.dc1.example.com', from: ['ingress-nginx' as any] } })))
+      .toBe('test/registry: externalAccess.from[0] ("ingress-nginx") must be a Peer, e.g. Peer.namespace("ingress-nginx") or ' +
+        'Peer.podsInNamespace("ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" })');
+  });
+});
+
+describe('MlflowModelRegistry: connections, the one way in', () => {
+  test('grants, model consumers and explicit peers all land in connections; the own namespace needs no policy', () => {
+    let registry!: MlflowModelRegistry;
+    const out = synth((stack) => {
+      const dc1 = onPremTarget(stack);
+      registry = mlflowOnPrem(stack, dc1, { releasedVersions: { churn: ['3'] } });
+      const trainer = new WorkloadIdentity(stack, 'trainer', { target: dc1.inNamespace('vision'), serviceAccountName: 'trainer', cloudName: 'trainer' });
+      const notebook = new WorkloadIdentity(stack, 'notebook', { target: dc1, serviceAccountName: 'notebook', cloudName: 'notebook' });
+      registry.grantPublish(trainer);
+      registry.grantRead(trainer);
+      registry.grantRead(notebook);
+      registry.connections.allowDefaultPortFrom(Peer.namespace('monitoring'));
+    });
+    expect(registry.connections.allowed.map((a) => [a.peer.namespace, a.port, a.policy !== undefined])).toEqual([
+      ['vision', 5000, true], ['ml', 5000, false], ['monitoring', 5000, true],
+    ]);
+    expect(out.resources('kubernetes_network_policy_v1').map((p) => p.metadata.name).sort())
+      .toEqual(['mlflow-from-monitoring', 'mlflow-from-vision', 'mlflow-postgres-from-mlflow', 'mlflow-same-namespace']);
+    // The grant's policy keeps its address and name: id from-<namespace> under the registry.
+    expect(Object.keys(out.json.resource.kubernetes_network_policy_v1).filter((k) => /from-vision/.test(k))).toEqual([expect.stringMatching(/^registry_from-vision_/)]);
+  });
+
+  test('the in-cluster database admits more clients through its own connections', () => {
+    const out = synth((stack) => {
+      const registry = mlflowOnPrem(stack, onPremTarget(stack));
+      (registry.database as InClusterPostgres).connections.allowDefaultPortFrom(Peer.podsInNamespace('dba', { app: 'pgadmin' }));
+    });
+    const policy = out.resources('kubernetes_network_policy_v1').find((p) => /^mlflow-postgres-from-dba-/.test(p.metadata.name));
+    expect(policy.spec).toMatchObject({
+      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'mlflow-postgres' } },
+      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'dba' } }, pod_selector: { match_labels: { app: 'pgadmin' } } }], ports: [{ port: '5432', protocol: 'TCP' }] }],
+    });
+  });
+});
+
+describe('MlflowModelRegistry: secrets by SecretKeyRef', () => {
+  test('admin credentials may come from different secrets and keys', () => {
+    const out = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), {
+      admin: { ...mlflowAdmin, password: { name: 'mlflow-admin-rotated', key: 'pw' } },
+    }));
+    const e = env(container(out.resources('kubernetes_deployment_v1')[0], 'mlflow'));
+    expect(e.MLFLOW_ADMIN_USERNAME).toEqual({ secret_key_ref: { name: 'mlflow-admin', key: 'username' } });
+    expect(e.MLFLOW_ADMIN_PASSWORD).toEqual({ secret_key_ref: { name: 'mlflow-admin-rotated', key: 'pw' } });
+  });
+
+  test('a reference without a key, or an old { secretName } shape, names the prop and the shape to use', () => {
+    const message = errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any), {
+      admin: { ...mlflowAdmin, password: { name: 'mlflow-admin' } as any },
+      backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } as any }),
+    }));
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/registry: admin.password ({"name":"mlflow-admin"}) is required as { name, key } of an existing Kubernetes secret, ' +
+      'e.g. { name: "mlflow-admin", key: "password" }');
+    expect(message).toContain('test/registry: backend.passwordSecret ({"secretName":"mlflow-db"}) is required as { name, key }');
+  });
+
+  test('S3-compatible credentials are two SecretKeyRefs; a bad key is refused by name', () => {
+    const message = errorOf((s) => new ObjectStore(s, 'artifacts', {
+      location: ObjectStoreLocation.s3Compatible({
+        endpointUrl: 'https://minio.dc1.example.com', bucketName: 'mlflow-artifacts',
+        credentials: { accessKeyId: { name: 'minio', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'minio', key: 'secret key' } },
+      }),
+    }));
+    expect(message).toBe('test/artifacts: location.credentials.secretAccessKey.key ("secret key") is not a valid secret key; use letters, digits, "-", "_" and "."');
+  });
+});
+
+describe('MlflowBackend is a class that binds', () => {
+  /** A database someone else runs: the server only needs to be told how to connect. */
+  class ExternalPostgres extends MlflowBackend {
+    public validated?: string;
+    public validate(_scope: IConstruct, v: Validator, placement: BackendPlacement): void {
+      this.validated = placement.name;
+      v.check(placement.target.namespace === 'ml', 'backend', placement.target.namespace, 'must run beside the database');
+    }
+    public bind(scope: Construct, context: BackendContext): IMlflowDatabase {
+      const db = new Construct(scope, 'database') as Construct & { connection: DatabaseConnection };
+      db.connection = {
+        host: `pg.${context.target.namespace}.svc`, port: 5433, database: 'tracking', username: 'mlflow', sslMode: PostgresSslMode.VERIFY_FULL,
+        env: [{ name: 'MLFLOW_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'pg', key: 'password' } } }], rotatingCredentials: false,
+      };
+      return db;
+    }
+  }
+
+  test('the registry validates and binds any backend, and never asks which kind it is', () => {
+    const backend = new ExternalPostgres();
+    const out = synth((stack) => mlflowOnPrem(stack, onPremTarget(stack), { backend }));
+    expect(backend.validated).toBe('mlflow');
+    const e = env(container(out.resources('kubernetes_deployment_v1')[0], 'mlflow'));
+    expect([e.MLFLOW_DB_HOST, e.MLFLOW_DB_PORT, e.MLFLOW_DB_NAME, e.MLFLOW_DB_SSLMODE]).toEqual(['pg.ml.svc', '5433', 'tracking', 'verify-full']);
+    expect(out.resources('kubernetes_stateful_set_v1')).toEqual([]);
+    expect(errorOf((s) => mlflowOnPrem(s, onPremTarget(s as any, 'other'), { backend: new ExternalPostgres() })))
+      .toBe('test/registry: backend ("other") must run beside the database');
+  });
+
+  test('the factories return MlflowBackends with no kind to switch on', () => {
+    const backend = MlflowBackend.inCluster({ passwordSecret: mlflowDbPassword });
+    expect(backend).toBeInstanceOf(MlflowBackend);
+    expect((backend as any).kind).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { bindModelSource, ModelAccess, StaticModelSource, uriModelAccess } from '../../lib/core/model-source';
+import { Peer } from '../../lib/core/connections';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
 import { MlflowModelRegistry } from '../../lib/registry/mlflow';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -93,7 +94,7 @@ describe('model sources bind their consumers', () => {
     let access: ModelAccess | undefined;
     const out = synth((stack) => {
       const registry = mlflowOnPrem(stack, onPremTarget(stack), {
-        releasedVersions: { churn: ['3'] }, externalAccess: { url: 'https://mlflow.dc1.example.com', fromNamespaces: ['ingress-nginx'] },
+        releasedVersions: { churn: ['3'] }, externalAccess: { url: 'https://mlflow.dc1.example.com', from: [Peer.namespace('ingress-nginx')] },
       });
       const identity = new WorkloadIdentity(stack, 'scorer', { target: eksTarget(stack as TerraformStack, 'batch'), serviceAccountName: 'scorer', cloudName: 'scorer' });
       access = registry.bindModelConsumer({ construct: identity, prop: 'model', identity, registryUser: { username: 'eks.scorer', passwordSecret: { name: 'scorer-mlflow', key: 'password' } } }, 'churn', '3');
@@ -112,7 +113,7 @@ describe('model sources bind their consumers', () => {
         { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/ml-platform/gcp/credentials.json' },
         { name: 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE', value: '/var/run/secrets/ml-platform/gcp/credentials.json' },
       ],
-      secretVolumes: [{ volumeName: 'gcp-credentials', secretName: 'model-reader', mountPath: '/var/run/secrets/ml-platform/gcp' }],
+      secretVolumes: [{ volumeName: 'gcp-credentials', credentialsSecret: 'model-reader', mountPath: '/var/run/secrets/ml-platform/gcp' }],
       granted: false,
     });
   });

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
+import { Peer } from '../../lib/core/connections';
 import { recordedCustomResources } from '../../lib/core/private/custom-resources';
 import { LINEAGE_KEYS } from '../../lib/registry/lineage';
 import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
@@ -28,7 +29,7 @@ function monitored(w: World) {
       critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty' })],
       retrainingPipelines: [pipeline],
     },
-    grafana: { adminSecret: { name: 'grafana-admin' } },
+    grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
   });
   return { pipeline, monitoring };
 }
@@ -142,11 +143,38 @@ describe('ArgoRetrainingPipeline', () => {
       url: pipeline.webhookUrl, http_config: { authorization: { credentials_file: '/etc/alertmanager-secrets/retrain-webhook/token' } },
     });
     expect(pipeline.webhookUrl).toBe('http://churn-eventsource-svc.mlops.svc:12000/alerts');
-    const admit = out.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'churn-webhook-from-monitoring');
-    expect(admit.spec.ingress[0].from[0]).toMatchObject({
-      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } },
-      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'alertmanager' } },
+    const admit = out.resources('kubernetes_network_policy_v1').filter((p) => p.metadata.name.startsWith('churn-webhook-from-'));
+    expect(admit.map((p) => p.metadata.name)).toEqual([expect.stringMatching(/^churn-webhook-from-monitoring-[0-9a-f]{8}$/)]);
+    expect(admit[0].spec).toMatchObject({
+      pod_selector: { match_labels: { controller: 'eventsource-controller', 'eventsource-name': 'churn' } },
+      ingress: [{
+        from: [{
+          namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          pod_selector: { match_labels: { 'app.kubernetes.io/name': 'alertmanager' } },
+        }],
+        ports: [{ port: '12000', protocol: 'TCP' }],
+      }],
     });
+  });
+
+  test('the webhook is reached through the pipeline\'s connections: Alertmanager is the one admitted peer, and another is admitted the same way', () => {
+    const { pipeline: own } = monitored(world());
+    expect(own.connections.defaultPort).toBe(12000);
+    expect(own.connections.allowed.map((c) => [c.peer.namespace, c.port])).toEqual([['monitoring', 12000]]);
+    const policy = own.connections.allowDefaultPortFrom(Peer.podsInNamespace('ops', { app: 'pager-relay' }));
+    expect(policy?.node.path).toMatch(/churn-retraining\/from-ops-[0-9a-f]{8}$/);
+    expect(own.connections.allowed).toHaveLength(2);
+    // Asked again (MonitoringStack calls admitAlertmanager for each route), nothing new is created.
+    own.admitAlertmanager({ workload: own.eventSource, namespace: 'monitoring', podLabels: own.connections.allowed[0].peer.podLabels! });
+    expect(own.connections.allowed).toHaveLength(2);
+  });
+
+  test('given a trigger token that is not a secret key reference, then the error names triggerToken', () => {
+    const w2 = world();
+    expect(() => w2.pipeline({ triggerToken: { name: 'retrain-webhook' } as any }))
+      .toThrow(/triggerToken \(\{"name":"retrain-webhook"\}\) is required as \{ name, key \} of an existing Kubernetes secret/);
+    expect(() => world().pipeline({ triggerToken: { name: 'Retrain_Webhook', key: 'token' } }))
+      .toThrow(/triggerToken\.name \("Retrain_Webhook"\) is not a valid secret name/);
   });
 
   test('the Alertmanager configuration with the pipeline route passes amtool', () => {

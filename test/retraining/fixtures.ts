@@ -8,6 +8,7 @@ import { Cpu, Size } from '../../lib/core/units';
 import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { HelmProvider } from '../../lib/core/private/helm';
 import { MlflowBackend } from '../../lib/registry/mlflow-backend';
+import { mlflowAdmin } from '../registry/fixtures';
 import { MlflowModelRegistry } from '../../lib/registry/mlflow';
 import { DatasetStore } from '../../lib/registry/dataset-store';
 import { ObjectStore, ObjectStoreLocation } from '../../lib/registry/object-store';
@@ -55,9 +56,9 @@ export function world(): World {
   const mlops = cluster.teamTarget('mlops');
   const registry = new MlflowModelRegistry(workloads, 'mlflow', {
     target: mlops, image: `${ECR}/mlflow@sha256:${'5'.repeat(64)}`,
-    backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' } }),
+    backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' } }),
     artifactStore: new ObjectStore(workloads, 'artifacts', { location: ObjectStoreLocation.s3({ bucketName: 'acme-mlflow-artifacts' }) }),
-    adminSecret: { secretName: 'mlflow-admin' },
+    admin: mlflowAdmin,
   });
   const datasets = new DatasetStore(workloads, 'datasets', { location: ObjectStoreLocation.s3({ bucketName: 'acme-datasets' }) });
   return {
@@ -117,9 +118,9 @@ export function gkeWorld(): World {
   const gcs = (bucketName: string) => ObjectStoreLocation.gcs({ project: 'ml-prod-123', bucketName, location: 'europe-west4' });
   const registry = new MlflowModelRegistry(workloads, 'mlflow', {
     target: cluster.teamTarget('mlops'), image: `${ECR}/mlflow@sha256:${'5'.repeat(64)}`,
-    backend: MlflowBackend.inCluster({ passwordSecret: { secretName: 'mlflow-db' }, backups: false }),
+    backend: MlflowBackend.inCluster({ passwordSecret: { name: 'mlflow-db', key: 'password' }, backups: false }),
     artifactStore: new ObjectStore(workloads, 'artifacts', { location: gcs('acme-mlflow-artifacts') }),
-    adminSecret: { secretName: 'mlflow-admin' },
+    admin: mlflowAdmin,
   });
   const datasets = new DatasetStore(workloads, 'datasets', { location: gcs('acme-datasets') });
   return {

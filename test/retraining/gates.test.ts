@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { greatExpectationsScript } from '../../lib/retraining/data-validation';
-import { championScript, EvaluationGate, evaluationGateScript, FairnessMetric, GateDirection } from '../../lib/retraining/gates';
+import { EvaluationGate, FairnessMetric, GateDirection } from '../../lib/retraining/gates';
+import { championScript, evaluationGateScript } from '../../lib/retraining/private/gate-scripts';
 import { Validator } from '../../lib/core/errors';
 
 /*
@@ -98,6 +99,21 @@ describe('the data validation step (Great Expectations Checkpoint)', () => {
     const r = run(false);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/expectations failed in checkpoint churn_training_data/);
+  });
+});
+
+describe('EvaluationGate: each kind of gate knows where its value is and how the script checks it', () => {
+  test.each<[string, EvaluationGate, string, boolean, Record<string, unknown>]>([
+    ['a metric gate', EvaluationGate.metricAtLeast('auc', 0.85), 'metrics.auc', false,
+      { kind: 'metric', metric: 'auc', direction: 'at-least', threshold: 0.85 }],
+    ['a fairness gate', EvaluationGate.fairness(FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE, 'sex', 0.1), 'fairness.sex.demographic_parity_difference', false,
+      { kind: 'fairness', metric: 'demographic_parity_difference', direction: 'at-most', threshold: 0.1, sensitive_feature: 'sex' }],
+    ['a champion gate', EvaluationGate.beatsChampion('log_loss', { direction: GateDirection.AT_MOST, minImprovement: 0.01 }), 'metrics.log_loss', true,
+      { kind: 'champion', metric: 'log_loss', direction: 'at-most', threshold: 0.01, alias: 'champion' }],
+  ])('%s', (_what, gate, valuePath, champion, json) => {
+    expect(gate.valuePath).toBe(valuePath);
+    expect(gate.comparesWithChampion).toBe(champion);
+    expect(gate.toJson()).toEqual(json);
   });
 });
 

@@ -23,7 +23,7 @@ import { SageMakerModelRegistry } from '../../lib/registry/sagemaker';
 import { DataValidation } from '../../lib/retraining/data-validation';
 import { FEATURE_VIEW_VERSION_KEY_PREFIX, featureViewVersion } from '../../lib/retraining/feature-lineage';
 import { EvaluationGate } from '../../lib/retraining/gates';
-import { registrationScript } from '../../lib/retraining/registration';
+import { registrationScript } from '../../lib/retraining/private/registration';
 import { SageMakerRetrainingPipeline } from '../../lib/retraining/sagemaker';
 import { readSynthesizedFolder } from '../../lib/governance/synth-folder';
 import { parse } from '../util';

@@ -18,7 +18,7 @@ import { world, World } from './fixtures';
 const alerting = { critical: [AlertReceiver.pagerDuty({ name: 'alerting', key: 'pagerduty' })] };
 function monitoring(w: World, props: Partial<MonitoringStackProps>): MonitoringStack {
   return new MonitoringStack(w.workloads, 'monitoring', {
-    target: w.cluster.kubernetes.inNamespace('monitoring'), alerting, grafana: { adminSecret: { name: 'grafana-admin' } }, ...props,
+    target: w.cluster.kubernetes.inNamespace('monitoring'), alerting, grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } }, ...props,
   });
 }
 const synthesize = (w: World): Synth => parse(Testing.synth(w.workloads, true));

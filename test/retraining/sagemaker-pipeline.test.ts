@@ -229,7 +229,7 @@ describe('SageMakerRetrainingPipeline: the gates', () => {
     const metrics = JSON.parse(JSON.stringify(passing));
     const g = GATES[i];
     const missed = g.direction === 'at-least' ? g.threshold - 0.01 : g.threshold + 0.01;
-    if (g.kind === 'fairness') metrics.fairness[g.sensitiveFeature!][g.metric] = missed;
+    if (g.sensitiveFeature !== undefined) metrics.fairness[g.sensitiveFeature][g.metric] = missed;
     else metrics.metrics[g.metric] = missed;
     const reached = run(definition, metrics);
     expect(names(reached)).not.toContain('RegisterChallenger');

@@ -12,6 +12,7 @@ import { ModelArtifact } from '../../lib/serving/model-source';
 import { PlatformGateway, PlatformGatewayProps } from '../../lib/serving/platform-gateway';
 import { Traffic } from '../../lib/serving/traffic';
 import { GkeTrainingCluster } from '../../lib/training/gke';
+import { admitting, podsOf, reaches } from '../network';
 import { parse, Synth } from '../util';
 import { FakeRegistry, image } from './fixtures';
 
@@ -357,7 +358,7 @@ describe('From add-ons to a routed endpoint: every custom resource is planned af
   const api = gatewayApi(l);
   const gw = new PlatformGateway(l.workloads, 'gateway', { gatewayApi: api, listeners });
   const registry = new FakeRegistry('churn-registry', { churn: ['3'] });
-  new KubernetesInferenceEndpoint(l.workloads, 'churn', {
+  const endpoint = new KubernetesInferenceEndpoint(l.workloads, 'churn', {
     target: l.target.inNamespace('vision'),
     name: 'churn',
     variants: [{ name: 'v3', model: ModelArtifact.fromRegistry(registry, 'churn', '3'), image: image() }],
@@ -372,12 +373,16 @@ describe('From add-ons to a routed endpoint: every custom resource is planned af
     expect(route.manifest.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'platform', namespace: 'gateway' }]);
   });
 
-  test('the endpoint admits only the Gateway\'s proxies to its serving port', () => {
-    const policy = workloads.resources('kubernetes_network_policy_v1').find((p) => p.metadata.name === 'churn-ingress');
-    expect(policy.spec.ingress[0].from).toEqual([{
-      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gateway' } },
-      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'platform', 'gateway.envoyproxy.io/owning-gateway-namespace': 'gateway' } },
-    }]);
+  test('the endpoint admits only the Gateway\'s proxies to its serving port, through its connections', () => {
+    const policies = workloads.resources('kubernetes_network_policy_v1');
+    const server = podsOf(workloads.resources('kubernetes_deployment_v1').find((d) => d.metadata.name === 'churn-v3'));
+    const proxies = { 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'platform', 'gateway.envoyproxy.io/owning-gateway-namespace': 'gateway' };
+    expect(reaches(policies, { namespace: 'gateway', labels: proxies }, server, 8080)).toBe(true);
+    expect(reaches(policies, { namespace: 'gateway', labels: { app: 'other' } }, server, 8080)).toBe(false);
+    const [admits] = admitting(policies, { namespace: 'gateway', labels: proxies }, server, 8080).ingress;
+    expect(admits.spec.ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gateway' } }, pod_selector: { match_labels: proxies } }]);
+    expect(admits.metadata.name).toMatch(/^churn-from-gateway-[0-9a-f]{8}$/);
+    expect(endpoint.connections.allowed.map((c) => [c.peer.namespace, c.peer.podLabels, c.port])).toContainEqual(['gateway', proxies, 8080]);
   });
 
   test('every kubernetes_manifest kind of the workloads stack is recorded by a stack it depends on', () => {

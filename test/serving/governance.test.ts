@@ -4,7 +4,8 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { DataClassification } from '../../lib/core/labels';
 import { KubernetesInferenceEndpoint } from '../../lib/serving/kubernetes';
-import { ClientSelector, TrafficRouting } from '../../lib/serving/kubernetes-routing';
+import { Peer } from '../../lib/core/connections';
+import { TrafficRouting } from '../../lib/serving/kubernetes-routing';
 import { ModelArtifact } from '../../lib/serving/model-source';
 import { SageMakerInferenceEndpoint } from '../../lib/serving/sagemaker';
 import { Traffic } from '../../lib/serving/traffic';
@@ -47,11 +48,11 @@ function onPrem(stack: TerraformStack, traffic: Traffic, routing: TrafficRouting
     gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 32, nodeSelector: { gpu: 'l4' } }],
   });
   const target = cluster.teamTarget('serving');
-  new KubernetesInferenceEndpoint(stack, 'churn', {
+  const endpoint = new KubernetesInferenceEndpoint(stack, 'churn', {
     name: 'churn', target, traffic, routing,
-    allowedClients: [ClientSelector.namespace('web')],
     variants: variantsOf(traffic).map((name, i) => ({ name, model: model(String(3 + i)), image: image(), accelerator: i === 0 ? Accelerator.NVIDIA_L4 : undefined })),
   });
+  endpoint.connections.allowDefaultPortFrom(Peer.namespace('web'));
 }
 
 const cases: Array<[string, (stack: TerraformStack) => void]> = [

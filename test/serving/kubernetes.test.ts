@@ -6,7 +6,8 @@ import { StaticModelSource } from '../../lib/core/model-source';
 import { Size, Cpu } from '../../lib/core/units';
 import { WorkloadIdentityMode } from '../../lib/core/workload-identity';
 import { KubernetesInferenceEndpoint, KubernetesInferenceEndpointProps } from '../../lib/serving/kubernetes';
-import { ClientSelector, TrafficRouting } from '../../lib/serving/kubernetes-routing';
+import { Peer } from '../../lib/core/connections';
+import { TrafficRouting } from '../../lib/serving/kubernetes-routing';
 import { KubernetesVariantProps } from '../../lib/serving/kubernetes-variant';
 import { ModelArtifact } from '../../lib/serving/model-source';
 import { Traffic } from '../../lib/serving/traffic';
@@ -231,30 +232,80 @@ describe('KubernetesInferenceEndpoint: GPU scheduling', () => {
   });
 });
 
-describe('KubernetesInferenceEndpoint: network policy', () => {
-  test('Gateway API: the serving port admits declared clients and the Gateway namespace; metrics admit only monitoring', () => {
-    const out = endpoint({ allowedClients: [ClientSelector.namespace('web'), ClientSelector.pods({ app: 'batch' })] });
-    const np = out.resources('kubernetes_network_policy_v1')[0];
-    expect(np.spec.pod_selector).toEqual({ match_labels: { 'ml-platform.io/endpoint': 'churn' } });
-    expect(np.spec.policy_types).toEqual(['Ingress']);
-    expect(np.spec.ingress).toEqual([
-      {
-        ports: [{ port: '8080', protocol: 'TCP' }],
-        from: [
-          { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'web' } } },
-          { pod_selector: { match_labels: { app: 'batch' } } },
-          { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gateways' } } },
-        ],
-      },
-      { ports: [{ port: '8082', protocol: 'TCP' }], from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
-    ]);
+describe('KubernetesInferenceEndpoint: who reaches the model servers is what its connections admit', () => {
+  /** The endpoint (Gateway API routing unless told), then `after` with it, synthesized. */
+  function connected(after: (ep: KubernetesInferenceEndpoint) => void = () => undefined, props: Partial<Props> = {}) {
+    let ep!: KubernetesInferenceEndpoint;
+    const out = synth((stack) => {
+      ep = new KubernetesInferenceEndpoint(stack, 'endpoint', { target: gpuTarget(stack), ...base, ...props });
+      after(ep);
+    });
+    return { out, ep, policies: out.resources('kubernetes_network_policy_v1'), server: podsOf(deployment(out, 'v3')) };
+  }
+  const pods = (namespace: string, labels: Record<string, string> = {}) => ({ namespace, labels });
+
+  test('given Gateway API routing, then the Gateway\'s namespace reaches the serving port, monitoring the metrics port, and nobody else either', () => {
+    const { policies, server } = connected();
+    expect(reaches(policies, pods('gateways'), server, 8080)).toBe(true);
+    expect(reaches(policies, pods('monitoring'), server, 8082)).toBe(true);
+    expect(reaches(policies, pods('monitoring'), server, 8080)).toBe(false);
+    expect(reaches(policies, pods('gateways'), server, 8082)).toBe(false);
+    expect(reaches(policies, pods('web'), server, 8080)).toBe(false);
+    // Not even the endpoint's own namespace: every path is one the connections opened.
+    expect(reaches(policies, pods('serving', { app: 'batch' }), server, 8080)).toBe(false);
   });
 
-  test('with no client at all, no serving rule is written (a rule without "from" would admit everyone)', () => {
-    const out = endpoint({ routing: TrafficRouting.replicaProportional({ minReplicas: 2 }) });
-    const ingress = out.resources('kubernetes_network_policy_v1')[0].spec.ingress;
-    expect(ingress).toHaveLength(1);
-    expect(ingress[0].ports).toEqual([{ port: '8082', protocol: 'TCP' }]);
+  test('then the endpoint\'s own policy denies by default, and each admitted peer has a policy of its own', () => {
+    const { policies, ep } = connected();
+    const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
+    expect(Object.keys(byName).sort()).toEqual(['churn-from-gateways', 'churn-from-monitoring-8082', 'churn-ingress']);
+    expect(byName['churn-ingress']).toEqual({ pod_selector: { match_labels: { 'ml-platform.io/endpoint': 'churn' } }, policy_types: ['Ingress'] });
+    expect(byName['churn-from-gateways']).toEqual({
+      pod_selector: { match_labels: { 'ml-platform.io/endpoint': 'churn' } },
+      policy_types: ['Ingress'],
+      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gateways' } } }], ports: [{ port: '8080', protocol: 'TCP' }] }],
+    });
+    expect(ep.connections.allowed.map((c) => [c.peer.toString(), c.port])).toEqual([['monitoring', 8082], ['gateways', 8080]]);
+  });
+
+  test('when the app admits clients through connections, then exactly those reach the serving port', () => {
+    const { policies, server, ep } = connected((e) => {
+      e.connections.allowDefaultPortFrom(Peer.namespace('web'));
+      e.connections.allowDefaultPortFrom(Peer.pods({ app: 'batch' }));
+      e.connections.allowDefaultPortFrom(Peer.namespace('web'));
+    });
+    expect(reaches(policies, pods('web'), server, 8080)).toBe(true);
+    expect(reaches(policies, pods('serving', { app: 'batch' }), server, 8080)).toBe(true);
+    expect(reaches(policies, pods('serving', { app: 'other' }), server, 8080)).toBe(false);
+    expect(reaches(policies, pods('web'), server, 8082)).toBe(false);
+    // Asked twice, admitted once.
+    expect(ep.connections.allowed.map((c) => c.peer.toString())).toEqual(['monitoring', 'gateways', 'web', '(same namespace) {"app":"batch"}']);
+    expect(policies.filter((p) => p.metadata.name === 'churn-from-web')).toHaveLength(1);
+  });
+
+  test('given replica-proportional routing and no client, then no pod reaches the serving port', () => {
+    const { policies, server } = connected(undefined, { routing: TrafficRouting.replicaProportional({ minReplicas: 2 }) });
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['churn-from-monitoring-8082', 'churn-ingress']);
+    for (const client of [pods('gateways'), pods('serving'), pods('monitoring')]) expect(reaches(policies, client, server, 8080)).toBe(false);
+  });
+
+  test('given the Gateway\'s proxy labels, then only the proxies of its namespace are admitted', () => {
+    const routing = TrafficRouting.gatewayApi({ gateway: { name: 'inference', namespace: 'gateways', podLabels: { app: 'envoy' } } });
+    const { policies, server } = connected(undefined, { routing });
+    expect(reaches(policies, pods('gateways', { app: 'envoy' }), server, 8080)).toBe(true);
+    expect(reaches(policies, pods('gateways', { app: 'other' }), server, 8080)).toBe(false);
+  });
+
+  test('a peer that is not a valid namespace is refused, naming what to fix', () => {
+    expect(errorOf((stack) => new KubernetesInferenceEndpoint(stack, 'endpoint', { target: gpuTarget(stack), ...base })
+      .connections.allowDefaultPortFrom(Peer.namespace('Web'))))
+      .toMatch(/^test\/endpoint: connections\.allowFrom\.namespace \("Web"\) is not a valid name/);
+  });
+
+  test('the monitoring namespace is configurable', () => {
+    const { policies, server } = connected(undefined, { monitoringNamespace: 'observability' });
+    expect(reaches(policies, pods('observability'), server, 8082)).toBe(true);
+    expect(reaches(policies, pods('monitoring'), server, 8082)).toBe(false);
   });
 });
 
@@ -353,7 +404,8 @@ describe('KubernetesInferenceEndpoint: online features from Feast pass every Net
       const pods = podsOf(deployment(out, v));
       expect(pods.labels).toMatchObject({ 'feast.ml-platform.io/feast-client': 'true', 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': v });
       expect(reaches(policies, pods, podsOf(server(out)), 6566)).toBe(true);
-      expect(admitting(policies, pods, podsOf(server(out)), 6566).ingress.map((p) => p.metadata.name)).toEqual(['feast-from-serving']);
+      // The grant admits the namespace through the store's connections: `<name>-from-<namespace>-<hash of the client labels>`.
+      expect(admitting(policies, pods, podsOf(server(out)), 6566).ingress.map((p) => p.metadata.name)).toEqual([expect.stringMatching(/^feast-from-serving-[0-9a-f]{8}$/)]);
     }
     // The selector is unchanged: the Deployment keeps its pods across the label change.
     expect(deployment(out, 'v3').spec.selector.match_labels).toEqual({ 'ml-platform.io/endpoint': 'churn', 'ml-platform.io/variant': 'v3' });
@@ -455,6 +507,93 @@ describe('KubernetesInferenceEndpoint: validation says what to do', () => {
     });
     expect(message).toMatch(/^4 problems:/);
     for (const prop of ['name', 'traffic.weights', 'variants[0].model.version', 'variants[0].image']) expect(message).toContain(`test/endpoint: ${prop} (`);
+  });
+});
+
+describe('KubernetesInferenceEndpoint: the routing checks its own options and the variants under it', () => {
+  const two = [variant('a', '3'), variant('b', '4')];
+
+  test('a routing that is not a TrafficRouting', () => {
+    expect(endpointError({ routing: { kind: 'gateway-api' } as unknown as TrafficRouting }))
+      .toBe('test/endpoint: routing ({"kind":"gateway-api"}) must be TrafficRouting.gatewayApi({ gateway }) or TrafficRouting.replicaProportional({ minReplicas })');
+  });
+
+  test('Gateway API without a gateway, or with a path that is not one', () => {
+    const message = endpointError({ routing: TrafficRouting.gatewayApi({ pathPrefix: 'churn' } as never) });
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/endpoint: routing.gateway (undefined) is required: { name, namespace } of the Gateway to attach to');
+    expect(message).toContain('test/endpoint: routing.pathPrefix ("churn") must start with "/"');
+  });
+
+  test('Gateway API: a variant whose maxReplicas is below its minReplicas', () => {
+    expect(endpointError({ variants: [variant('v3', '3', { minReplicas: 6, maxReplicas: 3 })] }))
+      .toBe('test/endpoint: variants[0].maxReplicas (3) is below minReplicas (6); raise it');
+  });
+
+  test('replica-proportional: per-variant replicas, and no minReplicas at all', () => {
+    expect(endpointError({ variants: [variant('v3', '3', { minReplicas: 2 })], routing: TrafficRouting.replicaProportional({ minReplicas: 2 }) }))
+      .toBe('test/endpoint: variants[0].minReplicas (2) is set per variant, but replica-proportional routing derives replicas from ' +
+        'routing.minReplicas/maxReplicas and the weights; remove it');
+    expect(endpointError({ variants: two, traffic: Traffic.canary('a', 'b', 10), routing: TrafficRouting.replicaProportional({} as never) }))
+      .toMatch(/^test\/endpoint: routing\.minReplicas \(undefined\) is required: the replicas of all variants together at rest/);
+  });
+
+  test('the routing is named in what monitoring sees', () => {
+    let gatewayEp!: KubernetesInferenceEndpoint;
+    let replicaEp!: KubernetesInferenceEndpoint;
+    synth((stack) => {
+      const target = gpuTarget(stack);
+      gatewayEp = new KubernetesInferenceEndpoint(stack, 'endpoint', { target, ...base });
+      replicaEp = new KubernetesInferenceEndpoint(stack, 'other', { target: target.inNamespace('other'), ...base, routing: TrafficRouting.replicaProportional({ minReplicas: 2 }) });
+    });
+    expect(gatewayEp.monitoredWorkloads()[0].attributes?.routing).toBe('gateway-api');
+    expect(replicaEp.monitoredWorkloads()[0].attributes?.routing).toBe('replica-proportional');
+    // The escape hatches: the HTTPRoute and each variant's Service, or the one Service.
+    expect([gatewayEp.route?.node.path, gatewayEp.service, gatewayEp.variants.v3.service?.node.path]).toEqual(['test/endpoint/http-route', undefined, 'test/endpoint/v3/service']);
+    expect([replicaEp.route, replicaEp.service?.node.path, replicaEp.variants.v3.service]).toEqual([undefined, 'test/other/service', undefined]);
+    expect(replicaEp.serviceUrl).toBe('http://churn.other.svc:8080');
+  });
+});
+
+describe('KubernetesInferenceEndpoint: model artifacts check themselves', () => {
+  test('a registry artifact without a registry, and a URI of no known scheme', () => {
+    const message = endpointError({
+      variants: [{ ...variant('a', '3'), model: ModelArtifact.fromRegistry(undefined as never, 'churn', '3') }, { ...variant('b', '3'), model: ModelArtifact.fromUri('ftp://models/churn') }],
+      traffic: Traffic.canary('a', 'b', 10),
+    });
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/endpoint: variants[0].model.source (undefined) is required: a model registry');
+    expect(message).toContain('test/endpoint: variants[1].model ("ftp://models/churn") is not a model URI; use s3://');
+  });
+
+  test('a plain URI is served as given, and its string form is the URI', () => {
+    const artifact = ModelArtifact.fromUri('oci://registry.example.com/models/churn:3');
+    expect([String(artifact), artifact.uri, artifact.source, artifact.model]).toEqual(['oci://registry.example.com/models/churn:3', 'oci://registry.example.com/models/churn:3', undefined, undefined]);
+    const out = endpoint({ variants: [{ ...variant('v3', '3'), model: artifact }] });
+    expect(container(out, 'v3').env).toContainEqual({ name: 'MODEL_URI', value: 'oci://registry.example.com/models/churn:3' });
+    expect(String(ModelArtifact.fromRegistry(registry, 'churn', '3'))).toBe('churn-registry:churn@3');
+  });
+});
+
+describe('KubernetesInferenceEndpoint: credentials come from existing secrets, by name only', () => {
+  test('given credentialsSecret on a cluster without cloud identity, then its keys are the server\'s environment and a gs:// artifact reads its credentials file', () => {
+    const out = endpoint({ credentialsSecret: 'model-reader', variants: [{ ...variant('v3', '3'), model: ModelArtifact.fromUri('gs://ml-models-eu/churn/3/') }] });
+    const c = container(out, 'v3');
+    expect(c.env_from).toEqual([{ secret_ref: { name: 'model-reader' } }]);
+    expect(c.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/ml-platform/gcp/credentials.json' });
+    expect(podSpec(out, 'v3').volume).toContainEqual({ name: 'gcp-credentials', secret: { secret_name: 'model-reader', default_mode: '0440' } });
+    expect(container(endpoint(), 'v3').env_from).toBeUndefined();
+    expect(literalSecrets(out.json)).toEqual([]);
+  });
+
+  test('a credentialsSecret that cannot be a secret name, and a registry user\'s password reference without a key', () => {
+    const message = endpointError({
+      credentialsSecret: 'Model Reader',
+      registryUser: { username: 'churn-reader', passwordSecret: { name: 'mlflow-readers' } as never },
+    });
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/endpoint: credentialsSecret ("Model Reader") must be the name of an existing Kubernetes secret in the same namespace');
+    expect(message).toContain('test/endpoint: registryUser.passwordSecret ({"name":"mlflow-readers"}) is required as { name, key } of an existing Kubernetes secret');
   });
 });
 

@@ -65,6 +65,31 @@ describe('VertexInferenceEndpoint', () => {
       .toMatch(/^test\/endpoint: traffic \(champion-challenger\(stable: 100; shadow canary\)\) needs shadow \(mirrored\) traffic, which Vertex AI endpoints do not offer/);
   });
 
+  test('given a stack whose Google provider sets project and region, then the endpoint inherits both', () => {
+    const { project: _p, location: _l, ...withoutEnvironment } = base;
+    const inherited = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-inherited', region: 'europe-west4' });
+      new VertexInferenceEndpoint(stack, 'endpoint', withoutEnvironment);
+    });
+    expect(inherited.resources('google_vertex_ai_endpoint')[0]).toMatchObject({
+      project: 'ml-inherited', location: 'europe-west4', region: 'europe-west4',
+      private_service_connect_config: { project_allowlist: ['ml-inherited'] },
+    });
+    expect(inherited.resources('google_bigquery_dataset')[0]).toMatchObject({ project: 'ml-inherited', location: 'europe-west4' });
+    const commands = (Object.values(inherited.json.output) as any[]).find((o) => Array.isArray(o.value)).value as string[];
+    expect(commands[commands.length - 1]).toMatch(/ --project=ml-inherited --region=europe-west4 /);
+    // A prop given wins over the provider's.
+    expect(vertex({ location: 'us-east1' }).resources('google_vertex_ai_endpoint')[0]).toMatchObject({ project: 'ml-prod', location: 'us-east1' });
+  });
+
+  test('given neither the props nor a provider that sets them, then both props are named with both ways to set them', () => {
+    const { project: _p, location: _l, ...withoutEnvironment } = base;
+    const message = errorOf((stack) => new VertexInferenceEndpoint(stack, 'endpoint', withoutEnvironment));
+    expect(message).toMatch(/^2 problems:/);
+    expect(message).toContain('test/endpoint: project (undefined) is required: set project, or place the construct in a stack whose Google provider sets project');
+    expect(message).toContain('test/endpoint: location (undefined) is required: set location, or place the construct in a stack whose Google provider sets region');
+  });
+
   test('unpinned models, bad ids and duplicate deployed model ids are reported together', () => {
     const message = errorOf((stack) => new VertexInferenceEndpoint(stack, 'endpoint', {
       ...base, endpointId: '0123',

@@ -4,6 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { KubernetesPlatform, KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { Duration } from '../../lib/core/units';
 import { WorkloadIdentity, WorkloadIdentityMode } from '../../lib/core/workload-identity';
+import { GcpKmsKey } from '../../lib/storage/gcp-kms-key';
 import { SecureGcsBucket } from '../../lib/storage/gcs-bucket';
 import { SecureS3Bucket } from '../../lib/storage/s3-bucket';
 import { errorOf, synth } from '../util';
@@ -96,4 +97,43 @@ describe('Grants bind each (role, member, bucket) once', () => {
       ['roles/storage.objectViewer', '${google_service_account.server.member}'],
     ]);
   });
+});
+
+describe('the Google project comes from the stack\'s provider unless given', () => {
+  test('a bucket and a key without a project are created in the provider\'s project', () => {
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-stack-123' });
+      new SecureGcsBucket(stack, 'data', { bucketName: 'ml-datasets', location: 'EU' });
+      new GcpKmsKey(stack, 'key', { location: 'europe-west4', keyRingName: 'ml', keyName: 'models' });
+    });
+    expect(out.resources('google_storage_bucket')[0].project).toBe('ml-stack-123');
+    expect(out.resources('google_kms_key_ring').map((r) => r.project)).toEqual(['ml-stack-123', 'ml-stack-123']);
+    expect(out.data('google_storage_project_service_account')[0].project).toBe('ml-stack-123');
+    expect(out.resources('google_project_iam_audit_config')[0].project).toBe('ml-stack-123');
+  });
+
+  test('a project given wins over the provider\'s', () => {
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-stack-123' });
+      new GcpKmsKey(stack, 'key', { project: 'ml-keys-123', location: 'europe-west4', keyRingName: 'ml', keyName: 'models' });
+    });
+    expect(out.resources('google_kms_key_ring')[0].project).toBe('ml-keys-123');
+  });
+
+  test('without either, the error names the prop and both ways to set it', () => {
+    expect(errorOf((s) => new SecureGcsBucket(s, 'data', { bucketName: 'ml-datasets', location: 'EU' })))
+      .toBe('test/data: project (undefined) is required: set project, or place the construct in a stack whose Google provider sets project ' +
+        '(MlPlatform.googleCloud(name, { project, region }) does)');
+    expect(errorOf((s) => new GcpKmsKey(s, 'key', { location: 'europe-west4', keyRingName: 'ml', keyName: 'models' })))
+      .toMatch(/^test\/key: project \(undefined\) is required: set project, or place the construct in a stack whose Google provider sets project/);
+  });
+});
+
+test('SecureS3Bucket logs to an existing bucket when told where', () => {
+  const out = synth((stack) => {
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new SecureS3Bucket(stack, 'data', { bucketName: 'ml-datasets', accessLogs: { bucketName: 'org-access-logs', prefix: 'ml/' } });
+  });
+  expect(out.resources('aws_s3_bucket').map((b) => b.bucket)).toEqual(['ml-datasets']);
+  expect(out.resources('aws_s3_bucket_logging')[0]).toMatchObject({ target_bucket: 'org-access-logs', target_prefix: 'ml/' });
 });

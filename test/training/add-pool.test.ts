@@ -1,6 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
@@ -211,6 +212,27 @@ describe('GkeTrainingCluster: GkeNodePool and addPool', () => {
     });
     expect(pool.node.path).toBe('test/elsewhere/batch');
     expect(pool.nodePool.node.path).toBe('test/elsewhere/system-pool');
+  });
+
+  test('given a GkeNodePool made on its own without project or location, then it takes its cluster\'s', () => {
+    let pool: GkeNodePool | undefined;
+    const out = synthApp((app) => {
+      const stack = new TerraformStack(app, 'test');
+      new GoogleProvider(stack, 'google', { project: 'provider-project', region: 'europe-west4' });
+      const cluster = new GkeTrainingCluster(stack, 'training', { ...gkeBase, pools: [] });
+      pool = new GkeNodePool(new Construct(stack, 'elsewhere'), 'batch', {
+        cluster: cluster.cluster, serviceAccountEmail: 'nodes@ml-prod-123.iam.gserviceaccount.com', system: { machineType: 'e2-standard-8' },
+      });
+    }).test;
+    expect(out.resource('google_container_node_pool', 'elsewhere/system-pool')).toMatchObject({ project: gkeBase.project, location: gkeBase.location });
+    expect(pool!.nodePool.projectInput).toBe(gkeBase.project);
+  });
+
+  test('given a GkeNodePool of a cluster without a project and no Google provider, then the error names project', () => {
+    expect(errorOf((stack) => {
+      const cluster = new ContainerCluster(stack, 'cluster', { name: 'ml', location: 'us-central1' });
+      new GkeNodePool(stack, 'batch', { cluster, serviceAccountEmail: 'nodes@ml-prod-123.iam.gserviceaccount.com', system: {} });
+    })).toMatch(/test\/batch: project \(undefined\) is required: set project, or place the construct in a stack whose Google provider sets project/);
   });
 
   test('the capacity contracts read each pool\'s node pool through its GkeNodePool', () => {

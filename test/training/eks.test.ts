@@ -4,7 +4,8 @@ import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { TpuVersion } from '../../lib/core/accelerators/tpu';
 import { Duration, Size } from '../../lib/core/units';
 import { EksAmiFamily } from '../../lib/training/eks-catalogue';
-import { EksTrainingCluster, EksTrainingClusterProps, EndpointAccess } from '../../lib/training/eks';
+import { ControlPlaneAccess } from '../../lib/training/control-plane-access';
+import { EksTrainingCluster, EksTrainingClusterProps } from '../../lib/training/eks';
 import { AcceleratorPoolProps, Capacity, PoolPurpose, TaintEffect } from '../../lib/training/pool';
 import { errorOf, synth } from '../util';
 
@@ -83,9 +84,22 @@ describe('EksTrainingCluster: the cluster is secure by default', () => {
     expect(out.json.terraform.required_providers.kubernetes.source).toBe('hashicorp/kubernetes');
   });
 
-  test('a public endpoint is opt-in and limited to the listed CIDRs', () => {
-    const open = eks({ endpointAccess: EndpointAccess.publicAndPrivate(['203.0.113.0/24']) }).resources('aws_eks_cluster')[0];
-    expect(open.vpc_config).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+  test('given no controlPlaneAccess, then only the private endpoint is on and no public CIDRs are written', () => {
+    const cluster = out.resources('aws_eks_cluster')[0];
+    expect(cluster.vpc_config.endpoint_private_access).toBe(true);
+    expect(cluster.vpc_config.endpoint_public_access).toBe(false);
+    expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
+  });
+
+  test('given ControlPlaneAccess.privateOnly(), then the output is the default\'s', () => {
+    const explicit = eks({ controlPlaneAccess: ControlPlaneAccess.privateOnly() }).resources('aws_eks_cluster')[0];
+    expect(explicit.vpc_config).toEqual(out.resources('aws_eks_cluster')[0].vpc_config);
+  });
+
+  test('given publicAndPrivate(networks), then a public endpoint is opened to those CIDRs only (display names have nowhere to go)', () => {
+    const open = eks({ controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([{ cidrBlock: '203.0.113.0/24', displayName: 'office' }, { cidrBlock: '198.51.100.7/32' }]) })
+      .resources('aws_eks_cluster')[0];
+    expect(open.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
   });
 });
 
@@ -218,6 +232,12 @@ describe('EksTrainingCluster: GPU pools', () => {
       .toEqual([{ key: 'ml-platform.io/accelerator-kind', operator: 'In', values: ['nvidia-gpu'] }]);
     expect(spec.container[0].security_context).toMatchObject({ allow_privilege_escalation: false, capabilities: { drop: ['ALL'] } });
   });
+
+  test('the NVIDIA device plugin is a node agent: node-critical, tokenless, rolled out one node at a time', () => {
+    const ds = out.resources('kubernetes_daemon_set_v1')[0];
+    expect(ds.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_unavailable: '1' } });
+    expect(ds.spec.template.spec).toMatchObject({ priority_class_name: 'system-node-critical', automount_service_account_token: false });
+  });
 });
 
 describe('EksTrainingCluster: capacity and other AMIs', () => {
@@ -249,6 +269,9 @@ describe('EksTrainingCluster: capacity and other AMIs', () => {
       .toEqual([{ key: 'ml-platform.io/accelerator-kind', operator: 'In', values: ['aws-neuron'] }]);
     expect(spec.toleration).toContainEqual({ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' });
     expect(out.resources('kubernetes_cluster_role_v1')[0].rule.map((r: any) => r.resources[0])).toEqual(['nodes', 'events', 'pods', 'nodes/status']);
+    // A node agent like every DaemonSet of the library, which mounts its token: it patches nodes and pods through its ClusterRole.
+    expect(plugins[0].spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_unavailable: '1' } });
+    expect(spec).toMatchObject({ priority_class_name: 'system-node-critical', automount_service_account_token: true, service_account_name: expect.stringContaining('neuron-device-plugin') });
   });
 
   test('Bottlerocket pools use the Bottlerocket NVIDIA AMI, which ships the device plugin itself', () => {
@@ -294,8 +317,16 @@ describe('EksTrainingCluster: bad input fails with one clear error', () => {
     ['duplicate pool names', { pools: [pool({ accelerator: Accelerator.NVIDIA_L4 }), pool({ accelerator: Accelerator.NVIDIA_L4 })] },
       /pools\[1\] \("gpu"\) repeats an earlier pool name/],
     ['one subnet', { subnetIds: ['subnet-0123456789abcdef0'] }, /subnetIds .* must list subnets in at least two Availability Zones/],
-    ['a public endpoint open to the world', { endpointAccess: EndpointAccess.publicAndPrivate(['0.0.0.0/0']) },
-      /endpointAccess\.cidrs\[0\] \("0\.0\.0\.0\/0"\) opens the API to the whole internet/],
+    ['a public endpoint open to the world', { controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([{ cidrBlock: '0.0.0.0/0' }]) },
+      /controlPlaneAccess\.networks\[0\]\.cidrBlock \("0\.0\.0\.0\/0"\) opens the public endpoint to the whole internet; list your networks instead/],
+    ['a public endpoint without networks', { controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([]) },
+      /controlPlaneAccess\.networks \(\[\]\) must list at least one network that may reach the public endpoint/],
+    ['a network that is not a CIDR block', { controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([{ cidrBlock: '203.0.113.0' }]) },
+      /controlPlaneAccess\.networks\[0\]\.cidrBlock \("203\.0\.113\.0"\) must be an IPv4 CIDR block/],
+    ['authorized networks on the private endpoint, which EKS cannot honour', { controlPlaneAccess: ControlPlaneAccess.privateFrom([{ cidrBlock: '10.0.0.0/8' }]) },
+      /controlPlaneAccess \(privateFrom\(10\.0\.0\.0\/8\)\) limits the private endpoint to networks, which EKS does not do.*ControlPlaneAccess\.privateOnly\(\)/],
+    ['something other than a ControlPlaneAccess', { controlPlaneAccess: { publicAccess: true } as unknown as ControlPlaneAccess },
+      /controlPlaneAccess .* must be ControlPlaneAccess\.privateOnly\(\) or ControlPlaneAccess\.publicAndPrivate/],
     ['a bad log retention', { logRetention: Duration.days(10) }, /logRetention \(10d\) must be one of the CloudWatch retention periods/],
     ['a bad Kubernetes version', { kubernetesVersion: 'latest' }, /kubernetesVersion \("latest"\) must be a Kubernetes minor version such as "1\.33"/],
     ['a cluster name that is too long', { clusterName: 'a'.repeat(41) }, /clusterName .* is 41 characters long; use at most 40/],

@@ -1,6 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Accelerator } from '../../lib/core/accelerators/accelerator';
 import { TpuVersion } from '../../lib/core/accelerators/tpu';
+import { ControlPlaneAccess } from '../../lib/training/control-plane-access';
 import { GkeTrainingCluster, GkeTrainingClusterProps, ReleaseChannel } from '../../lib/training/gke';
 import { AcceleratorPoolProps, Capacity } from '../../lib/training/pool';
 import { errorOf, synth } from '../util';
@@ -60,8 +61,56 @@ describe('GkeTrainingCluster: the cluster is private and hardened by default', (
     expect(system.shielded_instance_config).toEqual({ enable_secure_boot: true, enable_integrity_monitoring: true });
   });
 
+  test('given privateFrom(networks), then the endpoint stays private and only those internal ranges are authorized', () => {
+    const c = gke({ controlPlaneAccess: ControlPlaneAccess.privateFrom([{ cidrBlock: '10.20.0.0/16', displayName: 'ci runners' }]) })
+      .resources('google_container_cluster')[0];
+    expect(c.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: true });
+    expect(c.master_authorized_networks_config).toEqual({ cidr_blocks: [{ cidr_block: '10.20.0.0/16', display_name: 'ci runners' }] });
+  });
+
+  test('given publicAndPrivate(networks), then the public endpoint is on and admits only those networks', () => {
+    const c = gke({ controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([{ cidrBlock: '203.0.113.0/24', displayName: 'office' }, { cidrBlock: '198.51.100.7/32' }]) })
+      .resources('google_container_cluster')[0];
+    expect(c.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: false });
+    expect(c.master_authorized_networks_config).toEqual({ cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }, { cidr_block: '198.51.100.7/32' }] });
+  });
+
   test('a release channel can be chosen', () => {
     expect(gke({ releaseChannel: ReleaseChannel.STABLE }).resources('google_container_cluster')[0].release_channel).toEqual({ channel: 'STABLE' });
+  });
+});
+
+describe('GkeTrainingCluster: project and location come from the stack\'s Google provider unless given', () => {
+  const { project: _project, location: _location, ...unplaced } = base;
+
+  test('given a Google provider with project and region, when neither prop is set, then the cluster and its pools use the provider\'s', () => {
+    let cluster: GkeTrainingCluster | undefined;
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-inherited-1', region: 'us-central1' });
+      cluster = new GkeTrainingCluster(stack, 'training', { ...unplaced, pools: [pool({ accelerator: Accelerator.NVIDIA_L4 })] });
+    });
+    expect(cluster!.project).toBe('ml-inherited-1');
+    expect(cluster!.location).toBe('us-central1');
+    expect(out.resources('google_container_cluster')[0]).toMatchObject({
+      project: 'ml-inherited-1', location: 'us-central1', workload_identity_config: { workload_pool: 'ml-inherited-1.svc.id.goog' },
+    });
+    expect(out.resources('google_container_node_pool').map((p) => [p.name, p.project, p.location]).sort())
+      .toEqual([['accel', 'ml-inherited-1', 'us-central1'], ['system', 'ml-inherited-1', 'us-central1']]);
+    expect(out.resources('google_kms_key_ring')[0]).toMatchObject({ project: 'ml-inherited-1', location: 'us-central1' });
+  });
+
+  test('given the props, then they win over the provider\'s', () => {
+    const out = synth((stack) => {
+      new GoogleProvider(stack, 'google', { project: 'ml-inherited-1', region: 'europe-west4' });
+      new GkeTrainingCluster(stack, 'training', base);
+    });
+    expect(out.resources('google_container_cluster')[0]).toMatchObject({ project: 'ml-prod-123', location: 'us-central1' });
+  });
+
+  test('given neither the props nor a provider that sets them, then the error names both props and how to set them', () => {
+    const message = errorOf((stack) => new GkeTrainingCluster(stack, 'training', unplaced));
+    expect(message).toMatch(/project \(undefined\) is required: set project, or place the construct in a stack whose Google provider sets project/);
+    expect(message).toMatch(/location \(undefined\) is required: set location, or place the construct in a stack whose Google provider sets region/);
   });
 });
 
@@ -175,7 +224,10 @@ describe('GkeTrainingCluster: bad input fails with one clear error', () => {
       /is an EC2 Capacity Block, which GKE cannot use/],
     ['a zone outside the region', { acceleratorZones: ['europe-west4-a'] }, /acceleratorZones\[0\] \("europe-west4-a"\) is not in the cluster's region/],
     ['an invalid project id', { project: 'My Project' }, /project \("My Project"\) must be a Google Cloud project id/],
-    ['a world-open control plane', { authorizedNetworks: [{ cidrBlock: '0.0.0.0/0', displayName: 'all' }] }, /opens the control plane to the whole internet/],
+    ['a world-open control plane', { controlPlaneAccess: ControlPlaneAccess.publicAndPrivate([{ cidrBlock: '0.0.0.0/0', displayName: 'all' }]) },
+      /controlPlaneAccess\.networks\[0\]\.cidrBlock \("0\.0\.0\.0\/0"\) opens the public endpoint to the whole internet/],
+    ['a private endpoint limited to no network', { controlPlaneAccess: ControlPlaneAccess.privateFrom([]) },
+      /controlPlaneAccess\.networks \(\[\]\) must list at least one network that may reach the private endpoint/],
     ['a pool named like the system pool', { pools: [pool({ name: 'system', accelerator: Accelerator.NVIDIA_L4 })] }, /uses the name of the built-in system pool/],
     ['a T4 count an N1 machine cannot take', { pools: [pool({ accelerator: Accelerator.NVIDIA_T4, machineType: 'n1-standard-64', acceleratorsPerNode: 2 })] },
       /machineType \("n1-standard-64"\) does not carry 2 NVIDIA T4.*4 T4s up to 96/],

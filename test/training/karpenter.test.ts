@@ -13,7 +13,7 @@ import { reviewSynthesizedFolder } from '../../lib/governance/review';
 import { checkDeployOrder } from '../../lib/platform/deploy-order';
 import { EksAmiFamily } from '../../lib/training/eks-catalogue';
 import { EksTrainingCluster, EksTrainingClusterProps } from '../../lib/training/eks';
-import { EksNodeAutoscaling } from '../../lib/training/karpenter';
+import { EksKarpenter, EksNodeAutoscaling } from '../../lib/training/karpenter';
 import { KARPENTER_VERSION } from '../../lib/training/karpenter-controller';
 import { AcceleratorPoolProps, Capacity, PoolPurpose, TaintEffect } from '../../lib/training/pool';
 import { errorOf, Synth, synth, synthApp } from '../util';
@@ -136,6 +136,27 @@ describe('Karpenter: the AWS side lives with the cluster (infrastructure layer)'
   test('nothing Kubernetes-side is created in the cluster\'s stack by default', () => {
     expect(out.resources('helm_release')).toEqual([]);
     expect(out.resources('kubernetes_manifest')).toEqual([]);
+  });
+
+  test('given a config without region, then Karpenter takes the region of the stack\'s AWS provider', () => {
+    let region: string | undefined;
+    const out = synth((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const cluster = new EksTrainingCluster(stack, 'training', { ...base, pools: POOLS });
+      const other = new EksKarpenter(stack, 'other-karpenter', { ...cluster.karpenter!.config, clusterName: 'other', region: undefined });
+      region = other.region;
+    });
+    expect(region).toBe('eu-west-1');
+    const discovery = out.resources('aws_iam_role_policy').map((p) => statementsOf(p.policy)).flat()
+      .filter((s) => s.Sid === 'AllowAPIServerEndpointDiscovery').map((s) => s.Resource);
+    expect(discovery).toContainEqual(expect.stringMatching(/:eks:eu-west-1:.*:cluster\/other$/));
+  });
+
+  test('given a config without region and no AWS provider region, then the error names region', () => {
+    expect(errorOf((stack) => {
+      const cluster = new EksTrainingCluster(stack, 'training', { ...base, pools: POOLS });
+      new EksKarpenter(stack, 'other-karpenter', { ...cluster.karpenter!.config, clusterName: 'other', region: undefined });
+    })).toMatch(/test\/other-karpenter: region \(undefined\) is required: set \w+, or place the construct in a stack whose AWS provider sets region/);
   });
 
   test('a cluster without accelerator pools, or with EksNodeAutoscaling.NONE, has no Karpenter', () => {

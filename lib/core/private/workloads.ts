@@ -80,7 +80,7 @@ export interface NodeAgentProps {
   /** The subset of {@link labels} that selects the pods (immutable once applied). */
   readonly selector: Record<string, string>;
   /**
-   * The pod. `priorityClassName` defaults to `system-node-critical` (a node agent is evicted last and scheduled
+   * The pod. `priorityClassName` defaults to SYSTEM_NODE_CRITICAL (a node agent is evicted last and scheduled
    * first) and `automountServiceAccountToken` to false (an agent that calls the API server says so).
    */
   readonly pod: DaemonSetV1SpecTemplateSpec;

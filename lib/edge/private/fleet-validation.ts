@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { Validator } from '../../core/errors';
 import { checkImageDigest } from '../../core/images';
 import { checkResourceName } from '../../core/names';
+import { checkSecretKeyRef } from '../../core/private/secrets';
 import { EdgeAccelerator } from '../accelerator';
 import type { EdgeFleetProps } from '../fleet';
-import { DEFAULT_SITES_PER_STACK, stacksForRing } from '../sharding';
+import { DEFAULT_SITES_PER_STACK, stacksForRing } from './sharding';
 import { Architecture, EdgeWorkloadKind } from '../site';
 
 /** The URI schemes the edge fetcher reads. */
@@ -115,7 +116,10 @@ export function validateFleetProps(self: Construct, props: EdgeFleetProps): Map<
   checkResourceName(v, 'modelFetcher.credentialsSecret', props.modelFetcher?.credentialsSecret, 253);
   if (props.metrics) {
     v.matches('metrics.remoteWriteUrl', props.metrics.remoteWriteUrl, /^https:\/\/\S+$/, 'must be an https:// URL: metrics leave the site');
-    checkResourceName(v, 'metrics.credentialsSecret', props.metrics.credentialsSecret, 253);
+    checkSecretKeyRef(v, 'metrics.password', props.metrics.password, '{ name: "remote-write", key: "password" }');
+    const legacy = (props.metrics as unknown as { credentialsSecret?: unknown }).credentialsSecret;
+    v.check(legacy === undefined, 'metrics.credentialsSecret', legacy,
+      'was replaced by metrics.password: { name, key } (the key was "password": { name: "<secret>", key: "password" })');
   }
   checkResourceName(v, 'namespace', props.namespace, 63);
   v.integer('port', props.port, 1, 65535);

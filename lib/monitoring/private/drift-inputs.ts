@@ -5,7 +5,7 @@ import { IKubernetesTarget } from '../../core/kubernetes-target';
 import { requireProvider } from '../../core/private/optional-provider';
 import { DriftData, DriftInputs, IReadableObjectStore, MonitoredKind, MonitoredWorkload } from '../../core/monitoring-contract';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../../core/workload-identity';
-import { parseS3Uri, s3ReadStatements } from '../../serving/model-source';
+import { parseS3Uri, s3ReadStatements } from '../../serving/private/s3-read';
 import { DRIFT_ATTRIBUTES } from '../metrics';
 
 /** An inference endpoint a drift job runs for, with what it compares. */
@@ -18,7 +18,7 @@ export interface DriftEndpoint {
 enum ReadPath {
   /** Through a grant to the drift identity (the store's, or one made from the URI). */
   GRANT = 'grant',
-  /** With `driftDetection.credentialsSecretName`. */
+  /** With `driftDetection.credentialsSecret`. */
   SECRET = 'secret',
   /** Nothing can grant it: reported, not granted. */
   NONE = 'none',
@@ -49,10 +49,10 @@ function grantableScheme(kind: WorkloadIdentityKind): string | undefined {
 
 /**
  * Decides how the drift jobs read each input, collecting problems in `v`: a store on a cloud the cluster has
- * no workload identity for cannot grant, so it needs `credentialsSecretName`. A plain URI that cannot be
+ * no workload identity for cannot grant, so it needs `credentialsSecret`. A plain URI that cannot be
  * granted is reported by {@link grantDriftReads} instead (it may be readable some other way).
  */
-export function planDriftReads(v: Validator, target: IKubernetesTarget, credentialsSecretName: string | undefined,
+export function planDriftReads(v: Validator, target: IKubernetesTarget, credentialsSecret: string | undefined,
   endpoints: readonly DriftEndpoint[]): DriftRead[] {
   const clusterScheme = grantableScheme(target.identity.kind);
   const reads: DriftRead[] = [];
@@ -65,9 +65,9 @@ export function planDriftReads(v: Validator, target: IKubernetesTarget, credenti
       const scheme = /^(s3|gs):\/\//.exec(data.uri)?.[1];
       let path = ReadPath.NONE;
       if (scheme !== undefined && scheme === clusterScheme) path = ReadPath.GRANT;
-      else if (credentialsSecretName !== undefined) path = ReadPath.SECRET;
+      else if (credentialsSecret !== undefined) path = ReadPath.SECRET;
       else if (data.store) {
-        v.add('driftDetection.credentialsSecretName', credentialsSecretName,
+        v.add('driftDetection.credentialsSecret', credentialsSecret,
           `is required: endpoint ${name} reads its ${key} from ${describe(data)}, and ${target.clusterName} has no workload identity ` +
           'for that cloud to grant; name an existing Secret with credentials for it in the monitoring namespace');
       }
@@ -116,7 +116,7 @@ export function grantDriftReads(scope: Construct, identity: WorkloadIdentity, re
     Annotations.of(scope).addWarning(`${scope.node.path}: the drift jobs cannot be granted read access to ` +
       `${ungranted.map((r) => `${describe(r.data)} (endpoint ${r.endpoint})`).join(', ')}: ${identity.target.clusterName} has no workload identity ` +
       'for their cloud, or the URI is only known at apply. Declare them with DriftData.fromStore(store, prefix), or set ' +
-      'driftDetection.credentialsSecretName to an existing Secret with credentials');
+      'driftDetection.credentialsSecret to an existing Secret with credentials');
   }
 }
 

@@ -96,12 +96,13 @@ const join = (on: string, values: unknown[]): Json => ({ 'Std:Join': { On: on, V
 
 /** Where a gate's value is in metrics.json, as a JSON path (names are restricted to `[A-Za-z_][A-Za-z0-9_]*`). */
 export function gatePath(gate: EvaluationGate): string {
-  return gate.kind === 'fairness' ? `fairness.${gate.sensitiveFeature}.${gate.metric}` : `metrics.${gate.metric}`;
+  return gate.valuePath;
 }
 
 /** The Condition step name of gate `i` (0-based), at most 64 characters of `[A-Za-z0-9-_]`. */
 export function gateStepName(gate: EvaluationGate, i: number): string {
-  const what = gate.kind === 'fairness' ? `${gate.sensitiveFeature}-${gate.metric}` : gate.metric;
+  // `metrics.auc` → `auc`, `fairness.sex.demographic_parity_difference` → `sex-demographic_parity_difference`.
+  const what = gate.valuePath.split('.').slice(1).join('-');
   return `Gate${i + 1}-${what}`.slice(0, 64);
 }
 

@@ -125,7 +125,7 @@ export function validateSageMakerPipeline(self: IConstruct, props: SageMakerRetr
         // a container of ours. A `ChampionMetric_<name>` parameter would only hold what the starter passes: the
         // schedule and the alert Pipe start runs with fixed parameters, so every automatic run would compare with
         // the parameter's default, and the gate would pass whatever the champion scored.
-        if (!v.check(g.kind !== 'champion', prop, String(g),
+        if (!v.check(!g.comparesWithChampion, prop, String(g),
           'compares with the champion, which SageMakerRetrainingPipeline cannot do honestly: a pipeline definition has no arithmetic for ' +
           'minImprovement and no step that reads the approved model package\'s metrics, and scheduled and alert runs start with fixed parameters. ' +
           'Use an absolute gate (EvaluationGate.metricAtLeast / metricAtMost) on SageMaker, or run the pipeline on Argo (ArgoRetrainingPipeline)')) return;

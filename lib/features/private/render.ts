@@ -1,10 +1,6 @@
-import { DataSource, DataSourceKind, Entity, FeatureDefinitions, FeatureView } from './definitions';
-import { feastEntityValueType, feastType } from './value-type';
-
-/** A YAML mapping as plain data: strings, numbers, booleans and nested mappings. */
-export interface YamlMap {
-  readonly [key: string]: string | number | boolean | YamlMap;
-}
+import { DataSource, DataSourceKind, Entity, FeatureDefinitions, FeatureView } from '../definitions';
+import type { YamlMap } from '../feast-stores';
+import { feastEntityValueType, feastType } from '../value-type';
 
 /**
  * Renders a mapping as block YAML. Strings are double-quoted JSON strings (valid YAML), so a value never

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { uniqueIamMember } from '../core/private/bindings';
-import { DataSource, DataSourceKind } from './definitions';
+import { uniqueIamMember } from '../../core/private/bindings';
+import { DataSource, DataSourceKind } from '../definitions';
 
 /*
  * BigQuery roles, from Google Cloud's "BigQuery IAM roles and permissions"
@@ -59,4 +60,10 @@ export function grantBigQueryRead(scope: Construct, idPrefix: string, member: st
 export function grantBigQueryWrite(scope: Construct, idPrefix: string, member: string, sources: DataSource[], jobProject: string): void {
   grantBigQueryTables(scope, `${idPrefix}-table`, member, sources, BIGQUERY_WRITE_TABLE_ROLE);
   grantProjectRole(scope, `${idPrefix}-jobs`, jobProject, BIGQUERY_JOB_USER_ROLE, member);
+}
+
+/** Binds `role` on one dataset to `member`, once per stack. */
+export function grantBigQueryDataset(scope: Construct, id: string, project: string, datasetId: string, role: string, member: string): BigqueryDatasetIamMember {
+  return uniqueIamMember(scope, 'google_bigquery_dataset_iam_member', { project, datasetId, role, member },
+    () => new BigqueryDatasetIamMember(scope, id, { project, datasetId, role, member }));
 }

@@ -1,6 +1,6 @@
 import { TerraformProvider, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { Validator } from '../../core/errors';
+import { Validator } from '../errors';
 
 /**
  * A provider handed to an add-on must be of the expected type (a kubernetes provider for helm is a common

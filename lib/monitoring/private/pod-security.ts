@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
-import { Cpu, Size } from '../core/units';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/security-context';
+import { Cpu, Size } from '../../core/units';
 
 /** Labels every monitoring object carries. */
 export function componentLabels(component: string): Record<string, string> {

@@ -2,8 +2,9 @@
  * The Argo objects of one pipeline, as plain Kubernetes API objects (camelCase, as kubernetes_manifest takes
  * them). Pure functions of a resolved model, so tests validate them against the Argo schemas directly.
  */
-import { manifestContainerSecurityContext, manifestPodSecurityContext } from './private/security';
-import { RETRAINING_METRIC_LABELS as L, RETRAINING_METRICS } from './rules';
+import type { SecretKeyRef } from '../../core/secrets';
+import { manifestContainerSecurityContext, manifestPodSecurityContext } from './security';
+import { RETRAINING_METRIC_LABELS as L, RETRAINING_METRICS } from '../rules';
 
 type Obj = Record<string, unknown>;
 
@@ -216,7 +217,7 @@ function eventsPodTemplate(serviceAccountName?: string): Obj {
 
 /** The EventSource: a webhook taking Alertmanager's POSTs, authenticated by a bearer token from a Secret. */
 export function eventSourceManifest(m: {
-  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; token: { name: string; key: string };
+  name: string; namespace: string; labels: Record<string, string>; eventBusName: string; token: SecretKeyRef;
 }): Obj {
   return {
     apiVersion: 'argoproj.io/v1alpha1',

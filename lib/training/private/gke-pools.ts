@@ -1,19 +1,9 @@
-import { Accelerator, AcceleratorKind } from '../core/accelerators/accelerator';
-import { GKE_GPU_MACHINE_TYPES, GkeGpuMachineType, gkeMachineType, gkeMachineTypesFor } from '../core/accelerators/gke-machine-types';
-import { TpuTopology } from '../core/accelerators/tpu';
-import { Validator } from '../core/errors';
-import { CapacityKind, ResolvedPool } from './pool';
-
-/** A pool resolved against the GKE catalogue. */
-export interface GkePool extends ResolvedPool {
-  readonly machineTypeName: string;
-  /** Accelerators (GPUs or TPU chips) per node. */
-  readonly perNode: number;
-  /** For GPU pools. */
-  readonly gpu?: { readonly acceleratorType: string; readonly count: number };
-  /** For TPU pools. */
-  readonly tpu?: TpuTopology;
-}
+import { Accelerator, AcceleratorKind } from '../../core/accelerators/accelerator';
+import { GKE_GPU_MACHINE_TYPES, GkeGpuMachineType, gkeMachineType, gkeMachineTypesFor } from '../../core/accelerators/gke-machine-types';
+import { Validator } from '../../core/errors';
+import { KubernetesPlatform } from '../../core/kubernetes-target';
+import { GkePool } from '../gke-node-pool';
+import { ResolvedPool } from '../pool';
 
 /** N1 machine types with attached T4s: 1-2 T4s allow up to 48 vCPUs, 4 allow up to 96 (compute/docs/gpus). */
 function n1WithT4(machineType: string, count: number): GkeGpuMachineType | undefined {
@@ -29,13 +19,8 @@ export function resolveGkePools(v: Validator, pools: ResolvedPool[]): GkePool[] 
   const out: GkePool[] = [];
   for (const pool of pools) {
     const { accelerator, prop } = pool;
-    if (pool.capacity.kind === CapacityKind.CAPACITY_BLOCK) {
-      v.add(`${prop}.capacity`, pool.capacity.toString(), 'is an EC2 Capacity Block, which GKE cannot use; use Capacity.reservation(name) or Capacity.SPOT');
-      continue;
-    }
-    if (pool.capacity.reservation !== undefined) {
-      v.matches(`${prop}.capacity`, pool.capacity.reservation, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must name a Compute Engine reservation');
-    }
+    if (!pool.capacity.validate(v, { platform: KubernetesPlatform.GKE, prop: `${prop}.capacity` })) continue;
+    const capacityConfig = pool.capacity.bindGke();
     if (accelerator.kind === AcceleratorKind.AWS_NEURON) {
       v.add(`${prop}.accelerator`, accelerator.id, 'is an AWS Neuron device, which only EC2 offers; move this pool to an EksTrainingCluster');
       continue;
@@ -58,7 +43,7 @@ export function resolveGkePools(v: Validator, pools: ResolvedPool[]): GkePool[] 
         if (!v.check(pool.minNodes === 0 || pool.minNodes === slice.hosts, `${prop}.minNodes`, pool.minNodes,
           `must be 0 or ${slice.hosts}: a multi-host slice has either no nodes or all of them`)) continue;
       }
-      out.push({ ...pool, machineTypeName: slice.machineType.name, perNode: slice.machineType.chipsPerHost, tpu: slice });
+      out.push({ ...pool, machineTypeName: slice.machineType.name, perNode: slice.machineType.chipsPerHost, tpu: slice, capacityConfig });
       continue;
     }
     const offered = gkeMachineTypesFor(accelerator);
@@ -90,11 +75,11 @@ export function resolveGkePools(v: Validator, pools: ResolvedPool[]): GkePool[] 
         continue;
       }
     }
-    if (machine.spotOrFlexOnly && pool.capacity.kind !== CapacityKind.SPOT) {
+    if (machine.spotOrFlexOnly && !capacityConfig.spot) {
       v.add(`${prop}.capacity`, pool.capacity.toString(), `cannot buy ${machine.machineType}: Compute Engine offers it only as Spot or Flex-start VMs; use Capacity.SPOT or a larger machine type`);
       continue;
     }
-    out.push({ ...pool, machineTypeName: machine.machineType, perNode: machine.count, gpu: { acceleratorType: machine.acceleratorType, count: machine.count } });
+    out.push({ ...pool, machineTypeName: machine.machineType, perNode: machine.count, gpu: { acceleratorType: machine.acceleratorType, count: machine.count }, capacityConfig });
   }
   return out;
 }
