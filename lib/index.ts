@@ -58,7 +58,7 @@ export {
   type KarpenterControllerProps,
 } from './training/karpenter-controller';
 export { KarpenterNodePools, type KarpenterNodePoolsProps, type KarpenterPoolResources } from './training/karpenter-node-pools';
-export { KubernetesTrainingCluster, type ExistingGpuNodesProps, type KubernetesTrainingClusterProps } from './training/kubernetes';
+export { KubernetesTrainingCluster, type ExistingPoolProps, type KubernetesTrainingClusterProps } from './training/kubernetes';
 export { NEURON_DEVICE_PLUGIN_IMAGE, NeuronDevicePlugin, type NeuronDevicePluginProps } from './training/neuron-device-plugin';
 export { NVIDIA_DEVICE_PLUGIN_IMAGE, NvidiaDevicePlugin, type NvidiaDevicePluginProps } from './training/nvidia-device-plugin';
 export {

@@ -125,7 +125,7 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
     clusterName: 'dc1', target: onprem.target,
     // dc1 runs the NVIDIA GPU Operator: it labels the GPU nodes and runs their device plugin and DCGM exporter.
     gpuOperator: true,
-    gpuNodes: [
+    pools: [
       { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
       { name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
     ],

@@ -43,7 +43,7 @@ export class OnPremMonitoring extends TerraformStack {
     const cluster = new KubernetesTrainingCluster(this, 'training', {
       clusterName: 'dc1', target, teams: [{ team: 'vision', maxGpus: 16 }],
       gpuOperator: true, // the Operator labels the GPU nodes and runs their DCGM exporter
-      gpuNodes: [{
+      pools: [{
         name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4,
         nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },
       }],

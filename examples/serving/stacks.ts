@@ -47,7 +47,7 @@ export class OnPremServing extends TerraformStack {
     const cluster = new KubernetesTrainingCluster(this, 'cluster', {
       clusterName: 'dc1', target,
       teams: [{ team: 'mlops' }, { team: 'serving', maxGpus: 8 }],
-      gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8 }], // nodes labelled ml-platform.io/pool=l4
+      pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 8 }], // nodes labelled ml-platform.io/pool=l4
     });
     const mlops = cluster.teamTarget('mlops');
 

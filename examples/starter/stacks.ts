@@ -25,7 +25,7 @@ export function buildPlatform(app: App): MlPlatform {
   const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
     clusterName: 'dc1',
     target: onprem.target,
-    gpuNodes: [
+    pools: [
       { name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 4,
         nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
     ],

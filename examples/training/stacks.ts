@@ -107,7 +107,7 @@ export class OnPremTraining extends TerraformStack {
       target,
       // The NVIDIA GPU Operator manages dc1's GPU nodes (labels, device plugin, DCGM exporter).
       gpuOperator: true,
-      gpuNodes: [
+      pools: [
         { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 6,
           nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
         { name: 'l40s', accelerator: Accelerator.NVIDIA_L40S, acceleratorsPerNode: 4, nodeCount: 4,

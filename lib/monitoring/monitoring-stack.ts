@@ -178,7 +178,7 @@ export class MonitoringStack extends Construct {
     const gpuNodes = nvidiaGpuNodes(target);
     const gpuMonitoring = props.gpuMonitoring ?? gpuNodes.length > 0;
     v.check(!(props.gpuMonitoring === true && gpuNodes.length === 0), 'gpuMonitoring', props.gpuMonitoring,
-      `is on, but ${target.clusterName} has no NVIDIA GPU nodes in its target; describe them (gpuNodes / pools) or leave gpuMonitoring unset`);
+      `is on, but ${target.clusterName} has no NVIDIA GPU nodes in its target; describe them (pools) or leave gpuMonitoring unset`);
     for (const watched of props.watch ?? []) Wiring.connect(this, watched, 'metrics');
     // A retraining pipeline listed as a trigger is watched too: its runs are workloads like any other.
     const listedTriggers = Array.isArray(props.alerting?.retrainingPipelines) ? props.alerting.retrainingPipelines : [];

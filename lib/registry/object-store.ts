@@ -10,7 +10,7 @@ import { WorkloadIdentity } from '../core/workload-identity';
 import { WorkloadIdentityKind } from '../core/workload-identity-mode';
 import { googleSetting } from '../core/private/environment';
 import { requireProvider } from '../core/private/optional-provider';
-import { checkSecretKeyRef } from '../core/private/secrets';
+import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import type { AwsKmsKey } from '../storage/aws-kms-key';
 import type { GcpKmsKey } from '../storage/gcp-kms-key';
 import type { SecureGcsBucket } from '../storage/gcs-bucket';
@@ -226,8 +226,8 @@ class S3CompatibleLocation extends ObjectStoreLocation {
       { name: 'AWS_ENDPOINT_URL_S3', value: p.endpointUrl },
       { name: 'MLFLOW_S3_ENDPOINT_URL', value: p.endpointUrl },
       { name: 'AWS_DEFAULT_REGION', value: region },
-      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: p.credentials.accessKeyId.name, key: p.credentials.accessKeyId.key } } },
-      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: p.credentials.secretAccessKey.name, key: p.credentials.secretAccessKey.key } } },
+      secretEnv('AWS_ACCESS_KEY_ID', p.credentials.accessKeyId),
+      secretEnv('AWS_SECRET_ACCESS_KEY', p.credentials.secretAccessKey),
     ];
     // Access to the endpoint is decided by the credentials, not by Terraform: an IAM-style grant would promise what it cannot do.
     const refuse = (workload: WorkloadIdentity): never => {

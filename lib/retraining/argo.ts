@@ -14,7 +14,7 @@ import { RequiredPodLabels } from '../core/labels';
 import { IMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { Connections, IConnectable, Peer } from '../core/connections';
 import { checkResourceName } from '../core/names';
-import { checkSecretKeyRef } from '../core/private/secrets';
+import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import { SecretKeyRef } from '../core/secrets';
 import { qualifyProviderSources } from '../core/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
@@ -172,7 +172,7 @@ export class ArgoRetrainingPipeline extends Construct implements IRetrainingTrig
     const mlflowEnv: EnvVar[] = [
       { name: 'MLFLOW_TRACKING_URI', value: local ? registry.trackingUri : registry.externalUrl! },
       { name: 'MLFLOW_TRACKING_USERNAME', value: user.username },
-      { name: 'MLFLOW_TRACKING_PASSWORD', valueFrom: { secretKeyRef: { name: user.passwordSecret.name, key: user.passwordSecret.key } } },
+      secretEnv('MLFLOW_TRACKING_PASSWORD', user.passwordSecret),
     ];
     const small = resources(Cpu.millis(500), Size.gibibytes(1));
     const accel = placement.pool ? { [placement.pool.accelerator.kubernetesResource]: String(placement.count) } : {};

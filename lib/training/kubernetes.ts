@@ -12,7 +12,7 @@ import { checkTeamQuotas, TeamQuotas } from './team-quotas';
 import { TrainingClusterBase, TrainingClusterProps } from './training-cluster';
 
 /** GPU nodes that already exist in the cluster (on-prem hardware is not created by Terraform). */
-export interface ExistingGpuNodesProps {
+export interface ExistingPoolProps {
   /** A name for this group of nodes. */
   readonly name: string;
   /** The GPU model, e.g. `Accelerator.NVIDIA_A100_80GB`. */
@@ -42,7 +42,7 @@ export interface KubernetesTrainingClusterProps extends Omit<TrainingClusterProp
   /** The cluster: `KubernetesTarget.fromKubeconfig(this, 'onprem', { clusterName, context })`. */
   readonly target: IKubernetesTarget;
   /** The GPU nodes the cluster has. @default - none */
-  readonly gpuNodes?: ExistingGpuNodesProps[];
+  readonly pools?: ExistingPoolProps[];
   /**
    * The NVIDIA GPU Operator manages the GPU nodes. It runs the device plugin and the DCGM exporter on every GPU
    * node itself (with drivers, container toolkit and GPU feature discovery), so the library installs neither:
@@ -79,7 +79,7 @@ const GFD_LABEL_PREFIX = 'nvidia.com/';
  * ingress NetworkPolicy and Pod Security labels; the `ml-serving` and `ml-training` PriorityClasses; and,
  * unless the NVIDIA GPU Operator manages the GPU nodes (`gpuOperator`), the NVIDIA device plugin DaemonSet
  * pinned to the GPU nodes by their labels (default `ml-platform.io/pool=<name>`), tolerating their taints.
- * It describes GPU nodes that exist (`gpuNodes`, {@link addGpuNodes}) where the cloud targets create pools
+ * It describes GPU nodes that exist (`pools`, {@link addPool}) where the cloud targets create pools
  * (`pools`, `addPool`): Terraform does not own on-prem hardware.
  */
 export class KubernetesTrainingCluster extends TrainingClusterBase {
@@ -87,8 +87,8 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
   public readonly platform: KubernetesPlatform;
   public readonly kubernetes: IKubernetesTarget;
   public readonly teamQuotas: TeamQuotas;
-  /** The GPU nodes this cluster describes (`gpuNodes` and {@link addGpuNodes}), in order. */
-  private readonly gpuNodes: AcceleratorNodes[];
+  /** The GPU nodes this cluster describes (`pools` and {@link addPool}), in order. */
+  private readonly pools: AcceleratorNodes[];
   /** Whether the library runs the device plugin on the GPU nodes (no GPU Operator, not turned off). */
   private readonly runsDevicePlugin: boolean;
   private readonly devicePluginImage?: string;
@@ -96,7 +96,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
 
   constructor(scope: Construct, id: string, props: KubernetesTrainingClusterProps) {
     super(scope, id);
-    const nodes = this.gpuNodes = KubernetesTrainingCluster.validate(this, props);
+    const nodes = this.pools = KubernetesTrainingCluster.validate(this, props);
     this.clusterName = props.clusterName;
     this.platform = props.target.platform;
     if (props.labels) PlatformLabels.apply(this, props.labels);
@@ -116,7 +116,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
     });
     if (nodes.length > 0 && this.runsDevicePlugin) {
       this.devicePlugin = this.newDevicePlugin();
-      (props.gpuNodes ?? []).forEach((n, i) => this.warnOnFeatureDiscoveryLabels(`gpuNodes[${i}]`, n));
+      (props.pools ?? []).forEach((n, i) => this.warnOnFeatureDiscoveryLabels(`pools[${i}]`, n));
     }
     this.teamQuotas = new TeamQuotas(this, 'teams', this.kubernetes, props.teams ?? []);
     this.checkTeamAcceleratorsAtSynth(props.teams);
@@ -128,24 +128,24 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
   }
 
   /**
-   * Describes more existing GPU nodes after construction, as if they were one more entry of `gpuNodes`: validated the
-   * same way (errors name `addGpuNodes("<name>")`; a name already used is refused) and offered wherever `gpuNodes` are:
+   * Describes more existing GPU nodes after construction, as if they were one more entry of `pools`: validated the
+   * same way (errors name `addPool("<name>")`; a name already used is refused) and offered wherever `pools` are:
    * `kubernetes.acceleratorNodes` and every team target, the NVIDIA device plugin (created, or extended to these nodes'
    * labels and taints), the team quota check (at synth) and the capacity contracts. Constructs built on the cluster (a
    * MonitoringStack, endpoints, pipelines) read the nodes when they are created: describe nodes before creating them,
    * or this throws.
    */
-  public addGpuNodes(nodes: ExistingGpuNodesProps): AcceleratorNodes {
+  public addPool(nodes: ExistingPoolProps): AcceleratorNodes {
     const v = new Validator(this);
-    const prop = addedPoolProp('addGpuNodes', nodes?.name);
+    const prop = addedPoolProp('addPool', nodes?.name);
     const described = KubernetesTrainingCluster.describeGpuNodes(v, nodes, prop);
     if (described) {
-      v.check(!this.gpuNodes.some((n) => n.pool === described.pool), `${prop}.name`, described.pool,
+      v.check(!this.pools.some((n) => n.pool === described.pool), `${prop}.name`, described.pool,
         'already names GPU nodes of this cluster; choose another name');
     }
     this.checkPoolsStillOpen(v, prop, nodes?.name);
     v.throwIfAny();
-    this.gpuNodes.push(described!);
+    this.pools.push(described!);
     this.offerNodes(described!);
     if (this.runsDevicePlugin) {
       if (this.devicePlugin) {
@@ -162,8 +162,8 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
   /** The device plugin on every GPU node described so far. */
   private newDevicePlugin(): NvidiaDevicePlugin {
     return new NvidiaDevicePlugin(this, 'nvidia-device-plugin', this.kubernetes, {
-      nodeSelectors: this.gpuNodes.map((n) => n.nodeSelector),
-      tolerations: this.gpuNodes.flatMap((n) => n.tolerations),
+      nodeSelectors: this.pools.map((n) => n.nodeSelector),
+      tolerations: this.pools.flatMap((n) => n.tolerations),
       image: this.devicePluginImage,
     });
   }
@@ -174,7 +174,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
    * library's DaemonSets schedule nowhere (no GFD) or they duplicate the Operator's. Not an error, since GFD can
    * run alone (k8s-device-plugin's chart), but worth a word at synth.
    */
-  private warnOnFeatureDiscoveryLabels(prop: string, n: ExistingGpuNodesProps): void {
+  private warnOnFeatureDiscoveryLabels(prop: string, n: ExistingPoolProps): void {
     const keys = Object.keys(n.nodeSelector ?? {}).filter((k) => k.startsWith(GFD_LABEL_PREFIX));
     if (keys.length === 0) return;
     Annotations.of(this).addWarning(`${prop}.nodeSelector uses ${keys.join(', ')}, a label only NVIDIA GPU feature discovery sets, `
@@ -186,7 +186,7 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
   private static validate(self: Construct, props: KubernetesTrainingClusterProps): AcceleratorNodes[] {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { clusterName, target, gpuNodes, teams }');
+      v.add('props', props, 'are required: { clusterName, target, pools, teams }');
       v.throwIfAny();
     }
     v.check(typeof props.clusterName === 'string', 'clusterName', props.clusterName, 'is required');
@@ -204,16 +204,16 @@ export class KubernetesTrainingCluster extends TrainingClusterBase {
       v.check(props.nvidiaDevicePluginImage === undefined, 'nvidiaDevicePluginImage', props.nvidiaDevicePluginImage,
         'has no effect with gpuOperator: the Operator picks its device plugin image (ClusterPolicy devicePlugin.version); remove it');
     }
-    const list = props.gpuNodes ?? [];
-    v.unique('gpuNodes', list, (n) => String(n?.name), 'name');
-    const out = list.flatMap((n, i) => KubernetesTrainingCluster.describeGpuNodes(v, n, `gpuNodes[${i}]`) ?? []);
+    const list = props.pools ?? [];
+    v.unique('pools', list, (n) => String(n?.name), 'name');
+    const out = list.flatMap((n, i) => KubernetesTrainingCluster.describeGpuNodes(v, n, `pools[${i}]`) ?? []);
     checkTeamQuotas(v, props.teams);
     v.throwIfAny();
     return out;
   }
 
-  /** Validates one group of existing GPU nodes (`prop`: `gpuNodes[1]`, `addGpuNodes("a100")`); problems go to `v`. */
-  private static describeGpuNodes(v: Validator, n: ExistingGpuNodesProps, prop: string): AcceleratorNodes | undefined {
+  /** Validates one group of existing GPU nodes (`prop`: `pools[1]`, `addPool("a100")`); problems go to `v`. */
+  private static describeGpuNodes(v: Validator, n: ExistingPoolProps, prop: string): AcceleratorNodes | undefined {
     if (!n || typeof n !== 'object') {
       v.add(prop, n, 'must be { name, accelerator, acceleratorsPerNode, nodeCount, nodeSelector? }');
       return undefined;

@@ -90,7 +90,7 @@ export class NvidiaDevicePlugin extends Construct {
 
   /**
    * Runs the plugin on more GPU nodes: those matching `nodeSelector` too (for GPU nodes described after the plugin
-   * was created, e.g. `KubernetesTrainingCluster.addGpuNodes`). The output is what the plugin would have had with
+   * was created, e.g. `KubernetesTrainingCluster.addPool`). The output is what the plugin would have had with
    * the selector among `nodeSelectors` from the start.
    */
   public addNodeSelector(nodeSelector: Record<string, string>): void {

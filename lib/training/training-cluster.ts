@@ -89,7 +89,7 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
 
   /**
    * The accelerator nodes the cluster offers, for its Kubernetes target's `acceleratorNodes`: one list, shared by every
-   * target derived from it, so node groups offered after construction (`addPool`, `addGpuNodes`) reach every reader.
+   * target derived from it, so node groups offered after construction (`addPool`, `addPool`) reach every reader.
    */
   protected get sharedAcceleratorNodes(): AcceleratorNodes[] {
     return this.offered.shared;
@@ -100,7 +100,7 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
     return [...this.offered.all];
   }
 
-  /** Offers more node groups: the pools of the constructor, then those of `addPool` / `addGpuNodes`. */
+  /** Offers more node groups: the pools of the constructor, then those of `addPool` / `addPool`. */
   protected offerNodes(...nodes: AcceleratorNodes[]): void {
     this.offered.add(...nodes);
   }
@@ -112,7 +112,7 @@ export abstract class TrainingClusterBase extends Construct implements ITraining
 
   /**
    * Checks at synth that every team quota caps an accelerator the cluster offers: pools added after construction
-   * (`addPool`, `addGpuNodes`) count, so the check waits until they are all known. The quotas themselves are
+   * (`addPool`, `addPool`) count, so the check waits until they are all known. The quotas themselves are
    * checked in the constructor.
    */
   protected checkTeamAcceleratorsAtSynth(teams: TeamQuota[] | undefined): void {

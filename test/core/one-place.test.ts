@@ -25,6 +25,13 @@ describe('one builder per workload shape', () => {
   });
 });
 
+describe('one renderer per secret reference', () => {
+  test('only lib/core/private/secrets.ts turns a SecretKeyRef into a container\'s secretKeyRef', () => {
+    const writers = files(LIB).filter((f) => /valueFrom: \{ secretKeyRef: \{ name:/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+    expect(writers).toEqual(['lib/core/private/secrets.ts']);
+  });
+});
+
 /** Every property name of every interface and class exported from lib/index.ts (with the declaring type). */
 function publicProperties(): Array<{ owner: string; name: string; type: string }> {
   const index = join(LIB, 'index.ts');

@@ -60,7 +60,7 @@ const cases: Array<[string, (stack: TerraformStack) => void]> = [
     const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
     new KubernetesTrainingCluster(stack, 'onprem', {
       clusterName: 'dc1', target, teams: [{ team: 'vision', maxGpus: 4 }],
-      gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_40GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
+      pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_40GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
     });
   }],
   ['SecureS3Bucket and a workload granted on it', (stack) => {

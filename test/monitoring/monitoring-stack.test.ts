@@ -326,7 +326,7 @@ describe('MonitoringStack options', () => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       new KubernetesTrainingCluster(stack, 'training', {
         clusterName: 'dc1', target,
-        gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
+        pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
       });
       new FakeWorkload(stack, 'endpoints', [endpoint('churn', { usesGpus: false }), registry()]);
       const training = stack.node.findChild('training') as KubernetesTrainingCluster;
@@ -347,7 +347,7 @@ describe('MonitoringStack options', () => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       const training = new KubernetesTrainingCluster(stack, 'training', {
         clusterName: 'dc1', target, gpuOperator: true,
-        gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
+        pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
       });
       new MonitoringStack(stack, 'monitoring', {
         target: training.kubernetes.inNamespace('monitoring'), watch: [training], alerting: routing, grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },

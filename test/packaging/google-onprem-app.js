@@ -80,7 +80,7 @@ new KubernetesInferenceEndpoint(w, 'churn', {
 const onprem = platform.onPrem('onprem', { clusterName: 'dc1', context: 'dc1-admin' });
 const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', {
   clusterName: 'dc1', target: onprem.target,
-  gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
+  pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }],
   teams: [{ team: 'mlops' }, { team: 'research', maxGpus: 16 }],
 });
 const minio = (bucketName) => ObjectStoreLocation.s3Compatible({ endpointUrl: 'https://minio.dc1.example.com', bucketName, credentials: {

@@ -16,7 +16,7 @@ function platform(app: any): MlPlatform {
   const onprem = p.onPrem('onprem', { clusterName: 'dc1', context: 'dc1-admin' });
   new KubernetesTrainingCluster(onprem.stack, 'training', {
     clusterName: 'dc1', target: onprem.target, teams: [{ team: 'vision', maxGpus: 8 }],
-    gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
+    pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2, nodeSelector: { gpu: 'a100' } }],
   });
   const aws = p.aws('aws', { region: 'eu-west-1' });
   new EksTrainingCluster(aws, 'training', { clusterName: 'ml', kubernetesVersion: '1.33', subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] });

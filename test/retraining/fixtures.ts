@@ -51,7 +51,7 @@ export function world(): World {
   const cluster = new KubernetesTrainingCluster(workloads, 'cluster', {
     clusterName: 'ml', target,
     teams: [{ team: 'mlops', maxGpus: 2 }, { team: 'serving' }],
-    gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 4, nodeCount: 2 }],
+    pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 4, nodeCount: 2 }],
   });
   const mlops = cluster.teamTarget('mlops');
   const registry = new MlflowModelRegistry(workloads, 'mlflow', {
@@ -113,7 +113,7 @@ export function gkeWorld(): World {
   });
   const cluster = new KubernetesTrainingCluster(workloads, 'cluster', {
     clusterName: 'ml', target, teams: [{ team: 'mlops', maxGpus: 2 }],
-    gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 4, nodeCount: 2 }],
+    pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 4, nodeCount: 2 }],
   });
   const gcs = (bucketName: string) => ObjectStoreLocation.gcs({ project: 'ml-prod-123', bucketName, location: 'europe-west4' });
   const registry = new MlflowModelRegistry(workloads, 'mlflow', {

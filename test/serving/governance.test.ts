@@ -45,7 +45,7 @@ function onPrem(stack: TerraformStack, traffic: Traffic, routing: TrafficRouting
     clusterName: 'dc1',
     target: KubernetesTarget.fromKubeconfig(stack, 'kube', { clusterName: 'dc1' }),
     teams: [{ team: 'serving', maxGpus: 32 }], // room for the largest split below at max replicas plus surge (capacity contract)
-    gpuNodes: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 32, nodeSelector: { gpu: 'l4' } }],
+    pools: [{ name: 'l4', accelerator: Accelerator.NVIDIA_L4, acceleratorsPerNode: 1, nodeCount: 32, nodeSelector: { gpu: 'l4' } }],
   });
   const target = cluster.teamTarget('serving');
   const endpoint = new KubernetesInferenceEndpoint(stack, 'churn', {

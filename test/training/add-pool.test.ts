@@ -10,7 +10,7 @@ import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { EksTrainingCluster, EksTrainingClusterProps } from '../../lib/training/eks';
 import { GkeNodePool } from '../../lib/training/gke-node-pool';
 import { GkeTrainingCluster, GkeTrainingClusterProps } from '../../lib/training/gke';
-import { ExistingGpuNodesProps, KubernetesTrainingCluster } from '../../lib/training/kubernetes';
+import { ExistingPoolProps, KubernetesTrainingCluster } from '../../lib/training/kubernetes';
 import { AcceleratorPoolProps, TaintEffect } from '../../lib/training/pool';
 import { errorOf, Synth, synth, synthApp } from '../util';
 
@@ -259,19 +259,19 @@ describe('GkeTrainingCluster: GkeNodePool and addPool', () => {
   });
 });
 
-describe('KubernetesTrainingCluster.addGpuNodes: existing nodes described later are the same as gpuNodes', () => {
-  const A100: ExistingGpuNodesProps = { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4 };
-  const L40S: ExistingGpuNodesProps = {
+describe('KubernetesTrainingCluster.addPool: existing nodes described later are the same as pools', () => {
+  const A100: ExistingPoolProps = { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4 };
+  const L40S: ExistingPoolProps = {
     name: 'l40s', accelerator: Accelerator.NVIDIA_L40S, acceleratorsPerNode: 4, nodeCount: 10, nodeSelector: { rack: 'r7' },
     taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }, { key: 'site', value: 'dc1', effect: TaintEffect.NO_EXECUTE }],
   };
-  const onprem = (gpuNodes: ExistingGpuNodesProps[], added: ExistingGpuNodesProps[] = []) => synth((stack) => {
+  const onprem = (pools: ExistingPoolProps[], added: ExistingPoolProps[] = []) => synth((stack) => {
     const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' });
-    const cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes, teams: [{ team: 'vision', maxGpus: 8 }] });
-    for (const n of added) cluster.addGpuNodes(n);
+    const cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools, teams: [{ team: 'vision', maxGpus: 8 }] });
+    for (const n of added) cluster.addPool(n);
   });
 
-  test('given nodes described later, then the device plugin runs on them and the output is as with them in gpuNodes', () => {
+  test('given nodes described later, then the device plugin runs on them and the output is as with them in pools', () => {
     const added = onprem([A100], [L40S]);
     expect(added.text).toEqual(onprem([A100, L40S]).text);
     const plugin = added.resources('kubernetes_daemon_set_v1')[0].spec.template.spec;
@@ -283,12 +283,12 @@ describe('KubernetesTrainingCluster.addGpuNodes: existing nodes described later 
     expect(onprem([], [A100]).text).toEqual(onprem([A100]).text);
   });
 
-  test('a name already used, or a GPU that is not NVIDIA, is refused naming addGpuNodes', () => {
-    const build = (n: ExistingGpuNodesProps) => errorOf((stack) => {
+  test('a name already used, or a GPU that is not NVIDIA, is refused naming addPool', () => {
+    const build = (n: ExistingPoolProps) => errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-      new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [A100] }).addGpuNodes(n);
+      new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [A100] }).addPool(n);
     });
-    expect(build({ ...A100, nodeCount: 2 })).toMatch(/addGpuNodes\("a100"\)\.name \("a100"\) already names GPU nodes of this cluster; choose another name/);
-    expect(build({ ...A100, name: 'trn', accelerator: Accelerator.AWS_TRAINIUM })).toMatch(/addGpuNodes\("trn"\)\.accelerator \("aws-trainium"\) is not an NVIDIA GPU/);
+    expect(build({ ...A100, nodeCount: 2 })).toMatch(/addPool\("a100"\)\.name \("a100"\) already names GPU nodes of this cluster; choose another name/);
+    expect(build({ ...A100, name: 'trn', accelerator: Accelerator.AWS_TRAINIUM })).toMatch(/addPool\("trn"\)\.accelerator \("aws-trainium"\) is not an NVIDIA GPU/);
   });
 });

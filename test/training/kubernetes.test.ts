@@ -12,7 +12,7 @@ const a100 = { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, accelera
 function onprem(props: Partial<KubernetesTrainingClusterProps> = {}) {
   return synth((stack) => {
     const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' });
-    new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], ...props });
+    new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100], ...props });
   });
 }
 
@@ -80,7 +80,7 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     let cluster: KubernetesTrainingCluster | undefined;
     synth((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], teams: [{ team: 'vision', maxGpus: 8 }] });
+      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100], teams: [{ team: 'vision', maxGpus: 8 }] });
     });
     const team = cluster!.teamTarget('vision');
     expect(team.namespace).toBe('vision');
@@ -97,7 +97,7 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     const plain = synth((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       cluster = new KubernetesTrainingCluster(stack, 'training', {
-        clusterName: 'dc1', target, gpuNodes: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4 }],
+        clusterName: 'dc1', target, pools: [{ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 4 }],
       });
     });
     const spec = plain.resources('kubernetes_daemon_set_v1')[0].spec.template.spec;
@@ -108,7 +108,7 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
   });
 
   test('the device plugin tolerates the taints the GPU nodes declare, or it would schedule nowhere', () => {
-    const tainted = onprem({ gpuNodes: [{ ...a100, taints: [{ key: 'dedicated', value: 'gpu', effect: TaintEffect.NO_EXECUTE }] }] });
+    const tainted = onprem({ pools: [{ ...a100, taints: [{ key: 'dedicated', value: 'gpu', effect: TaintEffect.NO_EXECUTE }] }] });
     expect(tainted.resources('kubernetes_daemon_set_v1')[0].spec.template.spec.toleration).toEqual([
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
       { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' },
@@ -119,7 +119,7 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     let cluster: KubernetesTrainingCluster | undefined;
     const withOperator = synth((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], gpuOperator: true });
+      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100], gpuOperator: true });
     });
     expect(withOperator.resources('kubernetes_daemon_set_v1')).toEqual([]);
     expect(cluster!.nvidiaDevicePlugin).toBeUndefined();
@@ -132,16 +132,16 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
     let cluster: KubernetesTrainingCluster | undefined;
     synth((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100] });
+      cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100] });
     });
     const warnings = cluster!.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
     expect(warnings).toEqual([expect.stringMatching(
-      /gpuNodes\[0\]\.nodeSelector uses nvidia\.com\/gpu\.product, a label only NVIDIA GPU feature discovery sets.*gpuOperator: true.*ml-platform\.io\/pool=a100/)]);
+      /pools\[0\]\.nodeSelector uses nvidia\.com\/gpu\.product, a label only NVIDIA GPU feature discovery sets.*gpuOperator: true.*ml-platform\.io\/pool=a100/)]);
   });
 
   test.each<[string, Partial<KubernetesTrainingClusterProps>, RegExp]>([
-    ['a TPU on-prem', { gpuNodes: [{ ...a100, accelerator: Accelerator.AWS_TRAINIUM }] }, /gpuNodes\[0\]\.accelerator \("aws-trainium"\) is not an NVIDIA GPU/],
-    ['GPU nodes without a selector', { gpuNodes: [{ ...a100, nodeSelector: {} }] }, /gpuNodes\[0\]\.nodeSelector \(\{\}\) must name at least one node label/],
+    ['a TPU on-prem', { pools: [{ ...a100, accelerator: Accelerator.AWS_TRAINIUM }] }, /pools\[0\]\.accelerator \("aws-trainium"\) is not an NVIDIA GPU/],
+    ['GPU nodes without a selector', { pools: [{ ...a100, nodeSelector: {} }] }, /pools\[0\]\.nodeSelector \(\{\}\) must name at least one node label/],
     ['a team named like a system namespace', { teams: [{ team: 'kube-system', maxGpus: 1 }] }, /teams\[0\]\.team \("kube-system"\) is a namespace Kubernetes owns/],
     ['duplicate teams', { teams: [{ team: 'a' }, { team: 'a' }] }, /teams\[1\] \("a"\) repeats an earlier team/],
     ['a negative GPU quota', { teams: [{ team: 'a', maxGpus: -2 }] }, /teams\[0\]\.maxGpus \(-2\) must be a whole number from 0 to 100000/],
@@ -153,11 +153,11 @@ describe('KubernetesTrainingCluster (existing / on-prem)', () => {
   ])('%s is refused', (_what, props, message) => {
     expect(errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-      new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100], ...props });
+      new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100], ...props });
     })).toMatch(message);
   });
 
-  test('a quota for GPUs the cluster does not have fails at synth, once GPU nodes added with addGpuNodes are known', () => {
+  test('a quota for GPUs the cluster does not have fails at synth, once GPU nodes added with addPool are known', () => {
     expect(errorOf((stack) => {
       const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
       new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, teams: [{ team: 'a', maxGpus: 4 }] });
@@ -170,7 +170,7 @@ test('a training cluster describes itself to a MonitoringStack: GPU nodes and th
   let cluster: KubernetesTrainingCluster | undefined;
   synth((stack) => {
     const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1' });
-    cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, gpuNodes: [a100] });
+    cluster = new KubernetesTrainingCluster(stack, 'training', { clusterName: 'dc1', target, pools: [a100] });
   });
   expect(cluster!.monitoredWorkloads()).toEqual([{
     kind: 'training-cluster', name: 'dc1', clusterName: 'dc1', usesGpus: true, attributes: { platform: 'existing', gpus: '32' },

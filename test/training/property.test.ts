@@ -102,6 +102,6 @@ test('KubernetesTrainingCluster: random props synthesize or fail validation', ()
   }), { maxLength: 2 });
   fc.assert(fc.property(gpuNodes, teams, (nodes, t) => synthesizesOrValidationError((stack) => {
     const target = KubernetesTarget.fromKubeconfig(stack, 'k', { clusterName: 'dc1' });
-    new KubernetesTrainingCluster(stack, 'c', { clusterName: 'dc1', target, gpuNodes: nodes as any, teams: t as any });
+    new KubernetesTrainingCluster(stack, 'c', { clusterName: 'dc1', target, pools: nodes as any, teams: t as any });
   })), runs);
 });

@@ -3,7 +3,7 @@ import { AcceleratorNodes } from '../../core/kubernetes-target';
 /**
  * The accelerator nodes a training cluster offers: one list, handed to its Kubernetes target as
  * `acceleratorNodes`, which every target derived from it (`teamTarget()`, `inNamespace()`) shares, so a pool
- * added after construction (`addPool`, `addGpuNodes`) reaches every later reader.
+ * added after construction (`addPool`, `addPool`) reaches every later reader.
  *
  * It also remembers whether anything has read the shared list. Constructs built on a cluster (a MonitoringStack,
  * an inference endpoint, a retraining pipeline) read it once, when they are created, and act on what they saw
