@@ -105,6 +105,13 @@ const resolved = require.resolve('cdktf-ml-platform');
 if (!resolved.includes(path.join('node_modules', 'cdktf-ml-platform'))) {
   throw new Error(`cdktf-ml-platform resolved outside node_modules: ${resolved}`);
 }
+// The package's `exports` fence: internals are not importable, so refactoring them breaks no user.
+try {
+  require('cdktf-ml-platform/dist/core/private/secrets');
+  throw new Error('a deep import of cdktf-ml-platform/dist/core/private/secrets resolved; package.json exports must fence it');
+} catch (e) {
+  if (e.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw e;
+}
 
 const app = new App({ outdir: path.join(__dirname, 'cdktf.out') });
 
@@ -126,7 +133,7 @@ const target = KubernetesTarget.fromKubeconfig(onprem, 'onprem', { clusterName: 
 new KubernetesTrainingCluster(onprem, 'training', {
   clusterName: 'dc1-gpu',
   target,
-  gpuNodes: [
+  pools: [
     { name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, acceleratorsPerNode: 8, nodeCount: 2,
       nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
   ],
@@ -186,12 +193,12 @@ import { AlertReceiver, GkeTrainingCluster, KubernetesTrainingCluster, MlPlatfor
 export function declare(app: App): MlPlatform {
   const platform = new MlPlatform(app, 'platform', { name: 'acme', labels: { owner: 'ml', costCenter: 'cc-1', environment: 'dev' } });
   const gcp = platform.googleCloud('gcp', { project: 'acme-ml', region: 'europe-west4' });
-  const gke: GkeTrainingCluster = new GkeTrainingCluster(gcp, 'training', { clusterName: 'acme', project: 'acme-ml', location: 'europe-west4', network: 'ml-vpc', subnetwork: 'ml' });
+  const gke: GkeTrainingCluster = new GkeTrainingCluster(gcp, 'training', { clusterName: 'acme', network: 'ml-vpc', subnetwork: 'ml' });
   const onprem = platform.onPrem('onprem', { clusterName: 'dc1' });
   const cluster = new KubernetesTrainingCluster(onprem.stack, 'training', { clusterName: 'dc1', target: onprem.target });
   new MonitoringStack(onprem.workloads, 'monitoring', {
     target: cluster.kubernetes.inNamespace('monitoring'), watch: MonitoringStack.discover(onprem.stack),
-    alerting: { critical: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')] }, grafana: { adminSecret: { name: 'grafana-admin' } },
+    alerting: { critical: [AlertReceiver.slack({ name: 'alerting', key: 'slack-webhook-url' }, '#ml-alerts')] }, grafana: { adminCredentials: { password: { name: 'grafana-admin', key: 'admin-password' } } },
   });
   gke.teamTarget('research');
   return platform;

@@ -14,7 +14,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import {
   Accelerator, DataClassification, Governance, IMonitorable, KubernetesTarget, KubernetesTrainingCluster, MonitoredKind, MonitoredWorkload, Peer, PlatformLabels,
 } from '../../lib';
-import { AlertReceiver, AmpMonitoring, GmpMonitoring, MonitoringStack } from '../../lib/monitoring';
+import { AlertReceiver, AmpMonitoring, GmpMonitoring, MonitoringStack } from '../../lib';
 
 const labels = { owner: 'ml-platform', costCenter: 'cc-4200', environment: 'prod', dataClassification: DataClassification.CONFIDENTIAL };
 

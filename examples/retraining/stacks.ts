@@ -21,7 +21,7 @@ import {
 } from '../../lib';
 import {
   ArgoRetrainingPipeline, ArgoWorkflows, DataValidation, EvaluationGate, FairnessMetric, GateDirection, RetrainingDeclaration, SageMakerRetrainingPipeline,
-} from '../../lib/retraining';
+} from '../../lib';
 import { churnFeatures, s3Sources } from '../data-platform/features';
 import { laterLayer } from '../shared/layers';
 
