@@ -148,7 +148,7 @@ export function buildHybridPlatform(app: App, options: HybridPlatformOptions = {
   const gatewayApi = new GatewayApi(onprem.addons, 'gateway-api', {
     target: onprem.target, controller: GatewayController.existing({ gatewayClassName: 'envoy-gateway', installCrds: true }),
   });
-  const gateway = new PlatformGateway(onprem.workloads, 'gateway', { gatewayApi, listeners: [{ tlsSecretName: 'churn-ml-tls', hostname: 'churn.ml.acme.example' }] });
+  const gateway = new PlatformGateway(onprem.workloads, 'gateway', { gatewayApi, listeners: [{ tlsSecret: 'churn-ml-tls', hostname: 'churn.ml.acme.example' }] });
   new KubernetesInferenceEndpoint(onprem.workloads, 'churn', {
     name: 'churn', target: cluster.teamTarget('serving'),
     variants: [gpuVariant('stable', '11', 2, 4), gpuVariant('canary', '12', 1, 2)],

@@ -43,7 +43,7 @@ export class OnPremServing extends TerraformStack {
     const gatewayApi = new GatewayApi(this.gatewayApiStack, 'gateway-api', {
       target, controller: GatewayController.existing({ gatewayClassName: 'envoy-gateway', installCrds: true }),
     });
-    const gateway = new PlatformGateway(this, 'gateway', { gatewayApi, listeners: [{ tlsSecretName: 'churn-ml-tls', hostname: 'churn.ml.example.com' }] });
+    const gateway = new PlatformGateway(this, 'gateway', { gatewayApi, listeners: [{ tlsSecret: 'churn-ml-tls', hostname: 'churn.ml.example.com' }] });
     const cluster = new KubernetesTrainingCluster(this, 'cluster', {
       clusterName: 'dc1', target,
       teams: [{ team: 'mlops' }, { team: 'serving', maxGpus: 8 }],

@@ -116,7 +116,7 @@ export interface MlflowModelRegistryProps {
    * ({@link MlflowModelRegistry.modelGrants}); a user without a key is logged and gets no access.
    * @default '<name>-users'
    */
-  readonly usersSecretName?: string;
+  readonly usersSecret?: string;
   /** Clients outside the cluster (edge sites) and how they get in. @default - in-cluster clients only */
   readonly externalAccess?: MlflowExternalAccess;
 }
@@ -158,7 +158,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
   /** The URL clients outside the cluster use, when {@link MlflowModelRegistryProps.externalAccess} is set. */
   public readonly externalUrl?: string;
   /** The secret the server reads consumers' passwords from. */
-  public readonly usersSecretName: string;
+  public readonly usersSecret: string;
   private readonly podLabels: Record<string, string>;
   private readonly artifactPrefix: string;
   private readonly grants = new Map<string, { username: string; model: string; versions: Set<string>; permission: MlflowPermission }>();
@@ -175,7 +175,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     this.target = target;
     this.artifactStore = props.artifactStore;
     this.artifactPrefix = props.artifactPrefix ?? 'mlflow-artifacts/';
-    this.usersSecretName = props.usersSecretName ?? `${name}-users`;
+    this.usersSecret = props.usersSecret ?? `${name}-users`;
     this.externalUrl = props.externalAccess?.url;
     this.podLabels = { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': name };
     const labels = { ...this.podLabels, 'app.kubernetes.io/component': 'model-registry', 'app.kubernetes.io/managed-by': 'cdktf-ml-platform' };
@@ -258,7 +258,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
               // Credentials the launcher renders: in memory only.
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
               // Optional: without consumers nothing needs it, and a missing user is logged, not fatal.
-              { name: 'users', secret: { secretName: this.usersSecretName, optional: true, defaultMode: '0440' } },
+              { name: 'users', secret: { secretName: this.usersSecret, optional: true, defaultMode: '0440' } },
             ],
           },
         },
@@ -346,7 +346,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
       'holding its password, e.g. { username: "serving.churn", passwordSecret: { name: "churn-mlflow", key: "password" } }')) {
       if (!Token.isUnresolved(user!.username)) {
         v.check(USERNAME.test(user!.username), `${consumer.prop}.registryUser.username`, user!.username,
-          `must be letters, digits, "-", "_" and "." (it is a key of secret ${this.usersSecretName}), e.g. "serving.churn"`);
+          `must be letters, digits, "-", "_" and "." (it is a key of secret ${this.usersSecret}), e.g. "serving.churn"`);
       }
     }
     const local = consumer.identity !== undefined && consumer.identity.target.clusterName === this.target.clusterName;
@@ -367,14 +367,14 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
   }
 
   /**
-   * Lets an MLflow user (password under its name in {@link usersSecretName}) use a registered model: the server
+   * Lets an MLflow user (password under its name in {@link usersSecret}) use a registered model: the server
    * creates or updates the user and sets the permission at every start. Reading versions also needs READ on
    * the experiments holding their artifacts (artifacts are proxied by experiment), which the server grants
    * for the listed versions that exist.
    */
   public grantModelPermission(username: string, model: string, versions: string[], permission: MlflowPermission = MlflowPermission.READ): void {
     const v = new Validator(this);
-    v.matches('grantModelPermission.username', username, USERNAME, `must be letters, digits, "-", "_" and "." (a key of secret ${this.usersSecretName})`);
+    v.matches('grantModelPermission.username', username, USERNAME, `must be letters, digits, "-", "_" and "." (a key of secret ${this.usersSecret})`);
     v.check(typeof model === 'string' && model.length > 0, 'grantModelPermission.model', model, 'is required: the registered model name');
     v.check(Array.isArray(versions), 'grantModelPermission.versions', versions, 'must list version numbers, e.g. ["3"]');
     v.check(Object.values(MlflowPermission).includes(permission), 'grantModelPermission.permission', permission, `must be one of ${Object.values(MlflowPermission).join(', ')}`);
@@ -438,7 +438,7 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
     }
     if (storeOk && props.target) props.artifactStore.checkReachableFrom(v, 'artifactStore', props.target);
     checkReleasedVersions(v, 'releasedVersions', props.releasedVersions);
-    checkResourceName(v, 'usersSecretName', props.usersSecretName, 253);
+    checkResourceName(v, 'usersSecret', props.usersSecret, 253);
     if (props.externalAccess !== undefined) {
       const ext = props.externalAccess;
       v.matches('externalAccess.url', ext?.url, /^https:\/\/[^\s/]+(:\d+)?(\/\S*)?$/,

@@ -21,7 +21,7 @@ export interface PlatformGatewayListener {
    * A `kubernetes.io/tls` Secret in the Gateway's namespace holding the certificate and key (cert-manager can issue
    * it). TLS terminates at the Gateway.
    */
-  readonly tlsSecretName: string;
+  readonly tlsSecret: string;
 }
 
 /** Props for {@link PlatformGateway}. */
@@ -143,7 +143,7 @@ export class PlatformGateway extends Construct {
             protocol: 'HTTPS',
             port: l.port,
             ...(l.hostname ? { hostname: l.hostname } : {}),
-            tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: l.tlsSecretName }] },
+            tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: l.tlsSecret }] },
             allowedRoutes: { namespaces, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] },
           })),
         },
@@ -193,7 +193,7 @@ export class PlatformGateway extends Construct {
   private static validate(self: Construct, props: PlatformGatewayProps): Array<Required<Omit<PlatformGatewayListener, 'hostname'>> & { hostname?: string }> {
     const v = new Validator(self);
     if (!props || typeof props !== 'object') {
-      v.add('props', props, 'are required: { gatewayApi, listeners: [{ tlsSecretName }] }');
+      v.add('props', props, 'are required: { gatewayApi, listeners: [{ tlsSecret }] }');
       v.throwIfAny();
     }
     v.check(props.gatewayApi instanceof GatewayApi, 'gatewayApi', props.gatewayApi,
@@ -213,14 +213,14 @@ export class PlatformGateway extends Construct {
         + 'once its CRD exists: put PlatformGateway in a stack applied after the GatewayApi\'s (MlPlatform: env.workloads)');
     }
     const out: Array<Required<Omit<PlatformGatewayListener, 'hostname'>> & { hostname?: string }> = [];
-    if (!v.nonEmpty('listeners', props.listeners, 'must hold at least one listener: [{ tlsSecretName: "gateway-tls" }]')) {
+    if (!v.nonEmpty('listeners', props.listeners, 'must hold at least one listener: [{ tlsSecret: "gateway-tls" }]')) {
       v.throwIfAny();
     }
     const names = new Set<string>();
     const bindings = new Set<string>();
     props.listeners.forEach((l, i) => {
       const p = `listeners[${i}]`;
-      if (!v.check(!!l && typeof l === 'object', p, l, 'must be a listener: { tlsSecretName, hostname?, port?, name? }')) return;
+      if (!v.check(!!l && typeof l === 'object', p, l, 'must be a listener: { tlsSecret, hostname?, port?, name? }')) return;
       const name = l.name ?? 'https';
       const port = l.port ?? 443;
       if (v.matches(`${p}.name`, name, SECTION_NAME, 'must be lowercase letters, digits, "-" and "."') && v.check(name.length <= 253, `${p}.name`, name, 'is longer than 253 characters')) {
@@ -234,10 +234,10 @@ export class PlatformGateway extends Construct {
       const binding = `${port}/${l.hostname ?? '*'}`;
       v.check(!bindings.has(binding), `${p}.hostname`, l.hostname ?? '(any)', `repeats an earlier listener's port ${port} and host name; listeners on one port need distinct host names`);
       bindings.add(binding);
-      if (v.check(typeof l.tlsSecretName === 'string', `${p}.tlsSecretName`, l.tlsSecretName, 'is required: the kubernetes.io/tls Secret in the Gateway\'s namespace')) {
-        checkResourceName(v, `${p}.tlsSecretName`, l.tlsSecretName, 253);
+      if (v.check(typeof l.tlsSecret === 'string', `${p}.tlsSecret`, l.tlsSecret, 'is required: the kubernetes.io/tls Secret in the Gateway\'s namespace')) {
+        checkResourceName(v, `${p}.tlsSecret`, l.tlsSecret, 253);
       }
-      out.push({ name, port, hostname: l.hostname, tlsSecretName: l.tlsSecretName });
+      out.push({ name, port, hostname: l.hostname, tlsSecret: l.tlsSecret });
     });
     v.throwIfAny();
     return out;

@@ -65,10 +65,12 @@ describe('the public API speaks of secrets and network access one way', () => {
     expect(other.map((p) => `${p.owner}.${p.name}`)).toEqual([]);
   });
 
-  test('a prop holding one secret value is a SecretKeyRef; a whole secret is a `credentialsSecret` name', () => {
+  test('a `…Secret` prop is a SecretKeyRef (one value) or a secret\'s name (the whole secret); never `…SecretName`', () => {
     // Cloud secret managers' secrets are named by what identifies them (`…SecretArn`, `…SecretId`), so `…Secret` is Kubernetes.
-    const secretish = props.filter((p) => /Secret$/.test(p.name) && p.name !== 'credentialsSecret' && !/^boolean/.test(p.type));
-    expect(secretish.filter((p) => !/^SecretKeyRef( \| undefined)?$/.test(p.type)).map((p) => `${p.owner}.${p.name}: ${p.type}`)).toEqual([]);
-    expect(props.filter((p) => p.name === 'credentialsSecret' && !/^string( \| undefined)?$/.test(p.type)).map((p) => `${p.owner}.${p.name}: ${p.type}`)).toEqual([]);
+    const secretish = props.filter((p) => /Secret$/.test(p.name) && !/^boolean/.test(p.type));
+    expect(secretish.filter((p) => !/^(SecretKeyRef|string)( \| undefined)?$/.test(p.type)).map((p) => `${p.owner}.${p.name}: ${p.type}`)).toEqual([]);
+    expect(props.filter((p) => /SecretName$/.test(p.name)).map((p) => `${p.owner}.${p.name}`)).toEqual([]);
+    // Whole-secret consumers of cloud credentials all call the prop the same.
+    expect(secretish.filter((p) => /^string/.test(p.type) && /credential/i.test(p.name) && p.name !== 'credentialsSecret').map((p) => `${p.owner}.${p.name}`)).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ function synthesize(stack: TerraformStack): Synth & { metadata: any } {
 
 const gatewayApi = (l: Layers, props: Partial<GatewayApiProps> = {}) =>
   new GatewayApi(l.addons, 'gateway-api', { target: l.target, helmProvider: l.helm, ...props });
-const listeners = [{ tlsSecretName: 'gateway-tls', hostname: '*.ml.example.com' }];
+const listeners = [{ tlsSecret: 'gateway-tls', hostname: '*.ml.example.com' }];
 const errorOf = (build: () => void): string => {
   try {
     build();
@@ -336,12 +336,12 @@ describe('PlatformGateway refuses what cannot work', () => {
   const api = gatewayApi(l);
   test.each<[string, Partial<PlatformGatewayProps>, RegExp]>([
     ['no listener', { listeners: [] }, /listeners \(\[\]\) must hold at least one listener/],
-    ['two listeners with one name', { listeners: [{ tlsSecretName: 'a', hostname: 'a.example.com' }, { tlsSecretName: 'b', hostname: 'b.example.com' }] },
+    ['two listeners with one name', { listeners: [{ tlsSecret: 'a', hostname: 'a.example.com' }, { tlsSecret: 'b', hostname: 'b.example.com' }] },
       /listeners\[1\]\.name \("https"\) repeats an earlier listener's name/],
-    ['two listeners on one port and host name', { listeners: [{ tlsSecretName: 'a' }, { name: 'other', tlsSecretName: 'b' }] },
+    ['two listeners on one port and host name', { listeners: [{ tlsSecret: 'a' }, { name: 'other', tlsSecret: 'b' }] },
       /listeners\[1\]\.hostname \("\(any\)"\) repeats an earlier listener's port 443 and host name/],
-    ['an IP address as host name', { listeners: [{ tlsSecretName: 'a', hostname: '10.0.0.1:443' }] }, /listeners\[0\]\.hostname \("10\.0\.0\.1:443"\) must be a DNS name/],
-    ['a listener without a certificate', { listeners: [{} as never] }, /listeners\[0\]\.tlsSecretName \(undefined\) is required/],
+    ['an IP address as host name', { listeners: [{ tlsSecret: 'a', hostname: '10.0.0.1:443' }] }, /listeners\[0\]\.hostname \("10\.0\.0\.1:443"\) must be a DNS name/],
+    ['a listener without a certificate', { listeners: [{} as never] }, /listeners\[0\]\.tlsSecret \(undefined\) is required/],
     ['route namespaces without a label', { routeNamespaceLabels: {} }, /routeNamespaceLabels \(\{\}\) is empty, which would admit routes from every namespace/],
   ])('%s', (what, props, message) => {
     expect(errorOf(() => new PlatformGateway(l.workloads, `gw-${what.replace(/\W+/g, '-')}`, { gatewayApi: api, listeners, ...props }))).toMatch(message);
