@@ -1,13 +1,13 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { declareModelConsumer } from '../contracts/needs';
+import { declareModelConsumer } from '../contracts/private/needs';
 import { Validator } from '../core/errors';
 import { defaultImage } from '../core/images';
 import { Wiring } from '../core/wiring';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { bindModelSource, IModelSource, ModelAccess, ModelRegistryUser } from '../core/model-source';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import type { SecretKeyRef } from '../core/secrets';
 import { Cpu, Size } from '../core/units';
 import { EdgeAccelerator } from './accelerator';

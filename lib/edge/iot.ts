@@ -6,10 +6,10 @@ import { IotRoleAlias } from '@cdktf/provider-aws/lib/iot-role-alias';
 import { IotThingGroup } from '@cdktf/provider-aws/lib/iot-thing-group';
 import { AwsRoleGrantee, canGrantReadToRole, IAwsModelArtifactSource } from '../core/aws-grantee';
 import { Validator } from '../core/errors';
-import { declareArtifactRead, declareModelArtifactRead } from '../contracts/needs';
+import { declareArtifactRead, declareModelArtifactRead } from '../contracts/private/needs';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { checkResourceName } from '../core/names';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { EdgeRing } from './fleet';
 
 /** The model an {@link IotDeviceFleet}'s devices download. */

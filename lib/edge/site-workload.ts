@@ -13,7 +13,7 @@ import { KubernetesTarget } from '../core/kubernetes-target';
 import { ContainerEnv, ModelAccess } from '../core/model-source';
 import { nodeAgent } from '../core/private/workloads';
 import type { SecretKeyRef } from '../core/secrets';
-import { hardenedContainerSecurityContext, restrictedPodSecurityContext, rootContainerSecurityContext } from '../core/security-context';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext, rootContainerSecurityContext } from '../core/private/security-context';
 import { suppress } from '../governance/suppressions';
 import { EdgeAccelerator, EdgeAcceleratorConfig } from './accelerator';
 import { Architecture, EdgeWorkloadKind } from './site';

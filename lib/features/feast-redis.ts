@@ -9,7 +9,7 @@ import { IKubernetesTarget } from '../core/kubernetes-target';
 import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import { RETAIN_CLAIMS } from '../core/private/stateful';
 import type { SecretKeyRef } from '../core/secrets';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/private/security-context';
 import { Size } from '../core/units';
 
 /** The official Redis image's `redis` user. */

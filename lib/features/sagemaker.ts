@@ -7,7 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerFeatureGroup } from '@cdktf/provider-aws/lib/sagemaker-feature-group';
 import { Validator } from '../core/errors';
 import { policyDocument, PolicyStatement } from '../core/iam';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { AwsKmsKey } from '../storage/aws-kms-key';

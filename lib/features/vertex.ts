@@ -8,7 +8,7 @@ import {
 import { VertexAiFeatureOnlineStoreFeatureview } from '@cdktf/provider-google/lib/vertex-ai-feature-online-store-featureview';
 import { Validator } from '../core/errors';
 import { googleSetting } from '../core/private/environment';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { DataAccessAuditLogs } from '../storage/gcp-audit-logs';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend } from './definitions';

@@ -19,7 +19,7 @@ import { Validator } from '../core/errors';
 import { policyDocument } from '../core/iam';
 import { MonitoredWorkload } from '../core/monitoring-contract';
 import { checkResourceName } from '../core/names';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration } from '../core/units';
 import { dashboardUid, workloadDashboard } from './dashboards';
 import { AlertmanagerHost, alertmanagerConfig, AlertRouting, validateRouting } from './receivers';

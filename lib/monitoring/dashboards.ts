@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { MonitoredKind, MonitoredWorkload, ML_METRICS } from '../core/monitoring-contract';
 import { CADVISOR_METRICS, GPU_METRICS, SERVING_METRICS } from './metrics';
-import { customMetric, RETRAINING_METRICS, retrainingPipelineOf, retrainingSelector } from './retraining-rules';
+import { customMetric, RETRAINING_METRICS, retrainingPipelineOf, retrainingSelector } from './private/retraining-rules';
 
 /** The provisioned Prometheus datasource every panel references by uid. */
 export const DATASOURCE = { type: 'prometheus', uid: 'ml-prometheus', name: 'Prometheus' } as const;

@@ -4,7 +4,7 @@ import type { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { AcceleratorNodes, IKubernetesTarget, nodeAffinityForAny } from '../core/kubernetes-target';
 import { nodeAgent } from '../core/private/workloads';
-import { rootContainerSecurityContext, rootPodSecurityContext } from '../core/security-context';
+import { rootContainerSecurityContext, rootPodSecurityContext } from '../core/private/security-context';
 import { Cpu, Size } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { componentLabels, componentSelector, httpProbe, resources } from './private/pod-security';

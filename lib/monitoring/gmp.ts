@@ -10,7 +10,7 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { Validator } from '../core/errors';
 import { googleSetting } from '../core/private/environment';
 import { MonitoredWorkload } from '../core/monitoring-contract';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration } from '../core/units';
 import { GcpKmsKey } from '../storage/gcp-kms-key';
 import { IRetrainingTrigger } from './receivers';

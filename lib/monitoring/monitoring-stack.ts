@@ -8,7 +8,7 @@ import { checkPinnedImage, defaultImage } from '../core/images';
 import { IKubernetesTarget, KubernetesTarget } from '../core/kubernetes-target';
 import { IMonitorable, isMonitorable, MonitoredKind, MonitoredWorkload, ScrapeTarget } from '../core/monitoring-contract';
 import { checkSecretKeyRef, checkSecretName } from '../core/private/secrets';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { AlertmanagerServer, ALERTMANAGER_PORT } from './alertmanager';

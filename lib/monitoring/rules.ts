@@ -2,7 +2,7 @@ import { MonitoredKind, MonitoredWorkload, ML_METRICS } from '../core/monitoring
 import { Duration } from '../core/units';
 import { CADVISOR_METRICS, CONTRACT_LABELS, DRIFT_PUSH_JOB, GPU_METRICS, SERVING_METRICS } from './metrics';
 import { AlertRule, AlertRuleGroup, AlertSeverity, RETRAIN_ACTION } from './alert-rule';
-import { retrainingPipelineOf, retrainingRules } from './retraining-rules';
+import { retrainingPipelineOf, retrainingRules } from './private/retraining-rules';
 import { ResolvedThresholds } from './thresholds';
 
 // The rule model lives in alert-rule.ts (retraining-rules.ts builds rules too); re-exported here for existing imports.

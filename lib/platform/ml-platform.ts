@@ -6,7 +6,7 @@ import { KubernetesTarget } from '../core/kubernetes-target';
 import { PlatformLabels, StandardLabels } from '../core/labels';
 import { checkResourceName } from '../core/names';
 import { requireProvider } from '../core/private/optional-provider';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import type { EdgeFleet, EdgeFleetProps } from '../edge/fleet';
 import { Governance } from '../governance/governance';
 import { Severity } from '../governance/model';

@@ -7,7 +7,7 @@ import { Connections, IConnectable } from '../core/connections';
 import { Validator } from '../core/errors';
 import { checkPinnedImage, defaultImage } from '../core/images';
 import { SecretKeyRef } from '../core/secrets';
-import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/private/security-context';
 import { Cpu, Size } from '../core/units';
 import { BackendContext, BackendPlacement, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from './mlflow-database';
 import { ObjectStore } from './object-store';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { ContainerEnv } from '../core/model-source';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { SecretKeyRef } from '../core/secrets';
 import { Duration } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';

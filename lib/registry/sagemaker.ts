@@ -10,7 +10,7 @@ import { IAwsGrantee, IAwsModelArtifactSource, ModelVersionRef } from '../core/a
 import { Validator } from '../core/errors';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { checkResourceName } from '../core/names';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration } from '../core/units';
 import { AwsKmsKey } from '../storage/aws-kms-key';
 import { SecureS3Bucket } from '../storage/s3-bucket';

@@ -6,7 +6,7 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Contracts } from '../contracts/contracts';
-import { declareArtifactRead } from '../contracts/needs';
+import { declareArtifactRead } from '../contracts/private/needs';
 import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
 import { Validator } from '../core/errors';
 import { checkImageDigest, checkPinnedImage, defaultImage } from '../core/images';
@@ -16,14 +16,14 @@ import { Connections, IConnectable, Peer } from '../core/connections';
 import { checkResourceName } from '../core/names';
 import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import { SecretKeyRef } from '../core/secrets';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Cpu, Duration, Size } from '../core/units';
 import { Wiring } from '../core/wiring';
 import { WorkloadIdentity } from '../core/workload-identity';
 import {
   AlertmanagerPeer, AlertReceiver, IRetrainingTrigger, PubSubTriggerSource, RetrainingTriggerEndpoint,
 } from '../monitoring/receivers';
-import { retrainingWorkloadName } from '../monitoring/retraining-rules';
+import { retrainingWorkloadName } from '../monitoring/private/retraining-rules';
 import { AlertRuleGroup } from '../monitoring/rules';
 import { MlflowModelRegistry, MlflowPermission } from '../registry/mlflow';
 import { ObjectStore } from '../registry/object-store';

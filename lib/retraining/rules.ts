@@ -1,4 +1,4 @@
-import { customMetric, RETRAINING_METRIC_LABELS, RETRAINING_METRICS, retrainingRules, retrainingWorkloadName } from '../monitoring/retraining-rules';
+import { customMetric, RETRAINING_METRIC_LABELS, RETRAINING_METRICS, retrainingRules, retrainingWorkloadName } from '../monitoring/private/retraining-rules';
 import { AlertRuleGroup } from '../monitoring/rules';
 
 // The rules live with the monitoring stack, which generates them for every watched MonitoredKind.RETRAINING_PIPELINE.

@@ -5,7 +5,7 @@ import { Validator } from '../core/errors';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import { recordCustomResources } from '../core/private/custom-resources';
 import { DataHttpDocument } from '../core/private/http';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { checkProvider } from '../core/private/providers';
 import { GatewayController, GatewayControllerBinding, GatewayControllerKind } from './gateway-controller';
 import {

@@ -9,7 +9,7 @@ import { AcceleratorNodes, IKubernetesTarget } from '../core/kubernetes-target';
 import { RequiredPodLabels } from '../core/labels';
 import { ModelAccess } from '../core/model-source';
 import { secretEnvFrom } from '../core/private/secrets';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security-context';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/private/security-context';
 import { Cpu, Duration, Size } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { ModelArtifact } from './model-source';

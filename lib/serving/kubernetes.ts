@@ -9,7 +9,7 @@ import { DriftInputs, MonitoredKind, MonitoredWorkload } from '../core/monitorin
 import { checkResourceName } from '../core/names';
 import { requireProvider } from '../core/private/optional-provider';
 import { checkSecretKeyRef, checkSecretName } from '../core/private/secrets';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration, Size } from '../core/units';
 import { WorkloadIdentity, WorkloadIdentityKind } from '../core/workload-identity';
 import { PRIORITY_CLASSES } from '../core/priority-classes';
@@ -19,7 +19,7 @@ import { TrafficRouting } from './kubernetes-routing';
 import { KubernetesVariant, KubernetesVariantProps, ResolvedVariant, SERVING_LABELS } from './kubernetes-variant';
 import { Wiring } from '../core/wiring';
 import { Contracts } from '../contracts/contracts';
-import { declareModelConsumer } from '../contracts/needs';
+import { declareModelConsumer } from '../contracts/private/needs';
 import { ModelAccess, ModelConsumer, ModelRegistryUser } from '../core/model-source';
 import { IReadableModelSource } from './model-source';
 import { checkEndpointProps, checkVariantNames } from './private/endpoint-checks';

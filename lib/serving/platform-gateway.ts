@@ -5,7 +5,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Validator } from '../core/errors';
 import { checkLabels, checkResourceName } from '../core/names';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { GatewayApi } from './gateway';
 import { GatewayReference } from './kubernetes-routing';
 

@@ -15,7 +15,7 @@ import { AwsRoleGrantee, canGrantReadToRole, IAwsModelArtifactSource, ModelVersi
 import { Validator } from '../core/errors';
 import { policyDocument, PolicyStatement } from '../core/iam';
 import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { Duration } from '../core/units';
 import { suppress } from '../governance/suppressions';
 import { AwsKmsKey } from '../storage/aws-kms-key';
@@ -23,7 +23,7 @@ import { SecureS3Bucket } from '../storage/s3-bucket';
 import { checkImageDigest, ECR_IMAGE, ecrRepository } from '../core/images';
 import { IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';
 import { Wiring } from '../core/wiring';
-import { declareModelArtifactRead } from '../contracts/needs';
+import { declareModelArtifactRead } from '../contracts/private/needs';
 import { ModelArtifact } from './model-source';
 import { checkDeployment } from './private/deployment-checks';
 import { checkEndpointProps, checkVariantNames } from './private/endpoint-checks';

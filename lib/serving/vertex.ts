@@ -7,7 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { VertexAiEndpoint } from '@cdktf/provider-google/lib/vertex-ai-endpoint';
 import { Validator } from '../core/errors';
 import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import { GcpKmsKey } from '../storage/gcp-kms-key';
 import { googleSetting } from '../core/private/environment';
 import { IInferenceEndpoint, InferenceEndpointProps } from './inference-endpoint';

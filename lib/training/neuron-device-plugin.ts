@@ -7,7 +7,7 @@ import { AcceleratorKind } from '../core/accelerators/accelerator';
 import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
 import { nodeAgent } from '../core/private/workloads';
-import { devicePluginContainerSecurityContext } from '../core/security-context';
+import { devicePluginContainerSecurityContext } from '../core/private/security-context';
 import { suppress } from '../governance/suppressions';
 import { POOL_LABELS } from './pool';
 import { deviceTolerations } from './private/tolerations';

@@ -3,7 +3,7 @@ import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { defaultImage } from '../core/images';
 import { IKubernetesTarget, nodeAffinityForAny, Toleration } from '../core/kubernetes-target';
 import { nodeAgent } from '../core/private/workloads';
-import { devicePluginContainerSecurityContext } from '../core/security-context';
+import { devicePluginContainerSecurityContext } from '../core/private/security-context';
 import { suppress } from '../governance/suppressions';
 import { deviceTolerations } from './private/tolerations';
 

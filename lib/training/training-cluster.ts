@@ -1,7 +1,7 @@
 import { TerraformResource } from 'cdktf';
 import { Contracts } from '../contracts/contracts';
 import { Construct, IConstruct } from 'constructs';
-import { qualifyProviderSources } from '../core/provider-sources';
+import { qualifyProviderSources } from '../core/private/provider-sources';
 import type { TeamQuotas } from './team-quotas';
 import { AcceleratorKind, NEURON_CORE_RESOURCE } from '../core/accelerators/accelerator';
 import { IMonitorable, MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';

@@ -1,6 +1,6 @@
 /**
  * Issue 13 §2, one concept in one place: every pod and container security context the library writes is one of
- * the shapes lib/core/security-context.ts exports. The synthesized examples are walked, so a construct that
+ * the shapes lib/core/private/security-context.ts exports. The synthesized examples are walked, so a construct that
  * spells its own context (a copy, or a drifted one) fails here; and no other file of lib/ may spell one.
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
@@ -15,7 +15,7 @@ import {
   devicePluginContainerSecurityContext, hardenedContainerSecurityContext, manifestContainerSecurityContext,
   manifestPodSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext, ROOT_CAPABILITIES,
   RootCapability, rootContainerSecurityContext, rootPodSecurityContext,
-} from '../../lib/core/security-context';
+} from '../../lib/core/private/security-context';
 import { EdgeFleet } from '../../lib/edge/fleet';
 import { EdgeWorkloadKind } from '../../lib/edge/site';
 import { PRIORITY_CLASSES as PUBLIC_PRIORITY_CLASSES } from '../../lib/index';
@@ -119,7 +119,7 @@ const a100Nodes = [{
   tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal' as const, value: 'present', effect: 'NoSchedule' as const }],
 }];
 
-describe('every security context comes from lib/core/security-context.ts', () => {
+describe('every security context comes from lib/core/private/security-context.ts', () => {
   const outputs: Record<string, Synth> = {
     ...prefixed('hybrid', synthApp((app) => { buildHybridPlatform(app); })),
     ...prefixed('data', synthApp((app) => { buildDataPlatformExample(app); })),
@@ -171,8 +171,8 @@ describe('no file of lib/ spells a security context of its own', () => {
   // An object literal as a context, or a context's own fields (camelCase for the provider and manifests).
   const SPELLED = /\bsecurity_?[cC]ontext\s*:\s*\{|\b(allowPrivilegeEscalation|readOnlyRootFilesystem|runAsNonRoot|runAsGroup|seccompProfile|fsGroup|privileged|capabilities)\s*:/;
 
-  test('only lib/core/security-context.ts', () => {
-    const offenders = files(lib).filter((f) => !f.endsWith(join('core', 'security-context.ts'))).flatMap((f) => readFileSync(f, 'utf8').split('\n')
+  test('only lib/core/private/security-context.ts', () => {
+    const offenders = files(lib).filter((f) => !f.endsWith(join('core', 'private', 'security-context.ts'))).flatMap((f) => readFileSync(f, 'utf8').split('\n')
       .map((line, i) => ({ line, at: `${relative(lib, f)}:${i + 1}` })).filter(({ line }) => SPELLED.test(line)).map(({ line, at }) => `${at}: ${line.trim()}`));
     expect(offenders).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/security-context';
+import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/private/security-context';
 import { Cpu, Size } from '../../core/units';
 
 /** Labels every monitoring object carries. */

@@ -1,4 +1,4 @@
-import * as core from '../../core/security-context';
+import * as core from '../../core/private/security-context';
 
 /*
  * The library's `restricted` security contexts (lib/core/security-context.ts), in the Kubernetes API's own spelling

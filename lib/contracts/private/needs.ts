@@ -4,7 +4,7 @@
  */
 import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { Contracts } from './contracts';
+import { Contracts } from '../contracts';
 
 /** What a consumer knows about the artifact it reads. */
 export interface ArtifactRef {

@@ -1,6 +1,6 @@
-import { MonitoredKind, MonitoredWorkload } from '../core/monitoring-contract';
-import { Duration } from '../core/units';
-import { AlertRule, AlertSeverity } from './alert-rule';
+import { MonitoredKind, MonitoredWorkload } from '../../core/monitoring-contract';
+import { Duration } from '../../core/units';
+import { AlertRule, AlertSeverity } from '../alert-rule';
 
 /**
  * Metric names of a retraining pipeline's runs. The WorkflowTemplate emits them as Argo custom metrics; the
