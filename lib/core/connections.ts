@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ITerraformDependable } from 'cdktf';
+import { dependable, ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Validator } from './errors';
@@ -88,6 +88,12 @@ export interface ConnectionsProps {
    * namespace adds nothing. @default false
    */
   readonly ownNamespaceAdmitted?: boolean;
+  /**
+   * The workload's own policy that isolates its pods (default-deny or same-namespace). It waits for every policy
+   * admitting a peer, so a change that moves a rule out of it into an allow policy opens the new path before it
+   * closes the old one (Terraform would otherwise apply both at once). @default - none
+   */
+  readonly isolatingPolicy?: TerraformResource;
 }
 
 /** One admitted peer and port. */
@@ -166,6 +172,8 @@ export class Connections {
     });
     const allowed = { peer, port, policy };
     this.admitted.set(key, allowed);
+    const isolating = this.props.isolatingPolicy;
+    if (isolating) isolating.dependsOn = [...(isolating.dependsOn ?? []), dependable(policy)];
     return policy;
   }
 }

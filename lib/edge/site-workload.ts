@@ -318,6 +318,8 @@ export class SiteWorkload extends Construct {
         target: KubernetesTarget.fromProvider(provider, { clusterName: props.site, namespace: props.namespace }),
         dependsOn: [this.namespace],
         name: props.fleetName, namespace: ns, labels, selector: appLabels, pod: podSpec,
+        // The site's model server is an application that runs on every node, not an agent the node needs.
+        critical: false,
       })
       : new DeploymentV1(this, 'deployment', {
         provider, metadata,

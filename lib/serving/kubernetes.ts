@@ -186,6 +186,7 @@ export class KubernetesInferenceEndpoint extends Construct implements IInference
       description: `inference endpoint ${name}`,
       labels,
       ownNamespaceAdmitted: false,
+      isolatingPolicy: this.networkPolicy,
     });
     this.connections.allowFrom(Peer.namespace(props.monitoringNamespace ?? 'monitoring'), metricsPort);
 

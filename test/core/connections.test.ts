@@ -4,6 +4,7 @@
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Connections, Peer } from '../../lib/core/connections';
 import { KubernetesTarget } from '../../lib/core/kubernetes-target';
 import { WorkloadIdentity } from '../../lib/core/workload-identity';
@@ -40,6 +41,22 @@ describe('Connections: one NetworkPolicy per admitted peer and port', () => {
       ports: [{ port: 'metrics', protocol: 'TCP' }],
     });
     expect(connections.allowed.map((a) => `${a.peer.namespace}:${a.port}`)).toEqual(['ingress-nginx:5000', 'serving:5000', 'web:metrics']);
+  });
+
+  test('the workload\'s isolating policy waits for every allow policy, so an upgrade opens new paths before closing old ones', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' }).inNamespace('serving');
+    const owner = new Construct(stack, 'endpoint');
+    const isolating = new NetworkPolicyV1(owner, 'network-policy', {
+      provider: target.provider, metadata: { name: 'churn-ingress', namespace: 'serving' }, spec: { podSelector: { matchLabels: { app: 'churn' } }, policyTypes: ['Ingress'] },
+    });
+    const connections = new Connections(owner, { target, podSelector: { app: 'churn' }, defaultPort: 8080, policyName: 'churn', description: 'churn', isolatingPolicy: isolating });
+    connections.allowDefaultPortFrom(Peer.namespace('web'));
+    connections.allowFrom(Peer.namespace('monitoring'), 8082);
+    const policies = parse(Testing.synth(stack)).json.resource.kubernetes_network_policy_v1;
+    const own = Object.values(policies).find((p: any) => p.metadata.name === 'churn-ingress') as any;
+    const waitsFor = (own.depends_on as string[]).map((address) => policies[address.replace(/^kubernetes_network_policy_v1\./, '')]?.metadata.name);
+    expect(waitsFor).toEqual(['churn-from-web', 'churn-from-monitoring-8082']);
   });
 
   test('the own namespace adds nothing where the workload\'s own policy already admits it', () => {

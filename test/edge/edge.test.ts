@@ -167,9 +167,11 @@ describe('EdgeFleet: ring promotion and sharding', () => {
     expect(ds.spec.template.spec.container[0].resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
     const ns = Object.values(out[Object.keys(out)[0]].json.resource.kubernetes_namespace_v1)[0] as any;
     expect(ns['//'].ml_platform.suppressions[0]).toMatchObject({ ruleId: 'k8s-namespace-pod-security-enforced' });
-    // A node agent like every DaemonSet of the library: one node at a time, scheduled first and evicted last.
+    // Rolled out one node at a time like every DaemonSet of the library, but an application, not a critical node
+    // agent: no system-node-critical priority (it would outrank CoreDNS and be refused where critical pods are limited).
     expect(ds.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_unavailable: '1' } });
-    expect(ds.spec.template.spec.priority_class_name).toBe('system-node-critical');
+    expect(ds.spec.template.spec.priority_class_name).toBeUndefined();
+    expect(all(out, 'kubernetes_resource_quota_v1').filter((q) => /critical/.test(q.metadata.name))).toEqual([]);
     expect(ds.spec.selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'defects', 'app.kubernetes.io/component': 'inference' } });
     expect(ds.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^}]+\.metadata\[0\]\.name\}$/);
   });

@@ -109,7 +109,9 @@ describe('FeastFeatureStore on EKS', () => {
     ]);
     // Built like every scheduled job of the library: a failed run's pod is kept for its logs, finished Jobs go after a day.
     const hourly = jobs.find((j) => j.metadata.name === 'feast-materialize-1h').spec.job_template.spec;
-    expect(hourly).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600, ttl_seconds_after_finished: '86400' });
+    expect(hourly).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600 });
+    // Finished runs are bounded by the history limits, not deleted after a day (a failed run stays to be read).
+    expect(hourly.ttl_seconds_after_finished).toBeUndefined();
     expect(hourly.template.spec.restart_policy).toBe('Never');
     expect(hourly.template.spec.service_account_name).toBe('feast-jobs');
     const c = jobs.find((j) => j.metadata.name === 'feast-materialize-1h').spec.job_template.spec.template.spec.container[0];

@@ -152,7 +152,9 @@ describe('MlflowModelRegistry on-prem with in-cluster PostgreSQL and MinIO', () 
     const job = out.resources('kubernetes_cron_job_v1').find((j) => j.metadata.name === 'mlflow-postgres-backup');
     // The library's one CronJob shape: in UTC, never overlapping, a missed run skipped after 5 minutes, finished Jobs kept a day.
     expect(job.spec).toMatchObject({ schedule: '0 2 * * *', timezone: 'Etc/UTC', concurrency_policy: 'Forbid', starting_deadline_seconds: 300 });
-    expect(job.spec.job_template.spec).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600, ttl_seconds_after_finished: '86400' });
+    expect(job.spec.job_template.spec).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 3600 });
+    expect(job.spec.job_template.spec.ttl_seconds_after_finished).toBeUndefined();
+    expect(job.spec).toMatchObject({ successful_jobs_history_limit: 3, failed_jobs_history_limit: 3 });
     const pod = job.spec.job_template.spec.template.spec;
     expect(pod.init_container[0].command[2]).toBe('pg_dump --format=custom --file=/backup/mlflow.dump mlflow && pg_dump --format=custom --file=/backup/mlflow_auth.dump mlflow_auth');
     expect(pod.init_container[0].env).toContainEqual({ name: 'PGPASSWORD', value_from: { secret_key_ref: { name: 'mlflow-db', key: 'password' } } });

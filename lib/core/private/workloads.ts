@@ -2,6 +2,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CronJobV1, CronJobV1SpecJobTemplateSpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DaemonSetV1, DaemonSetV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { IKubernetesTarget } from '../kubernetes-target';
 import { SYSTEM_NODE_CRITICAL } from '../priority-classes';
 
@@ -38,8 +39,10 @@ export interface ScheduledJobProps {
 }
 
 /**
- * A CronJob whose runs never overlap (`Forbid`), keep three successful and three failed Jobs for inspection,
- * retry twice, and whose finished Jobs are deleted after a day; the schedule is in UTC unless told otherwise.
+ * A CronJob whose runs never overlap (`Forbid`), retry twice, and keep their last three successful and three failed
+ * Jobs (with their pods' logs) for inspection; the schedule is in UTC unless told otherwise. No
+ * `ttlSecondsAfterFinished`: it would delete a failed nightly run a day later, before anyone looked, while the
+ * history limits already bound what is kept.
  */
 export function scheduledJob(scope: Construct, id: string, props: ScheduledJobProps): CronJobV1 {
   const { labels } = props;
@@ -59,7 +62,6 @@ export function scheduledJob(scope: Construct, id: string, props: ScheduledJobPr
         spec: {
           backoffLimit: props.backoffLimit ?? 2,
           activeDeadlineSeconds: props.activeDeadlineSeconds,
-          ttlSecondsAfterFinished: '86400',
           template: { metadata: { labels }, spec: { restartPolicy: 'Never', ...props.pod } },
         },
       },
@@ -80,27 +82,57 @@ export interface NodeAgentProps {
   /** The subset of {@link labels} that selects the pods (immutable once applied). */
   readonly selector: Record<string, string>;
   /**
-   * The pod. `priorityClassName` defaults to SYSTEM_NODE_CRITICAL (a node agent is evicted last and scheduled
-   * first) and `automountServiceAccountToken` to false (an agent that calls the API server says so).
+   * The pod. `automountServiceAccountToken` defaults to false (an agent that calls the API server says so).
    */
   readonly pod: DaemonSetV1SpecTemplateSpec;
+  /**
+   * A node agent the node cannot do without (a device plugin, a GPU exporter): SYSTEM_NODE_CRITICAL, evicted last
+   * and scheduled first. Outside kube-system it comes with a ResourceQuota that admits such pods in the namespace:
+   * GKE (and any cluster that limits critical priority classes by default, see "Limit Priority Class consumption by
+   * default" in the Kubernetes ResourceQuota docs) refuses them elsewhere with "insufficient quota to match these
+   * scopes". An application that merely runs on every node (an edge model server) is not critical. @default true
+   */
+  readonly critical?: boolean;
   /** Nodes updated at once during a rollout. @default 1 */
   readonly maxUnavailable?: string;
 }
 
 /** A DaemonSet that rolls out one node at a time. */
 export function nodeAgent(scope: Construct, id: string, props: NodeAgentProps): DaemonSetV1 {
+  const namespace = props.namespace ?? props.target.namespace;
+  const critical = props.critical ?? true;
+  const dependsOn = props.dependsOn ?? props.target.dependablesFor(scope);
+  // The pods are refused until the quota admitting them exists, so the DaemonSet waits for it.
+  const quota = critical && namespace !== 'kube-system' ? criticalPodsQuota(scope, `${id}-critical-pods`, props, namespace, dependsOn) : undefined;
   return new DaemonSetV1(scope, id, {
     provider: props.target.providerFor(scope),
-    dependsOn: props.dependsOn ?? props.target.dependablesFor(scope),
-    metadata: { name: props.name, namespace: props.namespace ?? props.target.namespace, labels: props.labels },
+    dependsOn: quota ? [...dependsOn, quota] : dependsOn,
+    metadata: { name: props.name, namespace, labels: props.labels },
     spec: {
       selector: { matchLabels: props.selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? '1' } },
       template: {
         metadata: { labels: props.labels },
-        spec: { priorityClassName: SYSTEM_NODE_CRITICAL, automountServiceAccountToken: false, ...props.pod },
+        spec: { ...(critical ? { priorityClassName: SYSTEM_NODE_CRITICAL } : {}), automountServiceAccountToken: false, ...props.pod },
       },
+    },
+  });
+}
+
+/**
+ * Admits SYSTEM_NODE_CRITICAL pods in a namespace other than kube-system. It permits rather than limits: the ceiling
+ * is far above any node count (GKE's own `gcp-critical-pods` quota in kube-system sets `1G`), and every quota with
+ * this scope in the namespace counts the same pods, so two agents sharing a namespace never starve each other.
+ */
+function criticalPodsQuota(scope: Construct, id: string, props: NodeAgentProps, namespace: string,
+  dependsOn: ITerraformDependable[]): ResourceQuotaV1 {
+  return new ResourceQuotaV1(scope, id, {
+    provider: props.target.providerFor(scope),
+    dependsOn,
+    metadata: { name: `${props.name}-critical-pods`.slice(0, 63).replace(/-+$/, ''), namespace, labels: props.labels },
+    spec: {
+      hard: { pods: '100000' },
+      scopeSelector: { matchExpression: [{ scopeName: 'PriorityClass', operator: 'In', values: [SYSTEM_NODE_CRITICAL] }] },
     },
   });
 }
