@@ -1,5 +1,7 @@
 import { Validator } from '../core/errors';
-import { CHALLENGER_ALIAS } from './retraining-pipeline';
+
+/** The MLflow alias the register step sets; the pipeline never touches any other alias or stage. */
+export const CHALLENGER_ALIAS = 'challenger';
 
 /** Which way a metric must go to pass its gate. */
 export enum GateDirection {

@@ -126,5 +126,5 @@ export interface RetrainingPipelineProps extends RetrainingDeclaration {
 /** The gate image used unless `evaluation.gateImage` is set: the official Python image, pinned by tag. */
 export const DEFAULT_GATE_IMAGE = 'docker.io/library/python:3.13.7-slim';
 
-/** The MLflow alias the register step sets; the pipeline never touches any other alias or stage. */
-export const CHALLENGER_ALIAS = 'challenger';
+/** The MLflow alias the register step sets (defined beside the gates that refuse to compare against it). */
+export { CHALLENGER_ALIAS } from './gates';

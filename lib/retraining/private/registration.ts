@@ -1,6 +1,6 @@
 import { LINEAGE_KEYS } from '../../registry/lineage';
 import { FEATURE_VIEW_VERSION_KEY_PREFIX } from '../feature-lineage';
-import { CHALLENGER_ALIAS } from '../retraining-pipeline';
+import { CHALLENGER_ALIAS } from '../gates';
 
 /**
  * The register step's Python: registers `ML_MODEL_URI` as a new version of `ML_MODEL_NAME` in MLflow
