@@ -112,8 +112,20 @@ export interface AllowedConnection {
  */
 export class Connections {
   private readonly admitted = new Map<string, AllowedConnection>();
+  private isolating?: TerraformResource;
 
-  constructor(private readonly scope: Construct, private readonly props: ConnectionsProps) {}
+  constructor(private readonly scope: Construct, private readonly props: ConnectionsProps) {
+    if (props.isolatingPolicy) this.isolatedBy(props.isolatingPolicy);
+  }
+
+  /**
+   * Names the workload's own policy that isolates its pods, where it is made after the connections (see
+   * {@link ConnectionsProps.isolatingPolicy}): it waits for every allow policy, those made before and after.
+   */
+  public isolatedBy(policy: TerraformResource): void {
+    this.isolating = policy;
+    for (const a of this.admitted.values()) if (a.policy) this.waitFor(a.policy);
+  }
 
   /** The port {@link allowDefaultPortFrom} opens. */
   public get defaultPort(): number | string {
@@ -172,9 +184,12 @@ export class Connections {
     });
     const allowed = { peer, port, policy };
     this.admitted.set(key, allowed);
-    const isolating = this.props.isolatingPolicy;
-    if (isolating) isolating.dependsOn = [...(isolating.dependsOn ?? []), dependable(policy)];
+    this.waitFor(policy);
     return policy;
+  }
+
+  private waitFor(policy: NetworkPolicyV1): void {
+    if (this.isolating) this.isolating.dependsOn = [...(this.isolating.dependsOn ?? []), dependable(policy)];
   }
 }
 

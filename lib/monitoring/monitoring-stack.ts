@@ -348,7 +348,9 @@ export class MonitoringStack extends Construct {
     this.networkPolicies = np;
     // The stack's own flows; clients come in through the components' `connections`.
     const prometheusPods = Peer.pods(componentSelector('prometheus'));
-    np.allow({ name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT, from: [Peer.pods(componentSelector('grafana'))] });
+    const prometheusIngress = np.allow({ name: 'prometheus-ingress', namespace: ns, podSelector: componentSelector('prometheus'), port: PROMETHEUS_PORT, from: [Peer.pods(componentSelector('grafana'))] });
+    // Clients once admitted here have their own policies now: they are applied before this one loses them.
+    this.prometheus.connections.isolatedBy(prometheusIngress);
     np.allow({ name: 'alertmanager-ingress', namespace: ns, podSelector: componentSelector('alertmanager'), port: ALERTMANAGER_PORT, from: [prometheusPods] });
     if (this.pushgateway) {
       np.allow({

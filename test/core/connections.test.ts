@@ -50,13 +50,26 @@ describe('Connections: one NetworkPolicy per admitted peer and port', () => {
     const isolating = new NetworkPolicyV1(owner, 'network-policy', {
       provider: target.provider, metadata: { name: 'churn-ingress', namespace: 'serving' }, spec: { podSelector: { matchLabels: { app: 'churn' } }, policyTypes: ['Ingress'] },
     });
-    const connections = new Connections(owner, { target, podSelector: { app: 'churn' }, defaultPort: 8080, policyName: 'churn', description: 'churn', isolatingPolicy: isolating });
+    // Named after the first admission (as MonitoringStack does for Prometheus): it still waits for both.
+    const connections = new Connections(owner, { target, podSelector: { app: 'churn' }, defaultPort: 8080, policyName: 'churn', description: 'churn' });
     connections.allowDefaultPortFrom(Peer.namespace('web'));
+    connections.isolatedBy(isolating);
     connections.allowFrom(Peer.namespace('monitoring'), 8082);
     const policies = parse(Testing.synth(stack)).json.resource.kubernetes_network_policy_v1;
     const own = Object.values(policies).find((p: any) => p.metadata.name === 'churn-ingress') as any;
     const waitsFor = (own.depends_on as string[]).map((address) => policies[address.replace(/^kubernetes_network_policy_v1\./, '')]?.metadata.name);
     expect(waitsFor).toEqual(['churn-from-web', 'churn-from-monitoring-8082']);
+  });
+
+  test('an isolating policy given as a prop waits the same way', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const target = KubernetesTarget.fromKubeconfig(stack, 'dc1', { clusterName: 'dc1', context: 'dc1-admin' }).inNamespace('serving');
+    const isolating = new NetworkPolicyV1(stack, 'deny', {
+      provider: target.provider, metadata: { name: 'churn-ingress', namespace: 'serving' }, spec: { podSelector: { matchLabels: { app: 'churn' } }, policyTypes: ['Ingress'] },
+    });
+    new Connections(stack, { target, podSelector: { app: 'churn' }, defaultPort: 8080, policyName: 'churn', description: 'churn', isolatingPolicy: isolating })
+      .allowDefaultPortFrom(Peer.namespace('web'));
+    expect(parse(Testing.synth(stack)).json.resource.kubernetes_network_policy_v1.deny.depends_on).toEqual(['kubernetes_network_policy_v1.from-web']);
   });
 
   test('the own namespace adds nothing where the workload\'s own policy already admits it', () => {
