@@ -87,6 +87,7 @@ export {
 export { MlflowBackend } from './registry/mlflow-backend';
 export {
   PostgresSslMode, type BackendContext, type BackendPlacement, type DatabaseConnection, type IMlflowDatabase,
+  type InClusterDatabaseEndpoint,
 } from './registry/mlflow-database';
 export { ModelRegistryKind, type IModelRegistry } from './registry/model-registry';
 export { type ReleasedModelVersions } from './registry/model-versions';

@@ -14,7 +14,7 @@ import { Size } from '../core/units';
 
 /** The official Redis image's `redis` user. */
 const REDIS_UID = 999;
-const REDIS_PORT = 6379;
+export const REDIS_PORT = 6379;
 /** The last BSD-licensed Redis line (7.4 moved to RSALv2/SSPL). */
 export const DEFAULT_REDIS_IMAGE = 'redis:7.2.4';
 

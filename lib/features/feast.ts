@@ -24,7 +24,7 @@ import { Cpu, Size } from '../core/units';
 import { WorkloadIdentity } from '../core/workload-identity';
 import { checkFeatureDefinitions, cronFor, FeatureDefinitions, FeatureStoreBackend, FeatureView } from './definitions';
 import type { FeastElastiCache, FeastMemorystore, SecretFileMount } from './feast-managed-redis';
-import type { FeastRedis } from './feast-redis';
+import { type FeastRedis, REDIS_PORT } from './feast-redis';
 import { FeastOfflineStore, FeastOnlineStore, FeastRegistry, FeastStoreContext, YamlMap } from './feast-stores';
 import { IFeatureStore } from './feature-store';
 import { renderFeastDefinitions, renderYaml } from './private/render';
@@ -337,6 +337,15 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IConn
         pod: pod.spec(this.jobIdentity.serviceAccountName, 'materialize',
           ['/bin/sh', '-c', `exec feast -c ${REPO} materialize-incremental "$$(date -u +%Y-%m-%dT%H:%M:%S)" ${viewArgs}`], Cpu.cores(1), 'scheduled'),
       }));
+    }
+    // The server reads the in-cluster online store and the materialize jobs write it, through Redis' NetworkPolicy.
+    if (this.redis) {
+      for (const client of [this.deployment, ...this.materializeJobs]) {
+        Contracts.network(this, {
+          producer: this.redis, what: `the online store of Feast ${name}`, client, server: this.redis.statefulSet, port: REDIS_PORT,
+          fix: `keep the Feast pods labelled ${JSON.stringify(partOf)}: the Redis NetworkPolicy admits them`,
+        });
+      }
     }
   }
 

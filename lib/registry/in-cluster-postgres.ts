@@ -9,7 +9,8 @@ import { checkPinnedImage, defaultImage } from '../core/images';
 import { SecretKeyRef } from '../core/secrets';
 import { hardenedContainerSecurityContext, restrictedPodSecurityContext } from '../core/private/security-context';
 import { Cpu, Size } from '../core/units';
-import { BackendContext, BackendPlacement, DatabaseConnection, IMlflowDatabase, PostgresSslMode } from './mlflow-database';
+import { BackendContext, BackendPlacement, DatabaseConnection, IMlflowDatabase, InClusterDatabaseEndpoint, PostgresSslMode } from './mlflow-database';
+import { Contracts } from '../contracts/contracts';
 import { ObjectStore } from './object-store';
 import { checkSecretKeyRef, secretEnv } from '../core/private/secrets';
 import { RETAIN_CLAIMS } from '../core/private/stateful';
@@ -23,6 +24,8 @@ const POSTGRES_UID = 999;
 
 /** The backup uploader: AWS CLI v2 (public.ecr.aws/aws-cli/aws-cli), which also speaks to S3-compatible stores. */
 export const BACKUP_UPLOADER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
+
+const POSTGRES_PORT = 5432;
 
 /** Where the nightly dumps go in the artifact store (outside MLflow's artifact root). */
 const BACKUP_PREFIX = 'mlflow-db-backups/';
@@ -95,6 +98,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase, ICo
   /** Who else may connect on 5432 (each admitted peer gets its own NetworkPolicy). */
   public readonly connections: Connections;
   public readonly connection: DatabaseConnection;
+  public readonly inClusterEndpoint: InClusterDatabaseEndpoint;
   /** The nightly backup, when on. */
   public readonly backupJob?: CronJobV1;
 
@@ -112,7 +116,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase, ICo
     this.service = new ServiceV1(this, 'service', {
       ...common,
       metadata: { name, namespace, labels },
-      spec: { clusterIp: 'None', selector: labels, port: [{ name: 'postgres', port: 5432, targetPort: 'postgres' }] },
+      spec: { clusterIp: 'None', selector: labels, port: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres' }] },
     });
 
     this.statefulSet = new StatefulSetV1(this, 'statefulset', {
@@ -130,7 +134,7 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase, ICo
             container: [{
               name: 'postgres',
               image: props.image ?? defaultImage(this, POSTGRES_IMAGE),
-              port: [{ name: 'postgres', containerPort: 5432 }],
+              port: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
               env: [
                 { name: 'POSTGRES_USER', value: 'mlflow' },
                 { name: 'POSTGRES_DB', value: 'mlflow' },
@@ -180,19 +184,26 @@ export class InClusterPostgres extends Construct implements IMlflowDatabase, ICo
             { podSelector: { matchLabels: ctx.serverPodLabels } },
             ...(backupLabels ? [{ podSelector: { matchLabels: backupLabels } }] : []),
           ],
-          ports: [{ port: '5432', protocol: 'TCP' }],
+          ports: [{ port: String(POSTGRES_PORT), protocol: 'TCP' }],
         }],
       },
     });
     this.connections = new Connections(this, {
-      target: ctx.target, podSelector: labels, defaultPort: 5432, policyName: name, labels,
+      target: ctx.target, podSelector: labels, defaultPort: POSTGRES_PORT, policyName: name, labels,
       description: `PostgreSQL ${name}`,
     });
-    if (backupLabels) this.backupJob = this.backups(props, ctx, name, backupLabels);
+    this.inClusterEndpoint = { workload: this.statefulSet, port: POSTGRES_PORT };
+    if (backupLabels) {
+      this.backupJob = this.backups(props, ctx, name, backupLabels);
+      Contracts.network(this, {
+        producer: this, what: `the nightly dump of PostgreSQL ${name}`, client: this.backupJob, server: this.statefulSet, port: POSTGRES_PORT,
+        fix: `keep the backup job's pods labelled ${JSON.stringify(backupLabels)} and admitted by policy ${name}-from-mlflow`,
+      });
+    }
 
     this.connection = {
       host: `${name}.${namespace}.svc`,
-      port: 5432,
+      port: POSTGRES_PORT,
       database: 'mlflow',
       username: 'mlflow',
       // The official image ships no server certificate; the hop stays inside the namespace, fenced by the NetworkPolicy.

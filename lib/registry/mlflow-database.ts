@@ -1,3 +1,4 @@
+import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { IKubernetesTarget } from '../core/kubernetes-target';
 import type { WorkloadIdentity } from '../core/workload-identity';
@@ -60,7 +61,20 @@ export interface BackendContext extends BackendPlacement {
   readonly identity: WorkloadIdentity;
 }
 
+/** A database workload in the server's cluster, which the server reaches through its NetworkPolicies. */
+export interface InClusterDatabaseEndpoint {
+  /** The database's workload (a StatefulSet). */
+  readonly workload: TerraformResource;
+  /** The port the server connects to. */
+  readonly port: number;
+}
+
 /** A backend once created. */
 export interface IMlflowDatabase extends IConstruct {
   readonly connection: DatabaseConnection;
+  /**
+   * Where the database runs in the server's cluster, so the server's path to it is a checked network contract.
+   * @default - none: a managed database outside the cluster (RDS, Cloud SQL)
+   */
+  readonly inClusterEndpoint?: InClusterDatabaseEndpoint;
 }

@@ -1,4 +1,5 @@
 import { Lazy, Token } from 'cdktf';
+import { Contracts } from '../contracts/contracts';
 import { Construct } from 'constructs';
 import { IModelSource, ModelAccess, ModelConsumer } from '../core/model-source';
 import { checkReleasedVersions, isReleased, ReleasedModelVersions } from './model-versions';
@@ -264,6 +265,13 @@ export class MlflowModelRegistry extends Construct implements IModelRegistry, IM
         },
       },
     });
+    const dbEndpoint = this.database.inClusterEndpoint;
+    if (dbEndpoint) {
+      Contracts.network(this, {
+        producer: this.database, what: `the tracking database of ${this.registryName}`, client: this.deployment, server: dbEndpoint.workload,
+        port: dbEndpoint.port, fix: `keep the server's pods labelled ${JSON.stringify(this.podLabels)}: the database's NetworkPolicy admits them`,
+      });
+    }
 
     this.service = new ServiceV1(this, 'service', {
       ...common,

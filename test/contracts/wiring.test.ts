@@ -118,6 +118,39 @@ describe('breaking a wire fails synth with what is missing and the fix', () => {
     expect(r.error).toMatch(/\[error\] contract-capacity .*: namespace serving may use 4 nvidia.com\/gpu .* 8 in all.* Fix: raise the team's quota to at least 8/);
   });
 
+  // The mlops team namespace admits its own pods (TeamQuotas' allow-same-namespace-ingress); these wires must hold
+  // where it does not, on the stores' own policies, so that policy first admits only pods no workload carries.
+  // (cdktf merges an override into a list element, so selectors are narrowed by adding a label, not replaced.)
+  const isolateMlops = (app: App) => find(app, 'cluster/teams/mlops-same-namespace').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { isolated: 'true' });
+
+  test('network: MLflow\'s server and its nightly dump can no longer reach the in-cluster PostgreSQL', () => {
+    const r = synthesize(serving, (app) => {
+      isolateMlops(app);
+      find(app, 'mlflow/database/network-policy').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { app: 'other' });
+      find(app, 'mlflow/database/network-policy').addOverride('spec.ingress.0.from.1.pod_selector.match_labels', { app: 'other' });
+    });
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.mlflow_deployment_\w+ \(serving-onprem\/mlflow\): serving-onprem\/mlflow → serving-onprem\/mlflow\/database \(the tracking database of MLflow mlflow on .*\): ingress to mlops pods .* on port 5432 is admitted by none of/);
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_cron_job_v1\.mlflow_database_backup_\w+ .* \(the nightly dump of PostgreSQL mlflow-postgres\)/);
+  });
+
+  test('network: only the dump job\'s admission is lost', () => {
+    const r = synthesize(serving, (app) => {
+      isolateMlops(app);
+      find(app, 'mlflow/database/network-policy').addOverride('spec.ingress.0.from.1.pod_selector.match_labels', { app: 'other' });
+    });
+    expect(r.error).toMatch(/contract-network kubernetes_cron_job_v1\.mlflow_database_backup_\w+ .* \(the nightly dump of PostgreSQL mlflow-postgres\).* Fix: keep the backup job's pods labelled/s);
+    expect(r.error).not.toMatch(/the tracking database of MLflow/);
+  });
+
+  test('network: the Feast server and materialize jobs can no longer reach the in-cluster Redis', () => {
+    const r = synthesize(serving, (app) => {
+      isolateMlops(app);
+      find(app, 'feast/redis/network-policy').addOverride('spec.ingress.0.from.0.pod_selector.match_labels', { app: 'other' });
+    });
+    expect(r.error).toMatch(/\[error\] contract-network kubernetes_deployment_v1\.feast_deployment_\w+ \(serving-onprem\/feast\): serving-onprem\/feast → serving-onprem\/feast\/redis \(the online store of Feast feast\): ingress to mlops pods .* on port 6379 is admitted by none of/);
+    expect(r.error).toMatch(/contract-network kubernetes_cron_job_v1\.feast_materialize-\w+ .*\(the online store of Feast feast\)/);
+  });
+
   test('order: the Feast apply Job no longer waits for its identity', () => {
     const r = synthesize(serving, (app) => { find(app, 'feast/apply').dependsOn = []; });
     expect(r.error).toMatch(/\[error\] contract-order kubernetes_job_v1\.feast_apply_\w+ \(serving-onprem\/feast\): .*can be created before kubernetes_service_account_v1\./);
