@@ -29,6 +29,13 @@ describe('nodeAgent', () => {
     expect(ds.spec.template.spec.automount_service_account_token).toBe(false);
   });
 
+  test('the order is a contract: a DaemonSet that no longer waits for its quota fails synth, naming the fix', () => {
+    expect(() => build((stack, target) => {
+      const ds = nodeAgent(stack, 'dcgm', { target, name: 'dcgm-exporter', labels: { app: 'dcgm' }, selector: { app: 'dcgm' }, pod });
+      ds.dependsOn = [];
+    })).toThrow(/contract-order kubernetes_daemon_set_v1\.dcgm .*admission of dcgm-exporter's system-node-critical pods in namespace monitoring.*can be created before kubernetes_resource_quota_v1\.dcgm-critical-pods[\s\S]*Fix: let DaemonSet dcgm-exporter depend on ResourceQuota/);
+  });
+
   test('in kube-system no quota is needed; a non-critical workload gets no critical priority and no quota', () => {
     const s = build((stack, target) => {
       nodeAgent(stack, 'plugin', { target, namespace: 'kube-system', name: 'plugin', labels: { app: 'p' }, selector: { app: 'p' }, pod });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CronJobV1, CronJobV1SpecJobTemplateSpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { DaemonSetV1, DaemonSetV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { Contracts } from '../../contracts/contracts';
 import { IKubernetesTarget } from '../kubernetes-target';
 import { SYSTEM_NODE_CRITICAL } from '../priority-classes';
 
@@ -104,7 +105,7 @@ export function nodeAgent(scope: Construct, id: string, props: NodeAgentProps): 
   const dependsOn = props.dependsOn ?? props.target.dependablesFor(scope);
   // The pods are refused until the quota admitting them exists, so the DaemonSet waits for it.
   const quota = critical && namespace !== 'kube-system' ? criticalPodsQuota(scope, `${id}-critical-pods`, props, namespace, dependsOn) : undefined;
-  return new DaemonSetV1(scope, id, {
+  const daemonSet = new DaemonSetV1(scope, id, {
     provider: props.target.providerFor(scope),
     dependsOn: quota ? [...dependsOn, quota] : dependsOn,
     metadata: { name: props.name, namespace, labels: props.labels },
@@ -117,6 +118,13 @@ export function nodeAgent(scope: Construct, id: string, props: NodeAgentProps): 
       },
     },
   });
+  if (quota) {
+    Contracts.order(scope, {
+      producer: quota, what: `admission of ${props.name}'s system-node-critical pods in namespace ${namespace}`, resource: daemonSet, after: [quota],
+      fix: `let DaemonSet ${props.name} depend on ResourceQuota ${quota.node.path}: where critical pods are limited (GKE), they are refused until it exists`,
+    });
+  }
+  return daemonSet;
 }
 
 /**
