@@ -55,10 +55,10 @@ export class Peer {
     };
   }
 
-  /** A stable short name: the namespace, with a hash of the pod labels when there are any. */
+  /** A stable short name: the namespace (`pods` for the protected workload's own), with a hash of the pod labels if any. */
   public get slug(): string {
-    const labels = this.podLabels ? createHash('sha256').update(canonical(this.podLabels)).digest('hex').slice(0, 8) : '';
-    return [this.namespace ?? (labels ? 'pods' : ''), labels].filter((s) => s).join('-');
+    const labels = this.podLabels ? createHash('sha256').update(canonical(this.podLabels)).digest('hex').slice(0, 8) : undefined;
+    return labels ? `${this.namespace ?? 'pods'}-${labels}` : this.namespace!;
   }
 
   public toString(): string {
@@ -159,20 +159,20 @@ export class Connections {
       'connections.allowFrom.port', port, 'must be a port number (1-65535) or a container port name (at most 15 characters)');
     v.throwIfAny();
     const samePlace = (peer.namespace === undefined || peer.namespace === target.namespace) && !peer.podLabels;
-    const key = `${peer.slug || 'same'}:${port}`;
+    const key = `${peer.slug}:${port}`;
     const existing = this.admitted.get(key);
     if (existing) return existing.policy;
     if (samePlace && port === this.props.defaultPort && this.props.ownNamespaceAdmitted) {
       this.admitted.set(key, { peer, port });
       return undefined;
     }
-    const portSuffix = port === this.props.defaultPort ? '' : `-${port}`;
-    const id = `from-${peer.slug || 'pods'}${portSuffix}`;
-    const policy = new NetworkPolicyV1(this.scope, id, {
+    // `from-<peer>`, and `-<port>` for a port other than the default: the construct id and the policy's name alike.
+    const from = `from-${peer.slug}${port === this.props.defaultPort ? '' : `-${port}`}`;
+    const policy = new NetworkPolicyV1(this.scope, from, {
       provider: target.providerFor(this.scope),
       dependsOn: this.props.dependsOn ?? target.dependablesFor(this.scope),
       metadata: {
-        name: `${this.props.policyName}-from-${peer.slug || 'pods'}${portSuffix}`.slice(0, 63).replace(/[-.]+$/, ''),
+        name: `${this.props.policyName}-${from}`.slice(0, 63).replace(/[-.]+$/, ''),
         namespace: target.namespace,
         ...(this.props.labels ? { labels: this.props.labels } : {}),
       },
@@ -182,8 +182,7 @@ export class Connections {
         ingress: [{ from: [samePlace ? { podSelector: {} } : peer.toPolicyPeer()], ports: [{ port: String(port), protocol: 'TCP' }] }],
       },
     });
-    const allowed = { peer, port, policy };
-    this.admitted.set(key, allowed);
+    this.admitted.set(key, { peer, port, policy });
     this.waitFor(policy);
     return policy;
   }
