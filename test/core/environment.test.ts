@@ -4,7 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Construct } from 'constructs';
 import { Validator } from '../../lib/core/errors';
-import { awsRegion, googleSetting, inheritedAwsRegion } from '../../lib/core/private/environment';
+import { awsRegion, googleSetting } from '../../lib/core/private/environment';
 
 function read(build: (stack: TerraformStack) => void, given: { project?: string; region?: string } = {}) {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -50,6 +50,9 @@ describe('inherited region and project', () => {
   test('only the construct\'s own stack counts', () => {
     const app = Testing.app();
     new AwsProvider(new TerraformStack(app, 'a'), 'aws', { region: 'eu-west-1' });
-    expect(inheritedAwsRegion(new Construct(new TerraformStack(app, 'b'), 'c'))).toBeUndefined();
+    const c = new Construct(new TerraformStack(app, 'b'), 'c');
+    const v = new Validator(c);
+    expect(awsRegion(c, v, 'region', undefined)).toBe('');
+    expect(v.collected.map((p) => p.prop)).toEqual(['region']);
   });
 });

@@ -45,8 +45,3 @@ export function awsRegion(scope: IConstruct, v: Validator, prop: string, given: 
     `is required: set ${prop}, or place the construct in a stack whose AWS provider sets region (MlPlatform.aws(name, { region }) does)`);
   return value ?? '';
 }
-
-/** The stack's AWS region where its provider sets one; undefined otherwise (for optional settings). */
-export function inheritedAwsRegion(scope: IConstruct): string | undefined {
-  return inherit(scope, 'aws', 'region');
-}
